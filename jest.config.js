@@ -1,0 +1,10 @@
+/** @type {import('jest').Config} */
+module.exports = {
+  testEnvironment: 'node',
+  roots: ['<rootDir>/__tests__'],
+  testMatch: ['**/*.test.ts'],
+  transform: { '^.+\\.ts$': ['@swc/jest'] },
+  setupFilesAfterEnv: ['<rootDir>/__tests__/setup.ts'],
+  // The e2e tier applies real Terraform; it gets its own generous timeout in the file.
+  testTimeout: 60_000,
+};

@@ -1,0 +1,54 @@
+/**
+ * Formats every zod issue as `field.path: message`, one per line, so that an
+ * error names each offending field instead of dumping the issues as JSON.
+ */
+export function formatZodIssues(error: { readonly issues: ReadonlyArray<{ readonly path: readonly PropertyKey[]; readonly message: string }> }): string {
+  return error.issues
+    .map((issue) => `  - ${issue.path.length > 0 ? issue.path.map(String).join('.') : '(root)'}: ${issue.message}`)
+    .join('\n');
+}
+
+/** The encoding ladder handed to the submit function is invalid (checked at cold start). */
+export class InvalidLadderError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'InvalidLadderError';
+  }
+}
+
+/** An S3 notification payload that is not shaped like an S3 event at all. */
+export class InvalidS3EventError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'InvalidS3EventError';
+  }
+}
+
+/** A MediaConvert job state change that cannot be used (wrong shape, unknown status). */
+export class InvalidJobEventError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'InvalidJobEventError';
+  }
+}
+
+/** A required environment variable of a handler is missing. */
+export class MissingEnvironmentError extends Error {
+  constructor(name: string) {
+    super(`Environment variable ${name} is not set. It is set by the stack (stacks/constructs); redeploy or set it for local runs.`);
+    this.name = 'MissingEnvironmentError';
+  }
+}
+
+/** Some records of a batch failed with retryable errors; the others were handled. */
+export class RecordsFailedError extends Error {
+  constructor(
+    readonly failures: ReadonlyArray<{ readonly key: string; readonly error: unknown }>,
+  ) {
+    super(
+      `${failures.length} record(s) failed and will be retried: ${failures.map((f) => f.key).join(', ')}`,
+      { cause: failures[0]?.error },
+    );
+    this.name = 'RecordsFailedError';
+  }
+}

@@ -1,0 +1,112 @@
+// zod/mini keeps the submit bundle small (classic zod adds ~450 KB); it composes with classic zod in stacks/config.ts.
+import * as z from 'zod/mini';
+import { InvalidLadderError, formatZodIssues } from './errors';
+
+/** AAC bitrates MediaConvert accepts for stereo AAC-LC that suit an HLS ladder. */
+export const AAC_BITRATES = [64_000, 96_000, 128_000, 160_000, 192_000] as const;
+
+const int = (min: number, max: number, label = '') =>
+  z.number().check(z.int(), z.minimum(min, `${label}must be at least ${min}`), z.maximum(max, `${label}must be at most ${max}`));
+
+const evenDimension = () =>
+  int(32, 8192).check(z.refine((n) => n % 2 === 0, 'must be even (H.264 with 4:2:0 chroma needs even dimensions)'));
+
+/** One rendition of the HLS ladder, encoded as H.264 QVBR. */
+export const LadderRungSchema = z.strictObject({
+  /** Short name, used as the output NameModifier (`_<name>`) and in URLs. */
+  name: z.string().check(z.regex(/^[a-z0-9]{1,16}$/, 'use 1-16 lowercase letters or digits, e.g. "720p"')),
+  width: evenDimension(),
+  height: evenDimension(),
+  /** QVBR quality level, 1 (lowest) to 10. */
+  qvbrQualityLevel: int(1, 10),
+  /** Peak bitrate in bits per second (MediaConvert accepts 1,000..1,152,000,000). */
+  maxBitrate: int(1_000, 1_152_000_000),
+});
+
+/**
+ * The encoding ladder: the renditions and the packaging choices that go with them.
+ * It is configuration: declared in the stack config, passed to the submit function
+ * as JSON, and validated on both sides.
+ */
+export const EncodingLadderSchema = z
+  .strictObject({
+    rungs: z.array(LadderRungSchema).check(z.minLength(1, 'declare at least one rung'), z.maxLength(10, 'use at most 10 rungs')),
+    /** Rung encoded again as the progressive-download MP4. @default the first rung */
+    mp4Rung: z.optional(z.string()),
+    /** HLS segment length in seconds; Apple's authoring spec recommends 6. */
+    segmentLengthSeconds: z._default(int(1, 60), 6),
+    /** Closed GOP length in seconds; an IDR frame at least every 2 s. */
+    gopSeconds: z._default(int(1, 10), 2),
+    /** Stereo AAC-LC bitrate in bits per second, at 48 kHz. */
+    audioBitrate: z._default(
+      z.number().check(z.refine((n) => (AAC_BITRATES as readonly number[]).includes(n), `must be one of ${AAC_BITRATES.join(', ')}`)),
+      128_000,
+    ),
+    /** One thumbnail every N seconds. */
+    thumbnailIntervalSeconds: z._default(int(1, 3600), 5),
+    /** Upper bound of thumbnails per job (MediaConvert MaxCaptures). */
+    maxThumbnails: z._default(int(1, 10_000), 200),
+    /** JPEG quality of thumbnails and poster, 1..100. */
+    thumbnailQuality: z._default(int(1, 100), 80),
+  })
+  .check(
+    z.superRefine((ladder, ctx) => {
+      const seen = new Set<string>();
+      ladder.rungs.forEach((rung, index) => {
+        if (seen.has(rung.name)) {
+          ctx.addIssue({ code: 'custom', input: rung.name, path: ['rungs', index, 'name'], message: `duplicate rung name "${rung.name}"; rung names must be unique` });
+        }
+        seen.add(rung.name);
+      });
+      if (ladder.mp4Rung !== undefined && !seen.has(ladder.mp4Rung)) {
+        ctx.addIssue({ code: 'custom', input: ladder.mp4Rung, path: ['mp4Rung'], message: `"${ladder.mp4Rung}" is not a rung; use one of ${[...seen].join(', ')}` });
+      }
+    }),
+  );
+
+export type LadderRung = z.infer<typeof LadderRungSchema>;
+export type EncodingLadder = z.output<typeof EncodingLadderSchema>;
+export type EncodingLadderInput = z.input<typeof EncodingLadderSchema>;
+
+/** Apple HLS authoring spec sizes with AWS QVBR guidance (REFERENCE.md). */
+export const DEFAULT_RUNGS: readonly LadderRung[] = [
+  { name: '1080p', width: 1920, height: 1080, qvbrQualityLevel: 9, maxBitrate: 6_000_000 },
+  { name: '720p', width: 1280, height: 720, qvbrQualityLevel: 8, maxBitrate: 4_000_000 },
+  { name: '480p', width: 854, height: 480, qvbrQualityLevel: 7, maxBitrate: 1_500_000 },
+  { name: '360p', width: 640, height: 360, qvbrQualityLevel: 7, maxBitrate: 800_000 },
+];
+
+/** The rung encoded as MP4: `mp4Rung`, or the first rung. */
+export function selectMp4Rung(ladder: EncodingLadder): LadderRung {
+  const rung = ladder.rungs.find((r) => r.name === (ladder.mp4Rung ?? ladder.rungs[0]?.name));
+  if (rung === undefined) {
+    throw new InvalidLadderError(`mp4Rung "${ladder.mp4Rung}" is not one of the ladder's rungs`);
+  }
+  return rung;
+}
+
+/** Compact JSON for the ENCODING_LADDER environment variable (a readable plan diff). */
+export function serializeLadder(ladder: EncodingLadder): string {
+  return JSON.stringify(ladder);
+}
+
+/**
+ * Parses and validates ENCODING_LADDER at cold start, so a bad deploy fails on
+ * the first invocation with the offending field, not inside MediaConvert.
+ */
+export function parseLadder(json: string | undefined): EncodingLadder {
+  if (json === undefined || json.trim() === '') {
+    throw new InvalidLadderError('ENCODING_LADDER is empty; it is set from transcoding.ladder in stacks/config.ts');
+  }
+  let raw: unknown;
+  try {
+    raw = JSON.parse(json);
+  } catch (cause) {
+    throw new InvalidLadderError('ENCODING_LADDER is not valid JSON; it is set from transcoding.ladder in stacks/config.ts', { cause });
+  }
+  const result = EncodingLadderSchema.safeParse(raw);
+  if (!result.success) {
+    throw new InvalidLadderError(`ENCODING_LADDER is invalid:\n${formatZodIssues(result.error)}`, { cause: result.error });
+  }
+  return result.data;
+}

@@ -1,0 +1,137 @@
+import { z } from 'zod';
+import { DEFAULT_RUNGS, EncodingLadderSchema } from '../lambda-src/lib/ladder';
+import { formatZodIssues } from '../lambda-src/lib/errors';
+
+/** CloudWatch Logs accepts only these retention periods (days). */
+export const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653] as const;
+
+/** Services the stack talks to; the `local` environment points each at the emulator. */
+export const EMULATED_SERVICES = ['s3', 'iam', 'sts', 'lambda', 'cloudfront', 'events', 'sns', 'sqs', 'dynamodb', 'cloudwatch', 'logs', 'mediaconvert'] as const;
+export type EmulatedService = (typeof EMULATED_SERVICES)[number];
+
+const S3BackendSchema = z.strictObject({
+  type: z.literal('s3'),
+  /** State bucket, created by the bootstrap stack. Override with TF_STATE_BUCKET. */
+  bucket: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'must be a valid S3 bucket name (3-63 lowercase letters, digits, dots, hyphens)'),
+  /** Region of the state bucket. Override with TF_STATE_REGION. */
+  region: z.string().regex(/^[a-z]{2}(-gov)?-[a-z]+-\d$/, 'must be an AWS region such as "eu-west-1"'),
+  /** Key prefix; each stack writes `<keyPrefix>/<stack>.tfstate`. Override with TF_STATE_KEY_PREFIX. */
+  keyPrefix: z.string().regex(/^[A-Za-z0-9!_.*'()\/-]+$/, 'must be a plain S3 key prefix without leading or trailing slash').refine((p) => !p.startsWith('/') && !p.endsWith('/'), 'must not start or end with "/"'),
+});
+
+const LocalBackendSchema = z.strictObject({
+  type: z.literal('local'),
+  /** Relative path of the state file, relative to the stack's synth directory. */
+  path: z.string().default('terraform.tfstate'),
+});
+
+const regionSchema = z.string().regex(/^[a-z]{2}(-gov)?-[a-z]+-\d$/, 'must be an AWS region such as "eu-west-1"');
+
+/** Everything one environment of the pipeline can decide. Defaults are the secure choice. */
+export const PipelineConfigSchema = z.strictObject({
+  /** Environment name: part of every resource name and of the pipeline id. */
+  environment: z.string().regex(/^[a-z][a-z0-9]{1,9}$/, 'use 2-10 lowercase letters or digits, starting with a letter'),
+  /** Prefix of every resource name. Keep it short: bucket names are limited to 63 characters. */
+  namePrefix: z.string().regex(/^[a-z][a-z0-9-]{0,11}[a-z0-9]$/, 'use 2-13 lowercase letters, digits or hyphens, e.g. "vod"').default('vod'),
+  region: regionSchema.default('us-east-1'),
+  /** Tags on every resource, through the provider's default_tags. */
+  tags: z.record(z.string(), z.string().max(256)).default({}),
+  backend: z.discriminatedUnion('type', [S3BackendSchema, LocalBackendSchema]),
+  /** Let `terraform destroy` delete non-empty buckets. Only for throwaway environments. */
+  forceDestroy: z.boolean().default(false),
+  /** Retention of every CloudWatch log group. */
+  logRetentionDays: z
+    .number()
+    .refine((n) => (LOG_RETENTION_DAYS as readonly number[]).includes(n), `must be one of the CloudWatch Logs values: ${LOG_RETENTION_DAYS.join(', ')}`)
+    .default(90),
+  storage: z
+    .strictObject({
+      /** Days after upload before source originals move to `sourceColdStorageClass`. */
+      sourceTransitionDays: z.number().int().min(30, 'must be at least 30 (S3 minimum before STANDARD_IA)').default(30),
+      sourceColdStorageClass: z.enum(['STANDARD_IA', 'GLACIER_IR', 'GLACIER', 'DEEP_ARCHIVE']).default('GLACIER_IR'),
+      /** Days before replaced (noncurrent) source versions are deleted. */
+      noncurrentVersionExpirationDays: z.number().int().min(1).default(30),
+      /** Days before access logs are deleted. */
+      accessLogExpirationDays: z.number().int().min(1).default(365),
+    })
+    .prefault({}),
+  delivery: z
+    .strictObject({
+      priceClass: z.enum(['PriceClass_100', 'PriceClass_200', 'PriceClass_All']).default('PriceClass_100'),
+      /** Origins allowed by CORS, for players (hls.js) on another site. */
+      corsAllowedOrigins: z.array(z.string().regex(/^(\*|https?:\/\/[^\s/]+)$/, 'use "*" or an origin such as "https://player.example.com"')).min(1).default(['*']),
+      /** Wait for the distribution to deploy (turn off against emulators). */
+      waitForDeployment: z.boolean().default(true),
+      /** Own response-headers policy (CORS + security headers). The emulator does not implement it. */
+      responseHeadersPolicy: z.boolean().default(true),
+    })
+    .prefault({}),
+  lambda: z
+    .strictObject({
+      /** `archive`: provider-archive zips at plan time. `zip`: zipped at synth time, for mirrors with only the AWS provider. */
+      packaging: z.enum(['archive', 'zip']).default('archive'),
+      memorySize: z.number().int().min(128).max(10_240).default(256),
+      timeoutSeconds: z.number().int().min(10, 'must be at least 10; 3 s is too short for SDK retries').max(900).default(60),
+      /** Caps concurrent CreateJob calls (CKV_AWS_115). */
+      reservedConcurrency: z.number().int().min(1).max(1000).default(10),
+      retryAttempts: z.number().int().min(0).max(2).default(2),
+      maximumEventAgeSeconds: z.number().int().min(60).max(21_600).default(21_600),
+    })
+    .prefault({}),
+  transcoding: z
+    .strictObject({
+      ladder: z.prefault(EncodingLadderSchema, { rungs: [...DEFAULT_RUNGS] }),
+      /** How often MediaConvert emits STATUS_UPDATE events. */
+      statusUpdateInterval: z.enum(['SECONDS_10', 'SECONDS_12', 'SECONDS_15', 'SECONDS_20', 'SECONDS_30', 'SECONDS_60', 'SECONDS_120', 'SECONDS_180', 'SECONDS_240', 'SECONDS_300']).default('SECONDS_60'),
+      accelerationMode: z.enum(['DISABLED', 'ENABLED', 'PREFERRED']).default('PREFERRED'),
+    })
+    .prefault({}),
+  notifications: z
+    .strictObject({
+      /** Optional e-mail subscription to job notifications (needs confirming by mail). */
+      email: z.email('must be an e-mail address').optional(),
+    })
+    .prefault({}),
+  /**
+   * Endpoint of a local AWS emulator. Set only for the `local` environment:
+   * every service in EMULATED_SERVICES is pointed at it, with fake credentials.
+   */
+  emulator: z
+    .strictObject({
+      endpoint: z.url('must be a URL such as "http://127.0.0.1:5000"'),
+      /** MediaConvert has no emulator; a test server stands in. @default endpoint */
+      mediaconvertEndpoint: z.url().optional(),
+    })
+    .optional(),
+});
+
+export type PipelineConfigInput = z.input<typeof PipelineConfigSchema>;
+export type PipelineConfig = z.output<typeof PipelineConfigSchema>;
+
+/** The config of one environment is invalid; the message lists every field. */
+export class ConfigError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'ConfigError';
+  }
+}
+
+/**
+ * Validates one environment's config and fills in defaults.
+ * @throws ConfigError naming every invalid field and where to fix it.
+ */
+export function parsePipelineConfig(input: unknown, source: string): PipelineConfig {
+  const result = PipelineConfigSchema.safeParse(input);
+  if (!result.success) {
+    throw new ConfigError(
+      `Invalid pipeline config (${source}):\n${formatZodIssues(result.error)}\nFix these fields in stacks/environments.ts or the environment variables named in the README.`,
+      { cause: result.error },
+    );
+  }
+  return result.data;
+}
+
+/** The pipeline id: carried by every job's UserMetadata and matched by the event rule. */
+export function pipelineId(config: Pick<PipelineConfig, 'namePrefix' | 'environment'>): string {
+  return `${config.namePrefix}-${config.environment}`;
+}

@@ -1,0 +1,88 @@
+import { Construct } from 'constructs';
+import { SecureBucket } from './secure-bucket';
+
+export interface StorageProps {
+  /** Resource name prefix, e.g. `vod-dev`. Bucket names add a role, the account id and the region. */
+  readonly name: string;
+  /** Account id and region, for globally unique bucket names. */
+  readonly accountId: string;
+  readonly region: string;
+  /** @default false */
+  readonly forceDestroy?: boolean;
+  /**
+   * Days before source originals move to `sourceColdStorageClass`.
+   * @default 30
+   */
+  readonly sourceTransitionDays?: number;
+  /** @default 'GLACIER_IR' */
+  readonly sourceColdStorageClass?: string;
+  /**
+   * Days before replaced source versions are deleted.
+   * @default 30
+   */
+  readonly noncurrentVersionExpirationDays?: number;
+  /**
+   * Days before access logs are deleted.
+   * @default 365
+   */
+  readonly accessLogExpirationDays?: number;
+}
+
+/**
+ * The pipeline's three buckets: versioned source uploads, transcoded outputs
+ * (Intelligent-Tiering) and access logs. All private, TLS-only and encrypted.
+ */
+export class Storage extends Construct {
+  readonly logBucket: SecureBucket;
+  readonly sourceBucket: SecureBucket;
+  readonly outputBucket: SecureBucket;
+
+  constructor(scope: Construct, id: string, props: StorageProps) {
+    super(scope, id);
+    const forceDestroy = props.forceDestroy ?? false;
+    const sourceTransitionDays = props.sourceTransitionDays ?? 30;
+    const sourceColdStorageClass = props.sourceColdStorageClass ?? 'GLACIER_IR';
+    const noncurrentVersionExpirationDays = props.noncurrentVersionExpirationDays ?? 30;
+    const accessLogExpirationDays = props.accessLogExpirationDays ?? 365;
+    const nameOf = (role: string) => `${props.name}-${role}-${props.accountId}-${props.region}`;
+
+    this.logBucket = new SecureBucket(this, 'LogBucket', {
+      bucketName: nameOf('logs'),
+      forceDestroy,
+      receivesAccessLogs: true,
+      // CloudFront standard logging delivers with an ACL grant to awslogsdelivery.
+      objectOwnership: 'BucketOwnerPreferred',
+      lifecycleRules: [
+        { id: 'expire-access-logs', status: 'Enabled', filter: [{}], expiration: [{ days: accessLogExpirationDays }] },
+      ],
+    });
+    this.sourceBucket = new SecureBucket(this, 'SourceBucket', {
+      bucketName: nameOf('source'),
+      forceDestroy,
+      versioned: true,
+      accessLogs: { bucket: this.logBucket, prefix: 's3/source/' },
+      lifecycleRules: [
+        {
+          id: 'archive-source-originals',
+          status: 'Enabled',
+          filter: [{}],
+          transition: [{ days: sourceTransitionDays, storageClass: sourceColdStorageClass }],
+          noncurrentVersionExpiration: [{ noncurrentDays: noncurrentVersionExpirationDays }],
+        },
+      ],
+    });
+    this.outputBucket = new SecureBucket(this, 'OutputBucket', {
+      bucketName: nameOf('output'),
+      forceDestroy,
+      accessLogs: { bucket: this.logBucket, prefix: 's3/output/' },
+      lifecycleRules: [
+        {
+          id: 'intelligent-tiering-outputs',
+          status: 'Enabled',
+          filter: [{}],
+          transition: [{ days: 0, storageClass: 'INTELLIGENT_TIERING' }],
+        },
+      ],
+    });
+  }
+}

@@ -1,0 +1,54 @@
+import { LocalBackend, S3Backend, TerraformStack } from 'cdktf';
+import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
+import { EMULATED_SERVICES, PipelineConfig } from './config';
+
+/** Fake credentials for the emulator; never valid against AWS. */
+const EMULATOR_CREDENTIALS = { accessKey: 'testing', secretKey: 'testing' } as const;
+
+/**
+ * The AWS provider of a stack: region and default tags from config. With `emulator` set,
+ * every service the stack uses points at it, with fake keys and no account lookups.
+ */
+export function configureAwsProvider(
+  stack: TerraformStack,
+  config: Pick<PipelineConfig, 'region' | 'tags' | 'emulator'>,
+): AwsProvider {
+  const defaultTags = [{ tags: { ManagedBy: 'cdktf', ...config.tags } }];
+  if (config.emulator === undefined) {
+    return new AwsProvider(stack, 'aws', { region: config.region, defaultTags });
+  }
+  const { endpoint, mediaconvertEndpoint } = config.emulator;
+  const endpoints = Object.fromEntries(
+    EMULATED_SERVICES.map((service) => [service, service === 'mediaconvert' ? (mediaconvertEndpoint ?? endpoint) : endpoint]),
+  );
+  return new AwsProvider(stack, 'aws', {
+    region: config.region,
+    defaultTags,
+    ...EMULATOR_CREDENTIALS,
+    endpoints: [endpoints],
+    s3UsePathStyle: true,
+    skipCredentialsValidation: true,
+    skipRequestingAccountId: true,
+    skipMetadataApiCheck: 'true',
+    skipRegionValidation: true,
+  });
+}
+
+/**
+ * The stack's state backend: S3 with encryption and S3-native locking, one key per
+ * stack; or a local file for the emulator and the bootstrap stack.
+ */
+export function configureBackend(stack: TerraformStack, backend: PipelineConfig['backend'], stackName: string): void {
+  if (backend.type === 'local') {
+    new LocalBackend(stack, { path: backend.path });
+    return;
+  }
+  new S3Backend(stack, {
+    bucket: backend.bucket,
+    region: backend.region,
+    key: `${backend.keyPrefix}/${stackName}.tfstate`,
+    encrypt: true,
+  });
+  // cdktf 0.21 predates `use_lockfile` (Terraform >= 1.10), which replaces DynamoDB locking.
+  stack.addOverride('terraform.backend.s3.use_lockfile', true);
+}
