@@ -3,8 +3,14 @@ import { TerraformOutput, TerraformStack } from 'cdktf';
 import { PipelineConfig, pipelineId } from './config';
 import { configureAwsProvider, configureBackend } from './terraform-settings';
 import { accountIdOf } from './constructs/account';
-import { Storage } from './constructs/storage';
 import { Delivery } from './constructs/delivery';
+import { Ingest } from './constructs/ingest';
+import { JobEvents } from './constructs/job-events';
+import { JobsTable } from './constructs/jobs-table';
+import { Monitoring } from './constructs/monitoring';
+import { FunctionSettings } from './constructs/node-function';
+import { Storage } from './constructs/storage';
+import { Transcoding } from './constructs/transcoding';
 
 export interface VideoPipelineStackProps {
   /** One environment's validated config (see stacks/config.ts). */
@@ -14,12 +20,18 @@ export interface VideoPipelineStackProps {
 /** One environment of the pipeline: provider and backend, then the constructs, then outputs. */
 export class VideoPipelineStack extends TerraformStack {
   readonly storage: Storage;
+  readonly transcoding: Transcoding;
+  readonly jobsTable: JobsTable;
+  readonly ingest: Ingest;
   readonly delivery: Delivery;
+  readonly jobEvents: JobEvents;
+  readonly monitoring: Monitoring;
 
   constructor(scope: Construct, id: string, props: VideoPipelineStackProps) {
     super(scope, id);
     const { config } = props;
     const name = pipelineId(config);
+    const functionSettings: FunctionSettings = { ...config.lambda, logRetentionDays: config.logRetentionDays };
 
     configureAwsProvider(this, config);
     configureBackend(this, config.backend, id);
@@ -31,6 +43,23 @@ export class VideoPipelineStack extends TerraformStack {
       forceDestroy: config.forceDestroy,
       ...config.storage,
     });
+    this.transcoding = new Transcoding(this, 'Transcoding', {
+      name,
+      sourceBucket: this.storage.sourceBucket,
+      outputBucket: this.storage.outputBucket,
+    });
+    this.jobsTable = new JobsTable(this, 'JobsTable', { tableName: `${name}-jobs`, deletionProtection: !config.forceDestroy });
+    this.ingest = new Ingest(this, 'Ingest', {
+      pipelineId: name,
+      sourceBucket: this.storage.sourceBucket,
+      outputBucket: this.storage.outputBucket,
+      transcoding: this.transcoding,
+      jobsTable: this.jobsTable,
+      ladder: config.transcoding.ladder,
+      statusUpdateInterval: config.transcoding.statusUpdateInterval,
+      accelerationMode: config.transcoding.accelerationMode,
+      functionSettings,
+    });
     this.delivery = new Delivery(this, 'Delivery', {
       name,
       originBucket: this.storage.outputBucket,
@@ -40,10 +69,38 @@ export class VideoPipelineStack extends TerraformStack {
       responseHeadersPolicy: config.delivery.responseHeadersPolicy,
       waitForDeployment: config.delivery.waitForDeployment,
     });
+    this.jobEvents = new JobEvents(this, 'JobEvents', {
+      pipelineId: name,
+      jobsTable: this.jobsTable,
+      outputBucketName: this.storage.outputBucket.bucketName,
+      distributionDomain: this.delivery.domainName,
+      notificationEmail: config.notifications.email,
+      functionSettings,
+    });
+    this.monitoring = new Monitoring(this, 'Monitoring', {
+      name,
+      deadLetterQueues: [
+        this.ingest.submitFunction.deadLetterQueue,
+        this.jobEvents.completionFunction.deadLetterQueue,
+        this.jobEvents.ruleDeadLetterQueue,
+      ],
+      functions: [this.ingest.submitFunction, this.jobEvents.completionFunction],
+    });
 
-    new TerraformOutput(this, 'distribution_domain', { value: this.delivery.domainName });
-    new TerraformOutput(this, 'source_bucket', { value: this.storage.sourceBucket.bucketName });
-    new TerraformOutput(this, 'output_bucket', { value: this.storage.outputBucket.bucketName });
-    new TerraformOutput(this, 'log_bucket', { value: this.storage.logBucket.bucketName });
+    const outputs: Record<string, string> = {
+      pipeline_id: name,
+      distribution_domain: this.delivery.domainName,
+      distribution_id: this.delivery.distribution.id,
+      source_bucket: this.storage.sourceBucket.bucketName,
+      output_bucket: this.storage.outputBucket.bucketName,
+      log_bucket: this.storage.logBucket.bucketName,
+      jobs_table: this.jobsTable.table.name,
+      notification_topic_arn: this.jobEvents.topic.arn,
+      submit_function: this.ingest.submitFunction.fn.functionName,
+      job_events_function: this.jobEvents.completionFunction.fn.functionName,
+      job_state_rule: this.jobEvents.rule.name,
+      mediaconvert_queue_arn: this.transcoding.queue.arn,
+    };
+    for (const [outputId, value] of Object.entries(outputs)) new TerraformOutput(this, outputId, { value });
   }
 }

@@ -1,6 +1,7 @@
 import { Construct } from 'constructs';
-import { AssetType, TerraformAsset } from 'cdktf';
+import { AssetType, TerraformAsset, TerraformStack } from 'cdktf';
 import { DataArchiveFile } from '@cdktf/provider-archive/lib/data-archive-file';
+import { ArchiveProvider } from '@cdktf/provider-archive/lib/provider';
 import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
@@ -12,6 +13,12 @@ import { PolicyDocument, PolicyStatement, serviceTrust } from './policy';
 
 /** How the bundle becomes the zip that Lambda receives. */
 export type LambdaPackaging = 'archive' | 'zip';
+
+/** The settings that environments decide for every function alike. */
+export type FunctionSettings = Pick<
+  NodeFunctionProps,
+  'packaging' | 'logRetentionDays' | 'memorySize' | 'timeoutSeconds' | 'reservedConcurrency' | 'retryAttempts' | 'maximumEventAgeSeconds'
+>;
 
 export interface NodeFunctionProps {
   /** Function name, also the log group's and the DLQ's base name. */
@@ -102,7 +109,7 @@ export class NodeFunction extends Construct {
       reservedConcurrentExecutions: reservedConcurrency,
       tracingConfig: { mode: 'Active' },
       deadLetterConfig: { targetArn: this.deadLetterQueue.arn },
-      environment: { variables: { NODE_OPTIONS: '--enable-source-maps', ...environment } },
+      environment: { variables: environment },
       // Without the group first, the first invocation creates it with no retention.
       dependsOn: [this.logGroup],
     });
@@ -133,6 +140,8 @@ export class NodeFunction extends Construct {
       const asset = new TerraformAsset(this, 'Code', { path: bundle.zipFile, type: AssetType.FILE });
       return { filename: asset.path, sourceCodeHash: bundle.zipSha256 };
     }
+    const stack = TerraformStack.of(this);
+    if (stack.node.tryFindChild('archive') === undefined) new ArchiveProvider(stack, 'archive');
     const asset = new TerraformAsset(this, 'Code', { path: bundle.directory, type: AssetType.DIRECTORY });
     const archive = new DataArchiveFile(this, 'Archive', {
       type: 'zip',

@@ -1,0 +1,126 @@
+import { Construct } from 'constructs';
+import { Testing } from 'cdktf';
+import { CloudfrontDistribution } from '@cdktf/provider-aws/lib/cloudfront-distribution';
+import { CloudfrontOriginAccessControl } from '@cdktf/provider-aws/lib/cloudfront-origin-access-control';
+import { CloudfrontResponseHeadersPolicy } from '@cdktf/provider-aws/lib/cloudfront-response-headers-policy';
+import { CACHING_OPTIMIZED_POLICY_ID, Delivery, DeliveryProps } from '../stacks/constructs/delivery';
+import { SecureBucket } from '../stacks/constructs/secure-bucket';
+import { Template, ref } from './support/template';
+
+function buildDelivery(scope: Construct, props: Partial<DeliveryProps> = {}): void {
+  const logBucket = new SecureBucket(scope, 'Logs', { bucketName: 'logs', receivesAccessLogs: true, objectOwnership: 'BucketOwnerPreferred' });
+  const originBucket = new SecureBucket(scope, 'Output', { bucketName: 'output' });
+  new Delivery(scope, 'Delivery', { name: 'vod-test', originBucket, logBucket, ...props });
+}
+
+describe('Delivery', () => {
+  it('signs every origin request with an S3 origin access control (sigv4, always)', () => {
+    const synthesized = Testing.synthScope((scope) => buildDelivery(scope));
+
+    expect(synthesized).toHaveResourceWithProperties(CloudfrontOriginAccessControl, {
+      origin_access_control_origin_type: 's3',
+      signing_behavior: 'always',
+      signing_protocol: 'sigv4',
+    });
+  });
+
+  it('serves the output bucket through the OAC', () => {
+    // Act
+    const template = Template.synth((scope) => buildDelivery(scope));
+
+    // Assess
+    const distribution = template.onlyResource('aws_cloudfront_distribution');
+    expect(distribution.origin).toEqual([
+      expect.objectContaining({
+        domain_name: ref('aws_s3_bucket', template, 'Output', 'bucket_regional_domain_name'),
+        origin_access_control_id: ref('aws_cloudfront_origin_access_control', template, 'Delivery', 'id'),
+      }),
+    ]);
+  });
+
+  it('output bucket is readable only by this distribution', () => {
+    // Act
+    const template = Template.synth((scope) => buildDelivery(scope));
+
+    // Assess
+    const policy = template.resource('aws_s3_bucket_policy', 'Output');
+    const statements = template.statementsOf(policy.policy);
+    const allows = statements.filter((s) => s.effect === 'Allow');
+    expect(allows).toEqual([
+      {
+        sid: 'AllowCloudFrontReadThroughOAC',
+        effect: 'Allow',
+        principals: [{ type: 'Service', identifiers: ['cloudfront.amazonaws.com'] }],
+        actions: ['s3:GetObject'],
+        resources: [`${ref('aws_s3_bucket', template, 'Output', 'arn')}/*`],
+        condition: [{ test: 'StringEquals', variable: 'AWS:SourceArn', values: [ref('aws_cloudfront_distribution', template, 'Delivery', 'arn')] }],
+      },
+    ]);
+    expect(statements.map((s) => s.sid)).toContain('DenyInsecureTransport');
+  });
+
+  it('redirects viewers to HTTPS, caches with CachingOptimized and compresses', () => {
+    const synthesized = Testing.synthScope((scope) => buildDelivery(scope));
+
+    expect(synthesized).toHaveResourceWithProperties(CloudfrontDistribution, {
+      http_version: 'http2and3',
+      is_ipv6_enabled: true,
+      price_class: 'PriceClass_100',
+      default_cache_behavior: expect.objectContaining({
+        viewer_protocol_policy: 'redirect-to-https',
+        cache_policy_id: CACHING_OPTIMIZED_POLICY_ID,
+        compress: true,
+        allowed_methods: ['GET', 'HEAD', 'OPTIONS'],
+      }),
+    });
+  });
+
+  it('takes the price class from its props', () => {
+    const synthesized = Testing.synthScope((scope) => buildDelivery(scope, { priceClass: 'PriceClass_All' }));
+
+    expect(synthesized).toHaveResourceWithProperties(CloudfrontDistribution, { price_class: 'PriceClass_All' });
+  });
+
+  it('writes standard access logs to the log bucket', () => {
+    const template = Template.synth((scope) => buildDelivery(scope));
+
+    expect(template.onlyResource('aws_cloudfront_distribution').logging_config).toEqual(
+      expect.objectContaining({ bucket: ref('aws_s3_bucket', template, 'Logs', 'bucket_domain_name'), prefix: 'cloudfront/' }),
+    );
+  });
+
+  it('lets hls.js players on any origin fetch playlists and segments by default, with HSTS', () => {
+    // Act
+    const template = Template.synth((scope) => buildDelivery(scope));
+
+    // Assess
+    const policy = template.onlyResource('aws_cloudfront_response_headers_policy');
+    expect(policy.cors_config).toEqual(
+      expect.objectContaining({
+        access_control_allow_origins: { items: ['*'] },
+        access_control_allow_methods: { items: ['GET', 'HEAD', 'OPTIONS'] },
+        access_control_allow_credentials: false,
+      }),
+    );
+    expect(policy.security_headers_config).toEqual(
+      expect.objectContaining({ strict_transport_security: expect.objectContaining({ access_control_max_age_sec: 63_072_000, include_subdomains: true }) }),
+    );
+    expect(template.onlyResource('aws_cloudfront_distribution').default_cache_behavior).toEqual(
+      expect.objectContaining({ response_headers_policy_id: ref('aws_cloudfront_response_headers_policy', template, 'Delivery', 'id') }),
+    );
+  });
+
+  it('restricts CORS to the configured origins', () => {
+    const synthesized = Testing.synthScope((scope) => buildDelivery(scope, { corsAllowedOrigins: ['https://player.example.com'] }));
+
+    expect(synthesized).toHaveResourceWithProperties(CloudfrontResponseHeadersPolicy, {
+      cors_config: expect.objectContaining({ access_control_allow_origins: { items: ['https://player.example.com'] } }),
+    });
+  });
+
+  it('leaves the response-headers policy out only when switched off (emulators lack the API)', () => {
+    const synthesized = Testing.synthScope((scope) => buildDelivery(scope, { responseHeadersPolicy: false }));
+
+    expect(synthesized).not.toHaveResource(CloudfrontResponseHeadersPolicy);
+  });
+});

@@ -1,0 +1,54 @@
+import { Construct } from 'constructs';
+import { CloudwatchMetricAlarm } from '@cdktf/provider-aws/lib/cloudwatch-metric-alarm';
+import { SnsTopic } from '@cdktf/provider-aws/lib/sns-topic';
+import { SqsQueue } from '@cdktf/provider-aws/lib/sqs-queue';
+import { NodeFunction } from './node-function';
+
+export interface MonitoringProps {
+  /** Resource name prefix, e.g. `vod-dev`. */
+  readonly name: string;
+  /** Dead-letter queues: any message in one is a lost event to look at. */
+  readonly deadLetterQueues: readonly SqsQueue[];
+  /** Functions whose errors raise an alarm. */
+  readonly functions: readonly NodeFunction[];
+}
+
+/** An alarm per dead-letter queue and per function, sent to an encrypted alarm topic. */
+export class Monitoring extends Construct {
+  readonly alarmTopic: SnsTopic;
+
+  constructor(scope: Construct, id: string, props: MonitoringProps) {
+    super(scope, id);
+    this.alarmTopic = new SnsTopic(this, 'AlarmTopic', { name: `${props.name}-alarms`, kmsMasterKeyId: 'alias/aws/sns' });
+    const common = {
+      evaluationPeriods: 1,
+      period: 300,
+      threshold: 1,
+      comparisonOperator: 'GreaterThanOrEqualToThreshold',
+      treatMissingData: 'notBreaching',
+      alarmActions: [this.alarmTopic.arn],
+    };
+    props.deadLetterQueues.forEach((queue, index) => {
+      new CloudwatchMetricAlarm(this, `DeadLetterAlarm${index}`, {
+        ...common,
+        alarmName: `${queue.name}-not-empty`,
+        alarmDescription: `Events were dead-lettered to ${queue.name}: inspect and redrive them.`,
+        namespace: 'AWS/SQS',
+        metricName: 'ApproximateNumberOfMessagesVisible',
+        statistic: 'Maximum',
+        dimensions: { QueueName: queue.name },
+      });
+    });
+    props.functions.forEach((fn, index) => {
+      new CloudwatchMetricAlarm(this, `FunctionErrorAlarm${index}`, {
+        ...common,
+        alarmName: `${fn.fn.functionName}-errors`,
+        alarmDescription: `${fn.fn.functionName} failed; its async retries may end in its DLQ.`,
+        namespace: 'AWS/Lambda',
+        metricName: 'Errors',
+        statistic: 'Sum',
+        dimensions: { FunctionName: fn.fn.functionName },
+      });
+    });
+  }
+}

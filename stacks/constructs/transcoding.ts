@@ -1,0 +1,45 @@
+import { Construct } from 'constructs';
+import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
+import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
+import { MediaConvertQueue } from '@cdktf/provider-aws/lib/media-convert-queue';
+import { PolicyDocument, serviceTrust } from './policy';
+import { SecureBucket } from './secure-bucket';
+
+export interface TranscodingProps {
+  /** Resource name prefix, e.g. `vod-dev`. */
+  readonly name: string;
+  /** MediaConvert reads uploads from here. */
+  readonly sourceBucket: SecureBucket;
+  /** MediaConvert writes renditions here. */
+  readonly outputBucket: SecureBucket;
+}
+
+/**
+ * MediaConvert's side: a dedicated on-demand queue (its own throughput, and a job
+ * filter for events), and the service role jobs run as, which may read source
+ * objects and write output objects and nothing else.
+ */
+export class Transcoding extends Construct {
+  readonly queue: MediaConvertQueue;
+  readonly role: IamRole;
+
+  constructor(scope: Construct, id: string, props: TranscodingProps) {
+    super(scope, id);
+    this.queue = new MediaConvertQueue(this, 'Queue', {
+      name: props.name,
+      description: `On-demand queue of the ${props.name} video pipeline`,
+      pricingPlan: 'ON_DEMAND',
+      status: 'ACTIVE',
+    });
+    this.role = new IamRole(this, 'ServiceRole', {
+      name: `${props.name}-mediaconvert`,
+      description: 'Assumed by MediaConvert jobs of this pipeline',
+      assumeRolePolicy: new PolicyDocument(this, 'TrustPolicy', [serviceTrust('mediaconvert.amazonaws.com')]).json,
+    });
+    const policy = new PolicyDocument(this, 'ServicePolicy', [
+      { sid: 'ReadSourceObjects', effect: 'Allow', actions: ['s3:GetObject'], resources: [`${props.sourceBucket.bucketArn}/*`] },
+      { sid: 'WriteOutputObjects', effect: 'Allow', actions: ['s3:PutObject'], resources: [`${props.outputBucket.bucketArn}/*`] },
+    ]);
+    new IamRolePolicy(this, 'ServiceRolePolicy', { name: 'source-read-output-write', role: this.role.id, policy: policy.json });
+  }
+}
