@@ -119,7 +119,7 @@ export class JobEvents extends Construct {
       rule: this.rule.name,
       targetId: 'job-events-function',
       arn: this.completionFunction.fn.arn,
-      retryPolicy: targetRetry,
+      retryPolicy: { maximumEventAgeInSeconds: targetRetry.maximumEventAgeSeconds, maximumRetryAttempts: targetRetry.maximumRetryAttempts },
       deadLetterConfig: { arn: this.ruleDeadLetterQueue.arn },
     });
   }

@@ -1,0 +1,123 @@
+import { VIDEO_EXTENSIONS } from '../lambda-src/lib/keys';
+import { parseLadder } from '../lambda-src/lib/ladder';
+import { videoSuffixes } from '../stacks/constructs/ingest';
+import { synthPipeline } from './support/pipeline';
+import { Template, ref } from './support/template';
+
+type Block = Record<string, unknown>;
+const submitPolicy = (t: Template) => t.statementsOf(t.resource('aws_iam_role_policy', 'SubmitJob').policy);
+
+describe('Ingest', () => {
+  const template = synthPipeline();
+
+  it('notifies the submit function for every video suffix in lower and upper case', () => {
+    // Act
+    const rules = template.onlyResource('aws_s3_bucket_notification').lambda_function as Block[];
+
+    // Assess
+    expect(rules.map((r) => r.filter_suffix).sort()).toEqual(VIDEO_EXTENSIONS.flatMap((e) => [`.${e}`, `.${e.toUpperCase()}`]).sort());
+    for (const rule of rules) {
+      expect(rule.events).toEqual(['s3:ObjectCreated:*']);
+      expect(rule.lambda_function_arn).toBe(ref('aws_lambda_function', template, 'SubmitJob', 'arn'));
+    }
+  });
+
+  it('has no two suffix rules where one is a suffix of another (S3 rejects overlaps)', () => {
+    const suffixes = videoSuffixes();
+
+    for (const a of suffixes) for (const b of suffixes) if (a !== b) expect(b.endsWith(a)).toBe(false);
+  });
+
+  it('saves the notification only after the invoke permission exists', () => {
+    const notification = template.onlyResource('aws_s3_bucket_notification');
+
+    expect(notification.bucket).toBe(ref('aws_s3_bucket', template, 'SourceBucket', 'id'));
+    expect(notification.depends_on).toEqual([`aws_lambda_permission.${Object.keys(template.resources('aws_lambda_permission')).find((id) => id.includes('Ingest'))}`]);
+  });
+
+  it('lets only the source bucket of this account invoke the submit function', () => {
+    expect(template.resource('aws_lambda_permission', 'Ingest')).toEqual(
+      expect.objectContaining({
+        principal: 's3.amazonaws.com',
+        action: 'lambda:InvokeFunction',
+        source_arn: ref('aws_s3_bucket', template, 'SourceBucket', 'arn'),
+        source_account: '${data.aws_caller_identity.CallerIdentity.account_id}',
+      }),
+    );
+  });
+
+  it('grants exactly CreateJob on its queue, PassRole of the MediaConvert role, and its table', () => {
+    const statements = submitPolicy(template).filter((s) => !['WriteOwnLogs', 'SendToOwnDeadLetterQueue', 'WriteTraces'].includes(String(s.sid)));
+
+    expect(statements).toEqual([
+      { sid: 'CreateJobsOnOwnQueue', effect: 'Allow', actions: ['mediaconvert:CreateJob'], resources: [ref('aws_media_convert_queue', template, 'Transcoding', 'arn')] },
+      {
+        sid: 'PassServiceRoleToMediaConvert',
+        effect: 'Allow',
+        actions: ['iam:PassRole'],
+        resources: [ref('aws_iam_role', template, 'Transcoding_ServiceRole', 'arn')],
+        condition: [{ test: 'StringEquals', variable: 'iam:PassedToService', values: ['mediaconvert.amazonaws.com'] }],
+      },
+      { sid: 'ClaimAndRecordJobs', effect: 'Allow', actions: ['dynamodb:PutItem', 'dynamodb:UpdateItem'], resources: [ref('aws_dynamodb_table', template, 'JobsTable', 'arn')] },
+    ]);
+  });
+
+  it('uses no wildcard action in any IAM policy of the stack', () => {
+    for (const document of Object.values(template.dataSources('aws_iam_policy_document'))) {
+      for (const statement of document.statement as Block[]) {
+        if (statement.effect === 'Deny') continue;
+        for (const action of statement.actions as string[]) expect(action).not.toContain('*');
+      }
+    }
+  });
+
+  it('passes the ladder as compact, valid JSON in ENCODING_LADDER, so a change reads as a plan diff', () => {
+    // Act
+    const variables = (template.resource('aws_lambda_function', 'SubmitJob').environment as { variables: Record<string, string> }).variables;
+
+    // Assess
+    expect(variables.ENCODING_LADDER).not.toMatch(/\n/);
+    expect(parseLadder(variables.ENCODING_LADDER).rungs.map((r) => r.name)).toEqual(['1080p', '720p', '480p', '360p']);
+    expect(variables).toEqual(
+      expect.objectContaining({
+        PIPELINE_ID: 'vod-test',
+        MEDIACONVERT_QUEUE_ARN: ref('aws_media_convert_queue', template, 'Transcoding', 'arn'),
+        MEDIACONVERT_ROLE_ARN: ref('aws_iam_role', template, 'Transcoding_ServiceRole', 'arn'),
+        JOBS_TABLE: ref('aws_dynamodb_table', template, 'JobsTable', 'name'),
+        ACCELERATION_MODE: 'PREFERRED',
+        CLAIM_TTL_SECONDS: '60',
+      }),
+    );
+  });
+
+  it('reflects a ladder change in the function environment', () => {
+    const changed = synthPipeline({ transcoding: { ladder: { rungs: [{ name: '540p', width: 960, height: 540, qvbrQualityLevel: 7, maxBitrate: 2_000_000 }] } } });
+
+    const variables = (changed.resource('aws_lambda_function', 'SubmitJob').environment as { variables: Record<string, string> }).variables;
+    expect(JSON.parse(variables.ENCODING_LADDER!).rungs).toEqual([{ name: '540p', width: 960, height: 540, qvbrQualityLevel: 7, maxBitrate: 2_000_000 }]);
+  });
+
+  it('retries failed uploads twice, then dead-letters them', () => {
+    expect(template.resource('aws_lambda_function_event_invoke_config', 'SubmitJob')).toEqual(expect.objectContaining({ maximum_retry_attempts: 2, maximum_event_age_in_seconds: 21_600 }));
+    expect(template.resource('aws_lambda_function', 'SubmitJob').dead_letter_config).toEqual({ target_arn: ref('aws_sqs_queue', template, 'SubmitJob', 'arn') });
+  });
+
+  it('keeps submit logs for the configured retention', () => {
+    const short = synthPipeline({ logRetentionDays: 7 });
+
+    expect(short.resource('aws_cloudwatch_log_group', 'SubmitJob').retention_in_days).toBe(7);
+  });
+
+  it('keeps jobs in an encrypted table with point-in-time recovery', () => {
+    expect(template.onlyResource('aws_dynamodb_table')).toEqual(
+      expect.objectContaining({
+        name: 'vod-test-jobs',
+        hash_key: 'assetId',
+        billing_mode: 'PAY_PER_REQUEST',
+        point_in_time_recovery: { enabled: true },
+        server_side_encryption: { enabled: true },
+        deletion_protection_enabled: true,
+      }),
+    );
+  });
+});

@@ -1,0 +1,90 @@
+import { jobStateChangePattern } from '../stacks/constructs/job-events';
+import { synthPipeline } from './support/pipeline';
+import { Template, ref } from './support/template';
+
+const completionPolicy = (t: Template) => t.statementsOf(t.resource('aws_iam_role_policy', 'JobEventsFunction').policy);
+
+describe('JobEvents', () => {
+  const template = synthPipeline();
+
+  it('matches MediaConvert state changes of this pipeline only', () => {
+    const rule = template.onlyResource('aws_cloudwatch_event_rule');
+
+    expect(JSON.parse(String(rule.event_pattern))).toEqual({
+      source: ['aws.mediaconvert'],
+      'detail-type': ['MediaConvert Job State Change'],
+      detail: { status: ['PROGRESSING', 'COMPLETE', 'ERROR', 'CANCELED'], userMetadata: { pipeline: ['vod-test'] } },
+    });
+  });
+
+  it('scopes the pattern to the pipeline id it is given', () => {
+    expect(jobStateChangePattern('vod-prod')).toEqual(expect.objectContaining({ detail: expect.objectContaining({ userMetadata: { pipeline: ['vod-prod'] } }) }));
+  });
+
+  it('targets the completion function with a retry policy and an encrypted dead-letter queue', () => {
+    // Act
+    const target = template.onlyResource('aws_cloudwatch_event_target');
+
+    // Assess
+    expect(target).toEqual(
+      expect.objectContaining({
+        rule: ref('aws_cloudwatch_event_rule', template, 'JobEvents', 'name'),
+        arn: ref('aws_lambda_function', template, 'JobEventsFunction', 'arn'),
+        retry_policy: { maximum_event_age_in_seconds: 3600, maximum_retry_attempts: 10 },
+        dead_letter_config: { arn: ref('aws_sqs_queue', template, 'RuleDeadLetterQueue', 'arn') },
+      }),
+    );
+    expect(template.resource('aws_sqs_queue', 'RuleDeadLetterQueue').sqs_managed_sse_enabled).toBe(true);
+  });
+
+  it('lets only this rule send to its dead-letter queue', () => {
+    const policy = template.onlyResource('aws_sqs_queue_policy');
+
+    expect(template.statement(policy.policy, 'AllowRuleDeadLetters')).toEqual(
+      expect.objectContaining({
+        principals: [{ type: 'Service', identifiers: ['events.amazonaws.com'] }],
+        actions: ['sqs:SendMessage'],
+        condition: [{ test: 'ArnEquals', variable: 'aws:SourceArn', values: [ref('aws_cloudwatch_event_rule', template, 'JobEvents', 'arn')] }],
+      }),
+    );
+  });
+
+  it('lets only this rule invoke the completion function', () => {
+    expect(template.resource('aws_lambda_permission', 'JobEvents')).toEqual(
+      expect.objectContaining({ principal: 'events.amazonaws.com', source_arn: ref('aws_cloudwatch_event_rule', template, 'JobEvents', 'arn') }),
+    );
+  });
+
+  it('encrypts the notification topic with KMS', () => {
+    expect(template.resource('aws_sns_topic', 'JobEvents')).toEqual(expect.objectContaining({ name: 'vod-test-job-notifications', kms_master_key_id: 'alias/aws/sns' }));
+  });
+
+  it('gives the completion function only sns:Publish on its topic and item updates on its table', () => {
+    const statements = completionPolicy(template).filter((s) => !['WriteOwnLogs', 'SendToOwnDeadLetterQueue', 'WriteTraces'].includes(String(s.sid)));
+
+    expect(statements).toEqual([
+      { sid: 'PublishJobNotifications', effect: 'Allow', actions: ['sns:Publish'], resources: [ref('aws_sns_topic', template, 'JobEvents', 'arn')] },
+      { sid: 'RecordJobStatus', effect: 'Allow', actions: ['dynamodb:UpdateItem'], resources: [ref('aws_dynamodb_table', template, 'JobsTable', 'arn')] },
+    ]);
+    expect(completionPolicy(template).map((s) => s.sid)).toEqual(['WriteOwnLogs', 'SendToOwnDeadLetterQueue', 'WriteTraces', 'PublishJobNotifications', 'RecordJobStatus']);
+  });
+
+  it('tells the completion function where outputs are served from', () => {
+    const variables = (template.resource('aws_lambda_function', 'JobEventsFunction').environment as { variables: Record<string, string> }).variables;
+
+    expect(variables).toEqual({
+      PIPELINE_ID: 'vod-test',
+      JOBS_TABLE: ref('aws_dynamodb_table', template, 'JobsTable', 'name'),
+      TOPIC_ARN: ref('aws_sns_topic', template, 'JobEvents', 'arn'),
+      OUTPUT_BUCKET: ref('aws_s3_bucket', template, 'OutputBucket', 'bucket'),
+      DISTRIBUTION_DOMAIN: ref('aws_cloudfront_distribution', template, 'Delivery', 'domain_name'),
+    });
+  });
+
+  it('subscribes an e-mail address only when configured', () => {
+    expect(template.resources('aws_sns_topic_subscription')).toEqual({});
+
+    const withEmail = synthPipeline({ notifications: { email: 'ops@example.com' } });
+    expect(withEmail.onlyResource('aws_sns_topic_subscription')).toEqual(expect.objectContaining({ protocol: 'email', endpoint: 'ops@example.com' }));
+  });
+});

@@ -1,0 +1,34 @@
+import { Transcoding } from '../stacks/constructs/transcoding';
+import { SecureBucket } from '../stacks/constructs/secure-bucket';
+import { Template, ref } from './support/template';
+
+function synthTranscoding(): Template {
+  return Template.synth((scope) => {
+    const sourceBucket = new SecureBucket(scope, 'Source', { bucketName: 'source' });
+    const outputBucket = new SecureBucket(scope, 'Output', { bucketName: 'output' });
+    new Transcoding(scope, 'Transcoding', { name: 'vod-test', sourceBucket, outputBucket });
+  });
+}
+
+describe('Transcoding', () => {
+  it('creates a dedicated, active, on-demand MediaConvert queue', () => {
+    const template = synthTranscoding();
+
+    expect(template.onlyResource('aws_media_convert_queue')).toEqual(expect.objectContaining({ name: 'vod-test', pricing_plan: 'ON_DEMAND', status: 'ACTIVE' }));
+  });
+
+  it('gives the MediaConvert role only source reads and output writes', () => {
+    // Act
+    const template = synthTranscoding();
+
+    // Assess
+    const role = template.onlyResource('aws_iam_role');
+    expect(template.statementsOf(role.assume_role_policy)).toEqual([
+      expect.objectContaining({ effect: 'Allow', principals: [{ type: 'Service', identifiers: ['mediaconvert.amazonaws.com'] }], actions: ['sts:AssumeRole'] }),
+    ]);
+    expect(template.statementsOf(template.onlyResource('aws_iam_role_policy').policy)).toEqual([
+      { sid: 'ReadSourceObjects', effect: 'Allow', actions: ['s3:GetObject'], resources: [`${ref('aws_s3_bucket', template, 'Source', 'arn')}/*`] },
+      { sid: 'WriteOutputObjects', effect: 'Allow', actions: ['s3:PutObject'], resources: [`${ref('aws_s3_bucket', template, 'Output', 'arn')}/*`] },
+    ]);
+  });
+});
