@@ -1,0 +1,13 @@
+import { App } from 'cdktf';
+import { readdirSync } from 'node:fs';
+import path from 'node:path';
+import { buildApp } from '../../stacks/app';
+import { EnvironmentOverrides, loadEnvironments } from '../../stacks/environments';
+
+/** Synthesizes the whole app into `outdir`, as `npm run synth` does, with the given overrides. */
+export function synthApp(outdir: string, overrides: EnvironmentOverrides = {}): string[] {
+  const app = new App({ outdir });
+  buildApp(app, loadEnvironments(overrides));
+  app.synth();
+  return readdirSync(path.join(outdir, 'stacks')).sort();
+}
