@@ -194,7 +194,7 @@ describe('submit-job handler', () => {
     const event = s3Event([s3Record({ key: 'first.mp4' }), s3Record({ key: 'second.mp4' }), s3Record({ key: 'third.mp4' })]);
     let calls = 0;
     const original = stub.failNext.bind(stub);
-    dynamodb.on(PutItemCommand).callsFake((input: PutItemCommandInput) => {
+    dynamodb.on(PutItemCommand).callsFake(() => {
       calls += 1;
       if (calls === 2) original(serverError, serverError, serverError, serverError, serverError);
       return {};
@@ -215,6 +215,20 @@ describe('submit-job handler', () => {
 
     await expect(handler(s3Event([s3Record({ key: 'clip.mp4' })]))).rejects.toThrow(/failed and will be retried: clip\.mp4/);
     expect(stub.createJobRequests).toHaveLength(0);
+  });
+
+  it('keeps a record that job events already moved past SUBMITTING', async () => {
+    // Prepare: the job's first state change is recorded before the SUBMITTED write.
+    dynamodb.on(UpdateItemCommand).rejects(new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {} }));
+
+    // Act
+    const result = await handler(s3Event([s3Record({ key: 'fast-job.mp4' })]));
+
+    // Assess
+    expect(result.submitted).toBe(1);
+    const update = dynamodb.commandCalls(UpdateItemCommand)[0]!.args[0].input;
+    expect(update.ConditionExpression).toBe('#guard = :guard');
+    expect(unmarshall(update.ExpressionAttributeValues ?? {})[':guard']).toBe('SUBMITTING');
   });
 
   it('rejects a payload that is not an S3 event', async () => {

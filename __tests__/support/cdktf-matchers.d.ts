@@ -4,6 +4,7 @@ import type { TerraformConstructor } from 'cdktf/lib/testing/matchers';
 
 declare global {
   namespace jest {
+    // eslint-disable-next-line @typescript-eslint/no-unused-vars -- T must match @types/jest to merge
     interface Matchers<R, T> {
       toHaveResource(resourceConstructor: TerraformConstructor): R;
       toHaveResourceWithProperties(resourceConstructor: TerraformConstructor, properties: Record<string, unknown>): R;

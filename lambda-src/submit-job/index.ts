@@ -27,19 +27,25 @@ async function submitUpload(upload: UploadedObject): Promise<Outcome> {
     logger.info('Duplicate delivery; the upload already has a job', { key: upload.key, assetId });
     return 'duplicate';
   }
+  let jobId: string | undefined;
   try {
-    const { Job } = await mediaconvert.send(new CreateJobCommand(request));
-    await dynamodb.send(new UpdateItemCommand(buildRecordUpdate({ ...fields, expectedStatus: 'SUBMITTING', fields: { status: 'SUBMITTED', jobId: Job?.Id, updatedAt: new Date().toISOString() } })));
-    logger.info('Submitted MediaConvert job', { key: upload.key, assetId, jobId: Job?.Id });
-    return 'submitted';
+    jobId = (await mediaconvert.send(new CreateJobCommand(request))).Job?.Id;
   } catch (error) {
     const permanent = isPermanentError(error);
-    const message = error instanceof Error ? error.message : String(error);
-    await dynamodb.send(new UpdateItemCommand(buildRecordUpdate({ ...fields, fields: { status: permanent ? 'FAILED' : 'RETRYABLE', error: { name: (error as Error).name, message }, updatedAt: new Date().toISOString() } })));
+    const failure = { name: (error as Error).name, message: error instanceof Error ? error.message : String(error) };
+    await dynamodb.send(new UpdateItemCommand(buildRecordUpdate({ ...fields, expectedStatus: 'SUBMITTING', fields: { status: permanent ? 'FAILED' : 'RETRYABLE', error: failure, updatedAt: new Date().toISOString() } })));
     if (!permanent) throw error;
     logger.error('CreateJob rejected the job; recorded as FAILED, not retried', { key: upload.key, assetId, error });
     return 'failed';
   }
+  try {
+    await dynamodb.send(new UpdateItemCommand(buildRecordUpdate({ ...fields, expectedStatus: 'SUBMITTING', fields: { status: 'SUBMITTED', jobId, updatedAt: new Date().toISOString() } })));
+  } catch (error) {
+    // The job's first state change can be recorded before this write; that record is newer.
+    if (!(error instanceof ConditionalCheckFailedException)) throw error;
+  }
+  logger.info('Submitted MediaConvert job', { key: upload.key, assetId, jobId });
+  return 'submitted';
 }
 
 /** S3 ObjectCreated notification → one MediaConvert job per new video upload. */

@@ -1,0 +1,143 @@
+import type { JobStateChange } from '../lambda-src/lib/job-event';
+import {
+  NOTIFICATION_SCHEMA_VERSION,
+  buildMessageAttributes,
+  buildNotification,
+  buildPublishInput,
+  mediaConvertConsoleUrl,
+  notificationSubject,
+} from '../lambda-src/lib/notification';
+import type { MappedOutputs } from '../lambda-src/lib/outputs';
+
+const CONTEXT = { region: 'us-west-2', pipeline: 'vod-dev' };
+const TOPIC_ARN = 'arn:aws:sns:us-west-2:111122223333:vod-dev-job-notifications';
+
+const change = (overrides: Partial<JobStateChange> = {}): JobStateChange => ({
+  jobId: '1536964333549-opn151',
+  status: 'COMPLETE',
+  timestamp: 1536964380391,
+  queue: 'arn:aws:mediaconvert:us-west-2:111122223333:queues/Default',
+  assetId: 'my-trip-3f2a9c0d1e4b',
+  source: 's3://vod-dev-source/uploads/my-trip.mp4',
+  pipeline: 'vod-dev',
+  outputGroupDetails: [],
+  outputGroupDetailsMissing: false,
+  ...overrides,
+});
+
+const MAPPED: MappedOutputs = {
+  hls: { master: 'https://d1.cloudfront.net/a/hls/x.m3u8', variants: ['https://d1.cloudfront.net/a/hls/x_720p.m3u8'] },
+  mp4: ['https://d1.cloudfront.net/a/mp4/x_1080p.mp4'],
+  thumbnails: { urls: ['https://d1.cloudfront.net/a/thumbnails/x_thumb.0000000.jpg'], count: 1 },
+  poster: 'https://d1.cloudfront.net/a/thumbnails/x_poster.0000000.jpg',
+  durationMs: 180_041,
+  skipped: [{ path: 's3://elsewhere/x.mp4', reason: 'other-bucket' }],
+};
+
+describe('mediaConvertConsoleUrl', () => {
+  it('links the job summary in the region of the job', () => {
+    expect(mediaConvertConsoleUrl('eu-west-1', '1536964333549-opn151')).toBe('https://eu-west-1.console.aws.amazon.com/mediaconvert/home?region=eu-west-1#/jobs/summary/1536964333549-opn151');
+  });
+});
+
+describe('buildNotification', () => {
+  it('describes a COMPLETE job with its output URLs and duration', () => {
+    // Act
+    const notification = buildNotification(change(), MAPPED, CONTEXT);
+
+    // Assess
+    expect(notification).toEqual({
+      version: NOTIFICATION_SCHEMA_VERSION,
+      pipeline: 'vod-dev',
+      status: 'COMPLETE',
+      jobId: '1536964333549-opn151',
+      assetId: 'my-trip-3f2a9c0d1e4b',
+      source: 's3://vod-dev-source/uploads/my-trip.mp4',
+      outputs: { hls: MAPPED.hls, mp4: MAPPED.mp4, thumbnails: MAPPED.thumbnails, poster: MAPPED.poster },
+      durationMs: 180_041,
+      error: null,
+      consoleUrl: 'https://us-west-2.console.aws.amazon.com/mediaconvert/home?region=us-west-2#/jobs/summary/1536964333549-opn151',
+      timestamp: '2018-09-14T22:33:00.391Z',
+    });
+  });
+
+  it('gives a COMPLETE job without output groups empty outputs and a null duration', () => {
+    // Act
+    const notification = buildNotification(change({ outputGroupDetailsMissing: true }), { mp4: [], skipped: [] }, CONTEXT);
+
+    // Assess
+    expect(notification.outputs).toEqual({ mp4: [] });
+    expect(notification.durationMs).toBeNull();
+  });
+
+  it.each([
+    ['a numeric code and a message', { errorCode: 1040, errorMessage: 'Unsupported input' }, { code: 1040, message: 'Unsupported input' }],
+    ['a string code', { errorCode: 'E_INPUT', errorMessage: 'Bad input' }, { code: 'E_INPUT', message: 'Bad input' }],
+    ['no message', { errorCode: 3450 }, { code: 3450, message: null }],
+    ['neither code nor message', {}, { code: null, message: null }],
+  ])('reports an ERROR with %s', (_case, fields, expected) => {
+    // Act
+    const notification = buildNotification(change({ status: 'ERROR', ...fields }), undefined, CONTEXT);
+
+    // Assess
+    expect(notification.error).toEqual(expected);
+    expect(notification.outputs).toBeNull();
+    expect(notification.durationMs).toBeNull();
+  });
+
+  it.each(['CANCELED', 'ERROR', 'PROGRESSING'] as const)('has null outputs for %s even when URLs are passed', (status) => {
+    expect(buildNotification(change({ status }), MAPPED, CONTEXT).outputs).toBeNull();
+  });
+
+  it('keeps every field in the JSON, with null for what does not apply', () => {
+    // Act
+    const json = JSON.parse(JSON.stringify(buildNotification(change({ status: 'CANCELED', source: undefined }), undefined, CONTEXT)));
+
+    // Assess
+    expect(Object.keys(json).sort()).toEqual(['assetId', 'consoleUrl', 'durationMs', 'error', 'jobId', 'outputs', 'pipeline', 'source', 'status', 'timestamp', 'version']);
+    expect(json).toEqual(expect.objectContaining({ source: null, outputs: null, durationMs: null, error: null }));
+  });
+});
+
+describe('notificationSubject', () => {
+  it.each([
+    [{ pipeline: 'vod-dev', status: 'COMPLETE', assetId: 'my-trip-3f2a9c0d1e4b' }, '[vod-dev] COMPLETE my-trip-3f2a9c0d1e4b'],
+    [{ pipeline: 'vod-dev', status: 'ERROR', assetId: 'caf\u00e9\nclip' }, '[vod-dev] ERROR caf??clip'],
+  ] as const)('renders %j as %s', (notification, expected) => {
+    expect(notificationSubject(notification)).toBe(expected);
+  });
+
+  it('cuts a long subject to 100 characters ending in ...', () => {
+    // Act
+    const subject = notificationSubject({ pipeline: 'vod-dev', status: 'COMPLETE', assetId: 'a'.repeat(200) });
+
+    // Assess
+    expect(subject).toHaveLength(100);
+    expect(subject).toMatch(/^\[vod-dev\] COMPLETE a+\.\.\.$/);
+  });
+});
+
+describe('buildMessageAttributes', () => {
+  it('exposes status and pipeline as String attributes for subscription filters', () => {
+    expect(buildMessageAttributes({ pipeline: 'vod-dev', status: 'ERROR' })).toEqual({
+      status: { DataType: 'String', StringValue: 'ERROR' },
+      pipeline: { DataType: 'String', StringValue: 'vod-dev' },
+    });
+  });
+});
+
+describe('buildPublishInput', () => {
+  it('publishes the notification as JSON with its subject and attributes', () => {
+    // Prepare
+    const notification = buildNotification(change(), MAPPED, CONTEXT);
+
+    // Act
+    const input = buildPublishInput(TOPIC_ARN, notification);
+
+    // Assess
+    expect(input.TopicArn).toBe(TOPIC_ARN);
+    expect(input.Subject).toBe('[vod-dev] COMPLETE my-trip-3f2a9c0d1e4b');
+    expect(JSON.parse(input.Message ?? '')).toEqual(notification);
+    expect(input.MessageAttributes?.status?.StringValue).toBe('COMPLETE');
+  });
+});

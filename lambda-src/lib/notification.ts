@@ -1,0 +1,86 @@
+import type { MessageAttributeValue, PublishCommandInput } from '@aws-sdk/client-sns';
+import type { JobState, JobStateChange } from './job-event';
+import { MappedOutputs, OutputUrls, pickOutputUrls } from './outputs';
+
+/**
+ * Version of the notification's JSON. Subscribers check it; a change that removes or
+ * retypes a field gets a new version, added fields do not.
+ */
+export const NOTIFICATION_SCHEMA_VERSION = '1';
+
+/** SNS limits a Subject to 100 printable ASCII characters. */
+export const SUBJECT_MAX_LENGTH = 100;
+
+/** The message published when a job ends. Every field is always present (null when not applicable). */
+export interface JobNotification {
+  readonly version: typeof NOTIFICATION_SCHEMA_VERSION;
+  readonly pipeline: string;
+  readonly status: JobState;
+  readonly jobId: string;
+  readonly assetId: string;
+  /** The `s3://` URI of the upload, or null when the job's metadata lacks it. */
+  readonly source: string | null;
+  /** The viewer URLs; null unless the status is COMPLETE. */
+  readonly outputs: OutputUrls | null;
+  /** The longest output duration, or null. */
+  readonly durationMs: number | null;
+  /** MediaConvert's error; null unless the status is ERROR. */
+  readonly error: { readonly code: number | string | null; readonly message: string | null } | null;
+  /** The job in the MediaConvert console, for whoever reads the alert. */
+  readonly consoleUrl: string;
+  /** When MediaConvert reached the state, as ISO 8601. */
+  readonly timestamp: string;
+}
+
+/** The job's page in the MediaConvert console. */
+export function mediaConvertConsoleUrl(region: string, jobId: string): string {
+  return `https://${region}.console.aws.amazon.com/mediaconvert/home?region=${region}#/jobs/summary/${encodeURIComponent(jobId)}`;
+}
+
+/**
+ * The notification for a job state change.
+ * @param urls the mapped outputs of a COMPLETE event; ignored for other states.
+ */
+export function buildNotification(change: JobStateChange, urls: MappedOutputs | undefined, context: { region: string; pipeline: string }): JobNotification {
+  const complete = change.status === 'COMPLETE';
+  return {
+    version: NOTIFICATION_SCHEMA_VERSION,
+    pipeline: context.pipeline,
+    status: change.status,
+    jobId: change.jobId,
+    assetId: change.assetId,
+    source: change.source ?? null,
+    outputs: complete ? pickOutputUrls(urls ?? { mp4: [], skipped: [] }) : null,
+    durationMs: complete ? (urls?.durationMs ?? null) : null,
+    error: change.status === 'ERROR' ? { code: change.errorCode ?? null, message: change.errorMessage ?? null } : null,
+    consoleUrl: mediaConvertConsoleUrl(context.region, change.jobId),
+    timestamp: new Date(change.timestamp).toISOString(),
+  };
+}
+
+/**
+ * The SNS Subject, e.g. `[vod-dev] COMPLETE my-trip-3f2a9c0d1e4b`: printable ASCII only,
+ * cut to 100 characters with a trailing `...`, as SNS requires.
+ */
+export function notificationSubject(notification: Pick<JobNotification, 'pipeline' | 'status' | 'assetId'>): string {
+  const subject = `[${notification.pipeline}] ${notification.status} ${notification.assetId}`.replace(/[^\x20-\x7e]/g, '?');
+  return subject.length <= SUBJECT_MAX_LENGTH ? subject : `${subject.slice(0, SUBJECT_MAX_LENGTH - 3)}...`;
+}
+
+/** `status` and `pipeline` as String attributes, so subscriptions can filter (e.g. only ERROR). */
+export function buildMessageAttributes(notification: Pick<JobNotification, 'pipeline' | 'status'>): Record<string, MessageAttributeValue> {
+  return {
+    status: { DataType: 'String', StringValue: notification.status },
+    pipeline: { DataType: 'String', StringValue: notification.pipeline },
+  };
+}
+
+/** The Publish request for a notification: subject, JSON message and filterable attributes. */
+export function buildPublishInput(topicArn: string, notification: JobNotification): PublishCommandInput {
+  return {
+    TopicArn: topicArn,
+    Subject: notificationSubject(notification),
+    Message: JSON.stringify(notification),
+    MessageAttributes: buildMessageAttributes(notification),
+  };
+}
