@@ -36,7 +36,8 @@ export function denyInsecureTransport(resources: string[]): PolicyStatement {
   return {
     sid: 'DenyInsecureTransport',
     effect: 'Deny',
-    principals: [{ type: '*', identifiers: ['*'] }],
+    // {"AWS": "*"} is IAM's equivalent of "*" (and what moto's logging check can parse).
+    principals: [{ type: 'AWS', identifiers: ['*'] }],
     actions: ['s3:*'],
     resources,
     condition: [{ test: 'Bool', variable: 'aws:SecureTransport', values: ['false'] }],

@@ -1,0 +1,107 @@
+import { ChildProcess, spawn } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import { synthApp } from './synth';
+import { terraformOrThrow, writeTerraformCliConfig } from './terraform';
+
+/** Name of the emulator stack that `synthApp` writes for PIPELINE_ENVIRONMENTS=local. */
+export const LOCAL_STACK = 'vod-local';
+
+/** A free TCP port on loopback, picked by the OS. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.unref();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+async function waitForHttp(url: string, child: ChildProcess, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`moto exited with code ${child.exitCode} before answering on ${url}`);
+    try {
+      const response = await fetch(url);
+      if (response.ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`moto did not answer on ${url} within ${timeoutMs} ms`);
+}
+
+/** A running moto server; `stop()` ends it and waits for the exit. */
+export interface MotoServer {
+  readonly url: string;
+  readonly pid: number;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts `python3 -m moto.server` on a free loopback port and waits until it answers.
+ * @param detached keep it running after this process exits (for `npm run local:up`).
+ */
+export async function startMoto(options: { detached?: boolean; python?: string } = {}): Promise<MotoServer> {
+  const port = await freePort();
+  const child = spawn(options.python ?? process.env.PYTHON ?? 'python3', ['-m', 'moto.server', '-H', '127.0.0.1', '-p', String(port)], {
+    stdio: 'ignore',
+    detached: options.detached ?? false,
+  });
+  const url = `http://127.0.0.1:${port}`;
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  try {
+    await waitForHttp(`${url}/moto-api/`, child, 30_000);
+  } catch (error) {
+    child.kill('SIGKILL');
+    throw error;
+  }
+  if (options.detached) child.unref();
+  return {
+    url,
+    pid: child.pid!,
+    stop: async () => {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+      await exited;
+    },
+  };
+}
+
+/** Where a local deployment keeps its synth output, CLI config and state. */
+export interface LocalDeployment {
+  readonly stackDir: string;
+  readonly cliConfig: string;
+  readonly outputs: Record<string, string>;
+}
+
+/**
+ * Synthesizes the `local` environment against the given endpoints, then runs
+ * `terraform init` (offline, from the provider mirror) and `apply`.
+ */
+export async function deployLocalStack(args: { workDir: string; awsEndpoint: string; mediaconvertEndpoint: string }): Promise<LocalDeployment> {
+  const outdir = path.join(args.workDir, 'cdktf.out');
+  mkdirSync(outdir, { recursive: true });
+  synthApp(outdir, { PIPELINE_ENVIRONMENTS: 'local', LOCAL_AWS_ENDPOINT: args.awsEndpoint, LOCAL_MEDIACONVERT_ENDPOINT: args.mediaconvertEndpoint });
+  const stackDir = path.join(outdir, 'stacks', LOCAL_STACK);
+  const cliConfig = writeTerraformCliConfig(path.join(args.workDir, 'terraform'));
+  await terraformOrThrow(['init', '-input=false', '-no-color'], stackDir, cliConfig);
+  await terraformOrThrow(['apply', '-auto-approve', '-input=false', '-no-color'], stackDir, cliConfig);
+  return { stackDir, cliConfig, outputs: await readOutputs(stackDir, cliConfig) };
+}
+
+/** `terraform output -json` as name → value. */
+export async function readOutputs(stackDir: string, cliConfig: string): Promise<Record<string, string>> {
+  const { stdout } = await terraformOrThrow(['output', '-json', '-no-color'], stackDir, cliConfig);
+  const raw = JSON.parse(stdout) as Record<string, { value: string }>;
+  return Object.fromEntries(Object.entries(raw).map(([k, v]) => [k, v.value]));
+}
+
+/** `terraform destroy` of a local deployment. */
+export async function destroyLocalStack(deployment: Pick<LocalDeployment, 'stackDir' | 'cliConfig'>): Promise<void> {
+  await terraformOrThrow(['destroy', '-auto-approve', '-input=false', '-no-color'], deployment.stackDir, deployment.cliConfig);
+}
