@@ -1,0 +1,88 @@
+/**
+ * Prints performance ratios from one run (ratios, not absolute timings, so machines compare):
+ * - full-app synth time / synth time of a one-bucket cdktf app (target <= 1.3);
+ * - cold require of the submit bundle / require of an empty file, and the bundle size (target <= 600 KB);
+ * - jest wall time of the unit tier, and of the emulator end-to-end tier (target <= 180 s).
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { PROJECT_ROOT, bundleLambda } from '../stacks/constructs/lambda-bundle';
+import { missingTools } from './lib/tools';
+
+const TSX = path.join(PROJECT_ROOT, 'node_modules', '.bin', 'tsx');
+const RUNS = 5;
+
+function timeMs(run: () => void): number {
+  const start = process.hrtime.bigint();
+  run();
+  return Number(process.hrtime.bigint() - start) / 1e6;
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)]!;
+}
+
+function synthMs(entry: string, outdir: string): number {
+  return median(
+    Array.from({ length: RUNS }, () =>
+      timeMs(() => execFileSync(TSX, [entry], { cwd: PROJECT_ROOT, env: { ...process.env, CDKTF_OUTDIR: outdir }, stdio: 'ignore' })),
+    ),
+  );
+}
+
+function requireMs(file: string): number {
+  // A fresh process each time: what a Lambda cold start pays for loading the module.
+  const script = `const t=process.hrtime.bigint();require(${JSON.stringify(file)});process.stdout.write(String(Number(process.hrtime.bigint()-t)/1e6))`;
+  return median(Array.from({ length: RUNS }, () => Number(execFileSync(process.execPath, ['-e', script], { encoding: 'utf8', env: { ...process.env, PIPELINE_ID: '' } }))));
+}
+
+function jestMs(args: string[]): number {
+  return timeMs(() => execFileSync(path.join(PROJECT_ROOT, 'node_modules', '.bin', 'jest'), args, { cwd: PROJECT_ROOT, stdio: 'ignore' }));
+}
+
+const work = mkdtempSync(path.join(os.tmpdir(), 'vod-bench-'));
+const baselineDir = path.join(PROJECT_ROOT, '.local', 'bench');
+mkdirSync(baselineDir, { recursive: true });
+try {
+  // 1. Synth: the whole app against the smallest useful cdktf app.
+  const oneBucket = path.join(baselineDir, 'one-bucket.ts');
+  writeFileSync(
+    oneBucket,
+    [
+      "import { App, TerraformStack } from 'cdktf';",
+      "import { AwsProvider } from '@cdktf/provider-aws/lib/provider';",
+      "import { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket';",
+      'const app = new App();',
+      "const stack = new TerraformStack(app, 'one-bucket');",
+      "new AwsProvider(stack, 'aws', { region: 'us-east-1' });",
+      "new S3Bucket(stack, 'bucket', { bucket: 'one-bucket-bench' });",
+      'app.synth();',
+    ].join('\n'),
+  );
+  const baseline = synthMs(oneBucket, path.join(work, 'one'));
+  const full = synthMs(path.join(PROJECT_ROOT, 'main.ts'), path.join(work, 'full'));
+  console.log(`synth: full app ${full.toFixed(0)} ms / one-bucket app ${baseline.toFixed(0)} ms = ${(full / baseline).toFixed(2)}x (target <= 1.3x)`);
+
+  // 2. The submit bundle: size and cold require.
+  const bundle = bundleLambda('submit-job');
+  const empty = path.join(work, 'empty.js');
+  writeFileSync(empty, '');
+  // The handler reads its environment at load and would throw; time the module evaluation up to there.
+  const bundleFile = path.join(work, 'submit-bundle.js');
+  writeFileSync(bundleFile, `try { require(${JSON.stringify(path.join(bundle.directory, 'index.js'))}); } catch {}`);
+  const bundleRequire = requireMs(bundleFile);
+  const emptyRequire = requireMs(empty);
+  console.log(`submit bundle: ${(bundle.bytes / 1024).toFixed(0)} KB (target <= 600 KB); cold require ${bundleRequire.toFixed(1)} ms / empty file ${emptyRequire.toFixed(2)} ms = ${(bundleRequire / emptyRequire).toFixed(1)}x`);
+
+  // 3. Test tiers.
+  const unit = jestMs(['--testPathIgnorePatterns', 'e2e']);
+  console.log(`jest wall time, unit tier (everything but e2e): ${(unit / 1000).toFixed(1)} s`);
+  const reason = missingTools(['terraform', 'mirror', 'moto']);
+  if (reason) console.log(`jest wall time, emulator e2e tier: skipped: ${reason}`);
+  else console.log(`jest wall time, emulator e2e tier: ${(jestMs(['__tests__/e2e']) / 1000).toFixed(1)} s (target <= 180 s)`);
+} finally {
+  rmSync(work, { recursive: true, force: true });
+}

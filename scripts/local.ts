@@ -1,0 +1,87 @@
+/**
+ * `npm run local:up`: start moto and the MediaConvert stand-in on free loopback ports,
+ * synthesize the `local` environment, `terraform init` from the offline mirror, apply,
+ * print the outputs. `npm run local:down`: destroy and stop both servers.
+ */
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { PROJECT_ROOT } from '../stacks/constructs/lambda-bundle';
+import { deployLocalStack, destroyLocalStack, freePort, startMoto } from './lib/local-env';
+import { MissingToolError, requireTerraform, findProviderMirror } from './lib/terraform';
+import { requireMoto } from './lib/tools';
+
+const WORK_DIR = path.join(PROJECT_ROOT, '.local', 'emulator');
+const STATE_FILE = path.join(WORK_DIR, 'servers.json');
+
+interface Servers {
+  readonly motoPid: number;
+  readonly stubPid: number;
+  readonly stackDir: string;
+  readonly cliConfig: string;
+}
+
+async function startStubDetached(): Promise<{ url: string; pid: number }> {
+  const port = await freePort();
+  const child = spawn(process.execPath, [path.join(PROJECT_ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs'), path.join(__dirname, 'lib', 'mediaconvert-stub.ts'), '--port', String(port)], {
+    detached: true,
+    stdio: ['ignore', 'pipe', 'ignore'],
+  });
+  const url = await new Promise<string>((resolve, reject) => {
+    child.stdout!.once('data', (d: Buffer) => resolve((JSON.parse(d.toString()) as { url: string }).url));
+    child.once('exit', (code) => reject(new Error(`MediaConvert stand-in exited with ${code}`)));
+  });
+  child.stdout!.destroy();
+  child.unref();
+  return { url, pid: child.pid! };
+}
+
+function stop(pid: number): void {
+  try {
+    process.kill(pid, 'SIGTERM');
+  } catch {
+    // already gone
+  }
+}
+
+async function up(): Promise<void> {
+  requireTerraform();
+  findProviderMirror();
+  requireMoto();
+  if (existsSync(STATE_FILE)) throw new Error(`A local deployment is already up (${STATE_FILE}); run \`npm run local:down\` first.`);
+  mkdirSync(WORK_DIR, { recursive: true });
+  const moto = await startMoto({ detached: true });
+  const stub = await startStubDetached();
+  try {
+    const deployment = await deployLocalStack({ workDir: WORK_DIR, awsEndpoint: moto.url, mediaconvertEndpoint: stub.url });
+    const servers: Servers = { motoPid: moto.pid, stubPid: stub.pid, stackDir: deployment.stackDir, cliConfig: deployment.cliConfig };
+    writeFileSync(STATE_FILE, JSON.stringify(servers, null, 2));
+    console.log(JSON.stringify({ emulator: moto.url, mediaconvert: stub.url, outputs: deployment.outputs }, null, 2));
+  } catch (error) {
+    stop(moto.pid);
+    stop(stub.pid);
+    throw error;
+  }
+}
+
+async function down(): Promise<void> {
+  if (!existsSync(STATE_FILE)) {
+    console.log('Nothing is up.');
+    return;
+  }
+  const servers = JSON.parse(readFileSync(STATE_FILE, 'utf8')) as Servers;
+  try {
+    await destroyLocalStack(servers);
+  } finally {
+    stop(servers.motoPid);
+    stop(servers.stubPid);
+    rmSync(WORK_DIR, { recursive: true, force: true });
+  }
+  console.log('Destroyed the local stack and stopped the emulators.');
+}
+
+const command = process.argv[2];
+(command === 'up' ? up() : command === 'down' ? down() : Promise.reject(new Error('usage: tsx scripts/local.ts up|down'))).catch((error: unknown) => {
+  console.error(error instanceof MissingToolError ? `Missing tool: ${error.message}` : error instanceof Error ? error.message : error);
+  process.exit(1);
+});
