@@ -1,3 +1,4 @@
+import { asRecord } from './guards';
 import { InvalidJobEventError } from './errors';
 
 /** The EventBridge `source` and `detail-type` of every MediaConvert job state change. */
@@ -68,10 +69,6 @@ export type JobEventSkipReason =
 export type JobEventPlan =
   | { readonly action: 'record'; readonly event: JobStateChange }
   | { readonly action: 'skip'; readonly reason: JobEventSkipReason; readonly jobId?: string; readonly detail: string };
-
-function asRecord(value: unknown): Record<string, unknown> | undefined {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
-}
 
 function nonEmptyString(value: unknown): string | undefined {
   return typeof value === 'string' && value !== '' ? value : undefined;

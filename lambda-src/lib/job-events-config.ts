@@ -1,4 +1,4 @@
-import { MissingEnvironmentError } from './errors';
+import { requiredEnv } from './guards';
 
 /** What the job-events function reads from its environment, validated once at cold start. */
 export interface JobEventsConfig {
@@ -14,12 +14,6 @@ export interface JobEventsConfig {
   readonly distributionDomain: string;
   /** AWS_REGION (set by Lambda): for the MediaConvert console link. */
   readonly region: string;
-}
-
-function required(env: Record<string, string | undefined>, name: string): string {
-  const value = env[name];
-  if (value === undefined || value === '') throw new MissingEnvironmentError(name);
-  return value;
 }
 
 /**
@@ -40,11 +34,11 @@ export function normalizeDistributionDomain(value: string): string {
  */
 export function readJobEventsConfig(env: Record<string, string | undefined>): JobEventsConfig {
   return {
-    pipeline: required(env, 'PIPELINE_ID'),
-    table: required(env, 'JOBS_TABLE'),
-    topicArn: required(env, 'TOPIC_ARN'),
-    outputBucket: required(env, 'OUTPUT_BUCKET'),
-    distributionDomain: normalizeDistributionDomain(required(env, 'DISTRIBUTION_DOMAIN')),
-    region: required(env, 'AWS_REGION'),
+    pipeline: requiredEnv(env, 'PIPELINE_ID'),
+    table: requiredEnv(env, 'JOBS_TABLE'),
+    topicArn: requiredEnv(env, 'TOPIC_ARN'),
+    outputBucket: requiredEnv(env, 'OUTPUT_BUCKET'),
+    distributionDomain: normalizeDistributionDomain(requiredEnv(env, 'DISTRIBUTION_DOMAIN')),
+    region: requiredEnv(env, 'AWS_REGION'),
   };
 }

@@ -1,3 +1,4 @@
+import { asRecord } from './guards';
 import { InvalidS3EventError } from './errors';
 import { UploadIdentity, isVideoKey } from './keys';
 
@@ -32,10 +33,6 @@ export function isS3TestEvent(event: unknown): boolean {
  */
 export function decodeS3Key(rawKey: string): string {
   return decodeURIComponent(rawKey.replace(/\+/g, ' '));
-}
-
-function asRecord(value: unknown): Record<string, unknown> | undefined {
-  return typeof value === 'object' && value !== null ? (value as Record<string, unknown>) : undefined;
 }
 
 function planRecord(record: unknown): RecordPlan {

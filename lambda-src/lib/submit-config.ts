@@ -1,4 +1,4 @@
-import { MissingEnvironmentError } from './errors';
+import { requiredEnv } from './guards';
 import { JobContext } from './job-settings';
 import { parseLadder } from './ladder';
 
@@ -7,12 +7,6 @@ export interface SubmitConfig {
   readonly job: JobContext;
   readonly table: string;
   readonly claimTtlSeconds: number;
-}
-
-function required(env: Record<string, string | undefined>, name: string): string {
-  const value = env[name];
-  if (value === undefined || value === '') throw new MissingEnvironmentError(name);
-  return value;
 }
 
 /**
@@ -26,15 +20,15 @@ export function readSubmitConfig(env: Record<string, string | undefined>): Submi
   }
   return {
     job: {
-      pipeline: required(env, 'PIPELINE_ID'),
-      queueArn: required(env, 'MEDIACONVERT_QUEUE_ARN'),
-      roleArn: required(env, 'MEDIACONVERT_ROLE_ARN'),
-      outputBucket: required(env, 'OUTPUT_BUCKET'),
+      pipeline: requiredEnv(env, 'PIPELINE_ID'),
+      queueArn: requiredEnv(env, 'MEDIACONVERT_QUEUE_ARN'),
+      roleArn: requiredEnv(env, 'MEDIACONVERT_ROLE_ARN'),
+      outputBucket: requiredEnv(env, 'OUTPUT_BUCKET'),
       ladder: parseLadder(env.ENCODING_LADDER),
       statusUpdateInterval: env.STATUS_UPDATE_INTERVAL ?? 'SECONDS_60',
       accelerationMode: accelerationMode as JobContext['accelerationMode'],
     },
-    table: required(env, 'JOBS_TABLE'),
+    table: requiredEnv(env, 'JOBS_TABLE'),
     claimTtlSeconds: Number(env.CLAIM_TTL_SECONDS ?? '900'),
   };
 }
