@@ -213,7 +213,7 @@ describe('MediaConvert stub', () => {
       ['no output groups', { Settings: { ...settings, OutputGroups: [] } }, /\/settings\/outputGroups: required/],
       [
         'a destination outside S3',
-        { Settings: { ...settings, OutputGroups: [{ ...thumbnails, OutputGroupSettings: { Type: 'FILE_GROUP_SETTINGS', FileGroupSettings: { Destination: '/tmp/out/' } } }] } },
+        { Settings: { ...settings, OutputGroups: [{ ...thumbnails, OutputGroupSettings: { Type: 'FILE_GROUP_SETTINGS', FileGroupSettings: { Destination: 'file:///out/' } } }] } },
         /fileGroupSettings\/destination/,
       ],
       ['only frame-capture outputs', { Settings: { ...settings, OutputGroups: [thumbnails ?? {}] } }, /only frame-capture outputs/],
