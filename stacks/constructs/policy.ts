@@ -31,7 +31,7 @@ export class PolicyDocument extends Construct {
   }
 }
 
-/** Deny every request that does not use TLS (FSBP S3.5, checkov CKV_AWS_…/AwsSolutions-S10). */
+/** Deny every request that does not use TLS (FSBP S3.5, cdk-nag AwsSolutions-S10). */
 export function denyInsecureTransport(resources: string[]): PolicyStatement {
   return {
     sid: 'DenyInsecureTransport',

@@ -105,8 +105,8 @@ export class SecureBucket extends Construct {
     this.policy = new S3BucketPolicy(this, 'Policy', {
       bucket: this.bucket.id,
       policy: this.policyDocument.json,
-      // PutBucketPolicy races the public-access block and can fail with AccessDenied
-      // (hashicorp/terraform-provider-aws#7628): apply the block first.
+      // PutBucketPolicy can race a concurrent public-access-block update and fail with
+      // AccessDenied or OperationAborted: apply the block first.
       dependsOn: [this.publicAccessBlock],
     });
 
