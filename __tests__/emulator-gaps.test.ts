@@ -1,4 +1,4 @@
-import { PlannedChange, plannedChanges, unexplainedChanges } from '../scripts/lib/emulator-gaps';
+import { PlannedChange, plannedChanges, unexplainedChanges } from './support/emulator-gaps';
 
 function change(address: string, actions: string[], before: Record<string, unknown>, after: Record<string, unknown>, afterUnknown: Record<string, unknown> = {}) {
   return { address, type: address.split('.')[0]!, change: { actions, before, after, after_unknown: afterUnknown } };

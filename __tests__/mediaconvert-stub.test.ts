@@ -15,7 +15,7 @@ import {
   TagResourceCommand,
   UntagResourceCommand,
 } from '@aws-sdk/client-mediaconvert';
-import { type MediaConvertStub, startMediaConvertStub } from '../scripts/lib/mediaconvert-stub';
+import { type MediaConvertStub, startMediaConvertStub } from './support/mediaconvert/server';
 
 const credentials = { accessKeyId: 'testing', secretAccessKey: 'testing' };
 const ROLE = 'arn:aws:iam::123456789012:role/vod-mediaconvert';
@@ -342,7 +342,7 @@ describe('MediaConvert stub', () => {
     it('runs as a CLI that prints its URL as JSON and exits cleanly on SIGTERM', async () => {
       // Prepare
       const tsx = path.join(__dirname, '..', 'node_modules', '.bin', 'tsx');
-      const script = path.join(__dirname, '..', 'scripts', 'lib', 'mediaconvert-stub.ts');
+      const script = path.join(__dirname, 'support', 'mediaconvert', 'cli.ts');
       const child = spawn(tsx, [script, '--port', '0'], { stdio: ['ignore', 'pipe', 'inherit'] });
       const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
 

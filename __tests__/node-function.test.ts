@@ -4,7 +4,7 @@ import { LambdaFunction } from '@cdktf/provider-aws/lib/lambda-function';
 import { LambdaFunctionEventInvokeConfig } from '@cdktf/provider-aws/lib/lambda-function-event-invoke-config';
 import { SqsQueue } from '@cdktf/provider-aws/lib/sqs-queue';
 import { NodeFunction, NodeFunctionProps } from '../stacks/constructs/node-function';
-import { bundleLambda } from '../stacks/constructs/lambda-bundle';
+import { bundleLambda } from '../stacks/lib/lambda-bundle';
 import { Template, ref } from './support/template';
 
 function synthFunction(props: Partial<NodeFunctionProps> = {}): Template {

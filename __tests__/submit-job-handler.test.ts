@@ -2,7 +2,7 @@ import { ConditionalCheckFailedException, DynamoDBClient, PutItemCommand, PutIte
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { DEFAULT_RUNGS, EncodingLadderSchema, serializeLadder } from '../lambda-src/lib/ladder';
-import { MediaConvertStub, startMediaConvertStub } from '../scripts/lib/mediaconvert-stub';
+import { MediaConvertStub, startMediaConvertStub } from './support/mediaconvert/server';
 import { s3Event, s3Record } from './fixtures/s3-events';
 
 type Handler = (event: unknown, context?: { awsRequestId?: string }) => Promise<Record<string, number>>;

@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { PROJECT_ROOT } from '../stacks/constructs/lambda-bundle';
+import { PROJECT_ROOT } from '../stacks/lib/project-paths';
 
 const COPY_EXCLUDES = new Set(['node_modules', 'cdktf.out', '.git', '.local', 'coverage']);
 

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { synthApp } from '../scripts/lib/synth';
-import { PROJECT_ROOT } from '../stacks/constructs/lambda-bundle';
+import { PROJECT_ROOT } from '../stacks/lib/project-paths';
 import { terraformOrThrow, writeTerraformCliConfig } from '../scripts/lib/terraform';
 import { describeWithTools } from './support/tiers';
 

@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { createDeterministicZip } from '../stacks/constructs/zip';
+import { createDeterministicZip } from '../stacks/lib/zip';
 
 describe('createDeterministicZip', () => {
   const entries = [

@@ -8,7 +8,8 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { PROJECT_ROOT, bundleLambda } from '../stacks/constructs/lambda-bundle';
+import { bundleLambda } from '../stacks/lib/lambda-bundle';
+import { PROJECT_ROOT } from '../stacks/lib/project-paths';
 import { missingTools } from './lib/tools';
 
 const TSX = path.join(PROJECT_ROOT, 'node_modules', '.bin', 'tsx');

@@ -6,7 +6,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { PROJECT_ROOT } from '../stacks/constructs/lambda-bundle';
+import { PROJECT_ROOT } from '../stacks/lib/project-paths';
 import { deployLocalStack, destroyLocalStack, freePort, startMoto } from './lib/local-env';
 import { MissingToolError, requireTerraform, findProviderMirror } from './lib/terraform';
 import { requireMoto } from './lib/tools';
@@ -23,7 +23,7 @@ interface Servers {
 
 async function startStubDetached(): Promise<{ url: string; pid: number }> {
   const port = await freePort();
-  const child = spawn(process.execPath, [path.join(PROJECT_ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs'), path.join(__dirname, 'lib', 'mediaconvert-stub.ts'), '--port', String(port)], {
+  const child = spawn(process.execPath, [path.join(PROJECT_ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs'), path.join(PROJECT_ROOT, '__tests__', 'support', 'mediaconvert', 'cli.ts'), '--port', String(port)], {
     detached: true,
     stdio: ['ignore', 'pipe', 'ignore'],
   });

@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
 import { LocalBackend, TerraformOutput, TerraformStack } from 'cdktf';
-import { configureAwsProvider } from './terraform-settings';
+import { configureAwsProvider } from './lib/terraform-settings';
 import { SecureBucket } from './constructs/secure-bucket';
 
 export interface StateBackendStackProps {

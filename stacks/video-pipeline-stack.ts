@@ -1,8 +1,8 @@
 import { Construct } from 'constructs';
 import { TerraformOutput, TerraformStack } from 'cdktf';
 import { PipelineConfig, pipelineId } from './config';
-import { configureAwsProvider, configureBackend } from './terraform-settings';
-import { accountIdOf } from './constructs/account';
+import { configureAwsProvider, configureBackend } from './lib/terraform-settings';
+import { accountIdOf } from './lib/account';
 import { Delivery } from './constructs/delivery';
 import { Ingest } from './constructs/ingest';
 import { JobEvents } from './constructs/job-events';

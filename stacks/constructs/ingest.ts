@@ -3,7 +3,7 @@ import { LambdaPermission } from '@cdktf/provider-aws/lib/lambda-permission';
 import { S3BucketNotification } from '@cdktf/provider-aws/lib/s3-bucket-notification';
 import { VIDEO_EXTENSIONS } from '../../lambda-src/lib/keys';
 import { EncodingLadder, serializeLadder } from '../../lambda-src/lib/ladder';
-import { accountIdOf } from './account';
+import { accountIdOf } from '../lib/account';
 import { FunctionSettings, NodeFunction } from './node-function';
 import { JobsTable } from './jobs-table';
 import { SecureBucket } from './secure-bucket';

@@ -8,7 +8,7 @@ import { SqsQueue } from '@cdktf/provider-aws/lib/sqs-queue';
 import { SqsQueuePolicy } from '@cdktf/provider-aws/lib/sqs-queue-policy';
 import { FunctionSettings, NodeFunction } from './node-function';
 import { JobsTable } from './jobs-table';
-import { PolicyDocument } from './policy';
+import { PolicyDocument } from '../lib/policy';
 
 /** Job states the rule forwards: progress, plus the three terminal states. */
 export const FORWARDED_JOB_STATUSES = ['PROGRESSING', 'COMPLETE', 'ERROR', 'CANCELED'] as const;

@@ -8,8 +8,8 @@ import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { LambdaFunction } from '@cdktf/provider-aws/lib/lambda-function';
 import { LambdaFunctionEventInvokeConfig } from '@cdktf/provider-aws/lib/lambda-function-event-invoke-config';
 import { SqsQueue } from '@cdktf/provider-aws/lib/sqs-queue';
-import { bundleLambda } from './lambda-bundle';
-import { PolicyDocument, PolicyStatement, serviceTrust } from './policy';
+import { bundleLambda } from '../lib/lambda-bundle';
+import { PolicyDocument, PolicyStatement, serviceTrust } from '../lib/policy';
 
 /** How the bundle becomes the zip that Lambda receives. */
 export type LambdaPackaging = 'archive' | 'zip';

@@ -10,8 +10,8 @@ import { S3BucketPolicy } from '@cdktf/provider-aws/lib/s3-bucket-policy';
 import { S3BucketPublicAccessBlock } from '@cdktf/provider-aws/lib/s3-bucket-public-access-block';
 import { S3BucketServerSideEncryptionConfigurationA } from '@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration';
 import { S3BucketVersioningA } from '@cdktf/provider-aws/lib/s3-bucket-versioning';
-import { accountIdOf } from './account';
-import { PolicyDocument, PolicyStatement, denyInsecureTransport } from './policy';
+import { accountIdOf } from '../lib/account';
+import { PolicyDocument, PolicyStatement, denyInsecureTransport } from '../lib/policy';
 
 /** Days after which incomplete multipart uploads are aborted (CKV_AWS_300). */
 export const ABORT_INCOMPLETE_UPLOAD_DAYS = 7;

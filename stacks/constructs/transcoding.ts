@@ -2,7 +2,7 @@ import { Construct } from 'constructs';
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { MediaConvertQueue } from '@cdktf/provider-aws/lib/media-convert-queue';
-import { PolicyDocument, serviceTrust } from './policy';
+import { PolicyDocument, serviceTrust } from '../lib/policy';
 import { SecureBucket } from './secure-bucket';
 
 export interface TranscodingProps {

@@ -3,10 +3,9 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { PROJECT_ROOT } from './project-paths';
 import { createDeterministicZip } from './zip';
 
-/** The repository root: lambda-src/ and node_modules/ live here. */
-export const PROJECT_ROOT = path.resolve(__dirname, '..', '..');
 /** Where handler sources live; each subdirectory with an index.ts is one function. */
 export const LAMBDA_SOURCE_DIR = path.join(PROJECT_ROOT, 'lambda-src');
 

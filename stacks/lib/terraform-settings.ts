@@ -1,6 +1,6 @@
 import { LocalBackend, S3Backend, TerraformStack } from 'cdktf';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
-import { EMULATED_SERVICES, PipelineConfig } from './config';
+import { EMULATED_SERVICES, PipelineConfig } from '../config';
 
 /** Fake credentials for the emulator; never valid against AWS. */
 const EMULATOR_CREDENTIALS = { accessKey: 'testing', secretKey: 'testing' } as const;

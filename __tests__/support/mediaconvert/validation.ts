@@ -2,12 +2,9 @@
  * CreateJob validation of the local MediaConvert stand-in: required members and the
  * API model's ranges, reported as `/member/path: problem` lines like a 400 would.
  */
-type Json = Record<string, unknown>;
+import { isRecord as isObject } from '../../../lambda-src/lib/guards';
 
-/** A JSON object (not an array, not null). */
-export function isObject(value: unknown): value is Json {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
+type Json = Record<string, unknown>;
 
 const ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/;
 const GROUP_SETTINGS_BY_TYPE: Record<string, string> = {

@@ -1,21 +1,12 @@
 import { TerraformStack } from 'cdktf';
 import { IConstruct } from 'constructs';
 import { DataAwsCallerIdentity } from '@cdktf/provider-aws/lib/data-aws-caller-identity';
-import { DataAwsRegion } from '@cdktf/provider-aws/lib/data-aws-region';
 
 const IDENTITY_ID = 'CallerIdentity';
-const REGION_ID = 'CurrentRegion';
 
 /** The account id of the stack's provider: one data source per stack, shared by every construct. */
 export function accountIdOf(scope: IConstruct): string {
   const stack = TerraformStack.of(scope);
   const existing = stack.node.tryFindChild(IDENTITY_ID) as DataAwsCallerIdentity | undefined;
   return (existing ?? new DataAwsCallerIdentity(stack, IDENTITY_ID)).accountId;
-}
-
-/** The region of the stack's provider: one data source per stack. */
-export function regionOf(scope: IConstruct): string {
-  const stack = TerraformStack.of(scope);
-  const existing = stack.node.tryFindChild(REGION_ID) as DataAwsRegion | undefined;
-  return (existing ?? new DataAwsRegion(stack, REGION_ID)).name;
 }

@@ -1,0 +1,167 @@
+/**
+ * A local stand-in for the AWS Elemental MediaConvert REST-JSON API (moto has none).
+ *
+ * It answers the calls this project makes: the AWS provider's `aws_media_convert_queue`
+ * (CreateQueue, GetQueue, ListTagsForResource, DeleteQueue, plus TagResource/UntagResource),
+ * and the Lambdas' calls through `@aws-sdk/client-mediaconvert`. Wire names are the
+ * service's camelCase JSON members, errors carry `x-amzn-ErrorType` so SDK v3 and
+ * aws-sdk-go-v2 raise the modelled exception, and SigV4 headers are accepted unchecked.
+ * State lives in store.ts, routes in router.ts; cli.ts keeps one up for `local:up`.
+ */
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { isRecord } from '../../../lambda-src/lib/guards';
+import { RouteNotFound, routeRequest } from './router';
+import { DEFAULT_IDEMPOTENCY_WINDOW_MS, MediaConvertFault, MediaConvertStore, StubHttpError, StubJob, StubQueue, badRequest } from './store';
+
+export type { MediaConvertFault, StubJob, StubQueue } from './store';
+
+export interface MediaConvertStubOptions {
+  /** Region used in queue and job ARNs. @default 'us-east-1' */
+  readonly region?: string;
+  /** Account used in ARNs; moto's STS answers with the same one. @default '123456789012' */
+  readonly accountId?: string;
+  /** Port on 127.0.0.1; 0 picks a free one. @default 0 */
+  readonly port?: number;
+  /**
+   * How long a `clientRequestToken` returns its original job; later repeats create a new job,
+   * as the real service does after about a minute.
+   * @default 60000
+   */
+  readonly idempotencyWindowMs?: number;
+  /** Where diagnostics (unknown routes, bad JSON) go. @default - a line on process.stderr */
+  readonly log?: (line: string) => void;
+}
+
+/** One request the stub received, for asserting on the provider's or a handler's calls. */
+export interface StubRequest {
+  readonly method: string;
+  readonly path: string;
+}
+
+export interface MediaConvertStub {
+  /** Base URL for `endpoint`, `AWS_ENDPOINT_URL_MEDIACONVERT` or the provider's `endpoints` block. */
+  readonly url: string;
+  readonly port: number;
+  readonly region: string;
+  readonly accountId: string;
+  /** Everything the stand-in knows; tests inspect it. */
+  readonly store: MediaConvertStore;
+  /** Parsed body of every POST /2017-08-29/jobs, in order, including rejected and repeated ones. */
+  readonly createJobRequests: Record<string, unknown>[];
+  /** Every request, in order (path decoded, without query). */
+  readonly requests: StubRequest[];
+  /** Created jobs by id. */
+  readonly jobs: Map<string, StubJob>;
+  /** Queues by name, including the account's `Default` system queue. */
+  readonly queues: Map<string, StubQueue>;
+  /** Tags by resource ARN. */
+  readonly tags: Map<string, Record<string, string>>;
+  /** How many jobs CreateJob has created (idempotent repeats and rejections excluded). */
+  readonly createdJobCount: number;
+  /** Answers the next CreateJob calls, one fault each, before any validation. */
+  failNext(...faults: MediaConvertFault[]): void;
+  /** Stops listening and closes every socket, keep-alive ones included. */
+  close(): Promise<void>;
+}
+
+async function readJson(req: IncomingMessage): Promise<Record<string, unknown>> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  const text = Buffer.concat(chunks).toString('utf8').trim();
+  if (text === '') return {};
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (err) {
+    throw badRequest(`Request body is not valid JSON: ${(err as Error).message}`);
+  }
+  if (!isRecord(parsed)) throw badRequest('Request body must be a JSON object');
+  return parsed;
+}
+
+/**
+ * Starts the stand-in on 127.0.0.1 with an account `Default` queue.
+ * @returns a handle whose `url` is the endpoint and whose state tests can inspect.
+ */
+export async function startMediaConvertStub(options: MediaConvertStubOptions = {}): Promise<MediaConvertStub> {
+  const store = new MediaConvertStore(options.region ?? 'us-east-1', options.accountId ?? '123456789012', options.idempotencyWindowMs ?? DEFAULT_IDEMPOTENCY_WINDOW_MS);
+  const log = options.log ?? ((line: string) => void process.stderr.write(`${line}\n`));
+  const requests: StubRequest[] = [];
+  let requestCounter = 0;
+
+  function send(res: ServerResponse, status: number, body: Record<string, unknown>, errorCode?: string): void {
+    const payload = JSON.stringify(body);
+    requestCounter += 1;
+    res.writeHead(status, {
+      'content-type': 'application/json',
+      'content-length': Buffer.byteLength(payload),
+      'x-amzn-requestid': `mediaconvert-stub-${requestCounter}`,
+      ...(errorCode !== undefined ? { 'x-amzn-errortype': errorCode } : {}),
+    });
+    res.end(payload);
+  }
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const method = req.method ?? 'GET';
+    const rawPath = new URL(req.url ?? '/', 'http://stub').pathname;
+    let segments: string[];
+    try {
+      // Path labels such as a tagged resource's ARN arrive percent-encoded, '/' included.
+      segments = rawPath.split('/').slice(1).map(decodeURIComponent);
+    } catch {
+      send(res, 400, { message: `Malformed percent-encoding in ${rawPath}` }, 'BadRequestException');
+      return;
+    }
+    requests.push({ method, path: `/${segments.join('/')}` });
+    try {
+      const [status, body] = await routeRequest(store, method, segments, () => readJson(req));
+      send(res, status, body);
+    } catch (err) {
+      if (err instanceof RouteNotFound) {
+        log(`mediaconvert-stub: no route for ${method} ${rawPath}; add it to __tests__/support/mediaconvert/router.ts if the code under test needs it`);
+        send(res, 404, { message: `mediaconvert-stub has no route for ${method} ${rawPath}` }, 'NotFoundException');
+      } else if (err instanceof StubHttpError) {
+        send(res, err.status, { message: err.message }, err.code);
+      } else {
+        log(`mediaconvert-stub: ${method} ${rawPath} failed: ${(err as Error).stack ?? String(err)}`);
+        send(res, 500, { message: (err as Error).message }, 'InternalServerErrorException');
+      }
+    }
+  }
+
+  const server = createServer((req, res) => void handle(req, res));
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const { port } = server.address() as AddressInfo;
+
+  return {
+    url: `http://127.0.0.1:${port}`,
+    port,
+    region: store.region,
+    accountId: store.accountId,
+    store,
+    createJobRequests: store.createJobRequests,
+    requests,
+    jobs: store.jobs,
+    queues: store.queues,
+    tags: store.tags,
+    get createdJobCount() {
+      return store.createdJobCount;
+    },
+    failNext(...injected: MediaConvertFault[]) {
+      store.failNextCreateJob(...injected);
+    },
+    close() {
+      return new Promise<void>((resolve, reject) => {
+        server.close((err) => (err ? reject(err) : resolve()));
+        server.closeAllConnections();
+      });
+    },
+  };
+}

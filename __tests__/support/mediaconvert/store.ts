@@ -1,0 +1,248 @@
+/**
+ * The state of the local MediaConvert stand-in: queues, jobs, tags and client request
+ * tokens, with the operations the REST routes call. No HTTP here (see router.ts).
+ */
+import { isRecord } from '../../../lambda-src/lib/guards';
+import { validateCreateJob } from './validation';
+
+type Json = Record<string, unknown>;
+
+const DEFAULT_QUEUE_NAME = 'Default';
+/** The real service returns the original job for a repeated token within about a minute. */
+export const DEFAULT_IDEMPOTENCY_WINDOW_MS = 60_000;
+
+/** An error the next CreateJob call answers with instead of creating a job. */
+export interface MediaConvertFault {
+  /** HTTP status, e.g. 429, 500 or 400. */
+  readonly status: number;
+  /** Modelled error code sent as `x-amzn-ErrorType`, e.g. `TooManyRequestsException`. */
+  readonly code: string;
+  /** @default - "Injected fault: <code>" */
+  readonly message?: string;
+}
+
+/** A queue as MediaConvert's wire format spells it. */
+export interface StubQueue {
+  name: string;
+  arn: string;
+  description?: string;
+  pricingPlan: string;
+  status: string;
+  type: 'SYSTEM' | 'CUSTOM';
+  concurrentJobs?: number;
+  createdAt: number;
+  lastUpdated: number;
+  submittedJobsCount: number;
+  progressingJobsCount: number;
+}
+
+/** A job as MediaConvert's wire format spells it; `settings` is stored as sent. */
+export interface StubJob {
+  id: string;
+  arn: string;
+  status: string;
+  createdAt: number;
+  role: string;
+  queue: string;
+  priority: number;
+  settings: Record<string, unknown>;
+  userMetadata: Record<string, string>;
+  accelerationSettings?: Record<string, unknown>;
+  statusUpdateInterval?: string;
+  clientRequestToken?: string;
+  jobTemplate?: string;
+  timing: { submitTime: number };
+}
+
+/** A request the service would reject; the router answers it with `status` and `code`. */
+export class StubHttpError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'StubHttpError';
+  }
+}
+
+export const badRequest = (message: string): StubHttpError => new StubHttpError(400, 'BadRequestException', message);
+const notFound = (message: string): StubHttpError => new StubHttpError(404, 'NotFoundException', message);
+
+function epochSeconds(): number {
+  return Math.floor(Date.now() / 1000);
+}
+
+function stringMap(value: unknown, member: string): Record<string, string> {
+  if (value === undefined) return {};
+  if (!isRecord(value) || Object.values(value).some((v) => typeof v !== 'string')) throw badRequest(`/${member}: must be a map of strings`);
+  return value as Record<string, string>;
+}
+
+/** Everything the stand-in knows, starting with the account's `Default` system queue. */
+export class MediaConvertStore {
+  /** Parsed body of every CreateJob, in order, including rejected and repeated ones. */
+  readonly createJobRequests: Json[] = [];
+  readonly jobs = new Map<string, StubJob>();
+  readonly queues = new Map<string, StubQueue>();
+  readonly tags = new Map<string, Record<string, string>>();
+  private readonly tokens = new Map<string, { jobId: string; at: number }>();
+  private readonly faults: MediaConvertFault[] = [];
+  private jobCounter = 0;
+
+  constructor(
+    readonly region: string,
+    readonly accountId: string,
+    private readonly idempotencyWindowMs: number = DEFAULT_IDEMPOTENCY_WINDOW_MS,
+  ) {
+    const now = epochSeconds();
+    this.queues.set(DEFAULT_QUEUE_NAME, {
+      name: DEFAULT_QUEUE_NAME,
+      arn: this.queueArn(DEFAULT_QUEUE_NAME),
+      pricingPlan: 'ON_DEMAND',
+      status: 'ACTIVE',
+      type: 'SYSTEM',
+      createdAt: now,
+      lastUpdated: now,
+      submittedJobsCount: 0,
+      progressingJobsCount: 0,
+    });
+  }
+
+  /** How many jobs CreateJob has created (idempotent repeats and rejections excluded). */
+  get createdJobCount(): number {
+    return this.jobCounter;
+  }
+
+  /** Answers the next CreateJob calls, one fault each, before any validation. */
+  failNextCreateJob(...faults: MediaConvertFault[]): void {
+    this.faults.push(...faults);
+  }
+
+  queueArn(name: string): string {
+    return `arn:aws:mediaconvert:${this.region}:${this.accountId}:queues/${name}`;
+  }
+
+  resolveQueue(ref: string): StubQueue | undefined {
+    return [...this.queues.values()].find((q) => q.arn === ref || q.name === ref);
+  }
+
+  getQueue(name: string): StubQueue {
+    const queue = this.queues.get(name);
+    if (!queue) throw notFound(`The specified queue was not found: ${name}`);
+    return queue;
+  }
+
+  createQueue(body: Json): StubQueue {
+    const { name, description, pricingPlan = 'ON_DEMAND', status = 'ACTIVE', concurrentJobs } = body;
+    if (typeof name !== 'string' || !/^[\w-]{1,128}$/.test(name)) throw badRequest(`/name: required, 1-128 letters, digits, '-' or '_', got ${JSON.stringify(name)}`);
+    if (pricingPlan !== 'ON_DEMAND' && pricingPlan !== 'RESERVED') throw badRequest(`/pricingPlan: ON_DEMAND or RESERVED, got ${JSON.stringify(pricingPlan)}`);
+    if (status !== 'ACTIVE' && status !== 'PAUSED') throw badRequest(`/status: ACTIVE or PAUSED, got ${JSON.stringify(status)}`);
+    if (this.queues.has(name)) throw new StubHttpError(409, 'ConflictException', `A queue named ${name} already exists`);
+    const at = epochSeconds();
+    const queue: StubQueue = {
+      name,
+      arn: this.queueArn(name),
+      pricingPlan,
+      status,
+      type: 'CUSTOM',
+      createdAt: at,
+      lastUpdated: at,
+      submittedJobsCount: 0,
+      progressingJobsCount: 0,
+      ...(typeof description === 'string' ? { description } : {}),
+      ...(typeof concurrentJobs === 'number' ? { concurrentJobs } : {}),
+    };
+    this.queues.set(name, queue);
+    const initialTags = stringMap(body.tags, 'tags');
+    if (Object.keys(initialTags).length > 0) this.tags.set(queue.arn, { ...initialTags });
+    return queue;
+  }
+
+  updateQueue(name: string, body: Json): StubQueue {
+    const queue = this.getQueue(name);
+    if (body.status !== undefined && body.status !== 'ACTIVE' && body.status !== 'PAUSED') throw badRequest(`/status: ACTIVE or PAUSED, got ${JSON.stringify(body.status)}`);
+    if (typeof body.description === 'string') queue.description = body.description;
+    if (typeof body.status === 'string') queue.status = body.status;
+    if (typeof body.concurrentJobs === 'number') queue.concurrentJobs = body.concurrentJobs;
+    queue.lastUpdated = epochSeconds();
+    return queue;
+  }
+
+  deleteQueue(name: string): void {
+    const queue = this.getQueue(name);
+    if (queue.type === 'SYSTEM') throw badRequest(`The ${name} queue cannot be deleted`);
+    this.queues.delete(name);
+    this.tags.delete(queue.arn);
+  }
+
+  /** CreateJob: validates like the API model, honours the token window, records the job. */
+  createJob(body: Json): StubJob {
+    this.createJobRequests.push(body);
+    const fault = this.faults.shift();
+    if (fault) throw new StubHttpError(fault.status, fault.code, fault.message ?? `Injected fault: ${fault.code}`);
+    const issues = validateCreateJob(body, (ref) => this.resolveQueue(ref));
+    if (issues.length > 0) throw badRequest(issues.join('; '));
+
+    const token = body.clientRequestToken as string | undefined;
+    const previous = token === undefined ? undefined : this.tokens.get(token);
+    const original = previous && Date.now() - previous.at <= this.idempotencyWindowMs ? this.jobs.get(previous.jobId) : undefined;
+    if (original) return original;
+
+    this.jobCounter += 1;
+    const id = `${Date.now()}-${this.jobCounter.toString(36).padStart(6, '0')}`;
+    const createdAt = epochSeconds();
+    const queue = this.resolveQueue((body.queue as string | undefined) ?? DEFAULT_QUEUE_NAME) as StubQueue;
+    const job: StubJob = {
+      id,
+      arn: `arn:aws:mediaconvert:${this.region}:${this.accountId}:jobs/${id}`,
+      status: 'SUBMITTED',
+      createdAt,
+      role: body.role as string,
+      queue: queue.arn,
+      priority: (body.priority as number | undefined) ?? 0,
+      settings: body.settings as Json,
+      userMetadata: (body.userMetadata as Record<string, string> | undefined) ?? {},
+      timing: { submitTime: createdAt },
+      ...(body.accelerationSettings !== undefined ? { accelerationSettings: body.accelerationSettings as Json } : {}),
+      ...(typeof body.statusUpdateInterval === 'string' ? { statusUpdateInterval: body.statusUpdateInterval } : {}),
+      ...(token !== undefined ? { clientRequestToken: token } : {}),
+      ...(typeof body.jobTemplate === 'string' ? { jobTemplate: body.jobTemplate } : {}),
+    };
+    this.jobs.set(id, job);
+    queue.submittedJobsCount += 1;
+    if (token !== undefined) this.tokens.set(token, { jobId: id, at: Date.now() });
+    const jobTags = stringMap(body.tags, 'tags');
+    if (Object.keys(jobTags).length > 0) this.tags.set(job.arn, { ...jobTags });
+    return job;
+  }
+
+  getJob(id: string): StubJob {
+    const job = this.jobs.get(id);
+    if (!job) throw notFound(`The specified job was not found: ${id}`);
+    return job;
+  }
+
+  /** Jobs, newest first, as ListJobs returns them. */
+  listJobs(): StubJob[] {
+    return [...this.jobs.values()].reverse();
+  }
+
+  tagsOf(arn: string): Record<string, string> {
+    const exists = [...this.queues.values()].some((q) => q.arn === arn) || [...this.jobs.values()].some((j) => j.arn === arn);
+    if (!exists) throw notFound(`The specified resource was not found: ${arn}`);
+    return this.tags.get(arn) ?? {};
+  }
+
+  tagResource(body: Json): void {
+    if (typeof body.arn !== 'string') throw badRequest('/arn: required');
+    this.tags.set(body.arn, { ...this.tagsOf(body.arn), ...stringMap(body.tags, 'tags') });
+  }
+
+  untagResource(arn: string, body: Json): void {
+    const remaining = { ...this.tagsOf(arn) };
+    const keys: unknown[] = Array.isArray(body.tagKeys) ? body.tagKeys : [];
+    for (const k of keys) delete remaining[String(k)];
+    this.tags.set(arn, remaining);
+  }
+}
