@@ -6,12 +6,15 @@ export default tseslint.config(
   {
     rules: {
       // The provider barrel costs ~4 s and ~500 MB per synth: deep imports only.
-      'no-restricted-imports': ['error', {
-        paths: [
-          { name: '@cdktf/provider-aws', message: 'Use a deep import, e.g. @cdktf/provider-aws/lib/s3-bucket.' },
-          { name: '@cdktf/provider-archive', message: 'Use a deep import, e.g. @cdktf/provider-archive/lib/data-archive-file.' },
-        ],
-      }],
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            { name: '@cdktf/provider-aws', message: 'Use a deep import, e.g. @cdktf/provider-aws/lib/s3-bucket.' },
+            { name: '@cdktf/provider-archive', message: 'Use a deep import, e.g. @cdktf/provider-archive/lib/data-archive-file.' },
+          ],
+        },
+      ],
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
     },
   },

@@ -16,7 +16,12 @@ describe('parsePipelineConfig', () => {
         logRetentionDays: 90,
       }),
     );
-    expect(config.delivery).toEqual({ priceClass: 'PriceClass_100', corsAllowedOrigins: ['*'], waitForDeployment: true, responseHeadersPolicy: true });
+    expect(config.delivery).toEqual({
+      priceClass: 'PriceClass_100',
+      corsAllowedOrigins: ['*'],
+      waitForDeployment: true,
+      responseHeadersPolicy: true,
+    });
     expect(config.lambda.packaging).toBe('archive');
     expect(config.transcoding.ladder.rungs.map((r) => r.name)).toEqual(['1080p', '720p', '480p', '360p']);
   });
@@ -26,13 +31,38 @@ describe('parsePipelineConfig', () => {
     ['a log retention CloudWatch does not accept', { logRetentionDays: 10 }, /logRetentionDays: must be one of the CloudWatch Logs values/],
     ['a name prefix with capitals', { namePrefix: 'Video' }, /namePrefix: use 2-13 lowercase letters/],
     ['a region that is not a region', { region: 'europe' }, /region: must be an AWS region/],
-    ['an odd ladder width', { transcoding: { ladder: { rungs: [{ name: 'x', width: 853, height: 480, qvbrQualityLevel: 7, maxBitrate: 1_500_000 }] } } }, /transcoding\.ladder\.rungs\.0\.width: must be even/],
-    ['a ladder bitrate above the MediaConvert maximum', { transcoding: { ladder: { rungs: [{ name: 'x', width: 640, height: 360, qvbrQualityLevel: 7, maxBitrate: 2_000_000_000 }] } } }, /transcoding\.ladder\.rungs\.0\.maxBitrate: must be at most 1152000000/],
-    ['duplicate rung names', { transcoding: { ladder: { rungs: [{ name: 'a', width: 640, height: 360, qvbrQualityLevel: 7, maxBitrate: 800_000 }, { name: 'a', width: 640, height: 360, qvbrQualityLevel: 7, maxBitrate: 800_000 }] } } }, /transcoding\.ladder\.rungs\.1\.name: duplicate rung name "a"/],
+    [
+      'an odd ladder width',
+      { transcoding: { ladder: { rungs: [{ name: 'x', width: 853, height: 480, qvbrQualityLevel: 7, maxBitrate: 1_500_000 }] } } },
+      /transcoding\.ladder\.rungs\.0\.width: must be even/,
+    ],
+    [
+      'a ladder bitrate above the MediaConvert maximum',
+      { transcoding: { ladder: { rungs: [{ name: 'x', width: 640, height: 360, qvbrQualityLevel: 7, maxBitrate: 2_000_000_000 }] } } },
+      /transcoding\.ladder\.rungs\.0\.maxBitrate: must be at most 1152000000/,
+    ],
+    [
+      'duplicate rung names',
+      {
+        transcoding: {
+          ladder: {
+            rungs: [
+              { name: 'a', width: 640, height: 360, qvbrQualityLevel: 7, maxBitrate: 800_000 },
+              { name: 'a', width: 640, height: 360, qvbrQualityLevel: 7, maxBitrate: 800_000 },
+            ],
+          },
+        },
+      },
+      /transcoding\.ladder\.rungs\.1\.name: duplicate rung name "a"/,
+    ],
     ['a 3 s Lambda timeout', { lambda: { timeoutSeconds: 3 } }, /lambda\.timeoutSeconds: must be at least 10/],
     ['an unknown field (a typo)', { forceDestory: true }, /Unrecognized key: "forceDestory"/],
     ['an S3 backend without a bucket', { backend: { type: 's3', region: 'us-east-1', keyPrefix: 'p' } }, /backend\.bucket/],
-    ['a CORS origin with a path', { delivery: { corsAllowedOrigins: ['https://player.example.com/app'] } }, /delivery\.corsAllowedOrigins\.0: use "\*" or an origin/],
+    [
+      'a CORS origin with a path',
+      { delivery: { corsAllowedOrigins: ['https://player.example.com/app'] } },
+      /delivery\.corsAllowedOrigins\.0: use "\*" or an origin/,
+    ],
   ])('fails on %s with a message naming the field', (_case, override, message) => {
     // Act
     const parse = () => parsePipelineConfig({ ...minimal, ...override }, 'environment "test"');

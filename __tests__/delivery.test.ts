@@ -8,7 +8,11 @@ import { SecureBucket } from '../stacks/constructs/secure-bucket';
 import { Template, ref } from './support/template';
 
 function buildDelivery(scope: Construct, props: Partial<DeliveryProps> = {}): void {
-  const logBucket = new SecureBucket(scope, 'Logs', { bucketName: 'logs', receivesAccessLogs: true, objectOwnership: 'BucketOwnerPreferred' });
+  const logBucket = new SecureBucket(scope, 'Logs', {
+    bucketName: 'logs',
+    receivesAccessLogs: true,
+    objectOwnership: 'BucketOwnerPreferred',
+  });
   const originBucket = new SecureBucket(scope, 'Output', { bucketName: 'output' });
   new Delivery(scope, 'Delivery', { name: 'vod-test', originBucket, logBucket, ...props });
 }
@@ -53,7 +57,9 @@ describe('Delivery', () => {
         principals: [{ type: 'Service', identifiers: ['cloudfront.amazonaws.com'] }],
         actions: ['s3:GetObject'],
         resources: [`${ref('aws_s3_bucket', template, 'Output', 'arn')}/*`],
-        condition: [{ test: 'StringEquals', variable: 'AWS:SourceArn', values: [ref('aws_cloudfront_distribution', template, 'Delivery', 'arn')] }],
+        condition: [
+          { test: 'StringEquals', variable: 'AWS:SourceArn', values: [ref('aws_cloudfront_distribution', template, 'Delivery', 'arn')] },
+        ],
       },
     ]);
     expect(statements.map((s) => s.sid)).toContain('DenyInsecureTransport');
@@ -103,7 +109,9 @@ describe('Delivery', () => {
       }),
     );
     expect(policy.security_headers_config).toEqual(
-      expect.objectContaining({ strict_transport_security: expect.objectContaining({ access_control_max_age_sec: 63_072_000, include_subdomains: true }) }),
+      expect.objectContaining({
+        strict_transport_security: expect.objectContaining({ access_control_max_age_sec: 63_072_000, include_subdomains: true }),
+      }),
     );
     expect(template.onlyResource('aws_cloudfront_distribution').default_cache_behavior).toEqual(
       expect.objectContaining({ response_headers_policy_id: ref('aws_cloudfront_response_headers_policy', template, 'Delivery', 'id') }),

@@ -13,7 +13,12 @@ describe('loadEnvironments', () => {
 
   it('overrides the state backend from TF_STATE_BUCKET, TF_STATE_REGION and TF_STATE_KEY_PREFIX', () => {
     // Act
-    const [dev] = loadEnvironments({ PIPELINE_ENVIRONMENTS: 'dev', TF_STATE_BUCKET: 'acme-tfstate', TF_STATE_REGION: 'eu-west-1', TF_STATE_KEY_PREFIX: 'media/vod' });
+    const [dev] = loadEnvironments({
+      PIPELINE_ENVIRONMENTS: 'dev',
+      TF_STATE_BUCKET: 'acme-tfstate',
+      TF_STATE_REGION: 'eu-west-1',
+      TF_STATE_KEY_PREFIX: 'media/vod',
+    });
 
     // Assess
     expect(dev!.backend).toEqual({ type: 's3', bucket: 'acme-tfstate', region: 'eu-west-1', keyPrefix: 'media/vod' });
@@ -26,7 +31,11 @@ describe('loadEnvironments', () => {
   });
 
   it('points the local environment at the emulator given by LOCAL_AWS_ENDPOINT', () => {
-    const [local] = loadEnvironments({ PIPELINE_ENVIRONMENTS: 'local', LOCAL_AWS_ENDPOINT: 'http://127.0.0.1:45123', LOCAL_MEDIACONVERT_ENDPOINT: 'http://127.0.0.1:45124' });
+    const [local] = loadEnvironments({
+      PIPELINE_ENVIRONMENTS: 'local',
+      LOCAL_AWS_ENDPOINT: 'http://127.0.0.1:45123',
+      LOCAL_MEDIACONVERT_ENDPOINT: 'http://127.0.0.1:45124',
+    });
 
     expect(local!.emulator).toEqual({ endpoint: 'http://127.0.0.1:45123', mediaconvertEndpoint: 'http://127.0.0.1:45124' });
   });
@@ -38,7 +47,9 @@ describe('loadEnvironments', () => {
   });
 
   it('fails on an invalid override with the field and the environment named', () => {
-    expect(() => loadEnvironments({ PIPELINE_ENVIRONMENTS: 'dev', TF_STATE_REGION: 'moon-1' })).toThrow(/environment "dev"[\s\S]*backend\.region: must be an AWS region/);
+    expect(() => loadEnvironments({ PIPELINE_ENVIRONMENTS: 'dev', TF_STATE_REGION: 'moon-1' })).toThrow(
+      /environment "dev"[\s\S]*backend\.region: must be an AWS region/,
+    );
     expect(() => loadEnvironments({ PIPELINE_ENVIRONMENTS: 'dev', LAMBDA_PACKAGING: 'tarball' })).toThrow(/lambda\.packaging/);
   });
 

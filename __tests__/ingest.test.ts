@@ -32,7 +32,9 @@ describe('Ingest', () => {
     const notification = template.onlyResource('aws_s3_bucket_notification');
 
     expect(notification.bucket).toBe(ref('aws_s3_bucket', template, 'SourceBucket', 'id'));
-    expect(notification.depends_on).toEqual([`aws_lambda_permission.${Object.keys(template.resources('aws_lambda_permission')).find((id) => id.includes('Ingest'))}`]);
+    expect(notification.depends_on).toEqual([
+      `aws_lambda_permission.${Object.keys(template.resources('aws_lambda_permission')).find((id) => id.includes('Ingest'))}`,
+    ]);
   });
 
   it('lets only the source bucket of this account invoke the submit function', () => {
@@ -47,10 +49,17 @@ describe('Ingest', () => {
   });
 
   it('grants exactly CreateJob on its queue, PassRole of the MediaConvert role, and its table', () => {
-    const statements = submitPolicy(template).filter((s) => !['WriteOwnLogs', 'SendToOwnDeadLetterQueue', 'WriteTraces'].includes(String(s.sid)));
+    const statements = submitPolicy(template).filter(
+      (s) => !['WriteOwnLogs', 'SendToOwnDeadLetterQueue', 'WriteTraces'].includes(String(s.sid)),
+    );
 
     expect(statements).toEqual([
-      { sid: 'CreateJobsOnOwnQueue', effect: 'Allow', actions: ['mediaconvert:CreateJob'], resources: [ref('aws_media_convert_queue', template, 'Transcoding', 'arn')] },
+      {
+        sid: 'CreateJobsOnOwnQueue',
+        effect: 'Allow',
+        actions: ['mediaconvert:CreateJob'],
+        resources: [ref('aws_media_convert_queue', template, 'Transcoding', 'arn')],
+      },
       {
         sid: 'PassServiceRoleToMediaConvert',
         effect: 'Allow',
@@ -58,7 +67,12 @@ describe('Ingest', () => {
         resources: [ref('aws_iam_role', template, 'Transcoding_ServiceRole', 'arn')],
         condition: [{ test: 'StringEquals', variable: 'iam:PassedToService', values: ['mediaconvert.amazonaws.com'] }],
       },
-      { sid: 'ClaimAndRecordJobs', effect: 'Allow', actions: ['dynamodb:PutItem', 'dynamodb:UpdateItem'], resources: [ref('aws_dynamodb_table', template, 'JobsTable', 'arn')] },
+      {
+        sid: 'ClaimAndRecordJobs',
+        effect: 'Allow',
+        actions: ['dynamodb:PutItem', 'dynamodb:UpdateItem'],
+        resources: [ref('aws_dynamodb_table', template, 'JobsTable', 'arn')],
+      },
     ]);
   });
 
@@ -73,7 +87,8 @@ describe('Ingest', () => {
 
   it('passes the ladder as compact, valid JSON in ENCODING_LADDER, so a change reads as a plan diff', () => {
     // Act
-    const variables = (template.resource('aws_lambda_function', 'SubmitJob').environment as { variables: Record<string, string> }).variables;
+    const variables = (template.resource('aws_lambda_function', 'SubmitJob').environment as { variables: Record<string, string> })
+      .variables;
 
     // Assess
     expect(variables.ENCODING_LADDER).not.toMatch(/\n/);
@@ -91,15 +106,23 @@ describe('Ingest', () => {
   });
 
   it('reflects a ladder change in the function environment', () => {
-    const changed = synthPipeline({ transcoding: { ladder: { rungs: [{ name: '540p', width: 960, height: 540, qvbrQualityLevel: 7, maxBitrate: 2_000_000 }] } } });
+    const changed = synthPipeline({
+      transcoding: { ladder: { rungs: [{ name: '540p', width: 960, height: 540, qvbrQualityLevel: 7, maxBitrate: 2_000_000 }] } },
+    });
 
     const variables = (changed.resource('aws_lambda_function', 'SubmitJob').environment as { variables: Record<string, string> }).variables;
-    expect(JSON.parse(variables.ENCODING_LADDER!).rungs).toEqual([{ name: '540p', width: 960, height: 540, qvbrQualityLevel: 7, maxBitrate: 2_000_000 }]);
+    expect(JSON.parse(variables.ENCODING_LADDER!).rungs).toEqual([
+      { name: '540p', width: 960, height: 540, qvbrQualityLevel: 7, maxBitrate: 2_000_000 },
+    ]);
   });
 
   it('retries failed uploads twice, then dead-letters them', () => {
-    expect(template.resource('aws_lambda_function_event_invoke_config', 'SubmitJob')).toEqual(expect.objectContaining({ maximum_retry_attempts: 2, maximum_event_age_in_seconds: 21_600 }));
-    expect(template.resource('aws_lambda_function', 'SubmitJob').dead_letter_config).toEqual({ target_arn: ref('aws_sqs_queue', template, 'SubmitJob', 'arn') });
+    expect(template.resource('aws_lambda_function_event_invoke_config', 'SubmitJob')).toEqual(
+      expect.objectContaining({ maximum_retry_attempts: 2, maximum_event_age_in_seconds: 21_600 }),
+    );
+    expect(template.resource('aws_lambda_function', 'SubmitJob').dead_letter_config).toEqual({
+      target_arn: ref('aws_sqs_queue', template, 'SubmitJob', 'arn'),
+    });
   });
 
   it('keeps submit logs for the configured retention', () => {

@@ -40,19 +40,24 @@ describe('parseJobStateEvent', () => {
     const change = recorded(parseJobStateEvent(completeEvent(), PIPELINE));
 
     // Assess
-    expect(change).toEqual(expect.objectContaining({
-      jobId: JOB_ID,
-      status: 'COMPLETE',
-      timestamp: TIMESTAMP,
-      queue: `arn:aws:mediaconvert:us-west-2:111122223333:queues/${PIPELINE}`,
-      assetId: ASSET_ID,
-      source: SOURCE_URI,
-      pipeline: PIPELINE,
-      outputGroupDetailsMissing: false,
-    }));
+    expect(change).toEqual(
+      expect.objectContaining({
+        jobId: JOB_ID,
+        status: 'COMPLETE',
+        timestamp: TIMESTAMP,
+        queue: `arn:aws:mediaconvert:us-west-2:111122223333:queues/${PIPELINE}`,
+        assetId: ASSET_ID,
+        source: SOURCE_URI,
+        pipeline: PIPELINE,
+        outputGroupDetailsMissing: false,
+      }),
+    );
     expect(change.outputGroupDetails.map((g) => g.type)).toEqual(['HLS_GROUP', 'FILE_GROUP', 'FILE_GROUP']);
     expect(change.outputGroupDetails[0]?.playlistFilePaths).toEqual([`s3://vod-test-output/${ASSET_ID}/hls/my-trip.m3u8`]);
-    expect(change.outputGroupDetails[0]?.outputDetails[0]).toEqual({ outputFilePaths: [`s3://vod-test-output/${ASSET_ID}/hls/my-trip_1080p.m3u8`], durationInMs: 180_041 });
+    expect(change.outputGroupDetails[0]?.outputDetails[0]).toEqual({
+      outputFilePaths: [`s3://vod-test-output/${ASSET_ID}/hls/my-trip_1080p.m3u8`],
+      durationInMs: 180_041,
+    });
   });
 
   it.each(['PROGRESSING', 'INPUT_INFORMATION', 'COMPLETE', 'ERROR', 'CANCELED'])('records the %s status', (status) => {
@@ -68,7 +73,10 @@ describe('parseJobStateEvent', () => {
     const plan = parseJobStateEvent(inputInformationEvent(), PIPELINE);
 
     // Assess
-    expect(plan).toEqual({ action: 'record', event: expect.objectContaining({ outputGroupDetails: [], outputGroupDetailsMissing: false }) });
+    expect(plan).toEqual({
+      action: 'record',
+      event: expect.objectContaining({ outputGroupDetails: [], outputGroupDetailsMissing: false }),
+    });
   });
 
   it('flags a COMPLETE event without outputGroupDetails and keeps an empty list', () => {

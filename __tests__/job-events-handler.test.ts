@@ -1,4 +1,9 @@
-import { ConditionalCheckFailedException, DynamoDBClient, ProvisionedThroughputExceededException, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
+import {
+  ConditionalCheckFailedException,
+  DynamoDBClient,
+  ProvisionedThroughputExceededException,
+  UpdateItemCommand,
+} from '@aws-sdk/client-dynamodb';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -35,7 +40,8 @@ let logLines: Record<string, unknown>[];
 
 const conditionFailed = () => new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {} });
 const updates = () => dynamodb.commandCalls(UpdateItemCommand).map((call) => call.args[0].input);
-const published = (): JobNotification[] => sns.commandCalls(PublishCommand).map((call) => JSON.parse(call.args[0].input.Message ?? '') as JobNotification);
+const published = (): JobNotification[] =>
+  sns.commandCalls(PublishCommand).map((call) => JSON.parse(call.args[0].input.Message ?? '') as JobNotification);
 const logsAt = (level: string) => logLines.filter((line) => line.level === level);
 
 beforeAll(async () => {
@@ -73,30 +79,43 @@ describe('job-events handler', () => {
     expect(summary).toEqual({ outcome: 'notified', jobId: JOB_ID, status: 'COMPLETE' });
     const [record, notified] = updates();
     expect(record?.ConditionExpression).toMatch(/attribute_not_exists\(#notifiedAt\)/);
-    expect(unmarshall(record?.ExpressionAttributeValues ?? {})).toEqual(expect.objectContaining({ ':status': 'COMPLETE', ':durationMs': 180_041 }));
+    expect(unmarshall(record?.ExpressionAttributeValues ?? {})).toEqual(
+      expect.objectContaining({ ':status': 'COMPLETE', ':durationMs': 180_041 }),
+    );
     expect(notified?.UpdateExpression).toBe('SET #notifiedAt = :notifiedAt');
     const [notification] = published();
-    expect(notification).toEqual(expect.objectContaining({
-      version: '1',
-      pipeline: PIPELINE,
-      status: 'COMPLETE',
-      jobId: JOB_ID,
-      assetId: ASSET_ID,
-      durationMs: 180_041,
-      error: null,
-      consoleUrl: `https://${REGION}.console.aws.amazon.com/mediaconvert/home?region=${REGION}#/jobs/summary/${JOB_ID}`,
-      timestamp: '2018-09-14T22:33:00.391Z',
-    }));
+    expect(notification).toEqual(
+      expect.objectContaining({
+        version: '1',
+        pipeline: PIPELINE,
+        status: 'COMPLETE',
+        jobId: JOB_ID,
+        assetId: ASSET_ID,
+        durationMs: 180_041,
+        error: null,
+        consoleUrl: `https://${REGION}.console.aws.amazon.com/mediaconvert/home?region=${REGION}#/jobs/summary/${JOB_ID}`,
+        timestamp: '2018-09-14T22:33:00.391Z',
+      }),
+    );
     expect(notification?.outputs).toEqual({
-      hls: { master: `${CDN}/hls/my-trip.m3u8`, variants: ['1080p', '720p', '480p', '360p'].map((rung) => `${CDN}/hls/my-trip_${rung}.m3u8`) },
+      hls: {
+        master: `${CDN}/hls/my-trip.m3u8`,
+        variants: ['1080p', '720p', '480p', '360p'].map((rung) => `${CDN}/hls/my-trip_${rung}.m3u8`),
+      },
       mp4: [`${CDN}/mp4/my-trip_1080p.mp4`],
-      thumbnails: { count: 12, urls: Array.from({ length: 12 }, (_, i) => `${CDN}/thumbnails/my-trip_thumb.${String(i).padStart(7, '0')}.jpg`) },
+      thumbnails: {
+        count: 12,
+        urls: Array.from({ length: 12 }, (_, i) => `${CDN}/thumbnails/my-trip_thumb.${String(i).padStart(7, '0')}.jpg`),
+      },
       poster: `${CDN}/thumbnails/my-trip_poster.0000000.jpg`,
     });
     const publish = sns.commandCalls(PublishCommand)[0]?.args[0].input;
     expect(publish?.TopicArn).toBe(ENV.TOPIC_ARN);
     expect(publish?.Subject).toBe(`[${PIPELINE}] COMPLETE ${ASSET_ID}`);
-    expect(publish?.MessageAttributes).toEqual({ status: { DataType: 'String', StringValue: 'COMPLETE' }, pipeline: { DataType: 'String', StringValue: PIPELINE } });
+    expect(publish?.MessageAttributes).toEqual({
+      status: { DataType: 'String', StringValue: 'COMPLETE' },
+      pipeline: { DataType: 'String', StringValue: PIPELINE },
+    });
   });
 
   it('encodes each path segment of a base name with a space and a #', async () => {
@@ -120,7 +139,14 @@ describe('job-events handler', () => {
 
     // Assess
     expect(summary.outcome).toBe('notified');
-    expect(published()[0]).toEqual(expect.objectContaining({ status: 'ERROR', outputs: null, durationMs: null, error: { code: 1040, message: 'Unsupported input file' } }));
+    expect(published()[0]).toEqual(
+      expect.objectContaining({
+        status: 'ERROR',
+        outputs: null,
+        durationMs: null,
+        error: { code: 1040, message: 'Unsupported input file' },
+      }),
+    );
     expect(unmarshall(updates()[0]?.ExpressionAttributeValues ?? {})[':error']).toEqual({ code: 1040, message: 'Unsupported input file' });
     expect(sns.commandCalls(PublishCommand)[0]?.args[0].input.MessageAttributes?.status?.StringValue).toBe('ERROR');
   });
@@ -150,7 +176,9 @@ describe('job-events handler', () => {
     // Assess
     expect(summary).toEqual({ outcome: 'recorded', jobId: JOB_ID, status: 'PROGRESSING' });
     expect(updates()).toHaveLength(1);
-    expect(unmarshall(updates()[0]?.ExpressionAttributeValues ?? {})).toEqual(expect.objectContaining({ ':status': 'PROGRESSING', ':statusRank': 1 }));
+    expect(unmarshall(updates()[0]?.ExpressionAttributeValues ?? {})).toEqual(
+      expect.objectContaining({ ':status': 'PROGRESSING', ':statusRank': 1 }),
+    );
     expect(sns.commandCalls(PublishCommand)).toHaveLength(0);
   });
 
@@ -207,12 +235,16 @@ describe('job-events handler', () => {
     // Assess
     expect(summary.outcome).toBe('notified');
     expect(published()[0]).toEqual(expect.objectContaining({ status: 'COMPLETE', outputs: { mp4: [] }, durationMs: null }));
-    expect(logsAt('WARN')).toEqual([expect.objectContaining({ message: expect.stringMatching(/no outputGroupDetails/), jobId: JOB_ID, assetId: ASSET_ID })]);
+    expect(logsAt('WARN')).toEqual([
+      expect.objectContaining({ message: expect.stringMatching(/no outputGroupDetails/), jobId: JOB_ID, assetId: ASSET_ID }),
+    ]);
   });
 
   it('logs output paths outside the output bucket as skipped', async () => {
     // Prepare
-    const event = jobStateChange('COMPLETE', { outputGroupDetails: [{ type: 'FILE_GROUP', outputDetails: [{ outputFilePaths: ['s3://someone-else/x.mp4'] }] }] });
+    const event = jobStateChange('COMPLETE', {
+      outputGroupDetails: [{ type: 'FILE_GROUP', outputDetails: [{ outputFilePaths: ['s3://someone-else/x.mp4'] }] }],
+    });
 
     // Act
     await handler(event);

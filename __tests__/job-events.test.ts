@@ -18,7 +18,9 @@ describe('JobEvents', () => {
   });
 
   it('scopes the pattern to the pipeline id it is given', () => {
-    expect(jobStateChangePattern('vod-prod')).toEqual(expect.objectContaining({ detail: expect.objectContaining({ userMetadata: { pipeline: ['vod-prod'] } }) }));
+    expect(jobStateChangePattern('vod-prod')).toEqual(
+      expect.objectContaining({ detail: expect.objectContaining({ userMetadata: { pipeline: ['vod-prod'] } }) }),
+    );
   });
 
   it('targets the completion function with a retry policy and an encrypted dead-letter queue', () => {
@@ -44,33 +46,59 @@ describe('JobEvents', () => {
       expect.objectContaining({
         principals: [{ type: 'Service', identifiers: ['events.amazonaws.com'] }],
         actions: ['sqs:SendMessage'],
-        condition: [{ test: 'ArnEquals', variable: 'aws:SourceArn', values: [ref('aws_cloudwatch_event_rule', template, 'JobEvents', 'arn')] }],
+        condition: [
+          { test: 'ArnEquals', variable: 'aws:SourceArn', values: [ref('aws_cloudwatch_event_rule', template, 'JobEvents', 'arn')] },
+        ],
       }),
     );
   });
 
   it('lets only this rule invoke the completion function', () => {
     expect(template.resource('aws_lambda_permission', 'JobEvents')).toEqual(
-      expect.objectContaining({ principal: 'events.amazonaws.com', source_arn: ref('aws_cloudwatch_event_rule', template, 'JobEvents', 'arn') }),
+      expect.objectContaining({
+        principal: 'events.amazonaws.com',
+        source_arn: ref('aws_cloudwatch_event_rule', template, 'JobEvents', 'arn'),
+      }),
     );
   });
 
   it('encrypts the notification topic with KMS', () => {
-    expect(template.resource('aws_sns_topic', 'JobEvents')).toEqual(expect.objectContaining({ name: 'vod-test-job-notifications', kms_master_key_id: 'alias/aws/sns' }));
+    expect(template.resource('aws_sns_topic', 'JobEvents')).toEqual(
+      expect.objectContaining({ name: 'vod-test-job-notifications', kms_master_key_id: 'alias/aws/sns' }),
+    );
   });
 
   it('gives the completion function only sns:Publish on its topic and item updates on its table', () => {
-    const statements = completionPolicy(template).filter((s) => !['WriteOwnLogs', 'SendToOwnDeadLetterQueue', 'WriteTraces'].includes(String(s.sid)));
+    const statements = completionPolicy(template).filter(
+      (s) => !['WriteOwnLogs', 'SendToOwnDeadLetterQueue', 'WriteTraces'].includes(String(s.sid)),
+    );
 
     expect(statements).toEqual([
-      { sid: 'PublishJobNotifications', effect: 'Allow', actions: ['sns:Publish'], resources: [ref('aws_sns_topic', template, 'JobEvents', 'arn')] },
-      { sid: 'RecordJobStatus', effect: 'Allow', actions: ['dynamodb:UpdateItem'], resources: [ref('aws_dynamodb_table', template, 'JobsTable', 'arn')] },
+      {
+        sid: 'PublishJobNotifications',
+        effect: 'Allow',
+        actions: ['sns:Publish'],
+        resources: [ref('aws_sns_topic', template, 'JobEvents', 'arn')],
+      },
+      {
+        sid: 'RecordJobStatus',
+        effect: 'Allow',
+        actions: ['dynamodb:UpdateItem'],
+        resources: [ref('aws_dynamodb_table', template, 'JobsTable', 'arn')],
+      },
     ]);
-    expect(completionPolicy(template).map((s) => s.sid)).toEqual(['WriteOwnLogs', 'SendToOwnDeadLetterQueue', 'WriteTraces', 'PublishJobNotifications', 'RecordJobStatus']);
+    expect(completionPolicy(template).map((s) => s.sid)).toEqual([
+      'WriteOwnLogs',
+      'SendToOwnDeadLetterQueue',
+      'WriteTraces',
+      'PublishJobNotifications',
+      'RecordJobStatus',
+    ]);
   });
 
   it('tells the completion function where outputs are served from', () => {
-    const variables = (template.resource('aws_lambda_function', 'JobEventsFunction').environment as { variables: Record<string, string> }).variables;
+    const variables = (template.resource('aws_lambda_function', 'JobEventsFunction').environment as { variables: Record<string, string> })
+      .variables;
 
     expect(variables).toEqual({
       PIPELINE_ID: 'vod-test',
@@ -85,6 +113,8 @@ describe('JobEvents', () => {
     expect(template.resources('aws_sns_topic_subscription')).toEqual({});
 
     const withEmail = synthPipeline({ notifications: { email: 'ops@example.com' } });
-    expect(withEmail.onlyResource('aws_sns_topic_subscription')).toEqual(expect.objectContaining({ protocol: 'email', endpoint: 'ops@example.com' }));
+    expect(withEmail.onlyResource('aws_sns_topic_subscription')).toEqual(
+      expect.objectContaining({ protocol: 'email', endpoint: 'ops@example.com' }),
+    );
   });
 });

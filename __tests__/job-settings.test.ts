@@ -13,7 +13,13 @@ const context: JobContext = {
   statusUpdateInterval: 'SECONDS_60',
   accelerationMode: 'PREFERRED',
 };
-const upload: UploadedObject = { bucket: 'source-bucket', key: 'uploads/My Trip (2024) #1+final.MP4', size: 10, eventName: 'ObjectCreated:Put', versionId: 'v1' };
+const upload: UploadedObject = {
+  bucket: 'source-bucket',
+  key: 'uploads/My Trip (2024) #1+final.MP4',
+  size: 10,
+  eventName: 'ObjectCreated:Put',
+  versionId: 'v1',
+};
 
 function group(name: string): OutputGroup {
   const found = buildCreateJobRequest(upload, context).Settings.OutputGroups?.find((g) => g.Name === name);
@@ -76,7 +82,10 @@ describe('buildCreateJobRequest', () => {
     // Assess
     const assetId = request.UserMetadata?.assetId;
     const destinations = Object.fromEntries(
-      (request.Settings.OutputGroups ?? []).map((g) => [g.Name, g.OutputGroupSettings?.HlsGroupSettings?.Destination ?? g.OutputGroupSettings?.FileGroupSettings?.Destination]),
+      (request.Settings.OutputGroups ?? []).map((g) => [
+        g.Name,
+        g.OutputGroupSettings?.HlsGroupSettings?.Destination ?? g.OutputGroupSettings?.FileGroupSettings?.Destination,
+      ]),
     );
     expect(destinations).toEqual({
       HLS: `s3://output-bucket/${assetId}/hls/my-trip-2024-1-final`,
@@ -85,31 +94,34 @@ describe('buildCreateJobRequest', () => {
     });
   });
 
-  it.each(DEFAULT_RUNGS.map((rung, index) => [rung.name, rung, index] as const))('encodes the %s rung as H.264 High QVBR with a 2 s closed GOP', (_name, rung, index) => {
-    // Act
-    const hls = group('HLS');
+  it.each(DEFAULT_RUNGS.map((rung, index) => [rung.name, rung, index] as const))(
+    'encodes the %s rung as H.264 High QVBR with a 2 s closed GOP',
+    (_name, rung, index) => {
+      // Act
+      const hls = group('HLS');
 
-    // Assess
-    const output = hls.Outputs?.[index];
-    expect(output?.NameModifier).toBe(`_${rung.name}`);
-    expect(output?.VideoDescription).toEqual(expect.objectContaining({ Width: rung.width, Height: rung.height }));
-    expect(h264(hls, index)).toEqual(
-      expect.objectContaining({
-        RateControlMode: 'QVBR',
-        QvbrSettings: { QvbrQualityLevel: rung.qvbrQualityLevel },
-        MaxBitrate: rung.maxBitrate,
-        QualityTuningLevel: 'SINGLE_PASS_HQ',
-        CodecProfile: 'HIGH',
-        CodecLevel: 'LEVEL_4_1',
-        GopSize: 2,
-        GopSizeUnits: 'SECONDS',
-        GopClosedCadence: 1,
-      }),
-    );
-    expect(output?.AudioDescriptions?.[0]?.CodecSettings?.AacSettings).toEqual(
-      expect.objectContaining({ CodecProfile: 'LC', CodingMode: 'CODING_MODE_2_0', SampleRate: 48_000, Bitrate: 128_000 }),
-    );
-  });
+      // Assess
+      const output = hls.Outputs?.[index];
+      expect(output?.NameModifier).toBe(`_${rung.name}`);
+      expect(output?.VideoDescription).toEqual(expect.objectContaining({ Width: rung.width, Height: rung.height }));
+      expect(h264(hls, index)).toEqual(
+        expect.objectContaining({
+          RateControlMode: 'QVBR',
+          QvbrSettings: { QvbrQualityLevel: rung.qvbrQualityLevel },
+          MaxBitrate: rung.maxBitrate,
+          QualityTuningLevel: 'SINGLE_PASS_HQ',
+          CodecProfile: 'HIGH',
+          CodecLevel: 'LEVEL_4_1',
+          GopSize: 2,
+          GopSizeUnits: 'SECONDS',
+          GopClosedCadence: 1,
+        }),
+      );
+      expect(output?.AudioDescriptions?.[0]?.CodecSettings?.AacSettings).toEqual(
+        expect.objectContaining({ CodecProfile: 'LC', CodingMode: 'CODING_MODE_2_0', SampleRate: 48_000, Bitrate: 128_000 }),
+      );
+    },
+  );
 
   it('segments HLS in 6 s pieces', () => {
     expect(group('HLS').OutputGroupSettings?.HlsGroupSettings?.SegmentLength).toBe(6);
@@ -119,7 +131,10 @@ describe('buildCreateJobRequest', () => {
     const mp4 = group('MP4');
 
     expect(mp4.Outputs).toHaveLength(1);
-    expect(mp4.Outputs?.[0]?.ContainerSettings).toEqual({ Container: 'MP4', Mp4Settings: expect.objectContaining({ MoovPlacement: 'PROGRESSIVE_DOWNLOAD' }) });
+    expect(mp4.Outputs?.[0]?.ContainerSettings).toEqual({
+      Container: 'MP4',
+      Mp4Settings: expect.objectContaining({ MoovPlacement: 'PROGRESSIVE_DOWNLOAD' }),
+    });
     expect(h264(mp4)).toEqual(expect.objectContaining({ MaxBitrate: 6_000_000 }));
     expect(mp4.Outputs?.[0]?.VideoDescription).toEqual(expect.objectContaining({ Width: 1920, Height: 1080 }));
   });
@@ -139,7 +154,12 @@ describe('buildCreateJobRequest', () => {
       [THUMBNAIL_NAME_MODIFIER, 'RAW', 'FRAME_CAPTURE'],
       [POSTER_NAME_MODIFIER, 'RAW', 'FRAME_CAPTURE'],
     ]);
-    expect(outputs[0]?.VideoDescription?.CodecSettings?.FrameCaptureSettings).toEqual({ FramerateNumerator: 1, FramerateDenominator: 5, MaxCaptures: 200, Quality: 80 });
+    expect(outputs[0]?.VideoDescription?.CodecSettings?.FrameCaptureSettings).toEqual({
+      FramerateNumerator: 1,
+      FramerateDenominator: 5,
+      MaxCaptures: 200,
+      Quality: 80,
+    });
     expect(outputs[1]?.VideoDescription?.CodecSettings?.FrameCaptureSettings).toEqual(expect.objectContaining({ MaxCaptures: 1 }));
   });
 
@@ -179,7 +199,9 @@ describe('buildCreateJobRequest', () => {
   });
 
   it('does not hold only frame captures', () => {
-    const codecs = (buildCreateJobRequest(upload, context).Settings.OutputGroups ?? []).flatMap((g) => (g.Outputs ?? []).map((o) => o.VideoDescription?.CodecSettings?.Codec));
+    const codecs = (buildCreateJobRequest(upload, context).Settings.OutputGroups ?? []).flatMap((g) =>
+      (g.Outputs ?? []).map((o) => o.VideoDescription?.CodecSettings?.Codec),
+    );
 
     expect(codecs.filter((c) => c === 'H_264').length).toBeGreaterThan(0);
   });

@@ -35,10 +35,12 @@ function setFields(input: UpdateItemCommandInput): Record<string, unknown> {
   const names = input.ExpressionAttributeNames ?? {};
   const values = unmarshall(input.ExpressionAttributeValues ?? {});
   const assignments = (input.UpdateExpression ?? '').replace(/^SET /, '').split(', ');
-  return Object.fromEntries(assignments.map((assignment) => {
-    const [name = '', value = ''] = assignment.split(' = ');
-    return [names[name], values[value]];
-  }));
+  return Object.fromEntries(
+    assignments.map((assignment) => {
+      const [name = '', value = ''] = assignment.split(' = ');
+      return [names[name], values[value]];
+    }),
+  );
 }
 
 /**
@@ -77,7 +79,14 @@ function conditionHolds(input: UpdateItemCommandInput, item: Record<string, unkn
     const operator = next();
     const right = operand(next()) as number | string | undefined;
     if (left === undefined || right === undefined) return false;
-    const comparisons: Record<string, boolean> = { '=': left === right, '<>': left !== right, '<': left < right, '<=': left <= right, '>': left > right, '>=': left >= right };
+    const comparisons: Record<string, boolean> = {
+      '=': left === right,
+      '<>': left !== right,
+      '<': left < right,
+      '<=': left <= right,
+      '>': left > right,
+      '>=': left >= right,
+    };
     expect(comparisons).toHaveProperty([operator]);
     return comparisons[operator] ?? false;
   };
@@ -106,7 +115,9 @@ function conditionHolds(input: UpdateItemCommandInput, item: Record<string, unkn
 function expectExpressionsConsistent(input: UpdateItemCommandInput): void {
   const text = `${input.UpdateExpression} ${input.ConditionExpression ?? ''}`;
   const used = new Set(text.match(/[#:][A-Za-z0-9_]+/g));
-  expect(new Set([...Object.keys(input.ExpressionAttributeNames ?? {}), ...Object.keys(input.ExpressionAttributeValues ?? {})])).toEqual(used);
+  expect(new Set([...Object.keys(input.ExpressionAttributeNames ?? {}), ...Object.keys(input.ExpressionAttributeValues ?? {})])).toEqual(
+    used,
+  );
 }
 
 describe('STATUS_RANK and isTerminal', () => {
@@ -150,7 +161,14 @@ describe('buildStatusUpdate', () => {
 
   it('records a COMPLETE job without output groups with empty outputs', () => {
     // Act
-    const fields = setFields(buildStatusUpdate({ table: TABLE, change: change('COMPLETE', { outputGroupDetailsMissing: true }), outputs: { mp4: [], skipped: [] }, now: NOW }));
+    const fields = setFields(
+      buildStatusUpdate({
+        table: TABLE,
+        change: change('COMPLETE', { outputGroupDetailsMissing: true }),
+        outputs: { mp4: [], skipped: [] },
+        now: NOW,
+      }),
+    );
 
     // Assess
     expect(fields.outputs).toEqual({ mp4: [] });
@@ -166,7 +184,9 @@ describe('buildStatusUpdate', () => {
     const input = buildStatusUpdate({ table: TABLE, change: change('ERROR', fields), now: NOW });
 
     // Assess
-    expect(setFields(input)).toEqual(expect.objectContaining({ status: 'ERROR', statusRank: 2, error: expected, completedAt: '2018-09-14T22:33:00.391Z' }));
+    expect(setFields(input)).toEqual(
+      expect.objectContaining({ status: 'ERROR', statusRank: 2, error: expected, completedAt: '2018-09-14T22:33:00.391Z' }),
+    );
     expect(setFields(input)).not.toHaveProperty('outputs');
     expectExpressionsConsistent(input);
   });

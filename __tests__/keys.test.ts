@@ -1,4 +1,12 @@
-import { deriveAssetId, deriveClientRequestToken, extensionOf, isVideoKey, slugOfKey, truncateMiddle, uploadIdentityString } from '../lambda-src/lib/keys';
+import {
+  deriveAssetId,
+  deriveClientRequestToken,
+  extensionOf,
+  isVideoKey,
+  slugOfKey,
+  truncateMiddle,
+  uploadIdentityString,
+} from '../lambda-src/lib/keys';
 
 const upload = { bucket: 'src', key: 'uploads/My Trip (2024) #1+final.MP4', versionId: 'v1' };
 

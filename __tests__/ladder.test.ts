@@ -13,11 +13,23 @@ describe('parseLadder', () => {
     ['an empty variable', '', /ENCODING_LADDER is empty/],
     ['text that is not JSON', '{rungs:', /not valid JSON/],
     ['an odd height', JSON.stringify({ rungs: [{ ...DEFAULT_RUNGS[0], height: 1081 }] }), /rungs\.0\.height: must be even/],
-    ['a QVBR level of 11', JSON.stringify({ rungs: [{ ...DEFAULT_RUNGS[0], qvbrQualityLevel: 11 }] }), /rungs\.0\.qvbrQualityLevel: must be at most 10/],
+    [
+      'a QVBR level of 11',
+      JSON.stringify({ rungs: [{ ...DEFAULT_RUNGS[0], qvbrQualityLevel: 11 }] }),
+      /rungs\.0\.qvbrQualityLevel: must be at most 10/,
+    ],
     ['no rungs', JSON.stringify({ rungs: [] }), /rungs: declare at least one rung/],
     ['an unknown mp4Rung', JSON.stringify({ rungs: [...DEFAULT_RUNGS], mp4Rung: '4k' }), /mp4Rung: "4k" is not a rung/],
-    ['an AAC bitrate MediaConvert does not offer', JSON.stringify({ rungs: [...DEFAULT_RUNGS], audioBitrate: 100_000 }), /audioBitrate: must be one of/],
-    ['a thumbnail quality of 0', JSON.stringify({ rungs: [...DEFAULT_RUNGS], thumbnailQuality: 0 }), /thumbnailQuality: must be at least 1/],
+    [
+      'an AAC bitrate MediaConvert does not offer',
+      JSON.stringify({ rungs: [...DEFAULT_RUNGS], audioBitrate: 100_000 }),
+      /audioBitrate: must be one of/,
+    ],
+    [
+      'a thumbnail quality of 0',
+      JSON.stringify({ rungs: [...DEFAULT_RUNGS], thumbnailQuality: 0 }),
+      /thumbnailQuality: must be at least 1/,
+    ],
   ])('rejects %s at cold start, naming the field', (_case, json, message) => {
     expect(() => parseLadder(json)).toThrow(InvalidLadderError);
     expect(() => parseLadder(json)).toThrow(message);

@@ -44,18 +44,32 @@ function jobInput(overrides: Partial<CreateJobCommandInput> = {}): CreateJobComm
               Height: height,
               CodecSettings: {
                 Codec: 'H_264',
-                H264Settings: { RateControlMode: 'QVBR', MaxBitrate: height === 720 ? 4_000_000 : 800_000, QvbrSettings: { QvbrQualityLevel: 7 } },
+                H264Settings: {
+                  RateControlMode: 'QVBR',
+                  MaxBitrate: height === 720 ? 4_000_000 : 800_000,
+                  QvbrSettings: { QvbrQualityLevel: 7 },
+                },
               },
             },
           })),
         },
         {
           Name: 'Thumbnails',
-          OutputGroupSettings: { Type: 'FILE_GROUP_SETTINGS', FileGroupSettings: { Destination: 's3://output-bucket/output/asset-1/thumbs/' } },
-          Outputs: [{
-            ContainerSettings: { Container: 'RAW' },
-            VideoDescription: { CodecSettings: { Codec: 'FRAME_CAPTURE', FrameCaptureSettings: { FramerateNumerator: 1, FramerateDenominator: 5, MaxCaptures: 10, Quality: 80 } } },
-          }],
+          OutputGroupSettings: {
+            Type: 'FILE_GROUP_SETTINGS',
+            FileGroupSettings: { Destination: 's3://output-bucket/output/asset-1/thumbs/' },
+          },
+          Outputs: [
+            {
+              ContainerSettings: { Container: 'RAW' },
+              VideoDescription: {
+                CodecSettings: {
+                  Codec: 'FRAME_CAPTURE',
+                  FrameCaptureSettings: { FramerateNumerator: 1, FramerateDenominator: 5, MaxCaptures: 10, Quality: 80 },
+                },
+              },
+            },
+          ],
         },
       ],
     },
@@ -209,11 +223,22 @@ describe('MediaConvert stub', () => {
     const [hls, thumbnails] = settings?.OutputGroups ?? [];
     it.each<[string, Partial<CreateJobCommandInput>, RegExp]>([
       ['a role that is not an IAM role ARN', { Role: 'arn:aws:iam::123456789012:user/alice' }, /\/role:/],
-      ['a non-S3 input', { Settings: { ...settings, Inputs: [{ FileInput: 'https://example.com/a.mp4' }] } }, /\/settings\/inputs\/0\/fileInput/],
+      [
+        'a non-S3 input',
+        { Settings: { ...settings, Inputs: [{ FileInput: 'https://example.com/a.mp4' }] } },
+        /\/settings\/inputs\/0\/fileInput/,
+      ],
       ['no output groups', { Settings: { ...settings, OutputGroups: [] } }, /\/settings\/outputGroups: required/],
       [
         'a destination outside S3',
-        { Settings: { ...settings, OutputGroups: [{ ...thumbnails, OutputGroupSettings: { Type: 'FILE_GROUP_SETTINGS', FileGroupSettings: { Destination: 'file:///out/' } } }] } },
+        {
+          Settings: {
+            ...settings,
+            OutputGroups: [
+              { ...thumbnails, OutputGroupSettings: { Type: 'FILE_GROUP_SETTINGS', FileGroupSettings: { Destination: 'file:///out/' } } },
+            ],
+          },
+        },
         /fileGroupSettings\/destination/,
       ],
       ['only frame-capture outputs', { Settings: { ...settings, OutputGroups: [thumbnails ?? {}] } }, /only frame-capture outputs/],
@@ -223,7 +248,11 @@ describe('MediaConvert stub', () => {
         /outputs\/0\/nameModifier/,
       ],
       ['an unknown queue', { Queue: 'arn:aws:mediaconvert:us-east-1:123456789012:queues/nope' }, /\/queue:/],
-      ['eleven userMetadata entries', { UserMetadata: Object.fromEntries(Array.from({ length: 11 }, (_, i) => [`k${i}`, 'v'])) }, /\/userMetadata: at most 10/],
+      [
+        'eleven userMetadata entries',
+        { UserMetadata: Object.fromEntries(Array.from({ length: 11 }, (_, i) => [`k${i}`, 'v'])) },
+        /\/userMetadata: at most 10/,
+      ],
       ['a userMetadata value over 256 characters', { UserMetadata: { note: 'x'.repeat(257) } }, /\/userMetadata\/note/],
       ['a ClientRequestToken over 64 characters', { ClientRequestToken: 't'.repeat(65) }, /\/clientRequestToken/],
     ])('rejects %s with a BadRequestException naming the member', async (_case, overrides, message) => {

@@ -12,7 +12,13 @@ describe('Monitoring', () => {
       expect.stringMatching(/^\$\{aws_sqs_queue\.JobEvents_RuleDeadLetterQueue_\w+\.name\}-not-empty$/),
     ]);
     for (const alarm of alarms) {
-      expect(alarm).toEqual(expect.objectContaining({ metric_name: 'ApproximateNumberOfMessagesVisible', threshold: 1, comparison_operator: 'GreaterThanOrEqualToThreshold' }));
+      expect(alarm).toEqual(
+        expect.objectContaining({
+          metric_name: 'ApproximateNumberOfMessagesVisible',
+          threshold: 1,
+          comparison_operator: 'GreaterThanOrEqualToThreshold',
+        }),
+      );
     }
   });
 
@@ -23,6 +29,8 @@ describe('Monitoring', () => {
       expect.stringContaining('aws_lambda_function.Ingest'),
       expect.stringContaining('aws_lambda_function.JobEvents'),
     ]);
-    expect(template.resource('aws_sns_topic', 'Monitoring')).toEqual(expect.objectContaining({ name: 'vod-test-alarms', kms_master_key_id: 'alias/aws/sns' }));
+    expect(template.resource('aws_sns_topic', 'Monitoring')).toEqual(
+      expect.objectContaining({ name: 'vod-test-alarms', kms_master_key_id: 'alias/aws/sns' }),
+    );
   });
 });

@@ -13,7 +13,9 @@ function synthFunction(props: Partial<NodeFunctionProps> = {}): Template {
 
 describe('NodeFunction', () => {
   it('runs Node.js 22 on arm64 with active tracing, a sane timeout and reserved concurrency', () => {
-    const synthesized = Testing.synthScope((scope) => new NodeFunction(scope, 'Fn', { functionName: 'f', entry: 'submit-job', reservedConcurrency: 4 }));
+    const synthesized = Testing.synthScope(
+      (scope) => new NodeFunction(scope, 'Fn', { functionName: 'f', entry: 'submit-job', reservedConcurrency: 4 }),
+    );
 
     expect(synthesized).toHaveResourceWithProperties(LambdaFunction, {
       function_name: 'f',
@@ -32,8 +34,12 @@ describe('NodeFunction', () => {
     const template = synthFunction({ logRetentionDays: 14 });
 
     // Assess
-    expect(template.onlyResource('aws_cloudwatch_log_group')).toEqual(expect.objectContaining({ name: '/aws/lambda/vod-test-submit-job', retention_in_days: 14 }));
-    expect(template.onlyResource('aws_lambda_function').depends_on).toEqual([`aws_cloudwatch_log_group.${Object.keys(template.resources('aws_cloudwatch_log_group'))[0]}`]);
+    expect(template.onlyResource('aws_cloudwatch_log_group')).toEqual(
+      expect.objectContaining({ name: '/aws/lambda/vod-test-submit-job', retention_in_days: 14 }),
+    );
+    expect(template.onlyResource('aws_lambda_function').depends_on).toEqual([
+      `aws_cloudwatch_log_group.${Object.keys(template.resources('aws_cloudwatch_log_group'))[0]}`,
+    ]);
   });
 
   it('dead-letters failed async invocations to an encrypted queue after bounded retries', () => {
@@ -41,8 +47,12 @@ describe('NodeFunction', () => {
     const template = synthFunction({ retryAttempts: 1, maximumEventAgeSeconds: 3600 });
 
     // Assess
-    expect(template.onlyResource('aws_sqs_queue')).toEqual(expect.objectContaining({ name: 'vod-test-submit-job-dlq', sqs_managed_sse_enabled: true }));
-    expect(template.onlyResource('aws_lambda_function').dead_letter_config).toEqual({ target_arn: ref('aws_sqs_queue', template, 'Fn', 'arn') });
+    expect(template.onlyResource('aws_sqs_queue')).toEqual(
+      expect.objectContaining({ name: 'vod-test-submit-job-dlq', sqs_managed_sse_enabled: true }),
+    );
+    expect(template.onlyResource('aws_lambda_function').dead_letter_config).toEqual({
+      target_arn: ref('aws_sqs_queue', template, 'Fn', 'arn'),
+    });
     expect(template.onlyResource('aws_lambda_function_event_invoke_config')).toEqual(
       expect.objectContaining({ maximum_retry_attempts: 1, maximum_event_age_in_seconds: 3600 }),
     );
@@ -50,19 +60,38 @@ describe('NodeFunction', () => {
 
   it('gives its own role only its logs, its DLQ, tracing and the statements its caller grants', () => {
     // Act
-    const template = synthFunction({ statements: [{ sid: 'ReadTable', effect: 'Allow', actions: ['dynamodb:GetItem'], resources: ['arn:aws:dynamodb:us-east-1:123456789012:table/t'] }] });
+    const template = synthFunction({
+      statements: [
+        {
+          sid: 'ReadTable',
+          effect: 'Allow',
+          actions: ['dynamodb:GetItem'],
+          resources: ['arn:aws:dynamodb:us-east-1:123456789012:table/t'],
+        },
+      ],
+    });
 
     // Assess
     const statements = template.statementsOf(template.onlyResource('aws_iam_role_policy').policy);
     expect(statements).toEqual([
-      expect.objectContaining({ sid: 'WriteOwnLogs', actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [`${ref('aws_cloudwatch_log_group', template, 'Fn', 'arn')}:*`] }),
-      expect.objectContaining({ sid: 'SendToOwnDeadLetterQueue', actions: ['sqs:SendMessage'], resources: [ref('aws_sqs_queue', template, 'Fn', 'arn')] }),
+      expect.objectContaining({
+        sid: 'WriteOwnLogs',
+        actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+        resources: [`${ref('aws_cloudwatch_log_group', template, 'Fn', 'arn')}:*`],
+      }),
+      expect.objectContaining({
+        sid: 'SendToOwnDeadLetterQueue',
+        actions: ['sqs:SendMessage'],
+        resources: [ref('aws_sqs_queue', template, 'Fn', 'arn')],
+      }),
       expect.objectContaining({ sid: 'WriteTraces', actions: ['xray:PutTraceSegments', 'xray:PutTelemetryRecords'] }),
       expect.objectContaining({ sid: 'ReadTable', actions: ['dynamodb:GetItem'] }),
     ]);
     for (const s of statements) for (const action of s.actions as string[]) expect(action).not.toMatch(/\*/);
     const trust = template.statementsOf(template.onlyResource('aws_iam_role').assume_role_policy);
-    expect(trust).toEqual([expect.objectContaining({ principals: [{ type: 'Service', identifiers: ['lambda.amazonaws.com'] }], actions: ['sts:AssumeRole'] })]);
+    expect(trust).toEqual([
+      expect.objectContaining({ principals: [{ type: 'Service', identifiers: ['lambda.amazonaws.com'] }], actions: ['sts:AssumeRole'] }),
+    ]);
   });
 
   it('packages with data.archive_file by default, with a fixed file mode and its hash', () => {
@@ -71,9 +100,14 @@ describe('NodeFunction', () => {
 
     // Assess
     const [archiveId, archive] = Object.entries(template.dataSources('archive_file'))[0]!;
-    expect(archive).toEqual(expect.objectContaining({ type: 'zip', output_file_mode: '0644', source_dir: expect.stringMatching(/^assets\//) }));
+    expect(archive).toEqual(
+      expect.objectContaining({ type: 'zip', output_file_mode: '0644', source_dir: expect.stringMatching(/^assets\//) }),
+    );
     expect(template.onlyResource('aws_lambda_function')).toEqual(
-      expect.objectContaining({ filename: `\${data.archive_file.${archiveId}.output_path}`, source_code_hash: `\${data.archive_file.${archiveId}.output_base64sha256}` }),
+      expect.objectContaining({
+        filename: `\${data.archive_file.${archiveId}.output_path}`,
+        source_code_hash: `\${data.archive_file.${archiveId}.output_base64sha256}`,
+      }),
     );
     expect((template.json.terraform as { required_providers: Record<string, unknown> }).required_providers).toHaveProperty('archive');
   });
@@ -85,12 +119,17 @@ describe('NodeFunction', () => {
     // Assess
     expect(template.dataSources('archive_file')).toEqual({});
     expect(template.onlyResource('aws_lambda_function')).toEqual(
-      expect.objectContaining({ filename: expect.stringMatching(/^assets\/.+\.zip$/), source_code_hash: bundleLambda('submit-job').zipSha256 }),
+      expect.objectContaining({
+        filename: expect.stringMatching(/^assets\/.+\.zip$/),
+        source_code_hash: bundleLambda('submit-job').zipSha256,
+      }),
     );
   });
 
   it('passes environment variables through', () => {
-    const synthesized = Testing.synthScope((scope) => new NodeFunction(scope, 'Fn', { functionName: 'f', entry: 'submit-job', environment: { A: '1' } }));
+    const synthesized = Testing.synthScope(
+      (scope) => new NodeFunction(scope, 'Fn', { functionName: 'f', entry: 'submit-job', environment: { A: '1' } }),
+    );
 
     expect(synthesized).toHaveResourceWithProperties(LambdaFunction, { environment: { variables: { A: '1' } } });
     expect(synthesized).toHaveResource(CloudwatchLogGroup);

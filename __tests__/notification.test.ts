@@ -36,7 +36,9 @@ const MAPPED: MappedOutputs = {
 
 describe('mediaConvertConsoleUrl', () => {
   it('links the job summary in the region of the job', () => {
-    expect(mediaConvertConsoleUrl('eu-west-1', '1536964333549-opn151')).toBe('https://eu-west-1.console.aws.amazon.com/mediaconvert/home?region=eu-west-1#/jobs/summary/1536964333549-opn151');
+    expect(mediaConvertConsoleUrl('eu-west-1', '1536964333549-opn151')).toBe(
+      'https://eu-west-1.console.aws.amazon.com/mediaconvert/home?region=eu-west-1#/jobs/summary/1536964333549-opn151',
+    );
   });
 });
 
@@ -94,7 +96,19 @@ describe('buildNotification', () => {
     const json = JSON.parse(JSON.stringify(buildNotification(change({ status: 'CANCELED', source: undefined }), undefined, CONTEXT)));
 
     // Assess
-    expect(Object.keys(json).sort()).toEqual(['assetId', 'consoleUrl', 'durationMs', 'error', 'jobId', 'outputs', 'pipeline', 'source', 'status', 'timestamp', 'version']);
+    expect(Object.keys(json).sort()).toEqual([
+      'assetId',
+      'consoleUrl',
+      'durationMs',
+      'error',
+      'jobId',
+      'outputs',
+      'pipeline',
+      'source',
+      'status',
+      'timestamp',
+      'version',
+    ]);
     expect(json).toEqual(expect.objectContaining({ source: null, outputs: null, durationMs: null, error: null }));
   });
 });

@@ -17,7 +17,10 @@ const CDN = `https://${DOMAIN}`;
 const hls = (base: string, bucket = BUCKET): OutputGroupDetail => ({
   type: 'HLS_GROUP',
   playlistFilePaths: [`s3://${bucket}/a1/hls/${base}.m3u8`],
-  outputDetails: ['1080p', '720p'].map((rung) => ({ outputFilePaths: [`s3://${bucket}/a1/hls/${base}_${rung}.m3u8`], durationInMs: 60_000 })),
+  outputDetails: ['1080p', '720p'].map((rung) => ({
+    outputFilePaths: [`s3://${bucket}/a1/hls/${base}_${rung}.m3u8`],
+    durationInMs: 60_000,
+  })),
 });
 const files = (...paths: string[]): OutputGroupDetail => ({
   type: 'FILE_GROUP',
@@ -50,11 +53,23 @@ describe('parseS3Uri', () => {
 
 describe('parseFrameCaptureKey', () => {
   it.each([
-    ['a1/thumbnails/x_thumb.0000011.jpg', THUMBNAIL_NAME_MODIFIER, { prefix: 'a1/thumbnails/x_thumb', sequence: '0000011', extension: '.jpg' }],
-    ['a1/thumbnails/my_thumb_video_thumb.0000000.jpg', THUMBNAIL_NAME_MODIFIER, { prefix: 'a1/thumbnails/my_thumb_video_thumb', sequence: '0000000', extension: '.jpg' }],
+    [
+      'a1/thumbnails/x_thumb.0000011.jpg',
+      THUMBNAIL_NAME_MODIFIER,
+      { prefix: 'a1/thumbnails/x_thumb', sequence: '0000011', extension: '.jpg' },
+    ],
+    [
+      'a1/thumbnails/my_thumb_video_thumb.0000000.jpg',
+      THUMBNAIL_NAME_MODIFIER,
+      { prefix: 'a1/thumbnails/my_thumb_video_thumb', sequence: '0000000', extension: '.jpg' },
+    ],
     ['a1/thumbnails/x_poster.0000000.jpg', THUMBNAIL_NAME_MODIFIER, undefined],
     ['a1/thumbnails/x_thumb.11.jpg', THUMBNAIL_NAME_MODIFIER, undefined],
-    ['a1/thumbnails/x_poster.0000000.jpg', POSTER_NAME_MODIFIER, { prefix: 'a1/thumbnails/x_poster', sequence: '0000000', extension: '.jpg' }],
+    [
+      'a1/thumbnails/x_poster.0000000.jpg',
+      POSTER_NAME_MODIFIER,
+      { prefix: 'a1/thumbnails/x_poster', sequence: '0000000', extension: '.jpg' },
+    ],
   ])('splits %s for modifier %s', (key, modifier, expected) => {
     expect(parseFrameCaptureKey(key, modifier)).toEqual(expected);
   });
@@ -73,7 +88,10 @@ describe('expandFrameCaptureKeys', () => {
   });
 
   it('lists at most max keys but reports the real count', () => {
-    expect(expandFrameCaptureKeys('x_thumb.0009999.jpg', THUMBNAIL_NAME_MODIFIER, 3)).toEqual({ count: 10_000, keys: ['x_thumb.0000000.jpg', 'x_thumb.0000001.jpg', 'x_thumb.0000002.jpg'] });
+    expect(expandFrameCaptureKeys('x_thumb.0009999.jpg', THUMBNAIL_NAME_MODIFIER, 3)).toEqual({
+      count: 10_000,
+      keys: ['x_thumb.0000000.jpg', 'x_thumb.0000001.jpg', 'x_thumb.0000002.jpg'],
+    });
   });
 });
 
@@ -83,7 +101,10 @@ describe('mapOutputsToUrls', () => {
     const mapped = mapOutputsToUrls([hls('clip')], LOCATION);
 
     // Assess
-    expect(mapped.hls).toEqual({ master: `${CDN}/a1/hls/clip.m3u8`, variants: [`${CDN}/a1/hls/clip_1080p.m3u8`, `${CDN}/a1/hls/clip_720p.m3u8`] });
+    expect(mapped.hls).toEqual({
+      master: `${CDN}/a1/hls/clip.m3u8`,
+      variants: [`${CDN}/a1/hls/clip_1080p.m3u8`, `${CDN}/a1/hls/clip_720p.m3u8`],
+    });
     expect(mapped.skipped).toEqual([]);
   });
 
@@ -91,7 +112,10 @@ describe('mapOutputsToUrls', () => {
     // Prepare
     const groups = [
       files(`s3://${BUCKET}/a1/mp4/clip_1080p.mp4`),
-      files(`s3://${BUCKET}/a1/thumbnails/x${THUMBNAIL_NAME_MODIFIER}.0000011.jpg`, `s3://${BUCKET}/a1/thumbnails/x${POSTER_NAME_MODIFIER}.0000000.jpg`),
+      files(
+        `s3://${BUCKET}/a1/thumbnails/x${THUMBNAIL_NAME_MODIFIER}.0000011.jpg`,
+        `s3://${BUCKET}/a1/thumbnails/x${POSTER_NAME_MODIFIER}.0000000.jpg`,
+      ),
     ];
 
     // Act
@@ -100,7 +124,9 @@ describe('mapOutputsToUrls', () => {
     // Assess
     expect(mapped.mp4).toEqual([`${CDN}/a1/mp4/clip_1080p.mp4`]);
     expect(mapped.thumbnails?.count).toBe(12);
-    expect(mapped.thumbnails?.urls).toEqual(Array.from({ length: 12 }, (_, i) => `${CDN}/a1/thumbnails/x_thumb.${String(i).padStart(7, '0')}.jpg`));
+    expect(mapped.thumbnails?.urls).toEqual(
+      Array.from({ length: 12 }, (_, i) => `${CDN}/a1/thumbnails/x_thumb.${String(i).padStart(7, '0')}.jpg`),
+    );
     expect(mapped.thumbnails).not.toHaveProperty('truncated');
     expect(mapped.poster).toBe(`${CDN}/a1/thumbnails/x_poster.0000000.jpg`);
     expect(mapped.skipped).toEqual([]);
@@ -113,14 +139,21 @@ describe('mapOutputsToUrls', () => {
     // Assess
     expect(mapped.hls?.master).toBe(`${CDN}/a1/hls/My%20Trip%20%231.m3u8`);
     expect(mapped.hls?.variants[0]).toBe(`${CDN}/a1/hls/My%20Trip%20%231_1080p.m3u8`);
-    expect(mapped.thumbnails?.urls).toEqual([`${CDN}/a1/thumbnails/My%20Trip%20%231_thumb.0000000.jpg`, `${CDN}/a1/thumbnails/My%20Trip%20%231_thumb.0000001.jpg`]);
+    expect(mapped.thumbnails?.urls).toEqual([
+      `${CDN}/a1/thumbnails/My%20Trip%20%231_thumb.0000000.jpg`,
+      `${CDN}/a1/thumbnails/My%20Trip%20%231_thumb.0000001.jpg`,
+    ]);
   });
 
   it('takes durationMs as the longest output duration', () => {
     // Prepare
     const groups: OutputGroupDetail[] = [
       hls('clip'),
-      { type: 'FILE_GROUP', playlistFilePaths: [], outputDetails: [{ outputFilePaths: [`s3://${BUCKET}/a1/mp4/clip.mp4`], durationInMs: 60_041 }] },
+      {
+        type: 'FILE_GROUP',
+        playlistFilePaths: [],
+        outputDetails: [{ outputFilePaths: [`s3://${BUCKET}/a1/mp4/clip.mp4`], durationInMs: 60_041 }],
+      },
     ];
 
     // Act
@@ -146,12 +179,20 @@ describe('mapOutputsToUrls', () => {
   it.each([
     ['a file in another bucket', [files('s3://someone-else/a1/mp4/clip.mp4')], 'other-bucket'],
     ['a path that is not an s3 URI', [files('https://example.com/clip.mp4')], 'not-s3-uri'],
-    ['a DASH group', [{ type: 'DASH_ISO_GROUP', playlistFilePaths: [`s3://${BUCKET}/a1/dash/clip.mpd`], outputDetails: [] }], 'unsupported-group'],
+    [
+      'a DASH group',
+      [{ type: 'DASH_ISO_GROUP', playlistFilePaths: [`s3://${BUCKET}/a1/dash/clip.mpd`], outputDetails: [] }],
+      'unsupported-group',
+    ],
     ['an unknown file type', [files(`s3://${BUCKET}/a1/mp4/clip.m4a`)], 'unrecognized-file'],
     ['a frame capture of another modifier', [files(`s3://${BUCKET}/a1/thumbnails/x_sprite.0000003.jpg`)], 'unrecognized-file'],
     ['an HLS group without a master playlist', [{ ...hls('clip'), playlistFilePaths: [] }], 'no-master-playlist'],
     ['a second HLS group', [hls('clip'), hls('other')], 'duplicate-output'],
-    ['a second thumbnail output', [files(`s3://${BUCKET}/a1/t/x_thumb.0000001.jpg`, `s3://${BUCKET}/a1/t/y_thumb.0000001.jpg`)], 'duplicate-output'],
+    [
+      'a second thumbnail output',
+      [files(`s3://${BUCKET}/a1/t/x_thumb.0000001.jpg`, `s3://${BUCKET}/a1/t/y_thumb.0000001.jpg`)],
+      'duplicate-output',
+    ],
   ] as [string, OutputGroupDetail[], string][])('reports %s in skipped instead of mapping it', (_case, groups, reason) => {
     // Act
     const mapped = mapOutputsToUrls(groups, LOCATION);

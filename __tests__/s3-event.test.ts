@@ -46,20 +46,33 @@ describe('parseS3Event', () => {
     expect(plan).toEqual(expect.objectContaining({ action: 'skip', reason: 'malformed-record' }));
   });
 
-  it.each(['ObjectCreated:Put', 'ObjectCreated:Post', 'ObjectCreated:Copy', 'ObjectCreated:CompleteMultipartUpload'])('submits a video created by %s', (eventName) => {
-    const [plan] = parseS3Event(s3Event([s3Record({ key: 'clip.mp4', eventName })]));
+  it.each(['ObjectCreated:Put', 'ObjectCreated:Post', 'ObjectCreated:Copy', 'ObjectCreated:CompleteMultipartUpload'])(
+    'submits a video created by %s',
+    (eventName) => {
+      const [plan] = parseS3Event(s3Event([s3Record({ key: 'clip.mp4', eventName })]));
 
-    expect(plan).toEqual(expect.objectContaining({ action: 'submit' }));
-  });
+      expect(plan).toEqual(expect.objectContaining({ action: 'submit' }));
+    },
+  );
 
   it('decodes the key and keeps the upload identity', () => {
     // Act
-    const [plan] = parseS3Event(s3Event([s3Record({ key: 'uploads/My+Trip+%282024%29+%231%2Bfinal.MP4', versionId: 'v1', eTag: 'e', sequencer: '0A', size: 42 })]));
+    const [plan] = parseS3Event(
+      s3Event([s3Record({ key: 'uploads/My+Trip+%282024%29+%231%2Bfinal.MP4', versionId: 'v1', eTag: 'e', sequencer: '0A', size: 42 })]),
+    );
 
     // Assess
     expect(plan).toEqual({
       action: 'submit',
-      upload: { bucket: 'source-bucket', key: 'uploads/My Trip (2024) #1+final.MP4', size: 42, eventName: 'ObjectCreated:Put', versionId: 'v1', eTag: 'e', sequencer: '0A' },
+      upload: {
+        bucket: 'source-bucket',
+        key: 'uploads/My Trip (2024) #1+final.MP4',
+        size: 42,
+        eventName: 'ObjectCreated:Put',
+        versionId: 'v1',
+        eTag: 'e',
+        sequencer: '0A',
+      },
     });
   });
 

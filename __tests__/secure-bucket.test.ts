@@ -62,7 +62,13 @@ describe('SecureBucket', () => {
     // Act
     const template = Template.synth((scope) => {
       const bucket = new SecureBucket(scope, 'Media', { bucketName: 'media-bucket' });
-      bucket.addToResourcePolicy({ sid: 'ReadForAnalytics', effect: 'Allow', actions: ['s3:GetObject'], resources: [`${bucket.bucketArn}/*`], principals: [{ type: 'AWS', identifiers: ['arn:aws:iam::111122223333:role/analytics'] }] });
+      bucket.addToResourcePolicy({
+        sid: 'ReadForAnalytics',
+        effect: 'Allow',
+        actions: ['s3:GetObject'],
+        resources: [`${bucket.bucketArn}/*`],
+        principals: [{ type: 'AWS', identifiers: ['arn:aws:iam::111122223333:role/analytics'] }],
+      });
     });
 
     // Assess
@@ -74,7 +80,9 @@ describe('SecureBucket', () => {
     const template = Template.synth((scope) => new SecureBucket(scope, 'Media', { bucketName: 'media-bucket' }));
 
     const policy = template.onlyResource('aws_s3_bucket_policy');
-    expect(policy.depends_on).toEqual([`aws_s3_bucket_public_access_block.${Object.keys(template.resources('aws_s3_bucket_public_access_block'))[0]}`]);
+    expect(policy.depends_on).toEqual([
+      `aws_s3_bucket_public_access_block.${Object.keys(template.resources('aws_s3_bucket_public_access_block'))[0]}`,
+    ]);
   });
 
   it('aborts incomplete multipart uploads after 7 days and keeps caller rules', () => {
@@ -98,7 +106,9 @@ describe('SecureBucket', () => {
     const versioned = Testing.synthScope((scope) => new SecureBucket(scope, 'Media', { bucketName: 'media-bucket', versioned: true }));
 
     expect(plain).not.toHaveResource(S3BucketVersioningA);
-    expect(versioned).toHaveResourceWithProperties(S3BucketVersioningA, { versioning_configuration: expect.objectContaining({ status: 'Enabled' }) });
+    expect(versioned).toHaveResourceWithProperties(S3BucketVersioningA, {
+      versioning_configuration: expect.objectContaining({ status: 'Enabled' }),
+    });
   });
 
   it('logs access to the log bucket only after the log bucket grants the logging service', () => {
@@ -110,20 +120,28 @@ describe('SecureBucket', () => {
 
     // Assess
     const logging = template.onlyResource('aws_s3_bucket_logging');
-    expect(logging).toEqual(expect.objectContaining({ target_bucket: ref('aws_s3_bucket', template, 'Logs', 'id'), target_prefix: 's3/media/' }));
-    expect(logging.depends_on).toEqual([`aws_s3_bucket_policy.${Object.keys(template.resources('aws_s3_bucket_policy')).find((id) => id.includes('Logs'))}`]);
+    expect(logging).toEqual(
+      expect.objectContaining({ target_bucket: ref('aws_s3_bucket', template, 'Logs', 'id'), target_prefix: 's3/media/' }),
+    );
+    expect(logging.depends_on).toEqual([
+      `aws_s3_bucket_policy.${Object.keys(template.resources('aws_s3_bucket_policy')).find((id) => id.includes('Logs'))}`,
+    ]);
     const logPolicy = template.resource('aws_s3_bucket_policy', 'Logs');
     expect(template.statement(logPolicy.policy, 'AllowServerAccessLogDelivery')).toEqual(
       expect.objectContaining({
         principals: [{ type: 'Service', identifiers: ['logging.s3.amazonaws.com'] }],
         actions: ['s3:PutObject'],
-        condition: [{ test: 'StringEquals', variable: 'aws:SourceAccount', values: ['${data.aws_caller_identity.CallerIdentity.account_id}'] }],
+        condition: [
+          { test: 'StringEquals', variable: 'aws:SourceAccount', values: ['${data.aws_caller_identity.CallerIdentity.account_id}'] },
+        ],
       }),
     );
   });
 
   it('does not log the log bucket to itself', () => {
-    const synthesized = Testing.synthScope((scope) => new SecureBucket(scope, 'Logs', { bucketName: 'log-bucket', receivesAccessLogs: true }));
+    const synthesized = Testing.synthScope(
+      (scope) => new SecureBucket(scope, 'Logs', { bucketName: 'log-bucket', receivesAccessLogs: true }),
+    );
 
     expect(synthesized).not.toHaveResource(S3BucketLoggingA);
   });

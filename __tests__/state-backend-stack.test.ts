@@ -26,9 +26,16 @@ describe('StateBackendStack', () => {
       expect.objectContaining({ apply_server_side_encryption_by_default: { sse_algorithm: 'AES256' } }),
     ]);
     expect(template.onlyResource('aws_s3_bucket_public_access_block')).toEqual(
-      expect.objectContaining({ block_public_acls: true, block_public_policy: true, ignore_public_acls: true, restrict_public_buckets: true }),
+      expect.objectContaining({
+        block_public_acls: true,
+        block_public_policy: true,
+        ignore_public_acls: true,
+        restrict_public_buckets: true,
+      }),
     );
-    expect(template.statement(template.onlyResource('aws_s3_bucket_policy').policy, 'DenyInsecureTransport')).toEqual(expect.objectContaining({ effect: 'Deny' }));
+    expect(template.statement(template.onlyResource('aws_s3_bucket_policy').policy, 'DenyInsecureTransport')).toEqual(
+      expect.objectContaining({ effect: 'Deny' }),
+    );
   });
 
   it('expires noncurrent state versions', () => {
@@ -44,5 +51,4 @@ describe('StateBackendStack', () => {
 
     expect(template.onlyResource('aws_s3_bucket').force_destroy).toBe(false);
   });
-
 });

@@ -2,7 +2,9 @@ import { Storage } from '../stacks/constructs/storage';
 import { Template } from './support/template';
 
 function synthStorage(props: Partial<ConstructorParameters<typeof Storage>[2]> = {}): Template {
-  return Template.synth((scope) => new Storage(scope, 'Storage', { name: 'vod-test', accountId: '123456789012', region: 'eu-west-1', ...props }));
+  return Template.synth(
+    (scope) => new Storage(scope, 'Storage', { name: 'vod-test', accountId: '123456789012', region: 'eu-west-1', ...props }),
+  );
 }
 
 type Rule = Record<string, unknown>;
@@ -12,11 +14,11 @@ describe('Storage', () => {
   it('names buckets by role, account and region', () => {
     const template = synthStorage();
 
-    expect(Object.values(template.resources('aws_s3_bucket')).map((b) => b.bucket).sort()).toEqual([
-      'vod-test-logs-123456789012-eu-west-1',
-      'vod-test-output-123456789012-eu-west-1',
-      'vod-test-source-123456789012-eu-west-1',
-    ]);
+    expect(
+      Object.values(template.resources('aws_s3_bucket'))
+        .map((b) => b.bucket)
+        .sort(),
+    ).toEqual(['vod-test-logs-123456789012-eu-west-1', 'vod-test-output-123456789012-eu-west-1', 'vod-test-source-123456789012-eu-west-1']);
   });
 
   it('every bucket denies non-TLS requests and blocks public access', () => {
@@ -30,7 +32,14 @@ describe('Storage', () => {
     const blocks = Object.values(template.resources('aws_s3_bucket_public_access_block'));
     expect(blocks).toHaveLength(3);
     for (const block of blocks) {
-      expect(block).toEqual(expect.objectContaining({ block_public_acls: true, block_public_policy: true, ignore_public_acls: true, restrict_public_buckets: true }));
+      expect(block).toEqual(
+        expect.objectContaining({
+          block_public_acls: true,
+          block_public_policy: true,
+          ignore_public_acls: true,
+          restrict_public_buckets: true,
+        }),
+      );
     }
   });
 
@@ -44,28 +53,37 @@ describe('Storage', () => {
     const template = synthStorage({ sourceTransitionDays: 45, sourceColdStorageClass: 'DEEP_ARCHIVE', noncurrentVersionExpirationDays: 7 });
 
     expect(rulesOf(template, 'SourceBucket')).toContainEqual(
-      expect.objectContaining({ transition: [{ days: 45, storage_class: 'DEEP_ARCHIVE' }], noncurrent_version_expiration: [{ noncurrent_days: 7 }] }),
+      expect.objectContaining({
+        transition: [{ days: 45, storage_class: 'DEEP_ARCHIVE' }],
+        noncurrent_version_expiration: [{ noncurrent_days: 7 }],
+      }),
     );
   });
 
   it('moves outputs to Intelligent-Tiering', () => {
     const template = synthStorage();
 
-    expect(rulesOf(template, 'OutputBucket')).toContainEqual(expect.objectContaining({ transition: [{ days: 0, storage_class: 'INTELLIGENT_TIERING' }] }));
+    expect(rulesOf(template, 'OutputBucket')).toContainEqual(
+      expect.objectContaining({ transition: [{ days: 0, storage_class: 'INTELLIGENT_TIERING' }] }),
+    );
   });
 
   it('aborts incomplete multipart uploads in every bucket', () => {
     const template = synthStorage();
 
     for (const bucket of ['LogBucket', 'SourceBucket', 'OutputBucket']) {
-      expect(rulesOf(template, bucket)).toContainEqual(expect.objectContaining({ abort_incomplete_multipart_upload: [{ days_after_initiation: 7 }] }));
+      expect(rulesOf(template, bucket)).toContainEqual(
+        expect.objectContaining({ abort_incomplete_multipart_upload: [{ days_after_initiation: 7 }] }),
+      );
     }
   });
 
   it('logs source and output access to the log bucket, not the log bucket itself', () => {
     const template = synthStorage();
 
-    const prefixes = Object.values(template.resources('aws_s3_bucket_logging')).map((l) => l.target_prefix).sort();
+    const prefixes = Object.values(template.resources('aws_s3_bucket_logging'))
+      .map((l) => l.target_prefix)
+      .sort();
     expect(prefixes).toEqual(['s3/output/', 's3/source/']);
   });
 
@@ -73,8 +91,15 @@ describe('Storage', () => {
     const template = synthStorage();
 
     const ownership = Object.fromEntries(
-      Object.entries(template.resources('aws_s3_bucket_ownership_controls')).map(([id, r]) => [id.split('_')[1], (r.rule as Rule).object_ownership]),
+      Object.entries(template.resources('aws_s3_bucket_ownership_controls')).map(([id, r]) => [
+        id.split('_')[1],
+        (r.rule as Rule).object_ownership,
+      ]),
     );
-    expect(ownership).toEqual({ LogBucket: 'BucketOwnerPreferred', SourceBucket: 'BucketOwnerEnforced', OutputBucket: 'BucketOwnerEnforced' });
+    expect(ownership).toEqual({
+      LogBucket: 'BucketOwnerPreferred',
+      SourceBucket: 'BucketOwnerEnforced',
+      OutputBucket: 'BucketOwnerEnforced',
+    });
   });
 });

@@ -1,4 +1,11 @@
-import { ConditionalCheckFailedException, DynamoDBClient, PutItemCommand, PutItemCommandInput, ProvisionedThroughputExceededException, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
+import {
+  ConditionalCheckFailedException,
+  DynamoDBClient,
+  PutItemCommand,
+  PutItemCommandInput,
+  ProvisionedThroughputExceededException,
+  UpdateItemCommand,
+} from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { DEFAULT_RUNGS, EncodingLadderSchema, serializeLadder } from '../lambda-src/lib/ladder';
@@ -139,7 +146,9 @@ describe('submit-job handler', () => {
     // Assess
     expect(second).toEqual({ submitted: 0, duplicate: 1, failed: 0, skipped: 0 });
     expect(newJobs()).toBe(1);
-    expect(logLines).toContainEqual(expect.objectContaining({ message: 'Duplicate delivery; the upload already has a job', key: 'clip.mp4' }));
+    expect(logLines).toContainEqual(
+      expect.objectContaining({ message: 'Duplicate delivery; the upload already has a job', key: 'clip.mp4' }),
+    );
   });
 
   it('creates a new job for a re-upload of the same key', async () => {
@@ -184,8 +193,12 @@ describe('submit-job handler', () => {
     // Assess
     expect(result).toEqual({ submitted: 0, duplicate: 0, failed: 1, skipped: 0 });
     expect(stub.createJobRequests).toHaveLength(1);
-    expect(updatesWithStatus('FAILED')).toEqual([expect.objectContaining({ values: expect.objectContaining({ ':f1': { name: 'BadRequestException', message: 'Invalid input' } }) })]);
-    expect(logLines).toContainEqual(expect.objectContaining({ level: 'ERROR', key: 'clip.mp4', error: expect.objectContaining({ name: 'BadRequestException' }) }));
+    expect(updatesWithStatus('FAILED')).toEqual([
+      expect.objectContaining({ values: expect.objectContaining({ ':f1': { name: 'BadRequestException', message: 'Invalid input' } }) }),
+    ]);
+    expect(logLines).toContainEqual(
+      expect.objectContaining({ level: 'ERROR', key: 'clip.mp4', error: expect.objectContaining({ name: 'BadRequestException' }) }),
+    );
   });
 
   it('finishes the other records when one fails, then throws so only the failed one is retried', async () => {
@@ -219,7 +232,9 @@ describe('submit-job handler', () => {
 
   it('keeps a record that job events already moved past SUBMITTING', async () => {
     // Prepare: the job's first state change is recorded before the SUBMITTED write.
-    dynamodb.on(UpdateItemCommand).rejects(new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {} }));
+    dynamodb
+      .on(UpdateItemCommand)
+      .rejects(new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {} }));
 
     // Act
     const result = await handler(s3Event([s3Record({ key: 'fast-job.mp4' })]));

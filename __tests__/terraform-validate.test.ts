@@ -27,17 +27,25 @@ describeWithTools('terraform validate', ['terraform', 'mirror'], () => {
     expect(stacks).toEqual(['state', 'vod-dev', 'vod-local', 'vod-prod']);
   });
 
-  it.each(['state', 'vod-dev', 'vod-prod', 'vod-local'])('validates stack %s with the real AWS provider, offline', async (stack) => {
-    // Prepare
-    const cwd = path.join(outdir, 'stacks', stack);
+  it.each(['state', 'vod-dev', 'vod-prod', 'vod-local'])(
+    'validates stack %s with the real AWS provider, offline',
+    async (stack) => {
+      // Prepare
+      const cwd = path.join(outdir, 'stacks', stack);
 
-    // Act
-    await terraformOrThrow(['init', '-backend=false', '-input=false', '-no-color'], cwd, cliConfig);
-    const result = await terraformOrThrow(['validate', '-json', '-no-color'], cwd, cliConfig);
+      // Act
+      await terraformOrThrow(['init', '-backend=false', '-input=false', '-no-color'], cwd, cliConfig);
+      const result = await terraformOrThrow(['validate', '-json', '-no-color'], cwd, cliConfig);
 
-    // Assess
-    const report = JSON.parse(result.stdout) as { valid: boolean; error_count: number; diagnostics: { severity: string; summary: string; detail?: string }[] };
-    expect(report.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
-    expect(report.valid).toBe(true);
-  }, 120_000);
+      // Assess
+      const report = JSON.parse(result.stdout) as {
+        valid: boolean;
+        error_count: number;
+        diagnostics: { severity: string; summary: string; detail?: string }[];
+      };
+      expect(report.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+      expect(report.valid).toBe(true);
+    },
+    120_000,
+  );
 });

@@ -14,7 +14,9 @@ describe('Transcoding', () => {
   it('creates a dedicated, active, on-demand MediaConvert queue', () => {
     const template = synthTranscoding();
 
-    expect(template.onlyResource('aws_media_convert_queue')).toEqual(expect.objectContaining({ name: 'vod-test', pricing_plan: 'ON_DEMAND', status: 'ACTIVE' }));
+    expect(template.onlyResource('aws_media_convert_queue')).toEqual(
+      expect.objectContaining({ name: 'vod-test', pricing_plan: 'ON_DEMAND', status: 'ACTIVE' }),
+    );
   });
 
   it('gives the MediaConvert role only source reads and output writes', () => {
@@ -24,11 +26,25 @@ describe('Transcoding', () => {
     // Assess
     const role = template.onlyResource('aws_iam_role');
     expect(template.statementsOf(role.assume_role_policy)).toEqual([
-      expect.objectContaining({ effect: 'Allow', principals: [{ type: 'Service', identifiers: ['mediaconvert.amazonaws.com'] }], actions: ['sts:AssumeRole'] }),
+      expect.objectContaining({
+        effect: 'Allow',
+        principals: [{ type: 'Service', identifiers: ['mediaconvert.amazonaws.com'] }],
+        actions: ['sts:AssumeRole'],
+      }),
     ]);
     expect(template.statementsOf(template.onlyResource('aws_iam_role_policy').policy)).toEqual([
-      { sid: 'ReadSourceObjects', effect: 'Allow', actions: ['s3:GetObject'], resources: [`${ref('aws_s3_bucket', template, 'Source', 'arn')}/*`] },
-      { sid: 'WriteOutputObjects', effect: 'Allow', actions: ['s3:PutObject'], resources: [`${ref('aws_s3_bucket', template, 'Output', 'arn')}/*`] },
+      {
+        sid: 'ReadSourceObjects',
+        effect: 'Allow',
+        actions: ['s3:GetObject'],
+        resources: [`${ref('aws_s3_bucket', template, 'Source', 'arn')}/*`],
+      },
+      {
+        sid: 'WriteOutputObjects',
+        effect: 'Allow',
+        actions: ['s3:PutObject'],
+        resources: [`${ref('aws_s3_bucket', template, 'Output', 'arn')}/*`],
+      },
     ]);
   });
 });

@@ -22,22 +22,43 @@ describe('VideoPipelineStack', () => {
   it('points every service at the emulator, with fake keys, only in an emulator environment', () => {
     // Act
     const plain = synthPipeline();
-    const emulated = synthPipeline({ backend: { type: 'local' }, emulator: { endpoint: 'http://127.0.0.1:5000', mediaconvertEndpoint: 'http://127.0.0.1:5001' } });
+    const emulated = synthPipeline({
+      backend: { type: 'local' },
+      emulator: { endpoint: 'http://127.0.0.1:5000', mediaconvertEndpoint: 'http://127.0.0.1:5001' },
+    });
 
     // Assess
     const plainProvider = ((plain.json.provider as Block).aws as Block[])[0]!;
     expect(plainProvider).not.toHaveProperty('endpoints');
     expect(plainProvider).not.toHaveProperty('access_key');
     const provider = ((emulated.json.provider as Block).aws as Block[])[0]!;
-    expect(provider).toEqual(expect.objectContaining({ access_key: 'testing', s3_use_path_style: true, skip_credentials_validation: true, skip_requesting_account_id: true }));
-    expect(provider.endpoints).toEqual([expect.objectContaining({ s3: 'http://127.0.0.1:5000', lambda: 'http://127.0.0.1:5000', mediaconvert: 'http://127.0.0.1:5001' })]);
+    expect(provider).toEqual(
+      expect.objectContaining({
+        access_key: 'testing',
+        s3_use_path_style: true,
+        skip_credentials_validation: true,
+        skip_requesting_account_id: true,
+      }),
+    );
+    expect(provider.endpoints).toEqual([
+      expect.objectContaining({ s3: 'http://127.0.0.1:5000', lambda: 'http://127.0.0.1:5000', mediaconvert: 'http://127.0.0.1:5001' }),
+    ]);
     expect((emulated.json.terraform as Block).backend).toEqual({ local: { path: 'terraform.tfstate' } });
   });
 
   it('outputs the distribution domain and the bucket names', () => {
     const outputs = synthPipeline().json.output as Record<string, Block>;
 
-    expect(Object.keys(outputs)).toEqual(expect.arrayContaining(['distribution_domain', 'source_bucket', 'output_bucket', 'log_bucket', 'jobs_table', 'notification_topic_arn']));
+    expect(Object.keys(outputs)).toEqual(
+      expect.arrayContaining([
+        'distribution_domain',
+        'source_bucket',
+        'output_bucket',
+        'log_bucket',
+        'jobs_table',
+        'notification_topic_arn',
+      ]),
+    );
     expect(outputs.distribution_domain!.value).toMatch(/^\$\{aws_cloudfront_distribution\..+\.domain_name\}$/);
   });
 

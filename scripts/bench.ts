@@ -37,7 +37,11 @@ function synthMs(entry: string, outdir: string): number {
 function requireMs(file: string): number {
   // A fresh process each time: what a Lambda cold start pays for loading the module.
   const script = `const t=process.hrtime.bigint();require(${JSON.stringify(file)});process.stdout.write(String(Number(process.hrtime.bigint()-t)/1e6))`;
-  return median(Array.from({ length: RUNS }, () => Number(execFileSync(process.execPath, ['-e', script], { encoding: 'utf8', env: { ...process.env, PIPELINE_ID: '' } }))));
+  return median(
+    Array.from({ length: RUNS }, () =>
+      Number(execFileSync(process.execPath, ['-e', script], { encoding: 'utf8', env: { ...process.env, PIPELINE_ID: '' } })),
+    ),
+  );
 }
 
 function jestMs(args: string[]): number {
@@ -65,7 +69,9 @@ try {
   );
   const baseline = synthMs(oneBucket, path.join(work, 'one'));
   const full = synthMs(path.join(PROJECT_ROOT, 'main.ts'), path.join(work, 'full'));
-  console.log(`synth: full app ${full.toFixed(0)} ms / one-bucket app ${baseline.toFixed(0)} ms = ${(full / baseline).toFixed(2)}x (target <= 1.3x)`);
+  console.log(
+    `synth: full app ${full.toFixed(0)} ms / one-bucket app ${baseline.toFixed(0)} ms = ${(full / baseline).toFixed(2)}x (target <= 1.3x)`,
+  );
 
   // 2. The submit bundle: size and cold require.
   const bundle = bundleLambda('submit-job');
@@ -76,7 +82,9 @@ try {
   writeFileSync(bundleFile, `try { require(${JSON.stringify(path.join(bundle.directory, 'index.js'))}); } catch {}`);
   const bundleRequire = requireMs(bundleFile);
   const emptyRequire = requireMs(empty);
-  console.log(`submit bundle: ${(bundle.bytes / 1024).toFixed(0)} KB (target <= 600 KB); cold require ${bundleRequire.toFixed(1)} ms / empty file ${emptyRequire.toFixed(2)} ms = ${(bundleRequire / emptyRequire).toFixed(1)}x`);
+  console.log(
+    `submit bundle: ${(bundle.bytes / 1024).toFixed(0)} KB (target <= 600 KB); cold require ${bundleRequire.toFixed(1)} ms / empty file ${emptyRequire.toFixed(2)} ms = ${(bundleRequire / emptyRequire).toFixed(1)}x`,
+  );
 
   // 3. Test tiers.
   const unit = jestMs(['--testPathIgnorePatterns', 'e2e']);

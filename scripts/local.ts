@@ -23,10 +23,19 @@ interface Servers {
 
 async function startStubDetached(): Promise<{ url: string; pid: number }> {
   const port = await freePort();
-  const child = spawn(process.execPath, [path.join(PROJECT_ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs'), path.join(PROJECT_ROOT, '__tests__', 'support', 'mediaconvert', 'cli.ts'), '--port', String(port)], {
-    detached: true,
-    stdio: ['ignore', 'pipe', 'ignore'],
-  });
+  const child = spawn(
+    process.execPath,
+    [
+      path.join(PROJECT_ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs'),
+      path.join(PROJECT_ROOT, '__tests__', 'support', 'mediaconvert', 'cli.ts'),
+      '--port',
+      String(port),
+    ],
+    {
+      detached: true,
+      stdio: ['ignore', 'pipe', 'ignore'],
+    },
+  );
   const url = await new Promise<string>((resolve, reject) => {
     child.stdout!.once('data', (d: Buffer) => resolve((JSON.parse(d.toString()) as { url: string }).url));
     child.once('exit', (code) => reject(new Error(`MediaConvert stand-in exited with ${code}`)));
@@ -81,7 +90,9 @@ async function down(): Promise<void> {
 }
 
 const command = process.argv[2];
-(command === 'up' ? up() : command === 'down' ? down() : Promise.reject(new Error('usage: tsx scripts/local.ts up|down'))).catch((error: unknown) => {
-  console.error(error instanceof MissingToolError ? `Missing tool: ${error.message}` : error instanceof Error ? error.message : error);
-  process.exit(1);
-});
+(command === 'up' ? up() : command === 'down' ? down() : Promise.reject(new Error('usage: tsx scripts/local.ts up|down'))).catch(
+  (error: unknown) => {
+    console.error(error instanceof MissingToolError ? `Missing tool: ${error.message}` : error instanceof Error ? error.message : error);
+    process.exit(1);
+  },
+);

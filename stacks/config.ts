@@ -3,20 +3,40 @@ import { DEFAULT_RUNGS, EncodingLadderSchema } from '../lambda-src/lib/ladder';
 import { formatZodIssues } from '../lambda-src/lib/errors';
 
 /** CloudWatch Logs accepts only these retention periods (days). */
-export const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653] as const;
+export const LOG_RETENTION_DAYS = [
+  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
+] as const;
 
 /** Services the stack talks to; the `local` environment points each at the emulator. */
-export const EMULATED_SERVICES = ['s3', 'iam', 'sts', 'lambda', 'cloudfront', 'events', 'sns', 'sqs', 'dynamodb', 'cloudwatch', 'logs', 'mediaconvert'] as const;
+export const EMULATED_SERVICES = [
+  's3',
+  'iam',
+  'sts',
+  'lambda',
+  'cloudfront',
+  'events',
+  'sns',
+  'sqs',
+  'dynamodb',
+  'cloudwatch',
+  'logs',
+  'mediaconvert',
+] as const;
 export type EmulatedService = (typeof EMULATED_SERVICES)[number];
 
 const S3BackendSchema = z.strictObject({
   type: z.literal('s3'),
   /** State bucket, created by the bootstrap stack. Override with TF_STATE_BUCKET. */
-  bucket: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'must be a valid S3 bucket name (3-63 lowercase letters, digits, dots, hyphens)'),
+  bucket: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'must be a valid S3 bucket name (3-63 lowercase letters, digits, dots, hyphens)'),
   /** Region of the state bucket. Override with TF_STATE_REGION. */
   region: z.string().regex(/^[a-z]{2}(-gov)?-[a-z]+-\d$/, 'must be an AWS region such as "eu-west-1"'),
   /** Key prefix; each stack writes `<keyPrefix>/<stack>.tfstate`. Override with TF_STATE_KEY_PREFIX. */
-  keyPrefix: z.string().regex(/^[A-Za-z0-9!_.*'()\/-]+$/, 'must be a plain S3 key prefix without leading or trailing slash').refine((p) => !p.startsWith('/') && !p.endsWith('/'), 'must not start or end with "/"'),
+  keyPrefix: z
+    .string()
+    .regex(/^[A-Za-z0-9!_.*'()\/-]+$/, 'must be a plain S3 key prefix without leading or trailing slash')
+    .refine((p) => !p.startsWith('/') && !p.endsWith('/'), 'must not start or end with "/"'),
 });
 
 const LocalBackendSchema = z.strictObject({
@@ -32,7 +52,10 @@ export const PipelineConfigSchema = z.strictObject({
   /** Environment name: part of every resource name and of the pipeline id. */
   environment: z.string().regex(/^[a-z][a-z0-9]{1,9}$/, 'use 2-10 lowercase letters or digits, starting with a letter'),
   /** Prefix of every resource name. Keep it short: bucket names are limited to 63 characters. */
-  namePrefix: z.string().regex(/^[a-z][a-z0-9-]{0,11}[a-z0-9]$/, 'use 2-13 lowercase letters, digits or hyphens, e.g. "vod"').default('vod'),
+  namePrefix: z
+    .string()
+    .regex(/^[a-z][a-z0-9-]{0,11}[a-z0-9]$/, 'use 2-13 lowercase letters, digits or hyphens, e.g. "vod"')
+    .default('vod'),
   region: regionSchema.default('us-east-1'),
   /** Tags on every resource, through the provider's default_tags. */
   tags: z.record(z.string(), z.string().max(256)).default({}),
@@ -42,7 +65,10 @@ export const PipelineConfigSchema = z.strictObject({
   /** Retention of every CloudWatch log group. */
   logRetentionDays: z
     .number()
-    .refine((n) => (LOG_RETENTION_DAYS as readonly number[]).includes(n), `must be one of the CloudWatch Logs values: ${LOG_RETENTION_DAYS.join(', ')}`)
+    .refine(
+      (n) => (LOG_RETENTION_DAYS as readonly number[]).includes(n),
+      `must be one of the CloudWatch Logs values: ${LOG_RETENTION_DAYS.join(', ')}`,
+    )
     .default(90),
   storage: z
     .strictObject({
@@ -59,7 +85,10 @@ export const PipelineConfigSchema = z.strictObject({
     .strictObject({
       priceClass: z.enum(['PriceClass_100', 'PriceClass_200', 'PriceClass_All']).default('PriceClass_100'),
       /** Origins allowed by CORS, for players (hls.js) on another site. */
-      corsAllowedOrigins: z.array(z.string().regex(/^(\*|https?:\/\/[^\s/]+)$/, 'use "*" or an origin such as "https://player.example.com"')).min(1).default(['*']),
+      corsAllowedOrigins: z
+        .array(z.string().regex(/^(\*|https?:\/\/[^\s/]+)$/, 'use "*" or an origin such as "https://player.example.com"'))
+        .min(1)
+        .default(['*']),
       /** Wait for the distribution to deploy (turn off against emulators). */
       waitForDeployment: z.boolean().default(true),
       /** Own response-headers policy (CORS + security headers). The emulator does not implement it. */
@@ -82,7 +111,20 @@ export const PipelineConfigSchema = z.strictObject({
     .strictObject({
       ladder: z.prefault(EncodingLadderSchema, { rungs: [...DEFAULT_RUNGS] }),
       /** How often MediaConvert emits STATUS_UPDATE events. */
-      statusUpdateInterval: z.enum(['SECONDS_10', 'SECONDS_12', 'SECONDS_15', 'SECONDS_20', 'SECONDS_30', 'SECONDS_60', 'SECONDS_120', 'SECONDS_180', 'SECONDS_240', 'SECONDS_300']).default('SECONDS_60'),
+      statusUpdateInterval: z
+        .enum([
+          'SECONDS_10',
+          'SECONDS_12',
+          'SECONDS_15',
+          'SECONDS_20',
+          'SECONDS_30',
+          'SECONDS_60',
+          'SECONDS_120',
+          'SECONDS_180',
+          'SECONDS_240',
+          'SECONDS_300',
+        ])
+        .default('SECONDS_60'),
       accelerationMode: z.enum(['DISABLED', 'ENABLED', 'PREFERRED']).default('PREFERRED'),
     })
     .prefault({}),

@@ -86,7 +86,9 @@ export function loadEnvironments(
   environments: Readonly<Record<string, PipelineConfigInput>> = ENVIRONMENTS,
 ): PipelineConfig[] {
   const names = env.PIPELINE_ENVIRONMENTS
-    ? env.PIPELINE_ENVIRONMENTS.split(',').map((n) => n.trim()).filter((n) => n !== '')
+    ? env.PIPELINE_ENVIRONMENTS.split(',')
+        .map((n) => n.trim())
+        .filter((n) => n !== '')
     : Object.keys(environments);
   return names.map((name) => {
     const input = environments[name];

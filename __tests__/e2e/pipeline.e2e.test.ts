@@ -1,6 +1,13 @@
 import { CloudFrontClient, GetDistributionCommand, ListOriginAccessControlsCommand } from '@aws-sdk/client-cloudfront';
 import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
-import { DescribeRuleCommand, EventBridgeClient, ListTargetsByRuleCommand, PutEventsCommand, PutTargetsCommand, RemoveTargetsCommand } from '@aws-sdk/client-eventbridge';
+import {
+  DescribeRuleCommand,
+  EventBridgeClient,
+  ListTargetsByRuleCommand,
+  PutEventsCommand,
+  PutTargetsCommand,
+  RemoveTargetsCommand,
+} from '@aws-sdk/client-eventbridge';
 import { GetFunctionCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import {
   DeleteBucketPolicyCommand,
@@ -46,7 +53,15 @@ describeWithTools('local emulator end to end', ['terraform', 'mirror', 'moto'], 
   let mediaconvert: MediaConvertStub;
   let deployment: LocalDeployment;
   let destroyed = false;
-  const clients = {} as { s3: S3Client; lambda: LambdaClient; events: EventBridgeClient; sqs: SQSClient; sns: SNSClient; dynamodb: DynamoDBClient; cloudfront: CloudFrontClient };
+  const clients = {} as {
+    s3: S3Client;
+    lambda: LambdaClient;
+    events: EventBridgeClient;
+    sqs: SQSClient;
+    sns: SNSClient;
+    dynamodb: DynamoDBClient;
+    cloudfront: CloudFrontClient;
+  };
   /** Environment the deployed functions get from Lambda, pointed at the emulators. */
   let runtimeEnv: Record<string, string>;
 
@@ -59,7 +74,9 @@ describeWithTools('local emulator end to end', ['terraform', 'mirror', 'moto'], 
   /** The deployed function's code (verified against Lambda's CodeSha256) and environment. */
   async function deployedFunction(functionName: string): Promise<{ dir: string; env: Record<string, string> }> {
     const fn = await clients.lambda.send(new GetFunctionCommand({ FunctionName: functionName }));
-    const stack = JSON.parse(readFileSync(path.join(deployment.stackDir, 'cdk.tf.json'), 'utf8')) as { resource: { aws_lambda_function: Record<string, { function_name: string; filename: string }> } };
+    const stack = JSON.parse(readFileSync(path.join(deployment.stackDir, 'cdk.tf.json'), 'utf8')) as {
+      resource: { aws_lambda_function: Record<string, { function_name: string; filename: string }> };
+    };
     const resource = Object.values(stack.resource.aws_lambda_function).find((r) => r.function_name === functionName);
     const zipFile = path.join(deployment.stackDir, resource!.filename);
     expect(createHash('sha256').update(readFileSync(zipFile)).digest('base64')).toBe(fn.Configuration?.CodeSha256);
@@ -76,7 +93,9 @@ describeWithTools('local emulator end to end', ['terraform', 'mirror', 'moto'], 
   async function receiveAll(queueUrl: string, expected: number): Promise<Json[]> {
     const messages: Json[] = [];
     for (let attempt = 0; attempt < 10 && messages.length < expected; attempt += 1) {
-      const { Messages } = await clients.sqs.send(new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1, MessageAttributeNames: ['All'] }));
+      const { Messages } = await clients.sqs.send(
+        new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1, MessageAttributeNames: ['All'] }),
+      );
       for (const m of Messages ?? []) messages.push(JSON.parse(m.Body ?? '{}') as Json);
     }
     return messages;
@@ -139,20 +158,39 @@ describeWithTools('local emulator end to end', ['terraform', 'mirror', 'moto'], 
     it('every bucket blocks public access, is encrypted and denies non-TLS requests', async () => {
       for (const bucket of [out('source_bucket'), out('output_bucket'), out('log_bucket')]) {
         const { PublicAccessBlockConfiguration } = await clients.s3.send(new GetPublicAccessBlockCommand({ Bucket: bucket }));
-        expect(PublicAccessBlockConfiguration).toEqual({ BlockPublicAcls: true, IgnorePublicAcls: true, BlockPublicPolicy: true, RestrictPublicBuckets: true });
+        expect(PublicAccessBlockConfiguration).toEqual({
+          BlockPublicAcls: true,
+          IgnorePublicAcls: true,
+          BlockPublicPolicy: true,
+          RestrictPublicBuckets: true,
+        });
         const { ServerSideEncryptionConfiguration } = await clients.s3.send(new GetBucketEncryptionCommand({ Bucket: bucket }));
         expect(ServerSideEncryptionConfiguration?.Rules?.[0]?.ApplyServerSideEncryptionByDefault?.SSEAlgorithm).toBe('AES256');
-        const policy = JSON.parse((await clients.s3.send(new GetBucketPolicyCommand({ Bucket: bucket }))).Policy ?? '{}') as { Statement: Json[] };
-        expect(policy.Statement).toContainEqual(expect.objectContaining({ Sid: 'DenyInsecureTransport', Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }));
+        const policy = JSON.parse((await clients.s3.send(new GetBucketPolicyCommand({ Bucket: bucket }))).Policy ?? '{}') as {
+          Statement: Json[];
+        };
+        expect(policy.Statement).toContainEqual(
+          expect.objectContaining({
+            Sid: 'DenyInsecureTransport',
+            Effect: 'Deny',
+            Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+          }),
+        );
       }
     });
 
     it('the output bucket lets only the deployed distribution read', async () => {
       const { Distribution } = await clients.cloudfront.send(new GetDistributionCommand({ Id: out('distribution_id') }));
-      const policy = JSON.parse((await clients.s3.send(new GetBucketPolicyCommand({ Bucket: out('output_bucket') }))).Policy ?? '{}') as { Statement: Json[] };
+      const policy = JSON.parse((await clients.s3.send(new GetBucketPolicyCommand({ Bucket: out('output_bucket') }))).Policy ?? '{}') as {
+        Statement: Json[];
+      };
 
       expect(policy.Statement.filter((s) => s.Effect === 'Allow')).toEqual([
-        expect.objectContaining({ Principal: { Service: 'cloudfront.amazonaws.com' }, Action: 's3:GetObject', Condition: { StringEquals: { 'AWS:SourceArn': Distribution?.ARN } } }),
+        expect.objectContaining({
+          Principal: { Service: 'cloudfront.amazonaws.com' },
+          Action: 's3:GetObject',
+          Condition: { StringEquals: { 'AWS:SourceArn': Distribution?.ARN } },
+        }),
       ]);
     });
 
@@ -164,7 +202,12 @@ describeWithTools('local emulator end to end', ['terraform', 'mirror', 'moto'], 
       expect(Distribution?.DistributionConfig?.Origins?.Items?.[0]?.DomainName).toBe(`${out('output_bucket')}.s3.${REGION}.amazonaws.com`);
       expect(Distribution?.DistributionConfig?.DefaultCacheBehavior?.ViewerProtocolPolicy).toBe('redirect-to-https');
       expect(OriginAccessControlList?.Items).toContainEqual(
-        expect.objectContaining({ Name: 'vod-local-output', OriginAccessControlOriginType: 's3', SigningBehavior: 'always', SigningProtocol: 'sigv4' }),
+        expect.objectContaining({
+          Name: 'vod-local-output',
+          OriginAccessControlOriginType: 's3',
+          SigningBehavior: 'always',
+          SigningProtocol: 'sigv4',
+        }),
       );
     });
 
@@ -173,10 +216,16 @@ describeWithTools('local emulator end to end', ['terraform', 'mirror', 'moto'], 
       const events = await clients.lambda.send(new GetFunctionCommand({ FunctionName: out('job_events_function') }));
 
       for (const fn of [submit, events]) {
-        expect(fn.Configuration).toEqual(expect.objectContaining({ Runtime: 'nodejs22.x', Architectures: ['arm64'], Handler: 'index.handler', Timeout: 60 }));
+        expect(fn.Configuration).toEqual(
+          expect.objectContaining({ Runtime: 'nodejs22.x', Architectures: ['arm64'], Handler: 'index.handler', Timeout: 60 }),
+        );
       }
-      expect(submit.Configuration?.Environment?.Variables).toEqual(expect.objectContaining({ PIPELINE_ID: 'vod-local', OUTPUT_BUCKET: out('output_bucket'), JOBS_TABLE: out('jobs_table') }));
-      expect(events.Configuration?.Environment?.Variables).toEqual(expect.objectContaining({ DISTRIBUTION_DOMAIN: out('distribution_domain'), TOPIC_ARN: out('notification_topic_arn') }));
+      expect(submit.Configuration?.Environment?.Variables).toEqual(
+        expect.objectContaining({ PIPELINE_ID: 'vod-local', OUTPUT_BUCKET: out('output_bucket'), JOBS_TABLE: out('jobs_table') }),
+      );
+      expect(events.Configuration?.Environment?.Variables).toEqual(
+        expect.objectContaining({ DISTRIBUTION_DOMAIN: out('distribution_domain'), TOPIC_ARN: out('notification_topic_arn') }),
+      );
     });
 
     it('the rule matches this pipeline and targets the completion function', async () => {
@@ -184,8 +233,15 @@ describeWithTools('local emulator end to end', ['terraform', 'mirror', 'moto'], 
       const { Targets } = await clients.events.send(new ListTargetsByRuleCommand({ Rule: out('job_state_rule') }));
       const fn = await clients.lambda.send(new GetFunctionCommand({ FunctionName: out('job_events_function') }));
 
-      expect(JSON.parse(rule.EventPattern ?? '{}')).toEqual(expect.objectContaining({ detail: expect.objectContaining({ userMetadata: { pipeline: ['vod-local'] } }) }));
-      expect(Targets).toEqual([expect.objectContaining({ Arn: fn.Configuration?.FunctionArn, RetryPolicy: { MaximumEventAgeInSeconds: 3600, MaximumRetryAttempts: 10 } })]);
+      expect(JSON.parse(rule.EventPattern ?? '{}')).toEqual(
+        expect.objectContaining({ detail: expect.objectContaining({ userMetadata: { pipeline: ['vod-local'] } }) }),
+      );
+      expect(Targets).toEqual([
+        expect.objectContaining({
+          Arn: fn.Configuration?.FunctionArn,
+          RetryPolicy: { MaximumEventAgeInSeconds: 3600, MaximumRetryAttempts: 10 },
+        }),
+      ]);
     });
   });
 
@@ -202,11 +258,15 @@ describeWithTools('local emulator end to end', ['terraform', 'mirror', 'moto'], 
       });
 
       // Act
-      const { LambdaFunctionConfigurations } = await clients.s3.send(new GetBucketNotificationConfigurationCommand({ Bucket: out('source_bucket') }));
+      const { LambdaFunctionConfigurations } = await clients.s3.send(
+        new GetBucketNotificationConfigurationCommand({ Bucket: out('source_bucket') }),
+      );
 
       // Assess
       const matching = (LambdaFunctionConfigurations ?? []).filter((c) =>
-        (c.Filter?.Key?.FilterRules ?? []).every((r) => (r.Name?.toLowerCase() === 'suffix' ? AWKWARD_KEY.endsWith(r.Value ?? '') : AWKWARD_KEY.startsWith(r.Value ?? ''))),
+        (c.Filter?.Key?.FilterRules ?? []).every((r) =>
+          r.Name?.toLowerCase() === 'suffix' ? AWKWARD_KEY.endsWith(r.Value ?? '') : AWKWARD_KEY.startsWith(r.Value ?? ''),
+        ),
       );
       expect(matching).toHaveLength(1);
       expect(matching[0]?.Events).toEqual(['s3:ObjectCreated:*']);
@@ -216,7 +276,14 @@ describeWithTools('local emulator end to end', ['terraform', 'mirror', 'moto'], 
       // Prepare: the event S3 would send for the real object.
       expect(head.VersionId).toBeTruthy();
       uploadEvent = s3Event([
-        s3Record({ bucket: out('source_bucket'), key: encodeS3Key(AWKWARD_KEY), size: head.ContentLength, eTag: head.ETag?.replace(/"/g, ''), versionId: head.VersionId, sequencer: '0066A1B2C3D4E5F6A7' }),
+        s3Record({
+          bucket: out('source_bucket'),
+          key: encodeS3Key(AWKWARD_KEY),
+          size: head.ContentLength,
+          eTag: head.ETag?.replace(/"/g, ''),
+          versionId: head.VersionId,
+          sequencer: '0066A1B2C3D4E5F6A7',
+        }),
       ]);
 
       // Act
@@ -226,11 +293,15 @@ describeWithTools('local emulator end to end', ['terraform', 'mirror', 'moto'], 
       expect(invocation).toEqual(expect.objectContaining({ ok: true, result: { submitted: 1, duplicate: 0, failed: 0, skipped: 0 } }));
       expect(mediaconvert.createdJobCount).toBe(1);
       createJob = mediaconvert.createJobRequests[0]!;
-      expect((createJob.settings as { inputs: { fileInput: string }[] }).inputs[0]!.fileInput).toBe(`s3://${out('source_bucket')}/${AWKWARD_KEY}`);
+      expect((createJob.settings as { inputs: { fileInput: string }[] }).inputs[0]!.fileInput).toBe(
+        `s3://${out('source_bucket')}/${AWKWARD_KEY}`,
+      );
       expect(createJob.queue).toBe(out('mediaconvert_queue_arn'));
       const assetId = (createJob.userMetadata as Json).assetId as string;
       const { Item } = await clients.dynamodb.send(new GetItemCommand({ TableName: out('jobs_table'), Key: { assetId: { S: assetId } } }));
-      expect(unmarshall(Item ?? {})).toEqual(expect.objectContaining({ assetId, status: 'SUBMITTED', jobId: [...mediaconvert.jobs.keys()][0] }));
+      expect(unmarshall(Item ?? {})).toEqual(
+        expect.objectContaining({ assetId, status: 'SUBMITTED', jobId: [...mediaconvert.jobs.keys()][0] }),
+      );
     });
 
     it('a second delivery of the same event creates no second job', async () => {
@@ -254,7 +325,11 @@ describeWithTools('local emulator end to end', ['terraform', 'mirror', 'moto'], 
         const theirs = { ...ours, userMetadata: { ...(ours.userMetadata as Json), pipeline: 'vod-other' } };
         await clients.events.send(
           new PutEventsCommand({
-            Entries: [ours, theirs].map((detail) => ({ Source: 'aws.mediaconvert', DetailType: 'MediaConvert Job State Change', Detail: JSON.stringify(detail) })),
+            Entries: [ours, theirs].map((detail) => ({
+              Source: 'aws.mediaconvert',
+              DetailType: 'MediaConvert Job State Change',
+              Detail: JSON.stringify(detail),
+            })),
           }),
         );
 
@@ -270,20 +345,45 @@ describeWithTools('local emulator end to end', ['terraform', 'mirror', 'moto'], 
       // Prepare
       const subscriber = await createQueue('e2e-notifications');
       await clients.sns.send(new SubscribeCommand({ TopicArn: out('notification_topic_arn'), Protocol: 'sqs', Endpoint: subscriber.arn }));
-      const event = { version: '0', id: 'e2e', 'detail-type': 'MediaConvert Job State Change', source: 'aws.mediaconvert', account: '123456789012', time: new Date().toISOString(), region: REGION, resources: [], detail: completeEvent() };
+      const event = {
+        version: '0',
+        id: 'e2e',
+        'detail-type': 'MediaConvert Job State Change',
+        source: 'aws.mediaconvert',
+        account: '123456789012',
+        time: new Date().toISOString(),
+        region: REGION,
+        resources: [],
+        detail: completeEvent(),
+      };
 
       // Act
       const invocation = await invoke(out('job_events_function'), event);
 
       // Assess
-      expect(invocation).toEqual(expect.objectContaining({ ok: true, result: expect.objectContaining({ outcome: 'notified', status: 'COMPLETE' }) }));
+      expect(invocation).toEqual(
+        expect.objectContaining({ ok: true, result: expect.objectContaining({ outcome: 'notified', status: 'COMPLETE' }) }),
+      );
       const [envelope] = await receiveAll(subscriber.url, 1);
-      const notification = JSON.parse(String(envelope?.Message)) as Json & { outputs: { hls: { master: string; variants: string[] }; mp4: string[]; poster: string } };
+      const notification = JSON.parse(String(envelope?.Message)) as Json & {
+        outputs: { hls: { master: string; variants: string[] }; mp4: string[]; poster: string };
+      };
       const base = `https://${out('distribution_domain')}/`;
-      expect(notification).toEqual(expect.objectContaining({ version: '1', status: 'COMPLETE', jobId: jobId(), assetId: assetId(), source: `s3://${out('source_bucket')}/${AWKWARD_KEY}` }));
+      expect(notification).toEqual(
+        expect.objectContaining({
+          version: '1',
+          status: 'COMPLETE',
+          jobId: jobId(),
+          assetId: assetId(),
+          source: `s3://${out('source_bucket')}/${AWKWARD_KEY}`,
+        }),
+      );
       expect(notification.outputs.hls.master).toBe(`${base}${assetId()}/hls/my-trip-2024-1-final.m3u8`);
-      for (const url of [...notification.outputs.hls.variants, ...notification.outputs.mp4, notification.outputs.poster]) expect(url.startsWith(base)).toBe(true);
-      const { Item } = await clients.dynamodb.send(new GetItemCommand({ TableName: out('jobs_table'), Key: { assetId: { S: assetId() } } }));
+      for (const url of [...notification.outputs.hls.variants, ...notification.outputs.mp4, notification.outputs.poster])
+        expect(url.startsWith(base)).toBe(true);
+      const { Item } = await clients.dynamodb.send(
+        new GetItemCommand({ TableName: out('jobs_table'), Key: { assetId: { S: assetId() } } }),
+      );
       expect(unmarshall(Item ?? {})).toEqual(expect.objectContaining({ status: 'COMPLETE', jobId: jobId() }));
     });
 
@@ -291,8 +391,16 @@ describeWithTools('local emulator end to end', ['terraform', 'mirror', 'moto'], 
     const assetId = () => (createJob.userMetadata as Json).assetId as string;
     /** The COMPLETE detail MediaConvert would send for the recorded job and its destinations. */
     function completeEvent(): Json {
-      const groups = (createJob.settings as { outputGroups: { outputGroupSettings: { hlsGroupSettings?: { destination: string }; fileGroupSettings?: { destination: string } } }[] }).outputGroups;
-      const [hls, mp4, thumbs] = groups.map((g) => g.outputGroupSettings.hlsGroupSettings?.destination ?? g.outputGroupSettings.fileGroupSettings?.destination ?? '');
+      const groups = (
+        createJob.settings as {
+          outputGroups: {
+            outputGroupSettings: { hlsGroupSettings?: { destination: string }; fileGroupSettings?: { destination: string } };
+          }[];
+        }
+      ).outputGroups;
+      const [hls, mp4, thumbs] = groups.map(
+        (g) => g.outputGroupSettings.hlsGroupSettings?.destination ?? g.outputGroupSettings.fileGroupSettings?.destination ?? '',
+      );
       return {
         timestamp: Date.now(),
         accountId: '123456789012',
@@ -301,9 +409,16 @@ describeWithTools('local emulator end to end', ['terraform', 'mirror', 'moto'], 
         status: 'COMPLETE',
         userMetadata: createJob.userMetadata,
         outputGroupDetails: [
-          { type: 'HLS_GROUP', playlistFilePaths: [`${hls}.m3u8`], outputDetails: ['1080p', '720p', '480p', '360p'].map((r) => ({ outputFilePaths: [`${hls}_${r}.m3u8`], durationInMs: 30_000 })) },
+          {
+            type: 'HLS_GROUP',
+            playlistFilePaths: [`${hls}.m3u8`],
+            outputDetails: ['1080p', '720p', '480p', '360p'].map((r) => ({ outputFilePaths: [`${hls}_${r}.m3u8`], durationInMs: 30_000 })),
+          },
           { type: 'FILE_GROUP', outputDetails: [{ outputFilePaths: [`${mp4}_1080p.mp4`], durationInMs: 30_000 }] },
-          { type: 'FILE_GROUP', outputDetails: [{ outputFilePaths: [`${thumbs}_thumb.0000005.jpg`] }, { outputFilePaths: [`${thumbs}_poster.0000000.jpg`] }] },
+          {
+            type: 'FILE_GROUP',
+            outputDetails: [{ outputFilePaths: [`${thumbs}_thumb.0000005.jpg`] }, { outputFilePaths: [`${thumbs}_poster.0000000.jpg`] }],
+          },
         ],
       };
     }
@@ -312,7 +427,11 @@ describeWithTools('local emulator end to end', ['terraform', 'mirror', 'moto'], 
   describe('plan and destroy', () => {
     it('a plan after the apply shows no changes beyond the listed emulator gaps', async () => {
       // Act
-      const plan = await runTerraform(['plan', '-detailed-exitcode', '-input=false', '-no-color', '-out=e2e.tfplan'], deployment.stackDir, deployment.cliConfig);
+      const plan = await runTerraform(
+        ['plan', '-detailed-exitcode', '-input=false', '-no-color', '-out=e2e.tfplan'],
+        deployment.stackDir,
+        deployment.cliConfig,
+      );
       const shown = await terraformOrThrow(['show', '-json', 'e2e.tfplan'], deployment.stackDir, deployment.cliConfig);
 
       // Assess
@@ -326,7 +445,8 @@ describeWithTools('local emulator end to end', ['terraform', 'mirror', 'moto'], 
       // moto fails force_destroy's DeleteObjects for the awkward key (EMULATOR_BEHAVIOUR_GAPS): remove it first.
       await withBucketPolicyLifted(out('source_bucket'), async () => {
         const { Versions } = await clients.s3.send(new ListObjectVersionsCommand({ Bucket: out('source_bucket') }));
-        for (const v of Versions ?? []) await clients.s3.send(new DeleteObjectCommand({ Bucket: out('source_bucket'), Key: v.Key, VersionId: v.VersionId }));
+        for (const v of Versions ?? [])
+          await clients.s3.send(new DeleteObjectCommand({ Bucket: out('source_bucket'), Key: v.Key, VersionId: v.VersionId }));
       });
       await destroyLocalStack(deployment);
       destroyed = true;

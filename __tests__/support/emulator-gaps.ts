@@ -20,7 +20,7 @@ export const EMULATOR_GAPS: readonly EmulatorGap[] = [
   {
     resourceType: 'aws_lambda_function',
     attributes: ['dead_letter_config'],
-    reason: "moto stores dead_letter_config but GetFunction does not return it",
+    reason: 'moto stores dead_letter_config but GetFunction does not return it',
   },
 ];
 
@@ -64,7 +64,12 @@ interface PlanJson {
   resource_changes?: {
     address: string;
     type: string;
-    change: { actions: string[]; before: Record<string, unknown> | null; after: Record<string, unknown> | null; after_unknown?: Record<string, unknown> };
+    change: {
+      actions: string[];
+      before: Record<string, unknown> | null;
+      after: Record<string, unknown> | null;
+      after_unknown?: Record<string, unknown>;
+    };
   }[];
 }
 

@@ -6,7 +6,12 @@ import { Template } from './template';
 /** Synthesizes one whole pipeline stack from a minimal config plus overrides. */
 export function synthPipeline(overrides: Partial<PipelineConfigInput> = {}): Template {
   const config = parsePipelineConfig(
-    { environment: 'test', backend: { type: 's3', bucket: 'acme-tfstate', region: 'us-east-1', keyPrefix: 'vod' }, lambda: { packaging: 'zip' }, ...overrides },
+    {
+      environment: 'test',
+      backend: { type: 's3', bucket: 'acme-tfstate', region: 'us-east-1', keyPrefix: 'vod' },
+      lambda: { packaging: 'zip' },
+      ...overrides,
+    },
     'test',
   );
   const app = Testing.app();

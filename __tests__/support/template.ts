@@ -37,7 +37,8 @@ export class Template {
   /** The one resource of a type whose logical id contains `idPart`. */
   resource(type: string, idPart: string): Block {
     const matches = Object.entries(this.resources(type)).filter(([id]) => id.includes(idPart));
-    if (matches.length !== 1) throw new Error(`expected one ${type} with id containing "${idPart}", found ${matches.map(([id]) => id).join(', ') || 'none'}`);
+    if (matches.length !== 1)
+      throw new Error(`expected one ${type} with id containing "${idPart}", found ${matches.map(([id]) => id).join(', ') || 'none'}`);
     return matches[0]![1];
   }
 

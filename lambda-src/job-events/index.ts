@@ -53,7 +53,11 @@ export async function handler(event: unknown, context?: { awsRequestId?: string 
   }
   await sns.send(new PublishCommand(buildPublishInput(config.topicArn, buildNotification(change, outputs, config))));
   try {
-    await dynamodb.send(new UpdateItemCommand(buildNotifiedUpdate({ table: config.table, assetId: change.assetId, jobId: change.jobId, status: change.status, now: new Date() })));
+    await dynamodb.send(
+      new UpdateItemCommand(
+        buildNotifiedUpdate({ table: config.table, assetId: change.assetId, jobId: change.jobId, status: change.status, now: new Date() }),
+      ),
+    );
   } catch (error) {
     // Another job of the asset took the record over meanwhile: the publish stands, nothing to mark.
     if (!(error instanceof ConditionalCheckFailedException)) throw error;

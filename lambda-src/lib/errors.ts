@@ -2,7 +2,9 @@
  * Formats every zod issue as `field.path: message`, one per line, so that an
  * error names each offending field instead of dumping the issues as JSON.
  */
-export function formatZodIssues(error: { readonly issues: ReadonlyArray<{ readonly path: readonly PropertyKey[]; readonly message: string }> }): string {
+export function formatZodIssues(error: {
+  readonly issues: ReadonlyArray<{ readonly path: readonly PropertyKey[]; readonly message: string }>;
+}): string {
   return error.issues
     .map((issue) => `  - ${issue.path.length > 0 ? issue.path.map(String).join('.') : '(root)'}: ${issue.message}`)
     .join('\n');
@@ -42,13 +44,10 @@ export class MissingEnvironmentError extends Error {
 
 /** Some records of a batch failed with retryable errors; the others were handled. */
 export class RecordsFailedError extends Error {
-  constructor(
-    readonly failures: ReadonlyArray<{ readonly key: string; readonly error: unknown }>,
-  ) {
-    super(
-      `${failures.length} record(s) failed and will be retried: ${failures.map((f) => f.key).join(', ')}`,
-      { cause: failures[0]?.error },
-    );
+  constructor(readonly failures: ReadonlyArray<{ readonly key: string; readonly error: unknown }>) {
+    super(`${failures.length} record(s) failed and will be retried: ${failures.map((f) => f.key).join(', ')}`, {
+      cause: failures[0]?.error,
+    });
     this.name = 'RecordsFailedError';
   }
 }

@@ -109,10 +109,12 @@ function parseOutputGroups(value: unknown[]): OutputGroupDetail[] {
           const detail = asRecord(d);
           if (detail === undefined) return [];
           const duration = detail.durationInMs;
-          return [{
-            outputFilePaths: strings(detail.outputFilePaths),
-            ...(typeof duration === 'number' && Number.isFinite(duration) ? { durationInMs: duration } : {}),
-          }];
+          return [
+            {
+              outputFilePaths: strings(detail.outputFilePaths),
+              ...(typeof duration === 'number' && Number.isFinite(duration) ? { durationInMs: duration } : {}),
+            },
+          ];
         }),
       },
     ];
@@ -135,7 +137,9 @@ export function parseJobStateEvent(event: unknown, expectedPipeline: string): Jo
   const envelope = asRecord(event);
   if (envelope === undefined) {
     const kind = event === null ? 'null' : Array.isArray(event) ? 'an array' : `a ${typeof event}`;
-    throw new InvalidJobEventError(`Event is ${kind}, not an object; the job-events function expects "${JOB_STATE_CHANGE_DETAIL_TYPE}" events from EventBridge.`);
+    throw new InvalidJobEventError(
+      `Event is ${kind}, not an object; the job-events function expects "${JOB_STATE_CHANGE_DETAIL_TYPE}" events from EventBridge.`,
+    );
   }
   const detail = asRecord(envelope.detail);
   const jobId = nonEmptyString(detail?.jobId);
@@ -148,20 +152,37 @@ export function parseJobStateEvent(event: unknown, expectedPipeline: string): Jo
     };
   }
   if (detail === undefined || jobId === undefined) {
-    throw new InvalidJobEventError(`MediaConvert event ${String(envelope.id ?? '(no id)')} has no detail.jobId; it cannot be matched to a job and goes to the dead-letter queue.`);
+    throw new InvalidJobEventError(
+      `MediaConvert event ${String(envelope.id ?? '(no id)')} has no detail.jobId; it cannot be matched to a job and goes to the dead-letter queue.`,
+    );
   }
   const metadata = asRecord(detail.userMetadata) ?? {};
   const pipeline = nonEmptyString(metadata.pipeline);
   if (pipeline !== expectedPipeline) {
-    return { action: 'skip', reason: 'other-pipeline', jobId, detail: `userMetadata.pipeline is ${pipeline === undefined ? 'absent' : `"${pipeline}"`}, this function serves "${expectedPipeline}"` };
+    return {
+      action: 'skip',
+      reason: 'other-pipeline',
+      jobId,
+      detail: `userMetadata.pipeline is ${pipeline === undefined ? 'absent' : `"${pipeline}"`}, this function serves "${expectedPipeline}"`,
+    };
   }
   const status = detail.status;
   if (typeof status !== 'string' || !(RECORDED_JOB_STATES as readonly string[]).includes(status)) {
-    return { action: 'skip', reason: 'unknown-status', jobId, detail: `status ${JSON.stringify(status ?? null)} is not recorded; recorded are ${RECORDED_JOB_STATES.join(', ')}` };
+    return {
+      action: 'skip',
+      reason: 'unknown-status',
+      jobId,
+      detail: `status ${JSON.stringify(status ?? null)} is not recorded; recorded are ${RECORDED_JOB_STATES.join(', ')}`,
+    };
   }
   const assetId = nonEmptyString(metadata.assetId);
   if (assetId === undefined) {
-    return { action: 'skip', reason: 'missing-asset-id', jobId, detail: 'userMetadata.assetId is absent; the submit function sets it on every job' };
+    return {
+      action: 'skip',
+      reason: 'missing-asset-id',
+      jobId,
+      detail: 'userMetadata.assetId is absent; the submit function sets it on every job',
+    };
   }
   const timestamp = parseTimestamp(detail, envelope.time);
   if (timestamp === undefined) {

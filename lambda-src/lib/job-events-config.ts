@@ -21,9 +21,14 @@ export interface JobEventsConfig {
  * (`https://d1.cloudfront.net/`), a path is not, since URLs are built as `https://<host>/<key>`.
  */
 export function normalizeDistributionDomain(value: string): string {
-  const host = value.trim().replace(/^https?:\/\//i, '').replace(/\/+$/, '');
+  const host = value
+    .trim()
+    .replace(/^https?:\/\//i, '')
+    .replace(/\/+$/, '');
   if (host === '' || /[/\s?#]/.test(host)) {
-    throw new Error(`DISTRIBUTION_DOMAIN is "${value}"; set the distribution's host name, e.g. d111111abcdef8.cloudfront.net (stacks/constructs/job-events.ts).`);
+    throw new Error(
+      `DISTRIBUTION_DOMAIN is "${value}"; set the distribution's host name, e.g. d111111abcdef8.cloudfront.net (stacks/constructs/job-events.ts).`,
+    );
   }
   return host;
 }

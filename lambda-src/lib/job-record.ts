@@ -59,10 +59,11 @@ export function buildRecordUpdate(args: {
     TableName: args.table,
     Key: marshall({ assetId: args.assetId }),
     UpdateExpression: `SET ${entries.map((_, i) => `#f${i} = :f${i}`).join(', ')}`,
-    ...(args.expectedStatus
-      ? { ConditionExpression: '#guard = :guard' }
-      : {}),
+    ...(args.expectedStatus ? { ConditionExpression: '#guard = :guard' } : {}),
     ExpressionAttributeNames: { ...names, ...(args.expectedStatus ? { '#guard': 'status' } : {}) },
-    ExpressionAttributeValues: marshall({ ...values, ...(args.expectedStatus ? { ':guard': args.expectedStatus } : {}) }, { removeUndefinedValues: true }),
+    ExpressionAttributeValues: marshall(
+      { ...values, ...(args.expectedStatus ? { ':guard': args.expectedStatus } : {}) },
+      { removeUndefinedValues: true },
+    ),
   };
 }

@@ -1,10 +1,4 @@
-import type {
-  AudioDescription,
-  CreateJobRequest,
-  JobSettings,
-  OutputGroup,
-  VideoDescription,
-} from '@aws-sdk/client-mediaconvert';
+import type { AudioDescription, CreateJobRequest, JobSettings, OutputGroup, VideoDescription } from '@aws-sdk/client-mediaconvert';
 import { EncodingLadder, LadderRung, selectMp4Rung } from './ladder';
 import { UploadedObject } from './s3-event';
 import { deriveAssetId, deriveClientRequestToken, slugOfKey, toS3Uri, truncateMiddle } from './keys';
@@ -42,7 +36,13 @@ function audioDescription(ladder: EncodingLadder): AudioDescription {
     AudioSourceName: AUDIO_SELECTOR,
     CodecSettings: {
       Codec: 'AAC',
-      AacSettings: { CodecProfile: 'LC', CodingMode: 'CODING_MODE_2_0', SampleRate: 48_000, Bitrate: ladder.audioBitrate, RateControlMode: 'CBR' },
+      AacSettings: {
+        CodecProfile: 'LC',
+        CodingMode: 'CODING_MODE_2_0',
+        SampleRate: 48_000,
+        Bitrate: ladder.audioBitrate,
+        RateControlMode: 'CBR',
+      },
     },
   };
 }
@@ -114,7 +114,10 @@ function mp4Group(ladder: EncodingLadder, destination: string): OutputGroup {
     Outputs: [
       {
         NameModifier: `_${rung.name}`,
-        ContainerSettings: { Container: 'MP4', Mp4Settings: { MoovPlacement: 'PROGRESSIVE_DOWNLOAD', CslgAtom: 'INCLUDE', FreeSpaceBox: 'EXCLUDE' } },
+        ContainerSettings: {
+          Container: 'MP4',
+          Mp4Settings: { MoovPlacement: 'PROGRESSIVE_DOWNLOAD', CslgAtom: 'INCLUDE', FreeSpaceBox: 'EXCLUDE' },
+        },
         VideoDescription: videoDescription(rung, ladder),
         AudioDescriptions: [audioDescription(ladder)],
       },
@@ -129,7 +132,12 @@ function thumbnailsGroup(ladder: EncodingLadder, destination: string): OutputGro
     VideoDescription: {
       CodecSettings: {
         Codec: 'FRAME_CAPTURE' as const,
-        FrameCaptureSettings: { FramerateNumerator: 1, FramerateDenominator: denominator, MaxCaptures: maxCaptures, Quality: ladder.thumbnailQuality },
+        FrameCaptureSettings: {
+          FramerateNumerator: 1,
+          FramerateDenominator: denominator,
+          MaxCaptures: maxCaptures,
+          Quality: ladder.thumbnailQuality,
+        },
       },
     },
   });
@@ -144,7 +152,11 @@ function thumbnailsGroup(ladder: EncodingLadder, destination: string): OutputGro
 }
 
 /** The job's Settings: one input, and the HLS, MP4 and thumbnail output groups. */
-export function buildJobSettings(ladder: EncodingLadder, inputUri: string, destinations: ReturnType<typeof outputDestinations>): JobSettings {
+export function buildJobSettings(
+  ladder: EncodingLadder,
+  inputUri: string,
+  destinations: ReturnType<typeof outputDestinations>,
+): JobSettings {
   return {
     TimecodeConfig: { Source: 'ZEROBASED' },
     Inputs: [
@@ -155,7 +167,11 @@ export function buildJobSettings(ladder: EncodingLadder, inputUri: string, desti
         AudioSelectors: { [AUDIO_SELECTOR]: { DefaultSelection: 'DEFAULT' } },
       },
     ],
-    OutputGroups: [hlsGroup(ladder, destinations.hls), mp4Group(ladder, destinations.mp4), thumbnailsGroup(ladder, destinations.thumbnails)],
+    OutputGroups: [
+      hlsGroup(ladder, destinations.hls),
+      mp4Group(ladder, destinations.mp4),
+      thumbnailsGroup(ladder, destinations.thumbnails),
+    ],
   };
 }
 

@@ -49,7 +49,12 @@ export function isTerminal(status: JobStatus): boolean {
  *
  * A refused update fails with ConditionalCheckFailedException: the handler drops the event.
  */
-export function buildStatusUpdate(args: { table: string; change: JobStateChange; outputs?: MappedOutputs; now: Date }): UpdateItemCommandInput {
+export function buildStatusUpdate(args: {
+  table: string;
+  change: JobStateChange;
+  outputs?: MappedOutputs;
+  now: Date;
+}): UpdateItemCommandInput {
   const { change } = args;
   const terminal = isTerminal(change.status);
   const complete = change.status === 'COMPLETE';
@@ -82,7 +87,9 @@ export function buildStatusUpdate(args: { table: string; change: JobStateChange;
       '#assetId': 'assetId',
       ...(terminal ? { '#notifiedAt': 'notifiedAt' } : {}),
     },
-    ExpressionAttributeValues: marshall(Object.fromEntries(names.map((name) => [`:${name}`, fields[name]])), { removeUndefinedValues: true }),
+    ExpressionAttributeValues: marshall(Object.fromEntries(names.map((name) => [`:${name}`, fields[name]])), {
+      removeUndefinedValues: true,
+    }),
   };
 }
 
@@ -90,7 +97,13 @@ export function buildStatusUpdate(args: { table: string; change: JobStateChange;
  * Marks the terminal state as notified, after the SNS publish. Guarded by status and
  * jobId, so it cannot mark a record another job or state has since taken over.
  */
-export function buildNotifiedUpdate(args: { table: string; assetId: string; jobId: string; status: JobStatus; now: Date }): UpdateItemCommandInput {
+export function buildNotifiedUpdate(args: {
+  table: string;
+  assetId: string;
+  jobId: string;
+  status: JobStatus;
+  now: Date;
+}): UpdateItemCommandInput {
   return {
     TableName: args.table,
     Key: marshall({ assetId: args.assetId }),

@@ -4,7 +4,23 @@ import { createHash } from 'node:crypto';
  * Input containers MediaConvert accepts that users upload (REFERENCE.md). The bucket
  * notification lists each in lower and upper case; the handler checks any case.
  */
-export const VIDEO_EXTENSIONS = ['mp4', 'm4v', 'mov', 'mkv', 'mxf', 'webm', 'ts', 'm2ts', 'mts', 'avi', 'mpg', 'mpeg', 'flv', '3gp', 'wmv'] as const;
+export const VIDEO_EXTENSIONS = [
+  'mp4',
+  'm4v',
+  'mov',
+  'mkv',
+  'mxf',
+  'webm',
+  'ts',
+  'm2ts',
+  'mts',
+  'avi',
+  'mpg',
+  'mpeg',
+  'flv',
+  '3gp',
+  'wmv',
+] as const;
 
 /** The identity of one upload: same for a duplicate delivery, new for a re-upload. */
 export interface UploadIdentity {

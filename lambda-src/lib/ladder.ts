@@ -54,12 +54,22 @@ export const EncodingLadderSchema = z
       const seen = new Set<string>();
       ladder.rungs.forEach((rung, index) => {
         if (seen.has(rung.name)) {
-          ctx.addIssue({ code: 'custom', input: rung.name, path: ['rungs', index, 'name'], message: `duplicate rung name "${rung.name}"; rung names must be unique` });
+          ctx.addIssue({
+            code: 'custom',
+            input: rung.name,
+            path: ['rungs', index, 'name'],
+            message: `duplicate rung name "${rung.name}"; rung names must be unique`,
+          });
         }
         seen.add(rung.name);
       });
       if (ladder.mp4Rung !== undefined && !seen.has(ladder.mp4Rung)) {
-        ctx.addIssue({ code: 'custom', input: ladder.mp4Rung, path: ['mp4Rung'], message: `"${ladder.mp4Rung}" is not a rung; use one of ${[...seen].join(', ')}` });
+        ctx.addIssue({
+          code: 'custom',
+          input: ladder.mp4Rung,
+          path: ['mp4Rung'],
+          message: `"${ladder.mp4Rung}" is not a rung; use one of ${[...seen].join(', ')}`,
+        });
       }
     }),
   );

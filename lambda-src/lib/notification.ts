@@ -41,7 +41,11 @@ export function mediaConvertConsoleUrl(region: string, jobId: string): string {
  * The notification for a job state change.
  * @param urls the mapped outputs of a COMPLETE event; ignored for other states.
  */
-export function buildNotification(change: JobStateChange, urls: MappedOutputs | undefined, context: { region: string; pipeline: string }): JobNotification {
+export function buildNotification(
+  change: JobStateChange,
+  urls: MappedOutputs | undefined,
+  context: { region: string; pipeline: string },
+): JobNotification {
   const complete = change.status === 'COMPLETE';
   return {
     version: NOTIFICATION_SCHEMA_VERSION,

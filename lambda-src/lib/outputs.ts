@@ -73,7 +73,10 @@ function escapeRegExp(value: string): string {
  * Splits a frame capture's key, `<prefix><nameModifier>.<sequence>.jpg`, where the sequence
  * is 0-based and zero-padded to 7 digits; undefined when the key is not one of `nameModifier`.
  */
-export function parseFrameCaptureKey(key: string, nameModifier: string): { prefix: string; sequence: string; extension: string } | undefined {
+export function parseFrameCaptureKey(
+  key: string,
+  nameModifier: string,
+): { prefix: string; sequence: string; extension: string } | undefined {
   const match = new RegExp(`^(.*${escapeRegExp(nameModifier)})\\.(\\d{7,})(\\.jpe?g)$`).exec(key);
   return match?.[1] !== undefined && match[2] !== undefined && match[3] !== undefined
     ? { prefix: match[1], sequence: match[2], extension: match[3] }
@@ -85,11 +88,18 @@ export function parseFrameCaptureKey(key: string, nameModifier: string): { prefi
  * event lists: `x_thumb.0000011.jpg` means 12 images, `.0000000` to `.0000011`. At most
  * `max` keys are listed; `count` is always the real number.
  */
-export function expandFrameCaptureKeys(lastKey: string, nameModifier: string, max: number = Number.POSITIVE_INFINITY): { keys: string[]; count: number } | undefined {
+export function expandFrameCaptureKeys(
+  lastKey: string,
+  nameModifier: string,
+  max: number = Number.POSITIVE_INFINITY,
+): { keys: string[]; count: number } | undefined {
   const parts = parseFrameCaptureKey(lastKey, nameModifier);
   if (parts === undefined) return undefined;
   const count = Number(parts.sequence) + 1;
-  const keys = Array.from({ length: Math.min(count, max) }, (_, i) => `${parts.prefix}.${String(i).padStart(parts.sequence.length, '0')}${parts.extension}`);
+  const keys = Array.from(
+    { length: Math.min(count, max) },
+    (_, i) => `${parts.prefix}.${String(i).padStart(parts.sequence.length, '0')}${parts.extension}`,
+  );
   return { keys, count };
 }
 
@@ -149,7 +159,12 @@ export function mapOutputsToUrls(outputGroupDetails: readonly OutputGroupDetail[
           mp4.push(url(key));
         } else if (lastThumbnail !== undefined) {
           if (thumbnails !== undefined) skipped.push({ path, reason: 'duplicate-output' });
-          else thumbnails = { urls: lastThumbnail.keys.map(url), count: lastThumbnail.count, ...(lastThumbnail.count > lastThumbnail.keys.length ? { truncated: true as const } : {}) };
+          else
+            thumbnails = {
+              urls: lastThumbnail.keys.map(url),
+              count: lastThumbnail.count,
+              ...(lastThumbnail.count > lastThumbnail.keys.length ? { truncated: true as const } : {}),
+            };
         } else if (parseFrameCaptureKey(key, POSTER_NAME_MODIFIER) !== undefined) {
           if (poster !== undefined) skipped.push({ path, reason: 'duplicate-output' });
           else poster = url(key);

@@ -10,12 +10,7 @@ export interface UploadedObject extends UploadIdentity {
 
 /** Why a record does not become a job. Each is logged, none is retried. */
 export type SkipReason =
-  | 'not-object-created'
-  | 'malformed-record'
-  | 'undecodable-key'
-  | 'folder-placeholder'
-  | 'empty-object'
-  | 'not-a-video';
+  'not-object-created' | 'malformed-record' | 'undecodable-key' | 'folder-placeholder' | 'empty-object' | 'not-a-video';
 
 /** What to do with one record of an S3 event. */
 export type RecordPlan =
@@ -42,7 +37,12 @@ function planRecord(record: unknown): RecordPlan {
   const rawKey = object?.key;
   const eventName = asRecord(record)?.eventName;
   if (typeof bucket !== 'string' || typeof rawKey !== 'string' || typeof eventName !== 'string') {
-    return { action: 'skip', reason: 'malformed-record', key: typeof rawKey === 'string' ? rawKey : '(none)', detail: 'record lacks s3.bucket.name, s3.object.key or eventName' };
+    return {
+      action: 'skip',
+      reason: 'malformed-record',
+      key: typeof rawKey === 'string' ? rawKey : '(none)',
+      detail: 'record lacks s3.bucket.name, s3.object.key or eventName',
+    };
   }
   if (!eventName.startsWith('ObjectCreated:')) {
     return { action: 'skip', reason: 'not-object-created', key: rawKey, detail: eventName };
@@ -81,7 +81,9 @@ export function parseS3Event(event: unknown): RecordPlan[] {
   if (isS3TestEvent(event)) return [];
   const records = asRecord(event)?.Records;
   if (!Array.isArray(records)) {
-    throw new InvalidS3EventError('Event has no Records array; the submit function expects S3 ObjectCreated notifications from the source bucket.');
+    throw new InvalidS3EventError(
+      'Event has no Records array; the submit function expects S3 ObjectCreated notifications from the source bucket.',
+    );
   }
   return records.map(planRecord);
 }

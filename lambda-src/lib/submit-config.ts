@@ -34,7 +34,13 @@ export function readSubmitConfig(env: Record<string, string | undefined>): Submi
 }
 
 /** CreateJob errors that a retry cannot fix: they are recorded as FAILED, not retried. */
-const PERMANENT_ERRORS = new Set(['BadRequestException', 'ForbiddenException', 'NotFoundException', 'AccessDeniedException', 'ConflictException']);
+const PERMANENT_ERRORS = new Set([
+  'BadRequestException',
+  'ForbiddenException',
+  'NotFoundException',
+  'AccessDeniedException',
+  'ConflictException',
+]);
 
 /** True for a rejected request (4xx other than throttling); false for throttling, 5xx and network errors. */
 export function isPermanentError(error: unknown): boolean {

@@ -21,7 +21,18 @@ async function submitUpload(upload: UploadedObject): Promise<Outcome> {
   const { assetId, source } = request.UserMetadata as { assetId: string; source: string };
   const fields = { table: config.table, assetId };
   try {
-    await dynamodb.send(new PutItemCommand(buildClaimRequest({ ...fields, source, pipeline: config.job.pipeline, clientRequestToken: request.ClientRequestToken!, now: new Date(), claimTtlSeconds: config.claimTtlSeconds })));
+    await dynamodb.send(
+      new PutItemCommand(
+        buildClaimRequest({
+          ...fields,
+          source,
+          pipeline: config.job.pipeline,
+          clientRequestToken: request.ClientRequestToken!,
+          now: new Date(),
+          claimTtlSeconds: config.claimTtlSeconds,
+        }),
+      ),
+    );
   } catch (error) {
     if (!(error instanceof ConditionalCheckFailedException)) throw error;
     logger.info('Duplicate delivery; the upload already has a job', { key: upload.key, assetId });
@@ -33,13 +44,29 @@ async function submitUpload(upload: UploadedObject): Promise<Outcome> {
   } catch (error) {
     const permanent = isPermanentError(error);
     const failure = { name: (error as Error).name, message: error instanceof Error ? error.message : String(error) };
-    await dynamodb.send(new UpdateItemCommand(buildRecordUpdate({ ...fields, expectedStatus: 'SUBMITTING', fields: { status: permanent ? 'FAILED' : 'RETRYABLE', error: failure, updatedAt: new Date().toISOString() } })));
+    await dynamodb.send(
+      new UpdateItemCommand(
+        buildRecordUpdate({
+          ...fields,
+          expectedStatus: 'SUBMITTING',
+          fields: { status: permanent ? 'FAILED' : 'RETRYABLE', error: failure, updatedAt: new Date().toISOString() },
+        }),
+      ),
+    );
     if (!permanent) throw error;
     logger.error('CreateJob rejected the job; recorded as FAILED, not retried', { key: upload.key, assetId, error });
     return 'failed';
   }
   try {
-    await dynamodb.send(new UpdateItemCommand(buildRecordUpdate({ ...fields, expectedStatus: 'SUBMITTING', fields: { status: 'SUBMITTED', jobId, updatedAt: new Date().toISOString() } })));
+    await dynamodb.send(
+      new UpdateItemCommand(
+        buildRecordUpdate({
+          ...fields,
+          expectedStatus: 'SUBMITTING',
+          fields: { status: 'SUBMITTED', jobId, updatedAt: new Date().toISOString() },
+        }),
+      ),
+    );
   } catch (error) {
     // The job's first state change can be recorded before this write; that record is newer.
     if (!(error instanceof ConditionalCheckFailedException)) throw error;

@@ -83,10 +83,18 @@ export interface LocalDeployment {
  * Synthesizes the `local` environment against the given endpoints, then runs
  * `terraform init` (offline, from the provider mirror) and `apply`.
  */
-export async function deployLocalStack(args: { workDir: string; awsEndpoint: string; mediaconvertEndpoint: string }): Promise<LocalDeployment> {
+export async function deployLocalStack(args: {
+  workDir: string;
+  awsEndpoint: string;
+  mediaconvertEndpoint: string;
+}): Promise<LocalDeployment> {
   const outdir = path.join(args.workDir, 'cdktf.out');
   mkdirSync(outdir, { recursive: true });
-  synthApp(outdir, { PIPELINE_ENVIRONMENTS: 'local', LOCAL_AWS_ENDPOINT: args.awsEndpoint, LOCAL_MEDIACONVERT_ENDPOINT: args.mediaconvertEndpoint });
+  synthApp(outdir, {
+    PIPELINE_ENVIRONMENTS: 'local',
+    LOCAL_AWS_ENDPOINT: args.awsEndpoint,
+    LOCAL_MEDIACONVERT_ENDPOINT: args.mediaconvertEndpoint,
+  });
   const stackDir = path.join(outdir, 'stacks', LOCAL_STACK);
   const cliConfig = writeTerraformCliConfig(path.join(args.workDir, 'terraform'));
   await terraformOrThrow(['init', '-input=false', '-no-color'], stackDir, cliConfig);

@@ -9,7 +9,10 @@ const AWS_PROVIDER_DIR = path.join('registry.terraform.io', 'hashicorp', 'aws', 
 
 /** A tool the local tiers need is not installed. */
 export class MissingToolError extends Error {
-  constructor(readonly tool: string, hint: string) {
+  constructor(
+    readonly tool: string,
+    hint: string,
+  ) {
     super(`${tool} is not available: ${hint}`);
     this.name = 'MissingToolError';
   }
@@ -59,7 +62,10 @@ export function findProviderMirror(env: NodeJS.ProcessEnv = process.env): string
   const fromEnv = env.TF_PROVIDER_MIRROR;
   if (fromEnv) {
     if (!holdsAwsProvider(fromEnv)) {
-      throw new MissingToolError('hashicorp/aws mirror', `TF_PROVIDER_MIRROR=${fromEnv} has no ${AWS_PROVIDER_DIR}/${terraformPlatform()}/terraform-provider-aws_v${AWS_PROVIDER_VERSION}*.`);
+      throw new MissingToolError(
+        'hashicorp/aws mirror',
+        `TF_PROVIDER_MIRROR=${fromEnv} has no ${AWS_PROVIDER_DIR}/${terraformPlatform()}/terraform-provider-aws_v${AWS_PROVIDER_VERSION}*.`,
+      );
     }
     return fromEnv;
   }
@@ -111,7 +117,10 @@ export function requireTerraform(): string {
   try {
     return execFileSync('terraform', ['version', '-json'], { encoding: 'utf8', env: { ...process.env, TF_CLI_CONFIG_FILE: '' } });
   } catch {
-    throw new MissingToolError('terraform', 'install Terraform >= 1.10 (https://developer.hashicorp.com/terraform/install) and put it on PATH.');
+    throw new MissingToolError(
+      'terraform',
+      'install Terraform >= 1.10 (https://developer.hashicorp.com/terraform/install) and put it on PATH.',
+    );
   }
 }
 
@@ -139,7 +148,12 @@ export function runTerraform(args: string[], cwd: string, cliConfig: string, ext
 }
 
 /** Like {@link runTerraform}, but throws with terraform's output unless it exits 0. */
-export async function terraformOrThrow(args: string[], cwd: string, cliConfig: string, extraEnv: NodeJS.ProcessEnv = {}): Promise<TerraformResult> {
+export async function terraformOrThrow(
+  args: string[],
+  cwd: string,
+  cliConfig: string,
+  extraEnv: NodeJS.ProcessEnv = {},
+): Promise<TerraformResult> {
   const result = await runTerraform(args, cwd, cliConfig, extraEnv);
   if (result.code !== 0) {
     throw new Error(`terraform ${args.join(' ')} failed in ${cwd} (exit ${result.code}):\n${result.stderr}\n${result.stdout}`);

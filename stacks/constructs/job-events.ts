@@ -64,7 +64,11 @@ export class JobEvents extends Construct {
 
     this.topic = new SnsTopic(this, 'Topic', { name: `${name}-job-notifications`, kmsMasterKeyId: 'alias/aws/sns' });
     if (props.notificationEmail) {
-      new SnsTopicSubscription(this, 'EmailSubscription', { topicArn: this.topic.arn, protocol: 'email', endpoint: props.notificationEmail });
+      new SnsTopicSubscription(this, 'EmailSubscription', {
+        topicArn: this.topic.arn,
+        protocol: 'email',
+        endpoint: props.notificationEmail,
+      });
     }
 
     this.completionFunction = new NodeFunction(this, 'JobEventsFunction', {

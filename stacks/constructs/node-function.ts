@@ -127,7 +127,12 @@ export class NodeFunction extends Construct {
 
   private baseStatements(): PolicyStatement[] {
     return [
-      { sid: 'WriteOwnLogs', effect: 'Allow', actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [`${this.logGroup.arn}:*`] },
+      {
+        sid: 'WriteOwnLogs',
+        effect: 'Allow',
+        actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+        resources: [`${this.logGroup.arn}:*`],
+      },
       { sid: 'SendToOwnDeadLetterQueue', effect: 'Allow', actions: ['sqs:SendMessage'], resources: [this.deadLetterQueue.arn] },
       // X-Ray has no resource-level permissions for these two actions.
       { sid: 'WriteTraces', effect: 'Allow', actions: ['xray:PutTraceSegments', 'xray:PutTelemetryRecords'], resources: ['*'] },

@@ -52,9 +52,7 @@ export class Storage extends Construct {
       receivesAccessLogs: true,
       // CloudFront standard logging delivers with an ACL grant to awslogsdelivery.
       objectOwnership: 'BucketOwnerPreferred',
-      lifecycleRules: [
-        { id: 'expire-access-logs', status: 'Enabled', filter: [{}], expiration: [{ days: accessLogExpirationDays }] },
-      ],
+      lifecycleRules: [{ id: 'expire-access-logs', status: 'Enabled', filter: [{}], expiration: [{ days: accessLogExpirationDays }] }],
     });
     this.sourceBucket = new SecureBucket(this, 'SourceBucket', {
       bucketName: nameOf('source'),

@@ -1,8 +1,5 @@
 import { Construct } from 'constructs';
-import {
-  DataAwsIamPolicyDocument,
-  DataAwsIamPolicyDocumentStatement,
-} from '@cdktf/provider-aws/lib/data-aws-iam-policy-document';
+import { DataAwsIamPolicyDocument, DataAwsIamPolicyDocumentStatement } from '@cdktf/provider-aws/lib/data-aws-iam-policy-document';
 
 /** One IAM policy statement, as the provider's policy-document data source takes it. */
 export type PolicyStatement = DataAwsIamPolicyDocumentStatement;

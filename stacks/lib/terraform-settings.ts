@@ -9,10 +9,7 @@ const EMULATOR_CREDENTIALS = { accessKey: 'testing', secretKey: 'testing' } as c
  * The AWS provider of a stack: region and default tags from config. With `emulator` set,
  * every service the stack uses points at it, with fake keys and no account lookups.
  */
-export function configureAwsProvider(
-  stack: TerraformStack,
-  config: Pick<PipelineConfig, 'region' | 'tags' | 'emulator'>,
-): AwsProvider {
+export function configureAwsProvider(stack: TerraformStack, config: Pick<PipelineConfig, 'region' | 'tags' | 'emulator'>): AwsProvider {
   const defaultTags = [{ tags: { ManagedBy: 'cdktf', ...config.tags } }];
   if (config.emulator === undefined) {
     return new AwsProvider(stack, 'aws', { region: config.region, defaultTags });

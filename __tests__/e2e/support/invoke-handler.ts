@@ -24,7 +24,12 @@ process.stdin.on('data', (d) => (input += d)).on('end', async () => {
  * Invokes `index.handler` of an unpacked Lambda bundle with `event`, in its own process.
  * Asynchronous on purpose: the MediaConvert stand-in it calls runs in this process.
  */
-export function invokeBundledHandler(bundleDir: string, event: unknown, env: Record<string, string>, timeoutMs = 60_000): Promise<Invocation> {
+export function invokeBundledHandler(
+  bundleDir: string,
+  event: unknown,
+  env: Record<string, string>,
+  timeoutMs = 60_000,
+): Promise<Invocation> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['-e', RUNNER, path.join(bundleDir, 'index.js')], {
       env: { PATH: process.env.PATH ?? '', ...env },

@@ -22,7 +22,12 @@ export class RouteNotFound extends Error {
  * JSON body on demand (GET and DELETE never read it).
  * @returns the HTTP status and the JSON body.
  */
-export async function routeRequest(store: MediaConvertStore, method: string, segments: readonly string[], readBody: () => Promise<Json>): Promise<[number, Json]> {
+export async function routeRequest(
+  store: MediaConvertStore,
+  method: string,
+  segments: readonly string[],
+  readBody: () => Promise<Json>,
+): Promise<[number, Json]> {
   const [prefix, collection, id, ...rest] = segments;
   if (prefix !== API_PREFIX || rest.length > 0) throw new RouteNotFound();
   const key = `${method} ${collection ?? ''}${id === undefined ? '' : '/{id}'}`;

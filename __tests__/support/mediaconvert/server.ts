@@ -12,7 +12,15 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { isRecord } from '../../../lambda-src/lib/guards';
 import { RouteNotFound, routeRequest } from './router';
-import { DEFAULT_IDEMPOTENCY_WINDOW_MS, MediaConvertFault, MediaConvertStore, StubHttpError, StubJob, StubQueue, badRequest } from './store';
+import {
+  DEFAULT_IDEMPOTENCY_WINDOW_MS,
+  MediaConvertFault,
+  MediaConvertStore,
+  StubHttpError,
+  StubJob,
+  StubQueue,
+  badRequest,
+} from './store';
 
 export type { MediaConvertFault, StubJob, StubQueue } from './store';
 
@@ -85,7 +93,11 @@ async function readJson(req: IncomingMessage): Promise<Record<string, unknown>> 
  * @returns a handle whose `url` is the endpoint and whose state tests can inspect.
  */
 export async function startMediaConvertStub(options: MediaConvertStubOptions = {}): Promise<MediaConvertStub> {
-  const store = new MediaConvertStore(options.region ?? 'us-east-1', options.accountId ?? '123456789012', options.idempotencyWindowMs ?? DEFAULT_IDEMPOTENCY_WINDOW_MS);
+  const store = new MediaConvertStore(
+    options.region ?? 'us-east-1',
+    options.accountId ?? '123456789012',
+    options.idempotencyWindowMs ?? DEFAULT_IDEMPOTENCY_WINDOW_MS,
+  );
   const log = options.log ?? ((line: string) => void process.stderr.write(`${line}\n`));
   const requests: StubRequest[] = [];
   let requestCounter = 0;
@@ -119,7 +131,9 @@ export async function startMediaConvertStub(options: MediaConvertStubOptions = {
       send(res, status, body);
     } catch (err) {
       if (err instanceof RouteNotFound) {
-        log(`mediaconvert-stub: no route for ${method} ${rawPath}; add it to __tests__/support/mediaconvert/router.ts if the code under test needs it`);
+        log(
+          `mediaconvert-stub: no route for ${method} ${rawPath}; add it to __tests__/support/mediaconvert/router.ts if the code under test needs it`,
+        );
         send(res, 404, { message: `mediaconvert-stub has no route for ${method} ${rawPath}` }, 'NotFoundException');
       } else if (err instanceof StubHttpError) {
         send(res, err.status, { message: err.message }, err.code);

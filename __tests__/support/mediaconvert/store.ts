@@ -135,8 +135,10 @@ export class MediaConvertStore {
 
   createQueue(body: Json): StubQueue {
     const { name, description, pricingPlan = 'ON_DEMAND', status = 'ACTIVE', concurrentJobs } = body;
-    if (typeof name !== 'string' || !/^[\w-]{1,128}$/.test(name)) throw badRequest(`/name: required, 1-128 letters, digits, '-' or '_', got ${JSON.stringify(name)}`);
-    if (pricingPlan !== 'ON_DEMAND' && pricingPlan !== 'RESERVED') throw badRequest(`/pricingPlan: ON_DEMAND or RESERVED, got ${JSON.stringify(pricingPlan)}`);
+    if (typeof name !== 'string' || !/^[\w-]{1,128}$/.test(name))
+      throw badRequest(`/name: required, 1-128 letters, digits, '-' or '_', got ${JSON.stringify(name)}`);
+    if (pricingPlan !== 'ON_DEMAND' && pricingPlan !== 'RESERVED')
+      throw badRequest(`/pricingPlan: ON_DEMAND or RESERVED, got ${JSON.stringify(pricingPlan)}`);
     if (status !== 'ACTIVE' && status !== 'PAUSED') throw badRequest(`/status: ACTIVE or PAUSED, got ${JSON.stringify(status)}`);
     if (this.queues.has(name)) throw new StubHttpError(409, 'ConflictException', `A queue named ${name} already exists`);
     const at = epochSeconds();
@@ -161,7 +163,8 @@ export class MediaConvertStore {
 
   updateQueue(name: string, body: Json): StubQueue {
     const queue = this.getQueue(name);
-    if (body.status !== undefined && body.status !== 'ACTIVE' && body.status !== 'PAUSED') throw badRequest(`/status: ACTIVE or PAUSED, got ${JSON.stringify(body.status)}`);
+    if (body.status !== undefined && body.status !== 'ACTIVE' && body.status !== 'PAUSED')
+      throw badRequest(`/status: ACTIVE or PAUSED, got ${JSON.stringify(body.status)}`);
     if (typeof body.description === 'string') queue.description = body.description;
     if (typeof body.status === 'string') queue.status = body.status;
     if (typeof body.concurrentJobs === 'number') queue.concurrentJobs = body.concurrentJobs;

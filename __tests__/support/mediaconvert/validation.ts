@@ -40,7 +40,8 @@ function validateOutput(issues: string[], path: string, output: Json): void {
     const at = `${path}/videoDescription/codecSettings/h264Settings`;
     checkRange(issues, `${at}/bitrate`, h264.bitrate, 1000, 1_152_000_000);
     checkRange(issues, `${at}/maxBitrate`, h264.maxBitrate, 1000, 1_152_000_000);
-    if (h264.rateControlMode === 'QVBR' && h264.maxBitrate === undefined) issues.push(`${at}/maxBitrate: required when rateControlMode is QVBR`);
+    if (h264.rateControlMode === 'QVBR' && h264.maxBitrate === undefined)
+      issues.push(`${at}/maxBitrate: required when rateControlMode is QVBR`);
     if (isObject(h264.qvbrSettings)) checkRange(issues, `${at}/qvbrSettings/qvbrQualityLevel`, h264.qvbrSettings.qvbrQualityLevel, 1, 10);
   }
   const frameCapture = codec.frameCaptureSettings;
@@ -73,7 +74,8 @@ function validateOutputGroup(issues: string[], path: string, group: unknown): un
     if (typeof destination !== 'string' || !destination.startsWith('s3://')) {
       issues.push(`${path}/outputGroupSettings/${member}/destination: required, an s3:// URI, got ${JSON.stringify(destination)}`);
     }
-    if (member === 'hlsGroupSettings' && isObject(typed)) checkRange(issues, `${path}/outputGroupSettings/hlsGroupSettings/segmentLength`, typed.segmentLength, 1, 2_147_483_647);
+    if (member === 'hlsGroupSettings' && isObject(typed))
+      checkRange(issues, `${path}/outputGroupSettings/hlsGroupSettings/segmentLength`, typed.segmentLength, 1, 2_147_483_647);
   }
   const outputs = Array.isArray(group.outputs) ? group.outputs : [];
   if (outputs.length === 0) issues.push(`${path}/outputs: required, at least one output`);
@@ -85,7 +87,8 @@ function validateOutputGroup(issues: string[], path: string, group: unknown): un
     }
     if (outputs.length > 1) {
       const modifier = output.nameModifier;
-      if (typeof modifier !== 'string' || modifier === '') issues.push(`${path}/outputs/${i}/nameModifier: required when a group has more than one output`);
+      if (typeof modifier !== 'string' || modifier === '')
+        issues.push(`${path}/outputs/${i}/nameModifier: required when a group has more than one output`);
       else if (modifiers.has(modifier)) issues.push(`${path}/outputs/${i}/nameModifier: duplicates '${modifier}' in the same group`);
       else modifiers.add(modifier);
     }
@@ -131,15 +134,21 @@ export function validateCreateJob(body: Json, resolveQueue: (ref: string) => unk
       if (entries.length > 10) issues.push(`/userMetadata: at most 10 entries, got ${entries.length}`);
       for (const [key, value] of entries) {
         if (key.length > 128) issues.push(`/userMetadata/${key}: key longer than 128 characters`);
-        if (typeof value !== 'string' || value.length > 256) issues.push(`/userMetadata/${key}: value must be a string of at most 256 characters`);
+        if (typeof value !== 'string' || value.length > 256)
+          issues.push(`/userMetadata/${key}: value must be a string of at most 256 characters`);
       }
     }
   }
   if (clientRequestToken !== undefined && (typeof clientRequestToken !== 'string' || !/^[\x20-\x7e]{1,64}$/.test(clientRequestToken))) {
     issues.push(`/clientRequestToken: must be 1 to 64 ASCII characters, got ${JSON.stringify(clientRequestToken)}`);
   }
-  if (accelerationSettings !== undefined && (!isObject(accelerationSettings) || !ACCELERATION_MODES.includes(String(accelerationSettings.mode)))) {
-    issues.push(`/accelerationSettings/mode: required, one of ${ACCELERATION_MODES.join(', ')}, got ${JSON.stringify(accelerationSettings)}`);
+  if (
+    accelerationSettings !== undefined &&
+    (!isObject(accelerationSettings) || !ACCELERATION_MODES.includes(String(accelerationSettings.mode)))
+  ) {
+    issues.push(
+      `/accelerationSettings/mode: required, one of ${ACCELERATION_MODES.join(', ')}, got ${JSON.stringify(accelerationSettings)}`,
+    );
   }
   if (statusUpdateInterval !== undefined && !STATUS_UPDATE_INTERVALS.includes(String(statusUpdateInterval))) {
     issues.push(`/statusUpdateInterval: one of ${STATUS_UPDATE_INTERVALS.join(', ')}, got ${JSON.stringify(statusUpdateInterval)}`);
