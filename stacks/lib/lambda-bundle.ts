@@ -1,6 +1,6 @@
 import { buildSync } from 'esbuild';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { PROJECT_ROOT } from './project-paths';
@@ -25,6 +25,16 @@ let workDir: string | undefined;
 const CACHE_DIR = path.join(PROJECT_ROOT, 'node_modules', '.cache', 'vod-lambda-bundles');
 /** Bump when the esbuild options in buildBundle change. */
 const BUNDLE_OPTIONS_VERSION = '1';
+
+/**
+ * A temp directory for this process's bundles and zips, removed when the process exits:
+ * synth copies assets into its output, so nothing needs them afterwards.
+ */
+function processTempDir(): string {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'vod-lambda-'));
+  process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
 
 function sourceFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true })
@@ -85,7 +95,7 @@ export function bundleLambda(entry: string): LambdaBundle {
     writeFileSync(cached, code);
   }
 
-  workDir ??= mkdtempSync(path.join(os.tmpdir(), 'vod-lambda-'));
+  workDir ??= processTempDir();
   const directory = path.join(workDir, entry);
   mkdirSync(directory, { recursive: true });
   writeFileSync(path.join(directory, 'index.js'), code);
