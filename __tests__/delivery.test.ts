@@ -5,7 +5,7 @@ import { CloudfrontOriginAccessControl } from '@cdktf/provider-aws/lib/cloudfron
 import { CloudfrontResponseHeadersPolicy } from '@cdktf/provider-aws/lib/cloudfront-response-headers-policy';
 import { CACHING_OPTIMIZED_POLICY_ID, Delivery, DeliveryProps } from '../stacks/constructs/delivery';
 import { SecureBucket } from '../stacks/constructs/secure-bucket';
-import { Template, ref } from './support/template';
+import { Template, ref } from '../testing';
 
 function buildDelivery(scope: Construct, props: Partial<DeliveryProps> = {}): void {
   const logBucket = new SecureBucket(scope, 'Logs', {

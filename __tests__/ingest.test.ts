@@ -2,7 +2,7 @@ import { VIDEO_EXTENSIONS } from '../lambda-src/lib/keys';
 import { parseLadder } from '../lambda-src/lib/ladder';
 import { videoSuffixes } from '../stacks/constructs/ingest';
 import { synthPipeline } from './support/pipeline';
-import { Template, ref } from './support/template';
+import { Template, ref } from '../testing';
 
 type Block = Record<string, unknown>;
 const submitPolicy = (t: Template) => t.statementsOf(t.resource('aws_iam_role_policy', 'SubmitJob').policy);

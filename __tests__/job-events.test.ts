@@ -1,6 +1,6 @@
 import { jobStateChangePattern } from '../lambda-src/job-events/contract';
 import { synthPipeline } from './support/pipeline';
-import { Template, ref } from './support/template';
+import { Template, ref } from '../testing';
 
 const completionPolicy = (t: Template) => t.statementsOf(t.resource('aws_iam_role_policy', 'JobEventsFunction').policy);
 

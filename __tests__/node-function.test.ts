@@ -5,7 +5,7 @@ import { LambdaFunctionEventInvokeConfig } from '@cdktf/provider-aws/lib/lambda-
 import { SqsQueue } from '@cdktf/provider-aws/lib/sqs-queue';
 import { NodeFunction, NodeFunctionProps } from '../stacks/constructs/node-function';
 import { bundleLambda } from '../stacks/lib/lambda-bundle';
-import { Template, ref } from './support/template';
+import { Template, ref } from '../testing';
 
 function synthFunction(props: Partial<NodeFunctionProps> = {}): Template {
   return Template.synth((scope) => new NodeFunction(scope, 'Fn', { functionName: 'vod-test-submit-job', entry: 'submit-job', ...props }));

@@ -6,7 +6,7 @@ import { S3BucketPublicAccessBlock } from '@cdktf/provider-aws/lib/s3-bucket-pub
 import { S3BucketServerSideEncryptionConfigurationA } from '@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration';
 import { S3BucketVersioningA } from '@cdktf/provider-aws/lib/s3-bucket-versioning';
 import { SecureBucket } from '../stacks/constructs/secure-bucket';
-import { Template, ref } from './support/template';
+import { Template, ref } from '../testing';
 
 describe('SecureBucket', () => {
   it('synthesizes under Testing.synthScope with only a bucket name', () => {

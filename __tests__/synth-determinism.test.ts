@@ -20,10 +20,10 @@ function readTree(dir: string): Map<string, Buffer> {
   return files;
 }
 
-/** Runs `npm run synth`'s app command (tsx main.ts) in a checkout, into `outdir`, with its own temp folder. */
+/** Runs `npm run synth`'s app command (cdktf.json) in a checkout, into `outdir`, with its own temp folder. */
 function synthIn(checkout: string, outdir: string, tmpdir: string): Map<string, Buffer> {
   mkdirSync(tmpdir, { recursive: true });
-  execFileSync(path.join(PROJECT_ROOT, 'node_modules', '.bin', 'tsx'), ['main.ts'], {
+  execFileSync(process.execPath, ['scripts/run-app.mjs'], {
     cwd: checkout,
     env: { ...process.env, CDKTF_OUTDIR: outdir, PIPELINE_ENVIRONMENTS: '', TMPDIR: tmpdir },
     stdio: 'pipe',

@@ -1,6 +1,6 @@
 import { Transcoding } from '../stacks/constructs/transcoding';
 import { SecureBucket } from '../stacks/constructs/secure-bucket';
-import { Template, ref } from './support/template';
+import { Template, ref } from '../testing';
 
 function synthTranscoding(): Template {
   return Template.synth((scope) => {

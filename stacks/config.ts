@@ -170,7 +170,7 @@ export function parsePipelineConfig(input: unknown, source: string): PipelineCon
   const result = PipelineConfigSchema.safeParse(input);
   if (!result.success) {
     throw new ConfigError(
-      `Invalid pipeline config (${source}):\n${formatZodIssues(result.error)}\nFix these fields in stacks/environments.ts or the environment variables named in the README.`,
+      `Invalid pipeline config (${source}):\n${formatZodIssues(result.error)}\nFix these fields where the environment is declared, or the environment variables that override them (README, "Configuration reference").`,
       { cause: result.error },
     );
   }

@@ -1,7 +1,7 @@
 import { Testing } from 'cdktf';
 import { PipelineConfigInput, parsePipelineConfig } from '../../stacks/config';
 import { VideoPipelineStack } from '../../stacks/video-pipeline-stack';
-import { Template } from './template';
+import { Template } from '../../testing';
 
 /** Synthesizes one whole pipeline stack from a minimal config plus overrides. */
 export function synthPipeline(overrides: Partial<PipelineConfigInput> = {}): Template {
