@@ -29,7 +29,9 @@ function median(values: number[]): number {
 function cdktfSynthMs(cwd: string, outdir: string): number {
   const cdktf = path.join(PROJECT_ROOT, 'node_modules', '.bin', 'cdktf');
   const env = { ...process.env, CHECKPOINT_DISABLE: '1', TF_CLI_CONFIG_FILE: '' };
-  return median(Array.from({ length: RUNS }, () => timeMs(() => execFileSync(cdktf, ['synth', '--output', outdir], { cwd, env, stdio: 'ignore' }))));
+  return median(
+    Array.from({ length: RUNS }, () => timeMs(() => execFileSync(cdktf, ['synth', '--output', outdir], { cwd, env, stdio: 'ignore' }))),
+  );
 }
 
 function requireMs(file: string): number {
@@ -70,7 +72,9 @@ try {
   writeFileSync(path.join(oneBucketDir, 'cdktf.json'), JSON.stringify({ language: 'typescript', app: appCommand }));
   const baseline = cdktfSynthMs(oneBucketDir, path.join(work, 'one'));
   const full = cdktfSynthMs(PROJECT_ROOT, path.join(work, 'full'));
-  console.log(`synth (cdktf synth, median of ${RUNS}): full app ${full.toFixed(0)} ms / one-bucket app ${baseline.toFixed(0)} ms = ${(full / baseline).toFixed(2)}x (target <= 1.3x)`);
+  console.log(
+    `synth (cdktf synth, median of ${RUNS}): full app ${full.toFixed(0)} ms / one-bucket app ${baseline.toFixed(0)} ms = ${(full / baseline).toFixed(2)}x (target <= 1.3x)`,
+  );
 
   // 2. The submit bundle: size and cold require.
   const bundle = bundleLambda('submit-job');

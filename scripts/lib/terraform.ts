@@ -148,8 +148,17 @@ export interface TerraformResult {
   readonly stderr: string;
 }
 
-/** Runs terraform in `cwd` with the project's CLI config, without prompts or colour. */
-export function runTerraform(args: string[], cwd: string, cliConfig: string, extraEnv: NodeJS.ProcessEnv = {}): Promise<TerraformResult> {
+/**
+ * Runs terraform in `cwd` with the project's CLI config, without prompts or colour.
+ * @param onLine called with each line of stdout as it arrives, e.g. to show progress.
+ */
+export function runTerraform(
+  args: string[],
+  cwd: string,
+  cliConfig: string,
+  extraEnv: NodeJS.ProcessEnv = {},
+  onLine?: (line: string) => void,
+): Promise<TerraformResult> {
   return new Promise((resolve, reject) => {
     const child = spawn('terraform', [...args], {
       cwd,
@@ -158,7 +167,14 @@ export function runTerraform(args: string[], cwd: string, cliConfig: string, ext
     });
     let stdout = '';
     let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    let pending = '';
+    child.stdout.on('data', (d: Buffer) => {
+      stdout += d.toString();
+      if (onLine === undefined) return;
+      const lines = (pending + d.toString()).split('\n');
+      pending = lines.pop() ?? '';
+      for (const line of lines) onLine(line);
+    });
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     child.on('error', reject);
     child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
@@ -171,8 +187,9 @@ export async function terraformOrThrow(
   cwd: string,
   cliConfig: string,
   extraEnv: NodeJS.ProcessEnv = {},
+  onLine?: (line: string) => void,
 ): Promise<TerraformResult> {
-  const result = await runTerraform(args, cwd, cliConfig, extraEnv);
+  const result = await runTerraform(args, cwd, cliConfig, extraEnv, onLine);
   if (result.code !== 0) {
     throw new Error(`terraform ${args.join(' ')} failed in ${cwd} (exit ${result.code}):\n${result.stderr}\n${result.stdout}`);
   }
