@@ -84,10 +84,11 @@ ffmpeg "${COMMON[@]}" -f lavfi -i "$(pattern 640 480 30 3)" -f lavfi -i "$(tone 
 ffmpeg "${COMMON[@]}" -f lavfi -i "$(pattern 1280 720 30 2)" \
   "${X264[@]}" -an "$OUT/silent-720p.mp4"
 
-# 5. Interlaced 1080i (25 frames of two top-field-first fields) in MPEG-TS with AC-3: a camcorder file.
+# 5. Interlaced 1080i (25 frames of two top-field-first fields) in BDAV MPEG-TS (.m2ts, as AVCHD camcorders
+#    write it) with AC-3. Not .ts or .mts: tsc, eslint and jest take those for TypeScript.
 ffmpeg "${COMMON[@]}" -f lavfi -i "$(pattern 1920 1080 25 2)" -f lavfi -i "$(tone 2)" \
   -vf setfield=tff -c:v libx264 -preset veryfast -crf 38 -pix_fmt yuv420p -flags +ildct+ilme -x264-params tff=1 "${VIDEO_BITEXACT[@]}" \
-  -c:a ac3 -b:a 96k -ar 48000 -ac 2 "${AUDIO_BITEXACT[@]}" -f mpegts "$OUT/camcorder-1080i.ts"
+  -c:a ac3 -b:a 96k -ar 48000 -ac 2 "${AUDIO_BITEXACT[@]}" -f mpegts -mpegts_m2ts_mode 1 "$OUT/camcorder-1080i.m2ts"
 
 # 6. 10-bit HLG HEVC in a MOV, tagged BT.2020 / ARIB STD-B67 like an iPhone's default HDR video.
 ffmpeg "${COMMON[@]}" -f lavfi -i "$(pattern 1920 1080 30 1)" -f lavfi -i "$(tone 1)" \

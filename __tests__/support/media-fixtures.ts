@@ -59,7 +59,7 @@ export interface MediaFixtureEntry {
 /** The fixture files by name. */
 export type MediaFixtureName =
   | '1080p60.mp4'
-  | 'camcorder-1080i.ts'
+  | 'camcorder-1080i.m2ts'
   | 'hdv-anamorphic-1440x1080.mp4'
   | 'iphone-hlg-hevc.mov'
   | 'not-a-video.mp4'
