@@ -11,6 +11,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { DEFAULT_RUNGS, EncodingLadderSchema, serializeLadder } from '../lambda-src/lib/ladder';
 import { MediaConvertStub, startMediaConvertStub } from './support/mediaconvert/server';
 import { s3Event, s3Record } from './fixtures/s3-events';
+import { readMediaFixture } from './support/media-fixtures';
 
 type Handler = (event: unknown, context?: { awsRequestId?: string }) => Promise<Record<string, number>>;
 
@@ -44,7 +45,9 @@ function updatesWithStatus(status: string): Record<string, unknown>[] {
 }
 
 beforeAll(async () => {
-  stub = await startMediaConvertStub({ log: () => undefined });
+  // Every key probes as a real camcorder file (MPEG-TS: no header read, so no S3 here);
+  // __tests__/media-pipeline.test.ts puts each fixture in moto's S3 instead.
+  stub = await startMediaConvertStub({ log: () => undefined, reader: async () => readMediaFixture('camcorder-1080i.m2ts') });
   await fetch(`${stub.url}/2017-08-29/queues`, { method: 'POST', body: JSON.stringify({ name: 'vod-test' }) });
   Object.assign(process.env, {
     AWS_REGION: 'us-east-1',

@@ -1,11 +1,14 @@
 import { ConditionalCheckFailedException, DynamoDBClient, PutItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { CreateJobCommand, MediaConvertClient } from '@aws-sdk/client-mediaconvert';
+import { S3Client } from '@aws-sdk/client-s3';
+import { DEFAULT_PLAN_SETTINGS } from '../lib/encoding-plan';
 import { RecordsFailedError } from '../lib/errors';
-import { buildCreateJobRequest } from '../lib/job-settings';
+import { buildCreateJobRequest, describeJob } from '../lib/job-settings';
 import { buildClaimRequest, buildRecordUpdate } from '../lib/job-record';
 import { Logger } from '../lib/logger';
 import { UploadedObject, isS3TestEvent, parseS3Event } from '../lib/s3-event';
 import { isPermanentError, readSubmitConfig } from '../lib/submit-config';
+import { NotMediaError, PlannedSource, planSource, recordFieldsOf } from './probe-source';
 
 const logger = new Logger('submit-job');
 // Validated at cold start: a bad ladder fails the first invocation, naming the field.
@@ -13,12 +16,14 @@ const config = readSubmitConfig(process.env);
 // Regional endpoint (no DescribeEndpoints); throttling and 5xx retry with backoff.
 const mediaconvert = new MediaConvertClient({ maxAttempts: 5, retryMode: 'standard' });
 const dynamodb = new DynamoDBClient({});
+const s3 = new S3Client({ maxAttempts: 5, retryMode: 'standard' });
+// Until the stack config carries them: Basic tier unless ACCELERATION_MODE asks otherwise.
+const planSettings = { ...DEFAULT_PLAN_SETTINGS, acceleration: { mode: config.job.accelerationMode } };
 
 type Outcome = 'submitted' | 'duplicate' | 'failed';
 
 async function submitUpload(upload: UploadedObject): Promise<Outcome> {
-  const request = buildCreateJobRequest(upload, config.job);
-  const { assetId, source } = request.UserMetadata as { assetId: string; source: string };
+  const { assetId, source, clientRequestToken } = describeJob(upload);
   const fields = { table: config.table, assetId };
   try {
     await dynamodb.send(
@@ -27,7 +32,7 @@ async function submitUpload(upload: UploadedObject): Promise<Outcome> {
           ...fields,
           source,
           pipeline: config.job.pipeline,
-          clientRequestToken: request.ClientRequestToken!,
+          clientRequestToken,
           now: new Date(),
           claimTtlSeconds: config.claimTtlSeconds,
         }),
@@ -39,10 +44,13 @@ async function submitUpload(upload: UploadedObject): Promise<Outcome> {
     return 'duplicate';
   }
   let jobId: string | undefined;
+  let planned: PlannedSource | undefined;
   try {
-    jobId = (await mediaconvert.send(new CreateJobCommand(request))).Job?.Id;
+    // Probe, summarize, plan: the job is built from what the upload is (probe-source.ts).
+    planned = await planSource(upload, { mediaconvert, s3 }, config.job.ladder, planSettings);
+    jobId = (await mediaconvert.send(new CreateJobCommand(buildCreateJobRequest(upload, config.job, planned.plan)))).Job?.Id;
   } catch (error) {
-    const permanent = isPermanentError(error);
+    const permanent = isPermanentError(error) || error instanceof NotMediaError;
     const failure = { name: (error as Error).name, message: error instanceof Error ? error.message : String(error) };
     await dynamodb.send(
       new UpdateItemCommand(
@@ -54,7 +62,7 @@ async function submitUpload(upload: UploadedObject): Promise<Outcome> {
       ),
     );
     if (!permanent) throw error;
-    logger.error('CreateJob rejected the job; recorded as FAILED, not retried', { key: upload.key, assetId, error });
+    logger.error('No job for this upload; recorded as FAILED, not retried', { key: upload.key, assetId, error });
     return 'failed';
   }
   try {
@@ -63,7 +71,7 @@ async function submitUpload(upload: UploadedObject): Promise<Outcome> {
         buildRecordUpdate({
           ...fields,
           expectedStatus: 'SUBMITTING',
-          fields: { status: 'SUBMITTED', jobId, updatedAt: new Date().toISOString() },
+          fields: { status: 'SUBMITTED', jobId, updatedAt: new Date().toISOString(), ...recordFieldsOf(planned) },
         }),
       ),
     );
