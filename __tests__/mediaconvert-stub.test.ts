@@ -9,6 +9,7 @@ import {
   DescribeEndpointsCommand,
   GetJobCommand,
   GetQueueCommand,
+  type H264Settings,
   ListTagsForResourceCommand,
   MediaConvertClient,
   NotFoundException,
@@ -221,6 +222,17 @@ describe('MediaConvert stub', () => {
 
     const settings = jobInput().Settings;
     const [hls, thumbnails] = settings?.OutputGroups ?? [];
+    /** The HLS group with `h264` merged into each output's H.264 settings. */
+    const withH264 = (group: typeof hls, h264: H264Settings) => ({
+      ...group,
+      Outputs: group?.Outputs?.map((o) => ({
+        ...o,
+        VideoDescription: {
+          ...o.VideoDescription,
+          CodecSettings: { Codec: 'H_264' as const, H264Settings: { ...o.VideoDescription?.CodecSettings?.H264Settings, ...h264 } },
+        },
+      })),
+    });
     it.each<[string, Partial<CreateJobCommandInput>, RegExp]>([
       ['a role that is not an IAM role ARN', { Role: 'arn:aws:iam::123456789012:user/alice' }, /\/role:/],
       [
@@ -255,6 +267,58 @@ describe('MediaConvert stub', () => {
       ],
       ['a userMetadata value over 256 characters', { UserMetadata: { note: 'x'.repeat(257) } }, /\/userMetadata\/note/],
       ['a ClientRequestToken over 64 characters', { ClientRequestToken: 't'.repeat(65) }, /\/clientRequestToken/],
+      [
+        'a codec level the model does not know',
+        { Settings: { ...settings, OutputGroups: [withH264(hls, { CodecLevel: 'LEVEL_6' as 'AUTO' }), thumbnails ?? {}] } },
+        /h264Settings\/codecLevel: one of AUTO/,
+      ],
+      [
+        'a SPECIFIED pixel aspect ratio without its fraction',
+        { Settings: { ...settings, OutputGroups: [withH264(hls, { ParControl: 'SPECIFIED' }), thumbnails ?? {}] } },
+        /parControl: SPECIFIED requires parNumerator and parDenominator/,
+      ],
+      [
+        'a frame rate of 0',
+        {
+          Settings: {
+            ...settings,
+            OutputGroups: [
+              withH264(hls, { FramerateControl: 'SPECIFIED', FramerateNumerator: 0, FramerateDenominator: 1 }),
+              thumbnails ?? {},
+            ],
+          },
+        },
+        /framerateNumerator: must be an integer from 1/,
+      ],
+      [
+        'an unknown HLS manifest duration format',
+        {
+          Settings: {
+            ...settings,
+            OutputGroups: [
+              {
+                ...hls,
+                OutputGroupSettings: {
+                  Type: 'HLS_GROUP_SETTINGS',
+                  HlsGroupSettings: {
+                    ...hls?.OutputGroupSettings?.HlsGroupSettings,
+                    ManifestDurationFormat: 'SECONDS' as 'INTEGER',
+                  },
+                },
+              },
+              thumbnails ?? {},
+            ],
+          },
+        },
+        /manifestDurationFormat: one of FLOATING_POINT, INTEGER/,
+      ],
+      [
+        'an unknown rotation',
+        {
+          Settings: { ...settings, Inputs: [{ FileInput: 's3://source-bucket/a.mp4', VideoSelector: { Rotate: 'DEGREES_45' as 'AUTO' } }] },
+        },
+        /videoSelector\/rotate: one of/,
+      ],
     ])('rejects %s with a BadRequestException naming the member', async (_case, overrides, message) => {
       // Act
       const result = client.send(new CreateJobCommand(jobInput(overrides)));
