@@ -75,6 +75,15 @@ export class Ingest extends Construct {
           condition: [{ test: 'StringEquals', variable: 'iam:PassedToService', values: ['mediaconvert.amazonaws.com'] }],
         },
         { sid: 'ClaimAndRecordJobs', effect: 'Allow', actions: ['dynamodb:PutItem', 'dynamodb:UpdateItem'], resources: [table.arn] },
+        // Probe has no resource-level permissions; it reads the source with the caller's credentials.
+        { sid: 'ProbeSources', effect: 'Allow', actions: ['mediaconvert:Probe'], resources: ['*'] },
+        // Probe's read, and the ranged reads of the MP4/MOV header for the rotation.
+        {
+          sid: 'ReadSourceObjects',
+          effect: 'Allow',
+          actions: ['s3:GetObject', 's3:GetObjectVersion'],
+          resources: [`${props.sourceBucket.bucketArn}/*`],
+        },
       ],
     });
 
