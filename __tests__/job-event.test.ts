@@ -57,7 +57,20 @@ describe('parseJobStateEvent', () => {
     expect(change.outputGroupDetails[0]?.outputDetails[0]).toEqual({
       outputFilePaths: [`s3://vod-test-output/${ASSET_ID}/hls/my-trip_1080p.m3u8`],
       durationInMs: 180_041,
+      videoDetails: { widthInPx: 1280, heightInPx: 720 },
     });
+    expect(change.warnings).toEqual([{ code: 230005, count: 1 }]);
+  });
+
+  it.each<[string, unknown, unknown[]]>([
+    ['absent', undefined, []],
+    ['a string code', [{ code: '240000', count: 2 }], [{ code: 240000, count: 2 }]],
+    ['entries without a count', [{ code: 240000 }, { code: 230005, count: 1 }], [{ code: 230005, count: 1 }]],
+    ['not an array', { code: 1 }, []],
+  ])('reads warnings that are %s', (_case, warnings, expected) => {
+    const plan = parseJobStateEvent(jobStateChange('COMPLETE', { warnings }), PIPELINE);
+
+    expect(plan.action === 'record' && plan.event.warnings).toEqual(expected);
   });
 
   it.each(['PROGRESSING', 'INPUT_INFORMATION', 'COMPLETE', 'ERROR', 'CANCELED'])('records the %s status', (status) => {

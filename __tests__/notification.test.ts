@@ -22,6 +22,7 @@ const change = (overrides: Partial<JobStateChange> = {}): JobStateChange => ({
   pipeline: 'vod-dev',
   outputGroupDetails: [],
   outputGroupDetailsMissing: false,
+  warnings: [],
   ...overrides,
 });
 
@@ -60,6 +61,7 @@ describe('buildNotification', () => {
       error: null,
       consoleUrl: 'https://us-west-2.console.aws.amazon.com/mediaconvert/home?region=us-west-2#/jobs/summary/1536964333549-opn151',
       timestamp: '2018-09-14T22:33:00.391Z',
+      warnings: [],
     });
   });
 
@@ -108,8 +110,23 @@ describe('buildNotification', () => {
       'status',
       'timestamp',
       'version',
+      'warnings',
     ]);
     expect(json).toEqual(expect.objectContaining({ source: null, outputs: null, durationMs: null, error: null }));
+  });
+});
+
+describe('buildNotification warnings and rendition sizes', () => {
+  it("carries the job's warnings without a new schema version", () => {
+    const notification = buildNotification(change({ warnings: [{ code: 240000, count: 3 }] }), MAPPED, CONTEXT);
+
+    expect(notification).toEqual(expect.objectContaining({ version: '1', warnings: [{ code: 240000, count: 3 }] }));
+  });
+
+  it('carries the real rendition sizes in outputs', () => {
+    const renditions = [{ url: 'https://d1.cloudfront.net/a/hls/x_720p.m3u8', width: 720, height: 1280 }];
+
+    expect(buildNotification(change(), { ...MAPPED, renditions }, CONTEXT).outputs?.renditions).toEqual(renditions);
   });
 });
 

@@ -1,5 +1,5 @@
 import type { MessageAttributeValue, PublishCommandInput } from '@aws-sdk/client-sns';
-import type { JobState, JobStateChange } from './job-event';
+import type { JobState, JobStateChange, JobWarning } from './job-event';
 import { MappedOutputs, OutputUrls, pickOutputUrls } from './outputs';
 
 /**
@@ -22,8 +22,10 @@ export interface JobNotification {
   readonly source: string | null;
   /** The viewer URLs; null unless the status is COMPLETE. */
   readonly outputs: OutputUrls | null;
-  /** The longest output duration, or null. */
+  /** The longest video output duration (frame captures excluded), or null. */
   readonly durationMs: number | null;
+  /** MediaConvert's warnings on the job (code and count, e.g. 240000 silence inserted); empty when none. Added in version 1. */
+  readonly warnings: readonly JobWarning[];
   /** MediaConvert's error; null unless the status is ERROR. */
   readonly error: { readonly code: number | string | null; readonly message: string | null } | null;
   /** The job in the MediaConvert console, for whoever reads the alert. */
@@ -57,6 +59,7 @@ export function buildNotification(
     outputs: complete ? pickOutputUrls(urls ?? { mp4: [], skipped: [] }) : null,
     durationMs: complete ? (urls?.durationMs ?? null) : null,
     error: change.status === 'ERROR' ? { code: change.errorCode ?? null, message: change.errorMessage ?? null } : null,
+    warnings: change.warnings,
     consoleUrl: mediaConvertConsoleUrl(context.region, change.jobId),
     timestamp: new Date(change.timestamp).toISOString(),
   };
