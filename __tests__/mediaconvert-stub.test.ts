@@ -13,10 +13,12 @@ import {
   ListTagsForResourceCommand,
   MediaConvertClient,
   NotFoundException,
+  ProbeCommand,
   TagResourceCommand,
   UntagResourceCommand,
 } from '@aws-sdk/client-mediaconvert';
 import { type MediaConvertStub, startMediaConvertStub } from './support/mediaconvert/server';
+import { readMediaFixture } from './support/media-fixtures';
 
 const credentials = { accessKeyId: 'testing', secretAccessKey: 'testing' };
 const ROLE = 'arn:aws:iam::123456789012:role/vod-mediaconvert';
@@ -363,6 +365,68 @@ describe('MediaConvert stub', () => {
         shortClient.destroy();
         await shortWindow.close();
       }
+    });
+  });
+
+  describe('probe', () => {
+    let probing: MediaConvertStub;
+    let probeClient: MediaConvertClient;
+    const objects = new Map<string, Uint8Array>([
+      ['s3://src/clip.mp4', readMediaFixture('webcam-640x480.mp4')],
+      ['s3://src/noise.bin', Buffer.alloc(1024, 7)],
+    ]);
+
+    beforeAll(async () => {
+      probing = await startMediaConvertStub({
+        log: () => undefined,
+        reader: async (bucket, key) => {
+          const bytes = objects.get(`s3://${bucket}/${key}`);
+          if (!bytes) throw Object.assign(new Error('The specified key does not exist.'), { name: 'NoSuchKey' });
+          return bytes;
+        },
+      });
+      probeClient = new MediaConvertClient({ region: 'us-east-1', endpoint: probing.url, credentials, maxAttempts: 3 });
+    });
+
+    afterAll(async () => {
+      probeClient.destroy();
+      await probing.close();
+    });
+
+    const probeUrl = (url: string) => probeClient.send(new ProbeCommand({ InputFiles: [{ FileUrl: url }] }));
+
+    it('answers a fixture from its ffprobe record: container, tracks and track mappings', async () => {
+      const [result] = (await probeUrl('s3://src/clip.mp4')).ProbeResults ?? [];
+
+      expect(result?.Container).toEqual(expect.objectContaining({ Format: 'mp4', Duration: 3 }));
+      expect(result?.Container?.Tracks?.map((t) => [t.TrackType, t.Codec, t.Index])).toEqual([
+        ['video', 'AVC', 1],
+        ['audio', 'AAC', 2],
+      ]);
+      expect(result?.TrackMappings).toEqual([{ VideoTrackIndexes: [1], AudioTrackIndexes: [2], DataTrackIndexes: [] }]);
+      expect(result?.Metadata?.FileSize).toBe(objects.get('s3://src/clip.mp4')?.length);
+    });
+
+    it('answers unknown bytes as an unrecognized format: no format, no tracks', async () => {
+      const [result] = (await probeUrl('s3://src/noise.bin')).ProbeResults ?? [];
+
+      expect(result?.Container).toEqual({ Tracks: [] });
+    });
+
+    it.each([
+      ['a missing object', 's3://src/gone.mp4', /Unable to read s3:\/\/src\/gone\.mp4: NoSuchKey/],
+      ['a non-S3 URL', 'https://example.com/a.mp4', /fileUrl: an s3:\/\/bucket\/key URL/],
+    ])('rejects %s with a BadRequestException', async (_case, url, message) => {
+      await expect(probeUrl(url)).rejects.toThrow(message);
+    });
+
+    it('answers an injected throttle, which the SDK retries', async () => {
+      probing.failNextProbe({ status: 429, code: 'TooManyRequestsException' });
+
+      const response = await probeUrl('s3://src/clip.mp4');
+
+      expect(response.ProbeResults).toHaveLength(1);
+      expect(probing.probeRequests.length).toBeGreaterThanOrEqual(2);
     });
   });
 
