@@ -76,6 +76,23 @@ describe('buildCreateJobRequest', () => {
     });
   });
 
+  it('carries the source summary in UserMetadata for the completion side', () => {
+    const summary = {
+      width: 1920,
+      height: 1080,
+      durationMs: 60_000,
+      fps: 30,
+      audio: true,
+      hdr: null,
+      interlaced: false,
+      rotation: 0,
+    } as const;
+
+    const request = buildCreateJobRequest(upload, context, plan, summary);
+
+    expect(JSON.parse(request.UserMetadata?.sourceProfile ?? '{}')).toEqual(summary);
+  });
+
   it('keeps every UserMetadata value within 256 characters, even for a 1,024-byte key', () => {
     // Prepare
     const longKey = `${'ü'.repeat(508)}/clip.mp4`; // 1,016 + 9 bytes in UTF-8

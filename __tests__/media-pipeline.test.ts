@@ -224,6 +224,8 @@ describeWithTools('submit-job with real media files', ['moto'], () => {
       [360, 640],
     ]);
     expect(record.sourceProfile).toEqual(expect.objectContaining({ width: 1080, height: 1920, rotation: 90, audio: true, hdr: null }));
+    // The same summary travels in the job's metadata to the completion side and the notification.
+    expect(JSON.parse(job!.userMetadata.sourceProfile)).toEqual(record.sourceProfile);
   });
 
   it('sends no audio selector and no audio outputs for the silent source, so nothing points at a missing track', async () => {

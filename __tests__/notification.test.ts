@@ -62,6 +62,7 @@ describe('buildNotification', () => {
       consoleUrl: 'https://us-west-2.console.aws.amazon.com/mediaconvert/home?region=us-west-2#/jobs/summary/1536964333549-opn151',
       timestamp: '2018-09-14T22:33:00.391Z',
       warnings: [],
+      sourceProfile: null,
     });
   });
 
@@ -107,6 +108,7 @@ describe('buildNotification', () => {
       'outputs',
       'pipeline',
       'source',
+      'sourceProfile',
       'status',
       'timestamp',
       'version',
@@ -121,6 +123,21 @@ describe('buildNotification warnings and rendition sizes', () => {
     const notification = buildNotification(change({ warnings: [{ code: 240000, count: 3 }] }), MAPPED, CONTEXT);
 
     expect(notification).toEqual(expect.objectContaining({ version: '1', warnings: [{ code: 240000, count: 3 }] }));
+  });
+
+  it('carries the source summary the submit side put in the job metadata', () => {
+    const sourceProfile = {
+      width: 1080,
+      height: 1920,
+      durationMs: 2000,
+      fps: 30,
+      audio: true,
+      hdr: null,
+      interlaced: false,
+      rotation: 90,
+    } as const;
+
+    expect(buildNotification(change({ sourceProfile }), MAPPED, CONTEXT).sourceProfile).toEqual(sourceProfile);
   });
 
   it('carries the real rendition sizes in outputs', () => {

@@ -1,6 +1,13 @@
 import { MediaConvertClient, ProbeCommand, ProbeResult } from '@aws-sdk/client-mediaconvert';
 import { readMp4Rotation } from '../lambda-src/lib/mp4-rotation';
-import { SourceProfile, hasMp4Header, summarizeProbe, summarizeSource } from '../lambda-src/lib/source-profile';
+import {
+  SourceProfile,
+  hasMp4Header,
+  parseSourceSummary,
+  serializeSourceSummary,
+  summarizeProbe,
+  summarizeSource,
+} from '../lambda-src/lib/source-profile';
 import { MediaConvertStub, startMediaConvertStub } from './support/mediaconvert/server';
 import { MediaFixtureName, readMediaFixture, recordingReader } from './support/media-fixtures';
 
@@ -141,5 +148,18 @@ describe('summarizeProbe', () => {
       interlaced: false,
       rotation: 90,
     });
+  });
+
+  it('round-trips the summary through UserMetadata within its 256-character limit', async () => {
+    // Prepare
+    const verdict = await profileOf('iphone-hlg-hevc.mov');
+    const summary = verdict.kind === 'usable' ? summarizeSource(verdict.profile) : undefined;
+
+    // Act
+    const text = serializeSourceSummary(summary!);
+
+    // Assess
+    expect(text.length).toBeLessThanOrEqual(256);
+    expect(parseSourceSummary(text)).toEqual(summary);
   });
 });

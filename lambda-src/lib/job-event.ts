@@ -1,5 +1,6 @@
 import { asRecord } from './guards';
 import { InvalidJobEventError } from './errors';
+import { SOURCE_PROFILE_METADATA_KEY, SourceSummary, parseSourceSummary } from './source-profile';
 
 /** The EventBridge `source` and `detail-type` of every MediaConvert job state change. */
 export const MEDIACONVERT_EVENT_SOURCE = 'aws.mediaconvert';
@@ -60,6 +61,8 @@ export interface JobStateChange {
   readonly errorMessage?: string;
   /** `detail.warnings`: empty when the event carries none. */
   readonly warnings: readonly JobWarning[];
+  /** What Probe said of the source (`userMetadata.sourceProfile`); absent for a fallback job. */
+  readonly sourceProfile?: SourceSummary;
 }
 
 /** Why a well-formed event is not recorded. Each is logged with the job id; none is retried. */
@@ -219,6 +222,7 @@ export function parseJobStateEvent(event: unknown, expectedPipeline: string): Jo
   const source = nonEmptyString(metadata.source);
   const errorCode = normalizeErrorCode(detail.errorCode);
   const errorMessage = nonEmptyString(detail.errorMessage);
+  const sourceProfile = parseSourceSummary(metadata[SOURCE_PROFILE_METADATA_KEY]);
   return {
     action: 'record',
     event: {
@@ -234,6 +238,7 @@ export function parseJobStateEvent(event: unknown, expectedPipeline: string): Jo
       ...(source !== undefined ? { source } : {}),
       ...(errorCode !== undefined ? { errorCode } : {}),
       ...(errorMessage !== undefined ? { errorMessage } : {}),
+      ...(sourceProfile !== undefined ? { sourceProfile } : {}),
     },
   };
 }

@@ -9,6 +9,7 @@ import type {
 } from '@aws-sdk/client-mediaconvert';
 import type { EncodingPlan, PlannedCapture, PlannedRendition } from './encoding-plan';
 import { EncodingLadder } from './ladder';
+import { SOURCE_PROFILE_METADATA_KEY, SourceSummary, serializeSourceSummary } from './source-profile';
 import { UploadedObject } from './s3-event';
 import { deriveAssetId, deriveClientRequestToken, slugOfKey, toS3Uri, truncateMiddle } from './keys';
 
@@ -253,6 +254,7 @@ export function buildCreateJobRequest(
   upload: UploadedObject,
   context: JobContext,
   plan: EncodingPlan,
+  sourceSummary?: SourceSummary,
 ): CreateJobRequest & { Settings: JobSettings } {
   const assetId = deriveAssetId(upload);
   const source = toS3Uri(upload.bucket, upload.key);
@@ -266,6 +268,8 @@ export function buildCreateJobRequest(
       pipeline: truncateMiddle(context.pipeline, USER_METADATA_VALUE_MAX),
       assetId,
       source: truncateMiddle(source, USER_METADATA_VALUE_MAX),
+      // Job events carry it into the notification without reading the jobs table.
+      ...(sourceSummary ? { [SOURCE_PROFILE_METADATA_KEY]: serializeSourceSummary(sourceSummary) } : {}),
     },
     Settings: buildJobSettings(plan, context.ladder, source, outputDestinations(context.outputBucket, assetId, slugOfKey(upload.key))),
   };

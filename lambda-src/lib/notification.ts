@@ -1,6 +1,7 @@
 import type { MessageAttributeValue, PublishCommandInput } from '@aws-sdk/client-sns';
 import type { JobState, JobStateChange, JobWarning } from './job-event';
 import { MappedOutputs, OutputUrls, pickOutputUrls } from './outputs';
+import type { SourceSummary } from './source-profile';
 
 /**
  * Version of the notification's JSON. Subscribers check it; a change that removes or
@@ -20,6 +21,11 @@ export interface JobNotification {
   readonly assetId: string;
   /** The `s3://` URI of the upload, or null when the job's metadata lacks it. */
   readonly source: string | null;
+  /**
+   * What Probe said of the source: display size after rotation, duration, fps, audio, HDR, scan and
+   * rotation; null for a job planned without a usable probe. Added in version 1.
+   */
+  readonly sourceProfile: SourceSummary | null;
   /** The viewer URLs; null unless the status is COMPLETE. */
   readonly outputs: OutputUrls | null;
   /** The longest video output duration (frame captures excluded), or null. */
@@ -56,6 +62,7 @@ export function buildNotification(
     jobId: change.jobId,
     assetId: change.assetId,
     source: change.source ?? null,
+    sourceProfile: change.sourceProfile ?? null,
     outputs: complete ? pickOutputUrls(urls ?? { mp4: [], skipped: [] }) : null,
     durationMs: complete ? (urls?.durationMs ?? null) : null,
     error: change.status === 'ERROR' ? { code: change.errorCode ?? null, message: change.errorMessage ?? null } : null,

@@ -176,3 +176,44 @@ export function summarizeSource(profile: SourceProfile): SourceSummary {
     rotation: profile.rotation,
   };
 }
+
+/** The UserMetadata key that carries the source summary from the submit side to job events. */
+export const SOURCE_PROFILE_METADATA_KEY = 'sourceProfile';
+
+/** The summary as compact JSON for UserMetadata (well under its 256-character limit). */
+export function serializeSourceSummary(summary: SourceSummary): string {
+  return JSON.stringify(summary);
+}
+
+/** The summary read back from UserMetadata; undefined when absent or not a summary. */
+export function parseSourceSummary(value: unknown): SourceSummary | undefined {
+  if (typeof value !== 'string') return undefined;
+  let raw: unknown;
+  try {
+    raw = JSON.parse(value);
+  } catch {
+    return undefined;
+  }
+  const r = raw as Partial<Record<keyof SourceSummary, unknown>> | null;
+  const numbers = [r?.width, r?.height, r?.durationMs, r?.fps].every((n) => typeof n === 'number' && Number.isFinite(n));
+  const hdr = r?.hdr === null || r?.hdr === 'PQ' || r?.hdr === 'HLG';
+  if (
+    !numbers ||
+    !hdr ||
+    typeof r?.audio !== 'boolean' ||
+    typeof r?.interlaced !== 'boolean' ||
+    ![0, 90, 180, 270].includes(r?.rotation as number)
+  ) {
+    return undefined;
+  }
+  return {
+    width: r.width as number,
+    height: r.height as number,
+    durationMs: r.durationMs as number,
+    fps: r.fps as number,
+    audio: r.audio,
+    hdr: r.hdr as SourceSummary['hdr'],
+    interlaced: r.interlaced,
+    rotation: r.rotation as Rotation,
+  };
+}

@@ -48,7 +48,8 @@ async function submitUpload(upload: UploadedObject): Promise<Outcome> {
   try {
     // Probe, summarize, plan: the job is built from what the upload is (probe-source.ts).
     planned = await planSource(upload, { mediaconvert, s3 }, config.job.ladder, planSettings);
-    jobId = (await mediaconvert.send(new CreateJobCommand(buildCreateJobRequest(upload, config.job, planned.plan)))).Job?.Id;
+    jobId = (await mediaconvert.send(new CreateJobCommand(buildCreateJobRequest(upload, config.job, planned.plan, planned.source)))).Job
+      ?.Id;
   } catch (error) {
     const permanent = isPermanentError(error) || error instanceof NotMediaError;
     const failure = { name: (error as Error).name, message: error instanceof Error ? error.message : String(error) };
