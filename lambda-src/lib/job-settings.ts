@@ -256,12 +256,11 @@ export function buildCreateJobRequest(
   plan: EncodingPlan,
   sourceSummary?: SourceSummary,
 ): CreateJobRequest & { Settings: JobSettings } {
-  const assetId = deriveAssetId(upload);
-  const source = toS3Uri(upload.bucket, upload.key);
+  const { assetId, source, clientRequestToken } = describeJob(upload);
   return {
     Role: context.roleArn,
     Queue: context.queueArn,
-    ClientRequestToken: deriveClientRequestToken(upload),
+    ClientRequestToken: clientRequestToken,
     AccelerationSettings: { Mode: plan.accelerationMode },
     StatusUpdateInterval: context.statusUpdateInterval as CreateJobRequest['StatusUpdateInterval'],
     UserMetadata: {
