@@ -43,8 +43,8 @@ const upload: UploadedObject = {
   versionId: 'v1',
 };
 
-function group(name: string): OutputGroup {
-  const found = buildCreateJobRequest(upload, context, plan).Settings.OutputGroups?.find((g) => g.Name === name);
+function group(name: string, request = buildCreateJobRequest(upload, context, plan)): OutputGroup {
+  const found = request.Settings.OutputGroups?.find((g) => g.Name === name);
   if (!found) throw new Error(`no output group ${name}`);
   return found;
 }
@@ -307,6 +307,29 @@ describe('buildCreateJobRequest', () => {
 
     // Assess
     expect(pick(request)).toEqual(expected);
+  });
+
+  it('builds the safe fallback job for a source Probe could not describe', () => {
+    // Act
+    const request = buildCreateJobRequest(upload, context, planEncoding(undefined, ladder, DEFAULT_PLAN_SETTINGS));
+
+    // Assess
+    const input = request.Settings.Inputs?.[0];
+    expect(input?.VideoSelector?.Rotate).toBe('AUTO');
+    expect(input?.AudioSelectors).toEqual({ 'Audio Selector 1': { DefaultSelection: 'DEFAULT' } });
+    expect(
+      group('HLS', request).Outputs?.map((o) => [
+        o.VideoDescription?.Width,
+        o.VideoDescription?.Height,
+        o.VideoDescription?.ScalingBehavior,
+      ]),
+    ).toEqual([
+      [1920, 1920, 'FIT_NO_UPSCALE'],
+      [1280, 1280, 'FIT_NO_UPSCALE'],
+      [854, 854, 'FIT_NO_UPSCALE'],
+      [640, 640, 'FIT_NO_UPSCALE'],
+    ]);
+    expect(request.AccelerationSettings).toEqual({ Mode: 'DISABLED' });
   });
 
   it('uses no Professional-tier feature in the default job (acceleration, MULTI_PASS_HQ, HEVC, AV1, Automated ABR)', () => {
