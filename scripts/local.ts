@@ -21,7 +21,7 @@ interface Servers {
   readonly cliConfig: string;
 }
 
-async function startStubDetached(): Promise<{ url: string; pid: number }> {
+async function startStubDetached(s3Endpoint: string): Promise<{ url: string; pid: number }> {
   const port = await freePort();
   const child = spawn(
     process.execPath,
@@ -30,6 +30,9 @@ async function startStubDetached(): Promise<{ url: string; pid: number }> {
       path.join(PROJECT_ROOT, '__tests__', 'support', 'mediaconvert', 'cli.ts'),
       '--port',
       String(port),
+      // Probe reads uploads from moto's S3.
+      '--s3-endpoint',
+      s3Endpoint,
     ],
     {
       detached: true,
@@ -60,7 +63,7 @@ async function up(): Promise<void> {
   if (existsSync(STATE_FILE)) throw new Error(`A local deployment is already up (${STATE_FILE}); run \`npm run local:down\` first.`);
   mkdirSync(WORK_DIR, { recursive: true });
   const moto = await startMoto({ detached: true });
-  const stub = await startStubDetached();
+  const stub = await startStubDetached(moto.url);
   try {
     const deployment = await deployLocalStack({ workDir: WORK_DIR, awsEndpoint: moto.url, mediaconvertEndpoint: stub.url });
     const servers: Servers = { motoPid: moto.pid, stubPid: stub.pid, stackDir: deployment.stackDir, cliConfig: deployment.cliConfig };
