@@ -80,7 +80,13 @@ async function submitUpload(upload: UploadedObject): Promise<Outcome> {
     // The job's first state change can be recorded before this write; that record is newer.
     if (!(error instanceof ConditionalCheckFailedException)) throw error;
   }
-  logger.info('Submitted MediaConvert job', { key: upload.key, assetId, jobId });
+  logger.info('Submitted MediaConvert job', {
+    key: upload.key,
+    assetId,
+    jobId,
+    plan: planned.plan.basis,
+    fallbackReason: planned.fallbackReason,
+  });
   return 'submitted';
 }
 
