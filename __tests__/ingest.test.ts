@@ -48,7 +48,7 @@ describe('Ingest', () => {
     );
   });
 
-  it('grants exactly CreateJob on its queue, PassRole of the MediaConvert role, and its table', () => {
+  it('grants exactly CreateJob on its queue, PassRole of the MediaConvert role, its table, Probe, and reads of source objects', () => {
     const statements = submitPolicy(template).filter(
       (s) => !['WriteOwnLogs', 'SendToOwnDeadLetterQueue', 'WriteTraces'].includes(String(s.sid)),
     );
@@ -73,7 +73,21 @@ describe('Ingest', () => {
         actions: ['dynamodb:PutItem', 'dynamodb:UpdateItem'],
         resources: [ref('aws_dynamodb_table', template, 'JobsTable', 'arn')],
       },
+      { sid: 'ProbeSources', effect: 'Allow', actions: ['mediaconvert:Probe'], resources: ['*'] },
+      {
+        sid: 'ReadSourceObjects',
+        effect: 'Allow',
+        actions: ['s3:GetObject', 's3:GetObjectVersion'],
+        resources: [`${ref('aws_s3_bucket', template, 'SourceBucket', 'arn')}/*`],
+      },
     ]);
+  });
+
+  it('lets the submit function read source objects only, not the output bucket', () => {
+    const read = submitPolicy(template).find((s) => s.sid === 'ReadSourceObjects');
+
+    expect(read?.resources).toEqual([`${ref('aws_s3_bucket', template, 'SourceBucket', 'arn')}/*`]);
+    expect(JSON.stringify(submitPolicy(template))).not.toContain(ref('aws_s3_bucket', template, 'OutputBucket', 'arn'));
   });
 
   it('uses no wildcard action in any IAM policy of the stack', () => {

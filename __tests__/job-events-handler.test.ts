@@ -108,7 +108,13 @@ describe('job-events handler', () => {
         urls: Array.from({ length: 12 }, (_, i) => `${CDN}/thumbnails/my-trip_thumb.${String(i).padStart(7, '0')}.jpg`),
       },
       poster: `${CDN}/thumbnails/my-trip_poster.0000000.jpg`,
+      // The real sizes from videoDetails (the fixture's HLS variants all report 1280x720).
+      renditions: [
+        ...['1080p', '720p', '480p', '360p'].map((rung) => ({ url: `${CDN}/hls/my-trip_${rung}.m3u8`, width: 1280, height: 720 })),
+        { url: `${CDN}/mp4/my-trip_1080p.mp4`, width: 1920, height: 1080 },
+      ],
     });
+    expect(notification?.warnings).toEqual([{ code: 230005, count: 1 }]);
     const publish = sns.commandCalls(PublishCommand)[0]?.args[0].input;
     expect(publish?.TopicArn).toBe(ENV.TOPIC_ARN);
     expect(publish?.Subject).toBe(`[${PIPELINE}] COMPLETE ${ASSET_ID}`);

@@ -18,6 +18,7 @@ const change = (status: JobStateChange['status'], overrides: Partial<JobStateCha
   pipeline: 'vod-test',
   outputGroupDetails: [],
   outputGroupDetailsMissing: false,
+  warnings: [],
   ...overrides,
 });
 
@@ -254,5 +255,18 @@ describe('buildNotifiedUpdate', () => {
 
     // Assess
     expect(conditionHolds(input, item)).toBe(allowed);
+  });
+
+  it.each([
+    ['COMPLETE', true],
+    ['ERROR', true],
+    ['PROGRESSING', false],
+  ] as const)("stores the job's warnings on a %s record: %s", (status, stored) => {
+    // Act
+    const update = buildStatusUpdate({ table: TABLE, change: change(status, { warnings: [{ code: 240000, count: 1 }] }), now: NOW });
+
+    // Assess
+    const values = unmarshall(update.ExpressionAttributeValues ?? {});
+    expect(values[':warnings']).toEqual(stored ? [{ code: 240000, count: 1 }] : undefined);
   });
 });

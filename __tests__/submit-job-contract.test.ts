@@ -11,7 +11,8 @@ const SETTINGS: SubmitSettings = {
   jobsTable: 'vod-dev-jobs',
   ladder: EncodingLadderSchema.parse({ rungs: [...DEFAULT_RUNGS], mp4Rung: '720p' }),
   statusUpdateInterval: 'SECONDS_30',
-  accelerationMode: 'DISABLED',
+  accelerationMode: 'PREFERRED',
+  accelerationMinSourceMinutes: 20,
   claimTtlSeconds: 120,
 };
 

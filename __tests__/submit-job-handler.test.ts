@@ -12,6 +12,7 @@ import { DEFAULT_RUNGS, EncodingLadderSchema } from '../lambda-src/lib/ladder';
 import { toEnvironment } from '../lambda-src/submit-job/contract';
 import { MediaConvertStub, startMediaConvertStub } from './support/mediaconvert/server';
 import { s3Event, s3Record } from './fixtures/s3-events';
+import { readMediaFixture } from './support/media-fixtures';
 
 type Handler = (event: unknown, context?: { awsRequestId?: string }) => Promise<Record<string, number>>;
 
@@ -45,7 +46,9 @@ function updatesWithStatus(status: string): Record<string, unknown>[] {
 }
 
 beforeAll(async () => {
-  stub = await startMediaConvertStub({ log: () => undefined });
+  // Every key probes as a real camcorder file (MPEG-TS: no header read, so no S3 here);
+  // __tests__/media-pipeline.test.ts puts each fixture in moto's S3 instead.
+  stub = await startMediaConvertStub({ log: () => undefined, reader: async () => readMediaFixture('camcorder-1080i.m2ts') });
   await fetch(`${stub.url}/2017-08-29/queues`, { method: 'POST', body: JSON.stringify({ name: 'vod-test' }) });
   Object.assign(process.env, {
     AWS_REGION: 'us-east-1',
@@ -61,6 +64,7 @@ beforeAll(async () => {
       ladder: EncodingLadderSchema.parse({ rungs: [...DEFAULT_RUNGS] }),
       statusUpdateInterval: 'SECONDS_60',
       accelerationMode: 'DISABLED',
+      accelerationMinSourceMinutes: 0,
       claimTtlSeconds: 60,
     }),
   });

@@ -2,7 +2,11 @@
  * Prints performance ratios from one run (ratios, not absolute timings, so machines compare):
  * - full-app synth time / synth time of a one-bucket cdktf app (target <= 1.3);
  * - cold require of the submit bundle / require of an empty file, and the bundle size (target <= 600 KB);
- * - jest wall time of the unit tier, and of the emulator end-to-end tier (target <= 180 s).
+ * - jest wall time of the unit tier, and of the emulator end-to-end tier (target <= 180 s);
+ * - estimated MediaConvert cost per source minute of the per-source plan against the old fixed
+ *   job with PREFERRED acceleration, for a fixed corpus of sources (scripts/lib/cost-report.ts).
+ *
+ * `npx tsx scripts/bench.ts --only cost` (or synth, bundle, jest) runs one section.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -10,6 +14,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { bundleLambda } from '../stacks/lib/lambda-bundle';
 import { PROJECT_ROOT } from '../stacks/lib/project-paths';
+import { costRows, formatCostTable } from './lib/cost-report';
 import { missingTools } from './lib/tools';
 
 const RUNS = 5;
@@ -48,10 +53,30 @@ function jestMs(args: string[]): number {
   return timeMs(() => execFileSync(path.join(PROJECT_ROOT, 'node_modules', '.bin', 'jest'), args, { cwd: PROJECT_ROOT, stdio: 'ignore' }));
 }
 
+const SECTIONS = ['synth', 'bundle', 'jest', 'cost'] as const;
+const onlyIndex = process.argv.indexOf('--only');
+const only = onlyIndex === -1 ? undefined : process.argv[onlyIndex + 1];
+if (only !== undefined && !(SECTIONS as readonly string[]).includes(only)) {
+  throw new Error(`--only ${only}: use one of ${SECTIONS.join(', ')}`);
+}
+const runs = (section: (typeof SECTIONS)[number]) => only === undefined || only === section;
+
 const work = mkdtempSync(path.join(os.tmpdir(), 'vod-bench-'));
 const baselineDir = path.join(PROJECT_ROOT, '.local', 'bench');
 mkdirSync(baselineDir, { recursive: true });
 try {
+  if (runs('synth')) benchSynth();
+  if (runs('bundle')) benchBundle();
+  if (runs('jest')) benchJest();
+  if (runs('cost')) {
+    console.log('MediaConvert cost per source minute, per-source plan vs the old fixed job with PREFERRED acceleration:');
+    console.log(formatCostTable(costRows()));
+  }
+} finally {
+  rmSync(work, { recursive: true, force: true });
+}
+
+function benchSynth(): void {
   // 1. Synth: `npm run synth` against the smallest useful cdktf app in the same style (same CLI, same app command).
   const oneBucketDir = path.join(baselineDir, 'one-bucket');
   mkdirSync(oneBucketDir, { recursive: true });
@@ -75,7 +100,9 @@ try {
   console.log(
     `synth (cdktf synth, median of ${RUNS}): full app ${full.toFixed(0)} ms / one-bucket app ${baseline.toFixed(0)} ms = ${(full / baseline).toFixed(2)}x (target <= 1.3x)`,
   );
+}
 
+function benchBundle(): void {
   // 2. The submit bundle: size and cold require.
   const bundle = bundleLambda('submit-job');
   const empty = path.join(work, 'empty.js');
@@ -88,13 +115,13 @@ try {
   console.log(
     `submit bundle: ${(bundle.bytes / 1024).toFixed(0)} KB (target <= 600 KB); cold require ${bundleRequire.toFixed(1)} ms / empty file ${emptyRequire.toFixed(2)} ms = ${(bundleRequire / emptyRequire).toFixed(1)}x`,
   );
+}
 
+function benchJest(): void {
   // 3. Test tiers.
   const unit = jestMs(['--testPathIgnorePatterns', 'e2e']);
   console.log(`jest wall time, unit tier (everything but e2e): ${(unit / 1000).toFixed(1)} s`);
   const reason = missingTools(['terraform', 'mirror', 'moto']);
   if (reason) console.log(`jest wall time, emulator e2e tier: skipped: ${reason}`);
   else console.log(`jest wall time, emulator e2e tier: ${(jestMs(['__tests__/e2e']) / 1000).toFixed(1)} s (target <= 180 s)`);
-} finally {
-  rmSync(work, { recursive: true, force: true });
 }

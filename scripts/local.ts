@@ -21,7 +21,7 @@ interface Servers {
   readonly cliConfig: string;
 }
 
-async function startStubDetached(): Promise<{ url: string; pid: number }> {
+async function startStubDetached(s3Endpoint: string): Promise<{ url: string; pid: number }> {
   const port = await freePort();
   const child = spawn(
     process.execPath,
@@ -30,6 +30,9 @@ async function startStubDetached(): Promise<{ url: string; pid: number }> {
       path.join(PROJECT_ROOT, '__tests__', 'support', 'mediaconvert', 'cli.ts'),
       '--port',
       String(port),
+      // Probe reads uploads from moto's S3.
+      '--s3-endpoint',
+      s3Endpoint,
     ],
     {
       detached: true,
@@ -67,7 +70,7 @@ async function up(): Promise<void> {
   progress('starting moto');
   const moto = await startMoto({ detached: true });
   progress(`moto is up on ${moto.url}; starting the MediaConvert stand-in`);
-  const stub = await startStubDetached();
+  const stub = await startStubDetached(moto.url);
   progress(`MediaConvert stand-in is up on ${stub.url}`);
   try {
     const deployment = await deployLocalStack({ workDir: WORK_DIR, awsEndpoint: moto.url, mediaconvertEndpoint: stub.url, progress });

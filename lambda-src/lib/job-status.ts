@@ -34,8 +34,8 @@ export function isTerminal(status: JobStatus): boolean {
  * The conditional update that records a job state change on the asset's record.
  *
  * It SETs status, statusRank, jobId, updatedAt, pipeline and source; a terminal state also
- * sets completedAt (the event's time), and outputs with durationMs (COMPLETE) or error
- * (ERROR). The condition lets it through when:
+ * sets completedAt (the event's time), the job's warnings, and outputs with their real
+ * rendition sizes and durationMs (COMPLETE) or error (ERROR). The condition lets it through when:
  *
  * | record                                        | allowed | why                                   |
  * |-----------------------------------------------|---------|---------------------------------------|
@@ -67,6 +67,7 @@ export function buildStatusUpdate(args: {
     ...(terminal ? { completedAt: new Date(change.timestamp).toISOString() } : {}),
     ...(complete ? { outputs: pickOutputUrls(args.outputs ?? { mp4: [], skipped: [] }), durationMs: args.outputs?.durationMs } : {}),
     ...(change.status === 'ERROR' ? { error: { code: change.errorCode, message: change.errorMessage } } : {}),
+    ...(terminal && change.warnings.length > 0 ? { warnings: change.warnings } : {}),
   };
   // Undefined fields are left out of the expression: a referenced but absent value is a ValidationException.
   const names = Object.keys(fields).filter((name) => fields[name] !== undefined);

@@ -1,12 +1,14 @@
 import { ConditionalCheckFailedException, DynamoDBClient, PutItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { CreateJobCommand, MediaConvertClient } from '@aws-sdk/client-mediaconvert';
+import { S3Client } from '@aws-sdk/client-s3';
 import { RecordsFailedError } from '../lib/errors';
-import { buildCreateJobRequest } from '../lib/job-settings';
+import { buildCreateJobRequest, describeJob } from '../lib/job-settings';
 import { buildClaimRequest, buildRecordUpdate } from '../lib/job-record';
 import { Logger } from '../lib/logger';
 import { UploadedObject, isS3TestEvent, parseS3Event } from '../lib/s3-event';
 import { isPermanentError } from '../lib/aws-errors';
-import { fromEnvironment } from './contract';
+import { fromEnvironment, toPlanSettings } from './contract';
+import { NotMediaError, PlannedSource, planSource, recordFieldsOf } from './probe-source';
 
 const logger = new Logger('submit-job');
 // Validated at cold start: a bad ladder fails the first invocation, naming the field.
@@ -14,12 +16,13 @@ const settings = fromEnvironment(process.env);
 // Regional endpoint (no DescribeEndpoints); throttling and 5xx retry with backoff.
 const mediaconvert = new MediaConvertClient({ maxAttempts: 5, retryMode: 'standard' });
 const dynamodb = new DynamoDBClient({});
+const s3 = new S3Client({ maxAttempts: 5, retryMode: 'standard' });
+const planSettings = toPlanSettings(settings);
 
 type Outcome = 'submitted' | 'duplicate' | 'failed';
 
 async function submitUpload(upload: UploadedObject): Promise<Outcome> {
-  const request = buildCreateJobRequest(upload, settings);
-  const { assetId, source } = request.UserMetadata as { assetId: string; source: string };
+  const { assetId, source, clientRequestToken } = describeJob(upload);
   const fields = { table: settings.jobsTable, assetId };
   try {
     await dynamodb.send(
@@ -28,7 +31,7 @@ async function submitUpload(upload: UploadedObject): Promise<Outcome> {
           ...fields,
           source,
           pipeline: settings.pipeline,
-          clientRequestToken: request.ClientRequestToken!,
+          clientRequestToken,
           now: new Date(),
           claimTtlSeconds: settings.claimTtlSeconds,
         }),
@@ -40,10 +43,13 @@ async function submitUpload(upload: UploadedObject): Promise<Outcome> {
     return 'duplicate';
   }
   let jobId: string | undefined;
+  let planned: PlannedSource | undefined;
   try {
-    jobId = (await mediaconvert.send(new CreateJobCommand(request))).Job?.Id;
+    // Probe, summarize, plan: the job is built from what the upload is (probe-source.ts).
+    planned = await planSource(upload, { mediaconvert, s3 }, settings.ladder, planSettings);
+    jobId = (await mediaconvert.send(new CreateJobCommand(buildCreateJobRequest(upload, settings, planned.plan, planned.source)))).Job?.Id;
   } catch (error) {
-    const permanent = isPermanentError(error);
+    const permanent = isPermanentError(error) || error instanceof NotMediaError;
     const failure = { name: (error as Error).name, message: error instanceof Error ? error.message : String(error) };
     await dynamodb.send(
       new UpdateItemCommand(
@@ -55,7 +61,7 @@ async function submitUpload(upload: UploadedObject): Promise<Outcome> {
       ),
     );
     if (!permanent) throw error;
-    logger.error('CreateJob rejected the job; recorded as FAILED, not retried', { key: upload.key, assetId, error });
+    logger.error('No job for this upload; recorded as FAILED, not retried', { key: upload.key, assetId, error });
     return 'failed';
   }
   try {
@@ -64,7 +70,7 @@ async function submitUpload(upload: UploadedObject): Promise<Outcome> {
         buildRecordUpdate({
           ...fields,
           expectedStatus: 'SUBMITTING',
-          fields: { status: 'SUBMITTED', jobId, updatedAt: new Date().toISOString() },
+          fields: { status: 'SUBMITTED', jobId, updatedAt: new Date().toISOString(), ...recordFieldsOf(planned) },
         }),
       ),
     );
@@ -72,7 +78,13 @@ async function submitUpload(upload: UploadedObject): Promise<Outcome> {
     // The job's first state change can be recorded before this write; that record is newer.
     if (!(error instanceof ConditionalCheckFailedException)) throw error;
   }
-  logger.info('Submitted MediaConvert job', { key: upload.key, assetId, jobId });
+  logger.info('Submitted MediaConvert job', {
+    key: upload.key,
+    assetId,
+    jobId,
+    plan: planned.plan.basis,
+    fallbackReason: planned.fallbackReason,
+  });
   return 'submitted';
 }
 
