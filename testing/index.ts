@@ -5,7 +5,7 @@
 import { Testing } from 'cdktf';
 import './matchers';
 
-export { Template, ref } from './template';
+export { Template, addressOf, refOf } from './template';
 
 /** Adds cdktf's matchers (toHaveResourceWithProperties, toHaveResource…) to Jest's `expect`. */
 export function setupJest(): void {
