@@ -12,7 +12,7 @@ import type { EncodingPlan, PlannedCapture, PlannedRendition } from './encoding-
 import { EncodingLadder } from './ladder';
 import { SOURCE_PROFILE_METADATA_KEY, SourceSummary, serializeSourceSummary } from './source-profile';
 import { UploadedObject } from './s3-event';
-import { deriveAssetId, deriveClientRequestToken, slugOfKey, toS3Uri, truncateMiddle } from './keys';
+import { OUTPUT_FOLDERS, deriveAssetId, deriveClientRequestToken, slugOfKey, toS3Uri, truncateMiddle } from './keys';
 
 /** UserMetadata values are limited to 256 characters by MediaConvert. */
 export const USER_METADATA_VALUE_MAX = 256;
@@ -28,9 +28,9 @@ export type JobContext = Pick<SubmitSettings, 'pipeline' | 'queueArn' | 'roleArn
 export function outputDestinations(outputBucket: string, assetId: string, baseName: string) {
   const prefix = `s3://${outputBucket}/${assetId}`;
   return {
-    hls: `${prefix}/hls/${baseName}`,
-    mp4: `${prefix}/mp4/${baseName}`,
-    thumbnails: `${prefix}/thumbnails/${baseName}`,
+    hls: `${prefix}/${OUTPUT_FOLDERS.hls}/${baseName}`,
+    mp4: `${prefix}/${OUTPUT_FOLDERS.mp4}/${baseName}`,
+    thumbnails: `${prefix}/${OUTPUT_FOLDERS.thumbnails}/${baseName}`,
   };
 }
 
