@@ -1,3 +1,5 @@
+import { PlanJson, changedAttributeNames, effectiveResourceChanges } from '../../scripts/lib/plan-summary';
+
 /**
  * Known fidelity gaps of the local emulators: attributes that moto (or the MediaConvert
  * stand-in) does not read back as written, so `terraform plan` after an apply shows an
@@ -60,32 +62,14 @@ export interface PlannedChange {
   readonly derived: boolean;
 }
 
-interface PlanJson {
-  resource_changes?: {
-    address: string;
-    type: string;
-    change: {
-      actions: string[];
-      before: Record<string, unknown> | null;
-      after: Record<string, unknown> | null;
-      after_unknown?: Record<string, unknown>;
-    };
-  }[];
-}
-
-/** The changes in `terraform show -json <plan>`, ignoring no-ops and data reads. */
+/** The changes in `terraform show -json <plan>`, ignoring no-ops and data reads (parsed as the plan summary does). */
 export function plannedChanges(plan: PlanJson): PlannedChange[] {
-  return (plan.resource_changes ?? [])
-    .filter((rc) => !rc.change.actions.every((a) => a === 'no-op' || a === 'read'))
-    .map((rc) => {
-      const before = rc.change.before ?? {};
-      const after = rc.change.after ?? {};
-      const keys = new Set([...Object.keys(before), ...Object.keys(after)]);
-      const unknown = rc.change.after_unknown ?? {};
-      const attributes = [...keys].filter((k) => unknown[k] === true || JSON.stringify(before[k]) !== JSON.stringify(after[k])).sort();
-      const derived = attributes.length > 0 && attributes.every((k) => unknown[k] === true);
-      return { address: rc.address, type: rc.type, actions: rc.change.actions, attributes, derived };
-    });
+  return effectiveResourceChanges(plan).map((rc) => {
+    const attributes = changedAttributeNames(rc.change);
+    const unknown = (rc.change.after_unknown ?? {}) as Record<string, unknown>;
+    const derived = attributes.length > 0 && attributes.every((k) => unknown[k] === true);
+    return { address: rc.address, type: rc.type, actions: rc.change.actions, attributes, derived };
+  });
 }
 
 /**
