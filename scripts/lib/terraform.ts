@@ -160,3 +160,18 @@ export async function terraformOrThrow(
   }
   return result;
 }
+
+/**
+ * The CLI config the scripts run terraform with: TF_CLI_CONFIG_FILE when set; else one
+ * written into `dir` for the offline mirror when a mirror is found; else '' (terraform's
+ * default, the public registry, as on a CI runner).
+ */
+export function resolveCliConfig(dir: string, env: NodeJS.ProcessEnv = process.env): string {
+  if (env.TF_CLI_CONFIG_FILE) return env.TF_CLI_CONFIG_FILE;
+  try {
+    return writeTerraformCliConfig(dir, findProviderMirror(env));
+  } catch (error) {
+    if (error instanceof MissingToolError) return '';
+    throw error;
+  }
+}
