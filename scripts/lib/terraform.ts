@@ -130,12 +130,19 @@ export interface TerraformResult {
   readonly stderr: string;
 }
 
-/** Runs terraform in `cwd` with the project's CLI config, without prompts or colour. */
+/** Runs terraform in `cwd` with the project's CLI config ('' keeps terraform's own), without prompts or colour. */
 export function runTerraform(args: string[], cwd: string, cliConfig: string, extraEnv: NodeJS.ProcessEnv = {}): Promise<TerraformResult> {
   return new Promise((resolve, reject) => {
     const child = spawn('terraform', [...args], {
       cwd,
-      env: { ...process.env, ...extraEnv, TF_CLI_CONFIG_FILE: cliConfig, TF_IN_AUTOMATION: '1', TF_INPUT: '0', CHECKPOINT_DISABLE: '1' },
+      env: {
+        ...process.env,
+        ...extraEnv,
+        ...(cliConfig ? { TF_CLI_CONFIG_FILE: cliConfig } : {}),
+        TF_IN_AUTOMATION: '1',
+        TF_INPUT: '0',
+        CHECKPOINT_DISABLE: '1',
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';
