@@ -3,6 +3,7 @@ import {
   KNOWN_AFTER_APPLY,
   PlanAction,
   PlanJson,
+  ResourceChangeJson,
   SENSITIVE,
   attributeChanges,
   changeKind,
@@ -10,6 +11,7 @@ import {
   renderPlanSummary,
   reviewFlags,
   summarizePlan,
+  unreviewedDestruction,
 } from '../scripts/lib/plan-summary';
 
 const LADDER_BEFORE = JSON.stringify({ rungs: [{ name: '1080p', maxBitrate: 6_000_000 }], mp4Rung: '1080p' });
@@ -303,5 +305,25 @@ describe('renderPlanSummary', () => {
     expect(brief).toContain('_Attribute details left out to fit; see the workflow artifacts._');
     expect(cut.length).toBeLessThanOrEqual(400);
     expect(cut).toMatch(/_Cut to 400 characters; see the plan artifacts\._\n$/);
+  });
+});
+
+describe('unreviewedDestruction', () => {
+  const replaceSource = resource('aws_s3_bucket.source', ['delete', 'create'], { before: { bucket: 'a' }, after: { bucket: 'b' } });
+  const deleteTable = resource('aws_dynamodb_table.jobs', ['delete'], { before: { name: 'jobs' } });
+  const updateLambda = resource('aws_lambda_function.submit', ['update'], { before: { timeout: 60 }, after: { timeout: 90 } });
+
+  it.each<[string, ResourceChangeJson[], ResourceChangeJson[], string[]]>([
+    ['the same replacement as reviewed', [replaceSource], [replaceSource], []],
+    ['an update where the review showed a replacement', [replaceSource], [updateLambda], []],
+    ['a destroy the review did not show', [replaceSource], [replaceSource, deleteTable], ['delete aws_dynamodb_table.jobs']],
+    ['a replacement where the review showed an update', [updateLambda], [replaceSource], ['replace aws_s3_bucket.source']],
+  ])('finds %s', (_name, reviewed, current, expected) => {
+    const found = unreviewedDestruction(
+      summarizePlan('vod-prod', { resource_changes: reviewed }),
+      summarizePlan('vod-prod', { resource_changes: current }),
+    );
+
+    expect(found.map((v) => `${v.kind} ${v.address}`)).toEqual(expected);
   });
 });

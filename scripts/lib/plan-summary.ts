@@ -563,3 +563,13 @@ export function renderPlanSummary(summaries: readonly StackSummary[], options: R
   const note = `\n\n_Cut to ${maxLength} characters; see ${where}._\n`;
   return brief.slice(0, maxLength - note.length) + note;
 }
+
+/**
+ * Destroys and replacements in `current` (a plan made at deploy time) that the reviewed
+ * plan of the same stack did not show. Non-empty means state moved since the review in a
+ * way nobody looked at: deploy stops.
+ */
+export function unreviewedDestruction(reviewed: StackSummary, current: StackSummary): ProtectionViolation[] {
+  const seen = new Set(reviewed.resources.filter((r) => r.kind === 'delete' || r.kind === 'replace').map((r) => `${r.kind} ${r.address}`));
+  return protectionViolations([current], [current.stack]).filter((v) => !seen.has(`${v.kind} ${v.address}`));
+}
