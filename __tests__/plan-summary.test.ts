@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import {
   ChangeJson,
   KNOWN_AFTER_APPLY,
@@ -325,5 +327,75 @@ describe('unreviewedDestruction', () => {
     );
 
     expect(found.map((v) => `${v.kind} ${v.address}`)).toEqual(expected);
+  });
+});
+
+// Real plans of the local pipeline on the S3 backend, kept by __tests__/e2e/plan-review.e2e.test.ts
+// (UPDATE_PLAN_FIXTURES=1): the first deploy, a ladder change with a sensitive variable, a bucket rename.
+const realPlan = (name: string) =>
+  JSON.parse(readFileSync(path.join(__dirname, 'fixtures', 'plans', `${name}.plan.json`), 'utf8')) as PlanJson;
+/** The value the e2e test put behind Terraform's sensitive(). */
+const SENSITIVE_PROBE = 'e2e-probe-4f1d9c-never-print-me';
+
+describe('summaries of real plans', () => {
+  it.each([
+    ['create', { create: 53, update: 0, delete: 0, replace: 0 }, 'create'],
+    ['ladder', { create: 0, update: 4, delete: 0, replace: 0 }, 'update'],
+    ['rename', { create: 0, update: 5, delete: 0, replace: 10 }, 'replace'],
+  ])('counts the %s plan and lists its most destructive change first', (name, counts, firstKind) => {
+    const summary = summarizePlan('vod-local', realPlan(name));
+
+    expect(summary.counts).toEqual(counts);
+    expect(summary.resources[0]!.kind).toBe(firstKind);
+  });
+
+  it('shows outputs of a first deploy that are unknown until apply as known after apply', () => {
+    const { outputs } = summarizePlan('vod-local', realPlan('create'));
+
+    expect(outputs.find((o) => o.name === 'distribution_domain')).toEqual(
+      expect.objectContaining({ kind: 'create', after: KNOWN_AFTER_APPLY }),
+    );
+  });
+
+  it('shows the ladder change inside ENCODING_LADDER as a cost change and masks the sensitive variable', () => {
+    // Prepare
+    const plan = realPlan('ladder');
+
+    // Act
+    const markdown = renderPlanSummary([summarizePlan('vod-local', plan)]);
+
+    // Assess
+    expect(JSON.stringify(plan)).toContain(SENSITIVE_PROBE);
+    expect(markdown).not.toContain(SENSITIVE_PROBE);
+    expect(markdown).toContain('| `environment.variables.ENCODING_LADDER › rungs[0].maxBitrate` | `6000000` | `5000000` |');
+    expect(markdown).toContain(`| \`environment.variables.E2E_API_TOKEN\` | \`(none)\` | \`${SENSITIVE}\` |`);
+    expect(markdown).toMatch(
+      /#### 💰 Cost review\n\n- `aws_lambda_function\.Ingest_SubmitJob_Function_\w+` \(update\): \*\*encoding ladder\*\*/,
+    );
+  });
+
+  it('lists the renamed bucket before the replacements it causes, with what forces it', () => {
+    const [bucket, ...consequences] = summarizePlan('vod-local', realPlan('rename')).resources.filter((r) => r.kind === 'replace');
+
+    expect(bucket!.changes).toEqual([
+      {
+        path: 'bucket',
+        before: '"vod-local-source-123456789012-us-east-1"',
+        after: '"vod-local-uploads-renamed"',
+        forcesReplacement: true,
+      },
+    ]);
+    for (const r of consequences) expect(r.changes.filter((c) => c.forcesReplacement).map((c) => c.after)).toEqual([KNOWN_AFTER_APPLY]);
+  });
+
+  it("the README's example comments are rendered from the real plans", () => {
+    const readme = readFileSync(path.join(__dirname, '..', 'README.md'), 'utf8');
+    const ladder = renderPlanSummary([summarizePlan('vod-local', realPlan('ladder'))]);
+    const rename = renderPlanSummary([summarizePlan('vod-local', realPlan('rename'))], { protectedStacks: ['vod-local'] });
+
+    expect(readme).toContain(ladder);
+    const renameExcerpt = /<!-- example: rename -->\n([\s\S]*?)<!-- \/example -->/.exec(readme)?.[1] ?? '';
+    expect(renameExcerpt.split('\n').length).toBeGreaterThan(10);
+    for (const line of renameExcerpt.split('\n')) expect(rename.split('\n')).toContain(line);
   });
 });

@@ -113,6 +113,17 @@ export interface AttributeChange {
   readonly forcesReplacement: boolean;
 }
 
+/** null, "", [] and {} (and absent) all mean "not set": the API and the plan write them differently. */
+function isEmpty(value: unknown): boolean {
+  return (
+    value === undefined ||
+    value === null ||
+    value === '' ||
+    (Array.isArray(value) && value.length === 0) ||
+    (isRecord(value) && Object.keys(value).length === 0)
+  );
+}
+
 function display(value: unknown): string {
   if (value === undefined) return ABSENT;
   const text = JSON.stringify(value);
@@ -180,7 +191,7 @@ function diffValues(before: Side, after: Side & { readonly unknown: Marks }, pat
       }
       return;
     }
-    if (JSON.stringify(b) === JSON.stringify(a)) return;
+    if (JSON.stringify(b) === JSON.stringify(a) || (isEmpty(b) && isEmpty(a))) return;
     const [bDoc, aDoc] = [parseJsonDocument(b), parseJsonDocument(a)];
     if (bDoc !== undefined && aDoc !== undefined) {
       // A JSON document in a string (IAM policy, ENCODING_LADDER): diff inside it.
@@ -205,7 +216,7 @@ function diffValues(before: Side, after: Side & { readonly unknown: Marks }, pat
   });
 }
 
-/** Leaf-level changes of one resource change, with replacement-forcing paths marked. */
+/** Leaf-level changes of one resource change, with replacement-forcing paths marked; unset-to-unset (null, "", [], {}) is no change. */
 export function attributeChanges(change: ChangeJson): AttributeChange[] {
   const out: AttributeChange[] = [];
   diffValues(
@@ -341,7 +352,7 @@ export interface ResourceSummary {
   readonly kind: ChangeKind;
   /** Terraform's reason, e.g. `replace_because_cannot_update`. */
   readonly reason?: string;
-  /** Top-level attribute names that change (empty for create and delete). */
+  /** Top-level attribute names of `changes` (empty for create and delete). */
   readonly attributes: readonly string[];
   readonly changes: readonly AttributeChange[];
   readonly flags: readonly ReviewFlag[];
@@ -366,6 +377,20 @@ export interface StackSummary {
 
 const KIND_ORDER: Readonly<Record<ChangeKind, number>> = { replace: 0, delete: 1, update: 2, create: 3 };
 
+/** The attribute a leaf path belongs to (`environment` for `environment.variables.X`). */
+function topLevelName(path: string): string {
+  return path.split(/[.[ ]/)[0]!;
+}
+
+/**
+ * A replacement forced only by values unknown until another change applies (a bucket
+ * policy whose bucket is being renamed): listed after the replacements that cause it.
+ */
+function isConsequence(r: ResourceSummary): boolean {
+  const forcing = r.changes.filter((c) => c.forcesReplacement);
+  return forcing.length > 0 && forcing.every((c) => c.after === KNOWN_AFTER_APPLY);
+}
+
 function outputSide(value: unknown, sensitive: unknown, unknown: unknown): string {
   if (sensitive === true) return SENSITIVE;
   if (unknown === true) return KNOWN_AFTER_APPLY;
@@ -376,18 +401,25 @@ function outputSide(value: unknown, sensitive: unknown, unknown: unknown): strin
 export function summarizePlan(stack: string, plan: PlanJson, rules: readonly ReviewRule[] = REVIEW_RULES): StackSummary {
   const resources = effectiveResourceChanges(plan).map((rc): ResourceSummary => {
     const kind = changeKind(rc.change.actions)!;
-    const changes = kind === 'update' || kind === 'replace' ? attributeChanges(rc.change) : [];
+    const all = kind === 'update' || kind === 'replace' ? attributeChanges(rc.change) : [];
+    // A new object gets new computed values (id, arn…): on a replacement only what forces it or is known is news.
+    const changes = kind === 'replace' ? all.filter((c) => c.forcesReplacement || c.after !== KNOWN_AFTER_APPLY) : all;
     return {
       address: rc.address,
       type: rc.type,
       kind,
       ...(rc.action_reason ? { reason: rc.action_reason } : {}),
-      attributes: kind === 'update' || kind === 'replace' ? changedAttributeNames(rc.change) : [],
+      attributes: [...new Set(changes.map((c) => topLevelName(c.path)))].sort(),
       changes,
       flags: reviewFlags(rc.type, kind, changes, rules),
     };
   });
-  resources.sort((a, b) => KIND_ORDER[a.kind] - KIND_ORDER[b.kind] || (a.address < b.address ? -1 : a.address > b.address ? 1 : 0));
+  resources.sort(
+    (a, b) =>
+      KIND_ORDER[a.kind] - KIND_ORDER[b.kind] ||
+      Number(isConsequence(a)) - Number(isConsequence(b)) ||
+      (a.address < b.address ? -1 : a.address > b.address ? 1 : 0),
+  );
   const counts = { create: 0, update: 0, delete: 0, replace: 0 };
   for (const r of resources) counts[r.kind] += 1;
   const outputs = Object.entries(plan.output_changes ?? {})
@@ -527,7 +559,7 @@ function renderAll(summaries: readonly StackSummary[], protectedStacks: readonly
   if (violations.length > 0) {
     lines.push(
       '> [!CAUTION]',
-      `> 🛑 **Protected ${[...new Set(violations.map((v) => v.stack))].join(', ')}: this plan destroys or replaces ${violations.length} resource(s).** The check fails; a destroy in a protected environment needs a deliberate, separate change.`,
+      `> 🛑 **Protected ${[...new Set(violations.map((v) => v.stack))].join(', ')}: this plan destroys or replaces ${violations.length} resource(s).** The check fails: make sure each one is intended, then accept them explicitly (in CI: the ${code('allow-destroy')} label).`,
       '',
     );
   }
