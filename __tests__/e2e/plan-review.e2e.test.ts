@@ -94,11 +94,13 @@ describeWithTools('plan review on the S3 backend (emulator)', ['terraform', 'mir
     });
   }
 
-  /** With UPDATE_PLAN_FIXTURES=1, keeps the parts of a real plan the summary reads, for the unit tests and the README. */
+  /** With UPDATE_PLAN_FIXTURES=1, keeps the parts of a real plan the summary reads (no no-ops), for the unit tests and the README. */
   function capture(name: string, result: PlanCiResult): void {
     if (process.env.UPDATE_PLAN_FIXTURES !== '1') return;
     const plan = JSON.parse(readFileSync(result.planned[0]!.planJsonFile, 'utf8')) as PlanJson;
-    const { format_version, terraform_version, resource_changes, output_changes } = plan;
+    const { format_version, terraform_version, output_changes } = plan;
+    // No-ops carry whole resources and say nothing to a reviewer: left out to keep the fixtures small.
+    const resource_changes = plan.resource_changes?.filter((rc) => !rc.change.actions.every((a) => a === 'no-op'));
     mkdirSync(FIXTURES, { recursive: true });
     writeFileSync(
       path.join(FIXTURES, `${name}.plan.json`),
