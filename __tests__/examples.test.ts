@@ -1,4 +1,4 @@
-import { cpSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { PROJECT_ROOT } from '../stacks/lib/project-paths';
@@ -21,6 +21,16 @@ describeWithTools('examples', ['terraform', 'mirror'], () => {
 
   it('are the CI roles and the existing configuration', () => {
     expect(EXAMPLES.sort()).toEqual(['ci-roles', 'existing-terraform']);
+  });
+
+  it("the README quotes the plan role's state statements as they stand in examples/ci-roles", () => {
+    const readme = readFileSync(path.join(PROJECT_ROOT, 'README.md'), 'utf8');
+    const roles = readFileSync(path.join(PROJECT_ROOT, 'examples', 'ci-roles', 'main.tf'), 'utf8');
+    const quoted = /The state part of the plan role[^\n]*\n\n```hcl\n([\s\S]*?)```/.exec(readme)?.[1] ?? '';
+
+    expect(quoted).toContain('TakeStateLock');
+    const normalize = (text: string) => text.replace(/\s+/g, ' ').trim();
+    expect(normalize(roles)).toContain(normalize(quoted));
   });
 
   it.each(EXAMPLES)(

@@ -89,6 +89,7 @@ data "aws_iam_policy_document" "plan_trust" {
 }
 
 data "aws_iam_policy_document" "plan" {
+  # The S3 backend also lists "env:/" (workspace keys) at init.
   statement {
     sid       = "ListStateKeys"
     actions   = ["s3:ListBucket"]
@@ -96,7 +97,7 @@ data "aws_iam_policy_document" "plan" {
     condition {
       test     = "StringLike"
       variable = "s3:prefix"
-      values   = ["${var.state_key_prefix}/*"]
+      values   = ["${var.state_key_prefix}/*", "env:/*"]
     }
   }
   statement {
@@ -194,6 +195,7 @@ data "aws_iam_policy_document" "deploy_trust" {
 
 data "aws_iam_policy_document" "deploy" {
   for_each = toset(var.environments)
+  # The S3 backend also lists "env:/" (workspace keys) at init.
   statement {
     sid       = "ListStateKeys"
     actions   = ["s3:ListBucket"]
@@ -201,7 +203,7 @@ data "aws_iam_policy_document" "deploy" {
     condition {
       test     = "StringLike"
       variable = "s3:prefix"
-      values   = ["${var.state_key_prefix}/*"]
+      values   = ["${var.state_key_prefix}/*", "env:/*"]
     }
   }
   statement {

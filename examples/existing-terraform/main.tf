@@ -58,21 +58,20 @@ data "terraform_remote_state" "video_pipeline" {
   }
 }
 
+data "aws_caller_identity" "current" {}
+
 locals {
-  pipeline = data.terraform_remote_state.video_pipeline.outputs
+  pipeline   = data.terraform_remote_state.video_pipeline.outputs
+  queue_name = "${local.pipeline.pipeline_id}-media-app-notifications"
+  queue_arn  = "arn:aws:sqs:${var.region}:${data.aws_caller_identity.current.account_id}:${local.queue_name}"
 }
 
-# Their app hears about every finished job on its own queue.
-resource "aws_sqs_queue" "job_notifications" {
-  name                    = "${local.pipeline.pipeline_id}-media-app-notifications"
-  sqs_managed_sse_enabled = true
-}
-
+# Their app hears about every finished job on its own queue; only our topic may send to it.
 data "aws_iam_policy_document" "allow_pipeline_topic" {
   statement {
     sid       = "AllowPipelineTopic"
     actions   = ["sqs:SendMessage"]
-    resources = [aws_sqs_queue.job_notifications.arn]
+    resources = [local.queue_arn]
     principals {
       type        = "Service"
       identifiers = ["sns.amazonaws.com"]
@@ -85,16 +84,16 @@ data "aws_iam_policy_document" "allow_pipeline_topic" {
   }
 }
 
-resource "aws_sqs_queue_policy" "job_notifications" {
-  queue_url = aws_sqs_queue.job_notifications.id
-  policy    = data.aws_iam_policy_document.allow_pipeline_topic.json
+resource "aws_sqs_queue" "job_notifications" {
+  name                    = local.queue_name
+  sqs_managed_sse_enabled = true
+  policy                  = data.aws_iam_policy_document.allow_pipeline_topic.json
 }
 
 resource "aws_sns_topic_subscription" "job_notifications" {
-  topic_arn  = local.pipeline.notification_topic_arn
-  protocol   = "sqs"
-  endpoint   = aws_sqs_queue.job_notifications.arn
-  depends_on = [aws_sqs_queue_policy.job_notifications]
+  topic_arn = local.pipeline.notification_topic_arn
+  protocol  = "sqs"
+  endpoint  = aws_sqs_queue.job_notifications.arn
 }
 
 # Their uploader may put videos into the pipeline's source bucket, nothing else.
