@@ -119,9 +119,15 @@ export async function planStacks(options: PlanCiOptions): Promise<PlanCiResult> 
 export function readPlanFiles(files: readonly string[]): StackSummary[] {
   return files.map((file) => {
     const stack = path.basename(file).replace(/(\.plan)?\.json$/, '');
+    let text: string;
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch (cause) {
+      throw new PlanCiError(`cannot read plan JSON ${file}: ${(cause as Error).message}`, { cause });
+    }
     let plan: PlanJson;
     try {
-      plan = JSON.parse(readFileSync(file, 'utf8')) as PlanJson;
+      plan = JSON.parse(text) as PlanJson;
     } catch (cause) {
       throw new PlanCiError(`${file} is not plan JSON: write it with \`terraform show -json <planfile> > ${stack}.plan.json\`.`, { cause });
     }
