@@ -13,6 +13,7 @@ import type { AddressInfo } from 'node:net';
 import { isRecord } from '../../../lambda-src/lib/guards';
 import { RouteNotFound, routeRequest } from './router';
 import {
+  Clock,
   DEFAULT_IDEMPOTENCY_WINDOW_MS,
   MediaConvertFault,
   MediaConvertStore,
@@ -37,6 +38,11 @@ export interface MediaConvertStubOptions {
    * @default 60000
    */
   readonly idempotencyWindowMs?: number;
+  /**
+   * The stand-in's time (token window, job ids, timestamps); tests pass a simulated clock.
+   * @default Date.now
+   */
+  readonly clock?: Clock;
   /** Where diagnostics (unknown routes, bad JSON) go. @default - a line on process.stderr */
   readonly log?: (line: string) => void;
 }
@@ -97,6 +103,7 @@ export async function startMediaConvertStub(options: MediaConvertStubOptions = {
     options.region ?? 'us-east-1',
     options.accountId ?? '123456789012',
     options.idempotencyWindowMs ?? DEFAULT_IDEMPOTENCY_WINDOW_MS,
+    options.clock ?? Date.now,
   );
   const log = options.log ?? ((line: string) => void process.stderr.write(`${line}\n`));
   const requests: StubRequest[] = [];
@@ -116,7 +123,8 @@ export async function startMediaConvertStub(options: MediaConvertStubOptions = {
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const method = req.method ?? 'GET';
-    const rawPath = new URL(req.url ?? '/', 'http://stub').pathname;
+    const url = new URL(req.url ?? '/', 'http://stub');
+    const rawPath = url.pathname;
     let segments: string[];
     try {
       // Path labels such as a tagged resource's ARN arrive percent-encoded, '/' included.
@@ -127,7 +135,7 @@ export async function startMediaConvertStub(options: MediaConvertStubOptions = {
     }
     requests.push({ method, path: `/${segments.join('/')}` });
     try {
-      const [status, body] = await routeRequest(store, method, segments, () => readJson(req));
+      const [status, body] = await routeRequest(store, method, segments, () => readJson(req), url.searchParams);
       send(res, status, body);
     } catch (err) {
       if (err instanceof RouteNotFound) {
