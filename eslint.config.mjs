@@ -1,3 +1,4 @@
+import constructProps from './eslint-rules/construct-props-jsdoc.mjs';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
@@ -17,5 +18,11 @@ export default tseslint.config(
       ],
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
     },
+  },
+  {
+    // Construct props are the public API: every prop says what it is, every optional prop its default.
+    files: ['stacks/**/*.ts'],
+    plugins: { local: constructProps },
+    rules: { 'local/construct-props-jsdoc': 'error' },
   },
 );

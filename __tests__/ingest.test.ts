@@ -99,7 +99,7 @@ describe('Ingest', () => {
         MEDIACONVERT_QUEUE_ARN: ref('aws_media_convert_queue', template, 'Transcoding', 'arn'),
         MEDIACONVERT_ROLE_ARN: ref('aws_iam_role', template, 'Transcoding_ServiceRole', 'arn'),
         JOBS_TABLE: ref('aws_dynamodb_table', template, 'JobsTable', 'name'),
-        ACCELERATION_MODE: 'PREFERRED',
+        ACCELERATION_MODE: 'DISABLED',
         CLAIM_TTL_SECONDS: '60',
       }),
     );

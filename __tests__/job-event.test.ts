@@ -60,7 +60,7 @@ describe('parseJobStateEvent', () => {
     });
   });
 
-  it.each(['PROGRESSING', 'INPUT_INFORMATION', 'COMPLETE', 'ERROR', 'CANCELED'])('records the %s status', (status) => {
+  it.each(['PROGRESSING', 'COMPLETE', 'ERROR', 'CANCELED'])('records the %s status', (status) => {
     // Act
     const plan = parseJobStateEvent(jobStateChange(status), PIPELINE);
 
@@ -70,7 +70,7 @@ describe('parseJobStateEvent', () => {
 
   it('keeps output groups only for COMPLETE', () => {
     // Act
-    const plan = parseJobStateEvent(inputInformationEvent(), PIPELINE);
+    const plan = parseJobStateEvent(jobStateChange('PROGRESSING', { outputGroupDetails: [] }), PIPELINE);
 
     // Assess
     expect(plan).toEqual({
@@ -121,6 +121,7 @@ describe('parseJobStateEvent', () => {
     ['a job without pipeline metadata', jobStateChange('COMPLETE', { userMetadata: {} }), 'other-pipeline', /absent/],
     ['a STATUS_UPDATE', statusUpdateEvent(), 'unknown-status', /STATUS_UPDATE/],
     ['a NEW_WARNING', jobStateChange('NEW_WARNING'), 'unknown-status', /NEW_WARNING/],
+    ['an INPUT_INFORMATION, which the rule does not forward', inputInformationEvent(), 'unknown-status', /INPUT_INFORMATION/],
     ['a job without assetId', jobStateChange('COMPLETE', { userMetadata: { pipeline: PIPELINE } }), 'missing-asset-id', /assetId/],
     ['an unusable time', { ...jobStateChange('ERROR', { timestamp: 'yesterday' }), time: 'never' }, 'missing-timestamp', /timestamp/],
   ])('skips %s with its reason and the job id', (_case, event, reason, detail) => {

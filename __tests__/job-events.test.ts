@@ -1,4 +1,4 @@
-import { jobStateChangePattern } from '../stacks/constructs/job-events';
+import { jobStateChangePattern } from '../lambda-src/job-events/contract';
 import { synthPipeline } from './support/pipeline';
 import { Template, ref } from './support/template';
 

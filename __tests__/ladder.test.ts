@@ -10,7 +10,7 @@ describe('parseLadder', () => {
   });
 
   it.each([
-    ['an empty variable', '', /ENCODING_LADDER is empty/],
+    ['an empty variable', '', /the ladder is empty/],
     ['text that is not JSON', '{rungs:', /not valid JSON/],
     ['an odd height', JSON.stringify({ rungs: [{ ...DEFAULT_RUNGS[0], height: 1081 }] }), /rungs\.0\.height: must be even/],
     [

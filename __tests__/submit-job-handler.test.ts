@@ -8,7 +8,8 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
-import { DEFAULT_RUNGS, EncodingLadderSchema, serializeLadder } from '../lambda-src/lib/ladder';
+import { DEFAULT_RUNGS, EncodingLadderSchema } from '../lambda-src/lib/ladder';
+import { toEnvironment } from '../lambda-src/submit-job/contract';
 import { MediaConvertStub, startMediaConvertStub } from './support/mediaconvert/server';
 import { s3Event, s3Record } from './fixtures/s3-events';
 
@@ -51,12 +52,17 @@ beforeAll(async () => {
     AWS_ACCESS_KEY_ID: 'testing',
     AWS_SECRET_ACCESS_KEY: 'testing',
     AWS_ENDPOINT_URL_MEDIACONVERT: stub.url,
-    PIPELINE_ID: 'vod-test',
-    MEDIACONVERT_QUEUE_ARN: 'arn:aws:mediaconvert:us-east-1:123456789012:queues/vod-test',
-    MEDIACONVERT_ROLE_ARN: 'arn:aws:iam::123456789012:role/vod-test-mediaconvert',
-    OUTPUT_BUCKET: 'output-bucket',
-    JOBS_TABLE: 'vod-test-jobs',
-    ENCODING_LADDER: serializeLadder(EncodingLadderSchema.parse({ rungs: [...DEFAULT_RUNGS] })),
+    ...toEnvironment({
+      pipeline: 'vod-test',
+      queueArn: 'arn:aws:mediaconvert:us-east-1:123456789012:queues/vod-test',
+      roleArn: 'arn:aws:iam::123456789012:role/vod-test-mediaconvert',
+      outputBucket: 'output-bucket',
+      jobsTable: 'vod-test-jobs',
+      ladder: EncodingLadderSchema.parse({ rungs: [...DEFAULT_RUNGS] }),
+      statusUpdateInterval: 'SECONDS_60',
+      accelerationMode: 'DISABLED',
+      claimTtlSeconds: 60,
+    }),
   });
   // The handler builds its clients and reads its environment at import, like a cold start.
   handler = (await import('../lambda-src/submit-job')).handler as Handler;

@@ -1,12 +1,7 @@
 import { App } from 'cdktf';
-import { PipelineConfig } from './config';
+import { PipelineConfig, pipelineId } from './config';
 import { StateBackendStack } from './state-backend-stack';
 import { VideoPipelineStack } from './video-pipeline-stack';
-
-/** Stack name of one environment, also its state key. */
-export function pipelineStackName(config: PipelineConfig): string {
-  return `${config.namePrefix}-${config.environment}`;
-}
 
 /**
  * Adds one pipeline stack per environment, plus one bootstrap stack per distinct
@@ -24,6 +19,6 @@ export function buildApp(app: App, environments: readonly PipelineConfig[]): voi
     new StateBackendStack(app, id, { bucketName, region, tags: { Project: 'video-pipeline' } });
   }
   for (const config of environments) {
-    new VideoPipelineStack(app, pipelineStackName(config), { config });
+    new VideoPipelineStack(app, pipelineId(config), { config });
   }
 }

@@ -1,11 +1,20 @@
 import { z } from 'zod';
 import { DEFAULT_RUNGS, EncodingLadderSchema } from '../lambda-src/lib/ladder';
 import { formatZodIssues } from '../lambda-src/lib/errors';
+import { ACCELERATION_MODES, STATUS_UPDATE_INTERVALS } from '../lambda-src/submit-job/contract';
+import { COLD_STORAGE_CLASSES, LAMBDA_LIMITS, LOG_RETENTION_DAYS, MIN_TRANSITION_DAYS, PRICE_CLASSES } from './lib/aws-limits';
+import { CORS_ORIGIN_PATTERN } from './constructs/delivery';
+import { INGEST_DEFAULTS } from './constructs/ingest';
+import { FUNCTION_DEFAULTS } from './constructs/node-function';
 
-/** CloudWatch Logs accepts only these retention periods (days). */
-export const LOG_RETENTION_DAYS = [
-  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
-] as const;
+export { LOG_RETENTION_DAYS } from './lib/aws-limits';
+
+/** An AWS region name, e.g. `eu-west-1`. */
+const regionSchema = z.string().regex(/^[a-z]{2}(-gov)?-[a-z]+-\d$/, 'must be an AWS region such as "eu-west-1"');
+
+/** An integer setting checked against a service limit. */
+const limited = (limit: { readonly min: number; readonly max: number }, why = '') =>
+  z.number().int().min(limit.min, `must be at least ${limit.min}${why}`).max(limit.max, `must be at most ${limit.max}${why}`);
 
 /** Services the stack talks to; the `local` environment points each at the emulator. */
 export const EMULATED_SERVICES = [
@@ -31,7 +40,7 @@ const S3BackendSchema = z.strictObject({
     .string()
     .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'must be a valid S3 bucket name (3-63 lowercase letters, digits, dots, hyphens)'),
   /** Region of the state bucket. Override with TF_STATE_REGION. */
-  region: z.string().regex(/^[a-z]{2}(-gov)?-[a-z]+-\d$/, 'must be an AWS region such as "eu-west-1"'),
+  region: regionSchema,
   /** Key prefix; each stack writes `<keyPrefix>/<stack>.tfstate`. Override with TF_STATE_KEY_PREFIX. */
   keyPrefix: z
     .string()
@@ -44,8 +53,6 @@ const LocalBackendSchema = z.strictObject({
   /** Relative path of the state file, relative to the stack's synth directory. */
   path: z.string().default('terraform.tfstate'),
 });
-
-const regionSchema = z.string().regex(/^[a-z]{2}(-gov)?-[a-z]+-\d$/, 'must be an AWS region such as "eu-west-1"');
 
 /** Everything one environment of the pipeline can decide. Defaults are the secure choice. */
 export const PipelineConfigSchema = z.strictObject({
@@ -69,12 +76,17 @@ export const PipelineConfigSchema = z.strictObject({
       (n) => (LOG_RETENTION_DAYS as readonly number[]).includes(n),
       `must be one of the CloudWatch Logs values: ${LOG_RETENTION_DAYS.join(', ')}`,
     )
-    .default(90),
+    .default(FUNCTION_DEFAULTS.logRetentionDays),
   storage: z
     .strictObject({
       /** Days after upload before source originals move to `sourceColdStorageClass`. */
-      sourceTransitionDays: z.number().int().min(30, 'must be at least 30 (S3 minimum before STANDARD_IA)').default(30),
-      sourceColdStorageClass: z.enum(['STANDARD_IA', 'GLACIER_IR', 'GLACIER', 'DEEP_ARCHIVE']).default('GLACIER_IR'),
+      sourceTransitionDays: z
+        .number()
+        .int()
+        .min(MIN_TRANSITION_DAYS, `must be at least ${MIN_TRANSITION_DAYS} (S3 minimum before STANDARD_IA)`)
+        .default(30),
+      /** Storage class source originals move to. */
+      sourceColdStorageClass: z.enum(COLD_STORAGE_CLASSES).default('GLACIER_IR'),
       /** Days before replaced (noncurrent) source versions are deleted. */
       noncurrentVersionExpirationDays: z.number().int().min(1).default(30),
       /** Days before access logs are deleted. */
@@ -83,10 +95,11 @@ export const PipelineConfigSchema = z.strictObject({
     .prefault({}),
   delivery: z
     .strictObject({
-      priceClass: z.enum(['PriceClass_100', 'PriceClass_200', 'PriceClass_All']).default('PriceClass_100'),
+      /** CloudFront price class: which edge locations serve viewers. */
+      priceClass: z.enum(PRICE_CLASSES).default('PriceClass_100'),
       /** Origins allowed by CORS, for players (hls.js) on another site. */
       corsAllowedOrigins: z
-        .array(z.string().regex(/^(\*|https?:\/\/[^\s/]+)$/, 'use "*" or an origin such as "https://player.example.com"'))
+        .array(z.string().regex(CORS_ORIGIN_PATTERN, 'use "*" or an origin such as "https://player.example.com"'))
         .min(1)
         .default(['*']),
       /** Wait for the distribution to deploy (turn off against emulators). */
@@ -98,34 +111,25 @@ export const PipelineConfigSchema = z.strictObject({
   lambda: z
     .strictObject({
       /** `archive`: provider-archive zips at plan time. `zip`: zipped at synth time, for mirrors with only the AWS provider. */
-      packaging: z.enum(['archive', 'zip']).default('archive'),
-      memorySize: z.number().int().min(128).max(10_240).default(256),
-      timeoutSeconds: z.number().int().min(10, 'must be at least 10; 3 s is too short for SDK retries').max(900).default(60),
+      packaging: z.enum(['archive', 'zip']).default(FUNCTION_DEFAULTS.packaging),
+      memorySize: limited(LAMBDA_LIMITS.memorySize).default(FUNCTION_DEFAULTS.memorySize),
+      /** At least 10 s: Lambda's default 3 s is too short for SDK retries. */
+      timeoutSeconds: limited(LAMBDA_LIMITS.timeoutSeconds, '; 3 s is too short for SDK retries, and Lambda stops at 900 s').default(
+        FUNCTION_DEFAULTS.timeoutSeconds,
+      ),
       /** Caps concurrent CreateJob calls (CKV_AWS_115). */
-      reservedConcurrency: z.number().int().min(1).max(1000).default(10),
-      retryAttempts: z.number().int().min(0).max(2).default(2),
-      maximumEventAgeSeconds: z.number().int().min(60).max(21_600).default(21_600),
+      reservedConcurrency: limited(LAMBDA_LIMITS.reservedConcurrency).default(FUNCTION_DEFAULTS.reservedConcurrency),
+      retryAttempts: limited(LAMBDA_LIMITS.retryAttempts).default(FUNCTION_DEFAULTS.retryAttempts),
+      maximumEventAgeSeconds: limited(LAMBDA_LIMITS.maximumEventAgeSeconds).default(FUNCTION_DEFAULTS.maximumEventAgeSeconds),
     })
     .prefault({}),
   transcoding: z
     .strictObject({
       ladder: z.prefault(EncodingLadderSchema, { rungs: [...DEFAULT_RUNGS] }),
       /** How often MediaConvert emits STATUS_UPDATE events. */
-      statusUpdateInterval: z
-        .enum([
-          'SECONDS_10',
-          'SECONDS_12',
-          'SECONDS_15',
-          'SECONDS_20',
-          'SECONDS_30',
-          'SECONDS_60',
-          'SECONDS_120',
-          'SECONDS_180',
-          'SECONDS_240',
-          'SECONDS_300',
-        ])
-        .default('SECONDS_60'),
-      accelerationMode: z.enum(['DISABLED', 'ENABLED', 'PREFERRED']).default('PREFERRED'),
+      statusUpdateInterval: z.enum(STATUS_UPDATE_INTERVALS).default(INGEST_DEFAULTS.statusUpdateInterval),
+      /** Job acceleration: anything but DISABLED may bill a job at Professional-tier rates. */
+      accelerationMode: z.enum(ACCELERATION_MODES).default(INGEST_DEFAULTS.accelerationMode),
     })
     .prefault({}),
   notifications: z

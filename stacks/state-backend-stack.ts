@@ -6,8 +6,12 @@ import { SecureBucket } from './constructs/secure-bucket';
 export interface StateBackendStackProps {
   /** Name of the state bucket that the pipeline stacks' S3 backends use. */
   readonly bucketName: string;
+  /** Region of the state bucket, e.g. `us-east-1`. */
   readonly region: string;
-  /** @default {} */
+  /**
+   * Tags on every resource of the stack (provider default_tags).
+   * @default {}
+   */
   readonly tags?: Record<string, string>;
   /**
    * Days before replaced state versions are deleted; versions are the undo of a bad apply.

@@ -79,12 +79,12 @@ export class VideoPipelineStack extends TerraformStack {
     });
     this.monitoring = new Monitoring(this, 'Monitoring', {
       name,
-      deadLetterQueues: [
-        this.ingest.submitFunction.deadLetterQueue,
-        this.jobEvents.completionFunction.deadLetterQueue,
-        this.jobEvents.ruleDeadLetterQueue,
-      ],
-      functions: [this.ingest.submitFunction, this.jobEvents.completionFunction],
+      deadLetterQueues: {
+        'submit-job': this.ingest.submitFunction.deadLetterQueue,
+        'job-events': this.jobEvents.completionFunction.deadLetterQueue,
+        'job-events-rule': this.jobEvents.ruleDeadLetterQueue,
+      },
+      functions: { 'submit-job': this.ingest.submitFunction, 'job-events': this.jobEvents.completionFunction },
     });
 
     const outputs: Record<string, string> = {

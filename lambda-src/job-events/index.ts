@@ -1,15 +1,15 @@
 import { ConditionalCheckFailedException, DynamoDBClient, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { parseJobStateEvent } from '../lib/job-event';
-import { readJobEventsConfig } from '../lib/job-events-config';
 import { buildNotifiedUpdate, buildStatusUpdate, isTerminal } from '../lib/job-status';
 import { Logger } from '../lib/logger';
 import { buildNotification, buildPublishInput } from '../lib/notification';
 import { mapOutputsToUrls } from '../lib/outputs';
+import { fromEnvironment } from './contract';
 
 const logger = new Logger('job-events');
 // Read once at cold start: a missing variable fails the first invocation, naming it.
-const config = readJobEventsConfig(process.env);
+const config = fromEnvironment(process.env);
 const dynamodb = new DynamoDBClient({});
 const sns = new SNSClient({});
 

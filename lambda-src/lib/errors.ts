@@ -42,6 +42,21 @@ export class MissingEnvironmentError extends Error {
   }
 }
 
+/** An environment variable of a handler is set but invalid (checked at cold start). */
+export class InvalidEnvironmentError extends Error {
+  constructor(
+    readonly variable: string,
+    problem: string,
+    options?: { cause?: unknown },
+  ) {
+    super(
+      `Environment variable ${variable} is invalid: ${problem}. It is set by the stack (stacks/constructs); fix the config and redeploy.`,
+      options,
+    );
+    this.name = 'InvalidEnvironmentError';
+  }
+}
+
 /** Some records of a batch failed with retryable errors; the others were handled. */
 export class RecordsFailedError extends Error {
   constructor(readonly failures: ReadonlyArray<{ readonly key: string; readonly error: unknown }>) {

@@ -1,16 +1,8 @@
 import { asRecord } from './guards';
 import { InvalidJobEventError } from './errors';
+import { FORWARDED_JOB_STATUSES, JOB_STATE_CHANGE_DETAIL_TYPE, JobState, MEDIACONVERT_EVENT_SOURCE } from '../job-events/contract';
 
-/** The EventBridge `source` and `detail-type` of every MediaConvert job state change. */
-export const MEDIACONVERT_EVENT_SOURCE = 'aws.mediaconvert';
-export const JOB_STATE_CHANGE_DETAIL_TYPE = 'MediaConvert Job State Change';
-
-/**
- * The job states the completion function records. Others (STATUS_UPDATE, NEW_WARNING,
- * QUEUE_HOP…) carry nothing the jobs table or subscribers need, and are skipped.
- */
-export const RECORDED_JOB_STATES = ['PROGRESSING', 'INPUT_INFORMATION', 'COMPLETE', 'ERROR', 'CANCELED'] as const;
-export type JobState = (typeof RECORDED_JOB_STATES)[number];
+export type { JobState } from '../job-events/contract';
 
 /** One output of a COMPLETE event's output group (frame captures list only their last file). */
 export interface OutputDetail {
@@ -167,12 +159,12 @@ export function parseJobStateEvent(event: unknown, expectedPipeline: string): Jo
     };
   }
   const status = detail.status;
-  if (typeof status !== 'string' || !(RECORDED_JOB_STATES as readonly string[]).includes(status)) {
+  if (typeof status !== 'string' || !(FORWARDED_JOB_STATUSES as readonly string[]).includes(status)) {
     return {
       action: 'skip',
       reason: 'unknown-status',
       jobId,
-      detail: `status ${JSON.stringify(status ?? null)} is not recorded; recorded are ${RECORDED_JOB_STATES.join(', ')}`,
+      detail: `status ${JSON.stringify(status ?? null)} is not recorded; recorded are ${FORWARDED_JOB_STATUSES.join(', ')}`,
     };
   }
   const assetId = nonEmptyString(metadata.assetId);

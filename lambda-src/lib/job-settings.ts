@@ -1,4 +1,5 @@
 import type { AudioDescription, CreateJobRequest, JobSettings, OutputGroup, VideoDescription } from '@aws-sdk/client-mediaconvert';
+import type { SubmitSettings } from '../submit-job/contract';
 import { EncodingLadder, LadderRung, selectMp4Rung } from './ladder';
 import { UploadedObject } from './s3-event';
 import { deriveAssetId, deriveClientRequestToken, slugOfKey, toS3Uri, truncateMiddle } from './keys';
@@ -11,15 +12,10 @@ export const POSTER_NAME_MODIFIER = '_poster';
 const AUDIO_SELECTOR = 'Audio Selector 1';
 
 /** Everything the submit function knows besides the upload itself. */
-export interface JobContext {
-  readonly pipeline: string;
-  readonly queueArn: string;
-  readonly roleArn: string;
-  readonly outputBucket: string;
-  readonly ladder: EncodingLadder;
-  readonly statusUpdateInterval: string;
-  readonly accelerationMode: 'DISABLED' | 'ENABLED' | 'PREFERRED';
-}
+export type JobContext = Pick<
+  SubmitSettings,
+  'pipeline' | 'queueArn' | 'roleArn' | 'outputBucket' | 'ladder' | 'statusUpdateInterval' | 'accelerationMode'
+>;
 
 /** Where one asset's renditions go: `s3://<output>/<assetId>/{hls,mp4,thumbnails}/<base>`. */
 export function outputDestinations(outputBucket: string, assetId: string, baseName: string) {
@@ -187,7 +183,7 @@ export function buildCreateJobRequest(upload: UploadedObject, context: JobContex
     Queue: context.queueArn,
     ClientRequestToken: deriveClientRequestToken(upload),
     AccelerationSettings: { Mode: context.accelerationMode },
-    StatusUpdateInterval: context.statusUpdateInterval as CreateJobRequest['StatusUpdateInterval'],
+    StatusUpdateInterval: context.statusUpdateInterval,
     UserMetadata: {
       pipeline: truncateMiddle(context.pipeline, USER_METADATA_VALUE_MAX),
       assetId,

@@ -5,7 +5,7 @@ import type { RecordStatus } from './job-record';
 import { MappedOutputs, pickOutputUrls } from './outputs';
 
 /** Every status a jobs-table record can hold: the submit side's, plus the recorded job states. */
-export type JobStatus = RecordStatus | 'INPUT_INFORMATION';
+export type JobStatus = RecordStatus;
 
 /**
  * How far a job has got. Events arrive at least once and in any order, so a record only
@@ -17,7 +17,6 @@ export const STATUS_RANK: Readonly<Record<JobStatus, number>> = {
   RETRYABLE: 0,
   SUBMITTED: 0,
   PROGRESSING: 1,
-  INPUT_INFORMATION: 1,
   COMPLETE: 2,
   ERROR: 2,
   CANCELED: 2,

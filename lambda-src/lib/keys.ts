@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 
 /**
- * Input containers MediaConvert accepts that users upload (REFERENCE.md). The bucket
+ * Input containers MediaConvert accepts that users upload (MediaConvert's supported input containers). The bucket
  * notification lists each in lower and upper case; the handler checks any case.
  */
 export const VIDEO_EXTENSIONS = [

@@ -78,7 +78,10 @@ export type LadderRung = z.infer<typeof LadderRungSchema>;
 export type EncodingLadder = z.output<typeof EncodingLadderSchema>;
 export type EncodingLadderInput = z.input<typeof EncodingLadderSchema>;
 
-/** Apple HLS authoring spec sizes with AWS QVBR guidance (REFERENCE.md). */
+/**
+ * Sizes from Apple's HLS Authoring Specification for Apple Devices, with the QVBR levels
+ * of AWS's MediaConvert QVBR guidance.
+ */
 export const DEFAULT_RUNGS: readonly LadderRung[] = [
   { name: '1080p', width: 1920, height: 1080, qvbrQualityLevel: 9, maxBitrate: 6_000_000 },
   { name: '720p', width: 1280, height: 720, qvbrQualityLevel: 8, maxBitrate: 4_000_000 },
@@ -101,22 +104,22 @@ export function serializeLadder(ladder: EncodingLadder): string {
 }
 
 /**
- * Parses and validates ENCODING_LADDER at cold start, so a bad deploy fails on
+ * Parses and validates the ladder's JSON at cold start, so a bad deploy fails on
  * the first invocation with the offending field, not inside MediaConvert.
  */
 export function parseLadder(json: string | undefined): EncodingLadder {
   if (json === undefined || json.trim() === '') {
-    throw new InvalidLadderError('ENCODING_LADDER is empty; it is set from transcoding.ladder in stacks/config.ts');
+    throw new InvalidLadderError('the ladder is empty; it is set from transcoding.ladder in the stack config');
   }
   let raw: unknown;
   try {
     raw = JSON.parse(json);
   } catch (cause) {
-    throw new InvalidLadderError('ENCODING_LADDER is not valid JSON; it is set from transcoding.ladder in stacks/config.ts', { cause });
+    throw new InvalidLadderError('the ladder is not valid JSON; it is set from transcoding.ladder in the stack config', { cause });
   }
   const result = EncodingLadderSchema.safeParse(raw);
   if (!result.success) {
-    throw new InvalidLadderError(`ENCODING_LADDER is invalid:\n${formatZodIssues(result.error)}`, { cause: result.error });
+    throw new InvalidLadderError(`the ladder is invalid:\n${formatZodIssues(result.error)}`, { cause: result.error });
   }
   return result.data;
 }

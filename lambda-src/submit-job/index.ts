@@ -5,11 +5,12 @@ import { buildCreateJobRequest } from '../lib/job-settings';
 import { buildClaimRequest, buildRecordUpdate } from '../lib/job-record';
 import { Logger } from '../lib/logger';
 import { UploadedObject, isS3TestEvent, parseS3Event } from '../lib/s3-event';
-import { isPermanentError, readSubmitConfig } from '../lib/submit-config';
+import { isPermanentError } from '../lib/aws-errors';
+import { fromEnvironment } from './contract';
 
 const logger = new Logger('submit-job');
 // Validated at cold start: a bad ladder fails the first invocation, naming the field.
-const config = readSubmitConfig(process.env);
+const settings = fromEnvironment(process.env);
 // Regional endpoint (no DescribeEndpoints); throttling and 5xx retry with backoff.
 const mediaconvert = new MediaConvertClient({ maxAttempts: 5, retryMode: 'standard' });
 const dynamodb = new DynamoDBClient({});
@@ -17,19 +18,19 @@ const dynamodb = new DynamoDBClient({});
 type Outcome = 'submitted' | 'duplicate' | 'failed';
 
 async function submitUpload(upload: UploadedObject): Promise<Outcome> {
-  const request = buildCreateJobRequest(upload, config.job);
+  const request = buildCreateJobRequest(upload, settings);
   const { assetId, source } = request.UserMetadata as { assetId: string; source: string };
-  const fields = { table: config.table, assetId };
+  const fields = { table: settings.jobsTable, assetId };
   try {
     await dynamodb.send(
       new PutItemCommand(
         buildClaimRequest({
           ...fields,
           source,
-          pipeline: config.job.pipeline,
+          pipeline: settings.pipeline,
           clientRequestToken: request.ClientRequestToken!,
           now: new Date(),
-          claimTtlSeconds: config.claimTtlSeconds,
+          claimTtlSeconds: settings.claimTtlSeconds,
         }),
       ),
     );

@@ -2,23 +2,28 @@ import { Construct } from 'constructs';
 import { CloudfrontDistribution } from '@cdktf/provider-aws/lib/cloudfront-distribution';
 import { CloudfrontOriginAccessControl } from '@cdktf/provider-aws/lib/cloudfront-origin-access-control';
 import { CloudfrontResponseHeadersPolicy } from '@cdktf/provider-aws/lib/cloudfront-response-headers-policy';
+import { PRICE_CLASSES, PriceClass } from '../lib/aws-limits';
+import { InvalidPropsError, checkOneOfProp, checkPatternProp } from '../lib/prop-validation';
 import { SecureBucket } from './secure-bucket';
 
 /** AWS managed cache policy "CachingOptimized". Unique output prefixes per upload make long TTLs safe. */
 export const CACHING_OPTIMIZED_POLICY_ID = '658327ea-f89d-4fab-a63d-7e88639e58f6';
+
+/** A CORS origin: `*`, or a scheme and host without a path. */
+export const CORS_ORIGIN_PATTERN = /^(\*|https?:\/\/[^\s/]+)$/;
 
 export interface DeliveryProps {
   /** Resource name prefix, e.g. `vod-dev`. */
   readonly name: string;
   /** Bucket served through the distribution. Its policy gets the OAC read grant. */
   readonly originBucket: SecureBucket;
-  /** Bucket for CloudFront standard logs (CKV_AWS_86); needs ACLs enabled. */
+  /** Bucket for CloudFront standard logs (CKV_AWS_86); needs `objectOwnership: 'BucketOwnerPreferred'` (ACL delivery). */
   readonly logBucket: SecureBucket;
   /**
    * Edge locations used.
    * @default 'PriceClass_100'
    */
-  readonly priceClass?: 'PriceClass_100' | 'PriceClass_200' | 'PriceClass_All';
+  readonly priceClass?: PriceClass;
   /**
    * Origins allowed by CORS, so hls.js players on another site can fetch playlists and segments.
    * @default ['*']
@@ -54,6 +59,7 @@ export class Delivery extends Construct {
     const withResponseHeaders = props.responseHeadersPolicy ?? true;
     const waitForDeployment = props.waitForDeployment ?? true;
     const originId = 'output-bucket';
+    this.validate(props.logBucket, priceClass, corsAllowedOrigins);
 
     this.originAccessControl = new CloudfrontOriginAccessControl(this, 'OriginAccessControl', {
       name: `${props.name}-output`,
@@ -110,6 +116,28 @@ export class Delivery extends Construct {
   /** The distribution's domain, e.g. `d111111abcdef8.cloudfront.net`. */
   get domainName(): string {
     return this.distribution.domainName;
+  }
+
+  /** Props CloudFront would reject at apply, or that would silently lose logs. */
+  private validate(logBucket: SecureBucket, priceClass: PriceClass, corsAllowedOrigins: readonly string[]): void {
+    if (logBucket.objectOwnership === 'BucketOwnerEnforced') {
+      throw new InvalidPropsError(
+        this,
+        `'logBucket' (${logBucket.node.path}) has objectOwnership 'BucketOwnerEnforced', so CloudFront cannot deliver its logs (they are written with an ACL grant). Create the log bucket with objectOwnership: 'BucketOwnerPreferred'.`,
+      );
+    }
+    checkOneOfProp(this, 'priceClass', priceClass, PRICE_CLASSES, 'it is a CloudFront price class');
+    if (corsAllowedOrigins.length === 0)
+      throw new InvalidPropsError(this, `'corsAllowedOrigins' is empty; allow at least one origin, e.g. ['*'].`);
+    for (const origin of corsAllowedOrigins) {
+      checkPatternProp(
+        this,
+        'corsAllowedOrigins',
+        origin,
+        CORS_ORIGIN_PATTERN,
+        'use "*" or an origin such as "https://player.example.com" (no path)',
+      );
+    }
   }
 
   private createResponseHeadersPolicy(name: string, allowedOrigins: string[]): CloudfrontResponseHeadersPolicy {

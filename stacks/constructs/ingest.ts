@@ -2,9 +2,17 @@ import { Construct } from 'constructs';
 import { LambdaPermission } from '@cdktf/provider-aws/lib/lambda-permission';
 import { S3BucketNotification } from '@cdktf/provider-aws/lib/s3-bucket-notification';
 import { VIDEO_EXTENSIONS } from '../../lambda-src/lib/keys';
-import { EncodingLadder, serializeLadder } from '../../lambda-src/lib/ladder';
+import { EncodingLadder } from '../../lambda-src/lib/ladder';
+import {
+  ACCELERATION_MODES,
+  AccelerationMode,
+  STATUS_UPDATE_INTERVALS,
+  StatusUpdateInterval,
+  toEnvironment,
+} from '../../lambda-src/submit-job/contract';
 import { accountIdOf } from '../lib/account';
-import { FunctionSettings, NodeFunction } from './node-function';
+import { checkOneOfProp } from '../lib/prop-validation';
+import { FunctionSettings, NodeFunction, resolveFunctionSettings } from './node-function';
 import { JobsTable } from './jobs-table';
 import { SecureBucket } from './secure-bucket';
 import { Transcoding } from './transcoding';
@@ -17,20 +25,39 @@ export function videoSuffixes(): string[] {
   return VIDEO_EXTENSIONS.flatMap((ext) => [`.${ext}`, `.${ext.toUpperCase()}`]);
 }
 
+/** Defaults of the job-level props; the config schema reads them here too. */
+export const INGEST_DEFAULTS = {
+  statusUpdateInterval: 'SECONDS_60',
+  accelerationMode: 'DISABLED',
+} as const satisfies Pick<Required<IngestProps>, 'statusUpdateInterval' | 'accelerationMode'>;
+
 export interface IngestProps {
   /** Pipeline id, e.g. `vod-dev`: names resources and tags every job's UserMetadata. */
   readonly pipelineId: string;
+  /** Bucket whose uploads become jobs; its notification invokes the submit function. */
   readonly sourceBucket: SecureBucket;
+  /** Bucket the jobs write renditions to. */
   readonly outputBucket: SecureBucket;
+  /** The MediaConvert queue jobs go to and the role they run as. */
   readonly transcoding: Transcoding;
+  /** Table the function claims each upload in before it creates the job. */
   readonly jobsTable: JobsTable;
-  /** The encoding ladder, passed to the function as JSON. */
+  /** The encoding ladder, passed to the function as compact JSON. */
   readonly ladder: EncodingLadder;
-  /** @default 'SECONDS_60' */
-  readonly statusUpdateInterval?: string;
-  /** @default 'PREFERRED' */
-  readonly accelerationMode?: 'DISABLED' | 'ENABLED' | 'PREFERRED';
-  /** Packaging, memory, timeout, concurrency, retries and log retention of the function. */
+  /**
+   * How often MediaConvert emits STATUS_UPDATE events for a job.
+   * @default 'SECONDS_60'
+   */
+  readonly statusUpdateInterval?: StatusUpdateInterval;
+  /**
+   * Job acceleration. Anything but DISABLED may bill the whole job at Professional-tier rates.
+   * @default 'DISABLED'
+   */
+  readonly accelerationMode?: AccelerationMode;
+  /**
+   * Packaging, memory, timeout, concurrency, retries and log retention of the function.
+   * @default - the defaults of NodeFunction (FUNCTION_DEFAULTS)
+   */
   readonly functionSettings?: FunctionSettings;
 }
 
@@ -44,27 +71,36 @@ export class Ingest extends Construct {
 
   constructor(scope: Construct, id: string, props: IngestProps) {
     super(scope, id);
-    const statusUpdateInterval = props.statusUpdateInterval ?? 'SECONDS_60';
-    const accelerationMode = props.accelerationMode ?? 'PREFERRED';
+    const statusUpdateInterval = props.statusUpdateInterval ?? INGEST_DEFAULTS.statusUpdateInterval;
+    const accelerationMode = props.accelerationMode ?? INGEST_DEFAULTS.accelerationMode;
+    const functionSettings = resolveFunctionSettings(props.functionSettings);
+    checkOneOfProp(
+      this,
+      'statusUpdateInterval',
+      statusUpdateInterval,
+      STATUS_UPDATE_INTERVALS,
+      'MediaConvert accepts only these intervals',
+    );
+    checkOneOfProp(this, 'accelerationMode', accelerationMode, ACCELERATION_MODES, 'it is the AccelerationSettings.Mode of CreateJob');
     const { queue, role } = props.transcoding;
     const table = props.jobsTable.table;
 
     this.submitFunction = new NodeFunction(this, 'SubmitJob', {
-      ...props.functionSettings,
+      ...functionSettings,
       functionName: `${props.pipelineId}-submit-job`,
       entry: 'submit-job',
-      environment: {
-        PIPELINE_ID: props.pipelineId,
-        MEDIACONVERT_QUEUE_ARN: queue.arn,
-        MEDIACONVERT_ROLE_ARN: role.arn,
-        OUTPUT_BUCKET: props.outputBucket.bucketName,
-        JOBS_TABLE: table.name,
-        ENCODING_LADDER: serializeLadder(props.ladder),
-        STATUS_UPDATE_INTERVAL: statusUpdateInterval,
-        ACCELERATION_MODE: accelerationMode,
+      environment: toEnvironment({
+        pipeline: props.pipelineId,
+        queueArn: queue.arn,
+        roleArn: role.arn,
+        outputBucket: props.outputBucket.bucketName,
+        jobsTable: table.name,
+        ladder: props.ladder,
+        statusUpdateInterval,
+        accelerationMode,
         // A claim older than one invocation belongs to a timed-out attempt.
-        CLAIM_TTL_SECONDS: String(props.functionSettings?.timeoutSeconds ?? 60),
-      },
+        claimTtlSeconds: functionSettings.timeoutSeconds,
+      }),
       statements: [
         { sid: 'CreateJobsOnOwnQueue', effect: 'Allow', actions: ['mediaconvert:CreateJob'], resources: [queue.arn] },
         {

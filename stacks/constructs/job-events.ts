@@ -6,28 +6,16 @@ import { SnsTopic } from '@cdktf/provider-aws/lib/sns-topic';
 import { SnsTopicSubscription } from '@cdktf/provider-aws/lib/sns-topic-subscription';
 import { SqsQueue } from '@cdktf/provider-aws/lib/sqs-queue';
 import { SqsQueuePolicy } from '@cdktf/provider-aws/lib/sqs-queue-policy';
+import { jobStateChangePattern, toEnvironment } from '../../lambda-src/job-events/contract';
+import { checkIntegerProp } from '../lib/prop-validation';
 import { FunctionSettings, NodeFunction } from './node-function';
 import { JobsTable } from './jobs-table';
 import { PolicyDocument } from '../lib/policy';
 
-/** Job states the rule forwards: progress, plus the three terminal states. */
-export const FORWARDED_JOB_STATUSES = ['PROGRESSING', 'COMPLETE', 'ERROR', 'CANCELED'] as const;
-
-/** The EventBridge pattern: MediaConvert state changes of this pipeline's jobs only. */
-export function jobStateChangePattern(pipelineId: string): Record<string, unknown> {
-  return {
-    source: ['aws.mediaconvert'],
-    'detail-type': ['MediaConvert Job State Change'],
-    detail: {
-      status: [...FORWARDED_JOB_STATUSES],
-      userMetadata: { pipeline: [pipelineId] },
-    },
-  };
-}
-
 export interface JobEventsProps {
   /** Pipeline id, e.g. `vod-dev`: jobs whose UserMetadata carries another id are never delivered. */
   readonly pipelineId: string;
+  /** Table the function records each job state change in. */
   readonly jobsTable: JobsTable;
   /** Output bucket name, to recognise output paths. */
   readonly outputBucketName: string;
@@ -43,7 +31,10 @@ export interface JobEventsProps {
    * @default { maximumEventAgeSeconds: 3600, maximumRetryAttempts: 10 }
    */
   readonly targetRetry?: { readonly maximumEventAgeSeconds: number; readonly maximumRetryAttempts: number };
-  /** Packaging, memory, timeout, concurrency, retries and log retention of the function. */
+  /**
+   * Packaging, memory, timeout, concurrency, retries and log retention of the function.
+   * @default - the defaults of NodeFunction (FUNCTION_DEFAULTS)
+   */
   readonly functionSettings?: FunctionSettings;
 }
 
@@ -60,6 +51,20 @@ export class JobEvents extends Construct {
   constructor(scope: Construct, id: string, props: JobEventsProps) {
     super(scope, id);
     const targetRetry = props.targetRetry ?? { maximumEventAgeSeconds: 3600, maximumRetryAttempts: 10 };
+    checkIntegerProp(
+      this,
+      'targetRetry.maximumEventAgeSeconds',
+      targetRetry.maximumEventAgeSeconds,
+      { min: 60, max: 86_400 },
+      'EventBridge keeps an event from 1 minute to 24 hours',
+    );
+    checkIntegerProp(
+      this,
+      'targetRetry.maximumRetryAttempts',
+      targetRetry.maximumRetryAttempts,
+      { min: 0, max: 185 },
+      'EventBridge retries a target at most 185 times',
+    );
     const name = props.pipelineId;
 
     this.topic = new SnsTopic(this, 'Topic', { name: `${name}-job-notifications`, kmsMasterKeyId: 'alias/aws/sns' });
@@ -75,13 +80,13 @@ export class JobEvents extends Construct {
       ...props.functionSettings,
       functionName: `${name}-job-events`,
       entry: 'job-events',
-      environment: {
-        PIPELINE_ID: props.pipelineId,
-        JOBS_TABLE: props.jobsTable.table.name,
-        TOPIC_ARN: this.topic.arn,
-        OUTPUT_BUCKET: props.outputBucketName,
-        DISTRIBUTION_DOMAIN: props.distributionDomain,
-      },
+      environment: toEnvironment({
+        pipeline: props.pipelineId,
+        table: props.jobsTable.table.name,
+        topicArn: this.topic.arn,
+        outputBucket: props.outputBucketName,
+        distributionDomain: props.distributionDomain,
+      }),
       statements: [
         { sid: 'PublishJobNotifications', effect: 'Allow', actions: ['sns:Publish'], resources: [this.topic.arn] },
         { sid: 'RecordJobStatus', effect: 'Allow', actions: ['dynamodb:UpdateItem'], resources: [props.jobsTable.table.arn] },

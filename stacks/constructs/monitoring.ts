@@ -7,10 +7,13 @@ import { NodeFunction } from './node-function';
 export interface MonitoringProps {
   /** Resource name prefix, e.g. `vod-dev`. */
   readonly name: string;
-  /** Dead-letter queues: any message in one is a lost event to look at. */
-  readonly deadLetterQueues: readonly SqsQueue[];
-  /** Functions whose errors raise an alarm. */
-  readonly functions: readonly NodeFunction[];
+  /**
+   * Dead-letter queues by a stable name (e.g. `submit-job`): any message in one is a lost event
+   * to look at. The name is the alarm's construct id, so reordering never recreates an alarm.
+   */
+  readonly deadLetterQueues: Readonly<Record<string, SqsQueue>>;
+  /** Functions whose errors raise an alarm, by a stable name (the alarm's construct id). */
+  readonly functions: Readonly<Record<string, NodeFunction>>;
 }
 
 /** An alarm per dead-letter queue and per function, sent to an encrypted alarm topic. */
@@ -28,8 +31,8 @@ export class Monitoring extends Construct {
       treatMissingData: 'notBreaching',
       alarmActions: [this.alarmTopic.arn],
     };
-    props.deadLetterQueues.forEach((queue, index) => {
-      new CloudwatchMetricAlarm(this, `DeadLetterAlarm${index}`, {
+    for (const [name, queue] of Object.entries(props.deadLetterQueues)) {
+      new CloudwatchMetricAlarm(this, `DeadLetterAlarm-${name}`, {
         ...common,
         alarmName: `${queue.name}-not-empty`,
         alarmDescription: `Events were dead-lettered to ${queue.name}: inspect and redrive them.`,
@@ -38,9 +41,9 @@ export class Monitoring extends Construct {
         statistic: 'Maximum',
         dimensions: { QueueName: queue.name },
       });
-    });
-    props.functions.forEach((fn, index) => {
-      new CloudwatchMetricAlarm(this, `FunctionErrorAlarm${index}`, {
+    }
+    for (const [name, fn] of Object.entries(props.functions)) {
+      new CloudwatchMetricAlarm(this, `FunctionErrorAlarm-${name}`, {
         ...common,
         alarmName: `${fn.fn.functionName}-errors`,
         alarmDescription: `${fn.fn.functionName} failed; its async retries may end in its DLQ.`,
@@ -49,6 +52,6 @@ export class Monitoring extends Construct {
         statistic: 'Sum',
         dimensions: { FunctionName: fn.fn.functionName },
       });
-    });
+    }
   }
 }

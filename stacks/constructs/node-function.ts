@@ -8,7 +8,9 @@ import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { LambdaFunction } from '@cdktf/provider-aws/lib/lambda-function';
 import { LambdaFunctionEventInvokeConfig } from '@cdktf/provider-aws/lib/lambda-function-event-invoke-config';
 import { SqsQueue } from '@cdktf/provider-aws/lib/sqs-queue';
+import { LAMBDA_LIMITS, LOG_RETENTION_DAYS } from '../lib/aws-limits';
 import { bundleLambda } from '../lib/lambda-bundle';
+import { checkIntegerProp, checkOneOfProp, checkPatternProp } from '../lib/prop-validation';
 import { PolicyDocument, PolicyStatement, serviceTrust } from '../lib/policy';
 
 /** How the bundle becomes the zip that Lambda receives. */
@@ -20,8 +22,32 @@ export type FunctionSettings = Pick<
   'packaging' | 'logRetentionDays' | 'memorySize' | 'timeoutSeconds' | 'reservedConcurrency' | 'retryAttempts' | 'maximumEventAgeSeconds'
 >;
 
+/** The defaults of {@link FunctionSettings}: the config schema and every construct read them here. */
+export const FUNCTION_DEFAULTS = {
+  packaging: 'archive',
+  logRetentionDays: 90,
+  memorySize: 256,
+  timeoutSeconds: 60,
+  reservedConcurrency: 10,
+  retryAttempts: 2,
+  maximumEventAgeSeconds: 21_600,
+} as const satisfies Required<FunctionSettings>;
+
+/** The settings with every default filled in. */
+export function resolveFunctionSettings(settings: FunctionSettings = {}): Required<FunctionSettings> {
+  return {
+    packaging: settings.packaging ?? FUNCTION_DEFAULTS.packaging,
+    logRetentionDays: settings.logRetentionDays ?? FUNCTION_DEFAULTS.logRetentionDays,
+    memorySize: settings.memorySize ?? FUNCTION_DEFAULTS.memorySize,
+    timeoutSeconds: settings.timeoutSeconds ?? FUNCTION_DEFAULTS.timeoutSeconds,
+    reservedConcurrency: settings.reservedConcurrency ?? FUNCTION_DEFAULTS.reservedConcurrency,
+    retryAttempts: settings.retryAttempts ?? FUNCTION_DEFAULTS.retryAttempts,
+    maximumEventAgeSeconds: settings.maximumEventAgeSeconds ?? FUNCTION_DEFAULTS.maximumEventAgeSeconds,
+  };
+}
+
 export interface NodeFunctionProps {
-  /** Function name, also the log group's and the DLQ's base name. */
+  /** Function name (1-64 letters, digits, '-' or '_'), also the base name of its role, log group and DLQ. */
   readonly functionName: string;
   /** Handler directory under `lambda-src/`, e.g. `submit-job`. */
   readonly entry: string;
@@ -39,11 +65,20 @@ export interface NodeFunctionProps {
    * @default []
    */
   readonly statements?: PolicyStatement[];
-  /** @default 90 */
+  /**
+   * Retention of the function's log group, a CloudWatch Logs period.
+   * @default 90
+   */
   readonly logRetentionDays?: number;
-  /** @default 256 */
+  /**
+   * Memory in MB (CPU scales with it).
+   * @default 256
+   */
   readonly memorySize?: number;
-  /** @default 60 */
+  /**
+   * Timeout in seconds, 10..900; the default 3 s of Lambda is too short for SDK retries.
+   * @default 60
+   */
   readonly timeoutSeconds?: number;
   /**
    * Reserved concurrency: caps the rate of downstream calls (CKV_AWS_115).
@@ -66,18 +101,17 @@ export class NodeFunction extends Construct {
   readonly role: IamRole;
   readonly logGroup: CloudwatchLogGroup;
   readonly deadLetterQueue: SqsQueue;
+  /** The settings in effect, defaults filled in (e.g. the timeout that claims must outlive). */
+  readonly settings: Required<FunctionSettings>;
   private readonly policy: PolicyDocument;
 
   constructor(scope: Construct, id: string, props: NodeFunctionProps) {
     super(scope, id);
-    const packaging = props.packaging ?? 'archive';
+    this.settings = resolveFunctionSettings(props);
+    const { packaging, logRetentionDays, memorySize, timeoutSeconds, reservedConcurrency, retryAttempts, maximumEventAgeSeconds } =
+      this.settings;
     const environment = props.environment ?? {};
-    const logRetentionDays = props.logRetentionDays ?? 90;
-    const memorySize = props.memorySize ?? 256;
-    const timeoutSeconds = props.timeoutSeconds ?? 60;
-    const reservedConcurrency = props.reservedConcurrency ?? 10;
-    const retryAttempts = props.retryAttempts ?? 2;
-    const maximumEventAgeSeconds = props.maximumEventAgeSeconds ?? 21_600;
+    this.validate(props.functionName, this.settings);
 
     this.logGroup = new CloudwatchLogGroup(this, 'LogGroup', {
       name: `/aws/lambda/${props.functionName}`,
@@ -118,6 +152,54 @@ export class NodeFunction extends Construct {
       maximumRetryAttempts: retryAttempts,
       maximumEventAgeInSeconds: maximumEventAgeSeconds,
     });
+  }
+
+  /** The props a Lambda API call would reject, caught at synth instead of at apply. */
+  private validate(functionName: string, settings: Required<FunctionSettings>): void {
+    checkPatternProp(
+      this,
+      'functionName',
+      functionName,
+      /^[A-Za-z0-9_-]{1,64}$/,
+      'Lambda function names are 1-64 letters, digits, hyphens or underscores',
+    );
+    checkOneOfProp(this, 'packaging', settings.packaging, ['archive', 'zip'], 'the code is packaged by archive_file or zipped at synth');
+    checkOneOfProp(
+      this,
+      'logRetentionDays',
+      settings.logRetentionDays,
+      LOG_RETENTION_DAYS,
+      'CloudWatch Logs accepts only fixed retention periods',
+    );
+    checkIntegerProp(this, 'memorySize', settings.memorySize, LAMBDA_LIMITS.memorySize, 'Lambda memory is set in MB');
+    checkIntegerProp(
+      this,
+      'timeoutSeconds',
+      settings.timeoutSeconds,
+      LAMBDA_LIMITS.timeoutSeconds,
+      'shorter leaves SDK retries no time, and Lambda stops at 900 s',
+    );
+    checkIntegerProp(
+      this,
+      'reservedConcurrency',
+      settings.reservedConcurrency,
+      LAMBDA_LIMITS.reservedConcurrency,
+      'reserved concurrency caps the downstream call rate',
+    );
+    checkIntegerProp(
+      this,
+      'retryAttempts',
+      settings.retryAttempts,
+      LAMBDA_LIMITS.retryAttempts,
+      'Lambda retries an asynchronous event at most twice',
+    );
+    checkIntegerProp(
+      this,
+      'maximumEventAgeSeconds',
+      settings.maximumEventAgeSeconds,
+      LAMBDA_LIMITS.maximumEventAgeSeconds,
+      'Lambda keeps an asynchronous event from 1 minute to 6 hours',
+    );
   }
 
   /** Grants the function's role more statements. */

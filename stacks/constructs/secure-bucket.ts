@@ -62,6 +62,8 @@ export class SecureBucket extends Construct {
   readonly bucket: S3Bucket;
   readonly publicAccessBlock: S3BucketPublicAccessBlock;
   readonly policy: S3BucketPolicy;
+  /** The object ownership in effect: only `BucketOwnerPreferred` accepts ACL-granted deliveries. */
+  readonly objectOwnership: 'BucketOwnerEnforced' | 'BucketOwnerPreferred';
   private readonly policyDocument: PolicyDocument;
 
   constructor(scope: Construct, id: string, props: SecureBucketProps) {
@@ -69,6 +71,7 @@ export class SecureBucket extends Construct {
     const forceDestroy = props.forceDestroy ?? false;
     const versioned = props.versioned ?? false;
     const objectOwnership = props.objectOwnership ?? 'BucketOwnerEnforced';
+    this.objectOwnership = objectOwnership;
     const lifecycleRules = props.lifecycleRules ?? [];
 
     this.bucket = new S3Bucket(this, 'Bucket', { bucket: props.bucketName, forceDestroy });

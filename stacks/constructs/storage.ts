@@ -1,21 +1,30 @@
 import { Construct } from 'constructs';
+import { COLD_STORAGE_CLASSES, ColdStorageClass, MIN_TRANSITION_DAYS } from '../lib/aws-limits';
+import { checkIntegerProp, checkOneOfProp } from '../lib/prop-validation';
 import { SecureBucket } from './secure-bucket';
 
 export interface StorageProps {
   /** Resource name prefix, e.g. `vod-dev`. Bucket names add a role, the account id and the region. */
   readonly name: string;
-  /** Account id and region, for globally unique bucket names. */
+  /** Account id, for globally unique bucket names. */
   readonly accountId: string;
+  /** Region, for globally unique bucket names. */
   readonly region: string;
-  /** @default false */
+  /**
+   * Let `terraform destroy` delete non-empty buckets. Only for throwaway environments.
+   * @default false
+   */
   readonly forceDestroy?: boolean;
   /**
    * Days before source originals move to `sourceColdStorageClass`.
    * @default 30
    */
   readonly sourceTransitionDays?: number;
-  /** @default 'GLACIER_IR' */
-  readonly sourceColdStorageClass?: string;
+  /**
+   * Storage class source originals move to after `sourceTransitionDays`.
+   * @default 'GLACIER_IR'
+   */
+  readonly sourceColdStorageClass?: ColdStorageClass;
   /**
    * Days before replaced source versions are deleted.
    * @default 30
@@ -44,6 +53,28 @@ export class Storage extends Construct {
     const sourceColdStorageClass = props.sourceColdStorageClass ?? 'GLACIER_IR';
     const noncurrentVersionExpirationDays = props.noncurrentVersionExpirationDays ?? 30;
     const accessLogExpirationDays = props.accessLogExpirationDays ?? 365;
+    checkIntegerProp(
+      this,
+      'sourceTransitionDays',
+      sourceTransitionDays,
+      { min: MIN_TRANSITION_DAYS, max: 36_500 },
+      'S3 keeps objects 30 days in STANDARD before a transition',
+    );
+    checkOneOfProp(this, 'sourceColdStorageClass', sourceColdStorageClass, COLD_STORAGE_CLASSES, 'originals move to an archive class');
+    checkIntegerProp(
+      this,
+      'noncurrentVersionExpirationDays',
+      noncurrentVersionExpirationDays,
+      { min: 1, max: 36_500 },
+      'replaced versions expire after whole days',
+    );
+    checkIntegerProp(
+      this,
+      'accessLogExpirationDays',
+      accessLogExpirationDays,
+      { min: 1, max: 36_500 },
+      'access logs expire after whole days',
+    );
     const nameOf = (role: string) => `${props.name}-${role}-${props.accountId}-${props.region}`;
 
     this.logBucket = new SecureBucket(this, 'LogBucket', {

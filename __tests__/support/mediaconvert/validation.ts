@@ -3,6 +3,7 @@
  * API model's ranges, reported as `/member/path: problem` lines like a 400 would.
  */
 import { isRecord as isObject } from '../../../lambda-src/lib/guards';
+import { ACCELERATION_MODES, STATUS_UPDATE_INTERVALS } from '../../../lambda-src/submit-job/contract';
 
 type Json = Record<string, unknown>;
 
@@ -14,8 +15,6 @@ const GROUP_SETTINGS_BY_TYPE: Record<string, string> = {
   CMAF_GROUP_SETTINGS: 'cmafGroupSettings',
   MS_SMOOTH_GROUP_SETTINGS: 'msSmoothGroupSettings',
 };
-const ACCELERATION_MODES = ['DISABLED', 'ENABLED', 'PREFERRED'];
-const STATUS_UPDATE_INTERVALS = [10, 12, 15, 20, 30, 60, 120, 180, 240, 300, 360, 420, 480, 540, 600].map((s) => `SECONDS_${s}`);
 
 /** Checks `value` at `path` is an integer in [min, max] when present. */
 function checkRange(issues: string[], path: string, value: unknown, min: number, max: number): void {
@@ -144,13 +143,13 @@ export function validateCreateJob(body: Json, resolveQueue: (ref: string) => unk
   }
   if (
     accelerationSettings !== undefined &&
-    (!isObject(accelerationSettings) || !ACCELERATION_MODES.includes(String(accelerationSettings.mode)))
+    (!isObject(accelerationSettings) || !(ACCELERATION_MODES as readonly string[]).includes(String(accelerationSettings.mode)))
   ) {
     issues.push(
       `/accelerationSettings/mode: required, one of ${ACCELERATION_MODES.join(', ')}, got ${JSON.stringify(accelerationSettings)}`,
     );
   }
-  if (statusUpdateInterval !== undefined && !STATUS_UPDATE_INTERVALS.includes(String(statusUpdateInterval))) {
+  if (statusUpdateInterval !== undefined && !(STATUS_UPDATE_INTERVALS as readonly string[]).includes(String(statusUpdateInterval))) {
     issues.push(`/statusUpdateInterval: one of ${STATUS_UPDATE_INTERVALS.join(', ')}, got ${JSON.stringify(statusUpdateInterval)}`);
   }
   checkRange(issues, '/priority', body.priority, -50, 50);

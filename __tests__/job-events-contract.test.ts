@@ -1,0 +1,93 @@
+import { InvalidEnvironmentError, MissingEnvironmentError } from '../lambda-src/lib/errors';
+import { parseJobStateEvent } from '../lambda-src/lib/job-event';
+import {
+  FORWARDED_JOB_STATUSES,
+  JOB_EVENTS_VARIABLES,
+  JobEventsSettings,
+  fromEnvironment,
+  jobStateChangePattern,
+  normalizeDistributionDomain,
+  toEnvironment,
+} from '../lambda-src/job-events/contract';
+import { jobStateChange } from './fixtures/mediaconvert-events';
+import { synthPipeline } from './support/pipeline';
+
+const SETTINGS: JobEventsSettings = {
+  pipeline: 'vod-dev',
+  table: 'vod-dev-jobs',
+  topicArn: 'arn:aws:sns:us-east-1:111122223333:vod-dev-job-notifications',
+  outputBucket: 'vod-dev-output',
+  distributionDomain: 'd111111abcdef8.cloudfront.net',
+};
+const LAMBDA_RUNTIME = { AWS_REGION: 'us-east-1' };
+
+describe('job-events contract', () => {
+  it('round-trips every setting: construct environment → handler settings', () => {
+    // Act
+    const environment = toEnvironment(SETTINGS);
+
+    // Assess
+    expect(fromEnvironment({ ...environment, ...LAMBDA_RUNTIME })).toEqual({ ...SETTINGS, region: 'us-east-1' });
+  });
+
+  it('is what the JobEvents construct synthesizes into the function', () => {
+    // Prepare
+    const template = synthPipeline();
+    const fn = template.resource('aws_lambda_function', 'JobEventsFunction');
+
+    // Act
+    const variables = (fn.environment as { variables: Record<string, string> }).variables;
+
+    // Assess
+    expect(Object.keys(variables).sort()).toEqual(
+      Object.values(JOB_EVENTS_VARIABLES)
+        .map((v) => v.name)
+        .sort(),
+    );
+    expect(fromEnvironment({ ...variables, ...LAMBDA_RUNTIME }).pipeline).toBe('vod-test');
+  });
+
+  it.each([...Object.values(JOB_EVENTS_VARIABLES).map((v) => v.name), 'AWS_REGION'])(
+    'fails naming %s when it is missing or empty',
+    (name) => {
+      const environment = { ...toEnvironment(SETTINGS), ...LAMBDA_RUNTIME };
+
+      expect(() => fromEnvironment({ ...environment, [name]: undefined })).toThrow(MissingEnvironmentError);
+      expect(() => fromEnvironment({ ...environment, [name]: '' })).toThrow(new RegExp(`Environment variable ${name} is not set`));
+    },
+  );
+
+  it('builds the rule pattern from the constants the handler checks', () => {
+    // Prepare
+    const pattern = jobStateChangePattern('vod-dev') as { source: string[]; 'detail-type': string[]; detail: { status: string[] } };
+
+    // Act: events as MediaConvert sends them (fixtures shaped like the user guide's samples)
+    const events = pattern.detail.status.map((status) => jobStateChange(status, {}, { pipeline: 'vod-dev' }));
+    const plans = events.map((event) => parseJobStateEvent(event, 'vod-dev'));
+
+    // Assess: the pattern admits them, and every forwarded status is recorded, none skipped
+    for (const event of events) {
+      expect(pattern.source).toContain(event.source);
+      expect(pattern['detail-type']).toContain(event['detail-type']);
+    }
+    expect(pattern.detail.status).toEqual([...FORWARDED_JOB_STATUSES]);
+    expect(plans.map((p) => p.action)).toEqual(FORWARDED_JOB_STATUSES.map(() => 'record'));
+  });
+});
+
+describe('normalizeDistributionDomain', () => {
+  it.each([
+    ['d1.cloudfront.net', 'd1.cloudfront.net'],
+    ['https://d1.cloudfront.net/', 'd1.cloudfront.net'],
+    [' media.example.com ', 'media.example.com'],
+  ])('accepts %p as %p', (value, expected) => {
+    expect(normalizeDistributionDomain(value)).toBe(expected);
+  });
+
+  it.each(['https://d1.cloudfront.net/videos', 'd1.cloudfront.net?x=1', 'https://'])('rejects %p, which is not a host name', (value) => {
+    expect(() => fromEnvironment({ ...toEnvironment(SETTINGS), ...LAMBDA_RUNTIME, DISTRIBUTION_DOMAIN: value })).toThrow(
+      InvalidEnvironmentError,
+    );
+    expect(() => normalizeDistributionDomain(value)).toThrow(/is not a host name; use the distribution's domain/);
+  });
+});

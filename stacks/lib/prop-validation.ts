@@ -1,0 +1,52 @@
+import { Token } from 'cdktf';
+import { IConstruct } from 'constructs';
+
+/** A construct was given props it cannot build: thrown at synth, naming the construct path, the prop and the fix. */
+export class InvalidPropsError extends Error {
+  constructor(scope: IConstruct, message: string) {
+    super(`${scope.node.path}: ${message}`);
+    this.name = 'InvalidPropsError';
+  }
+}
+
+/** Values known only at apply (Terraform references) cannot be checked at synth. */
+function isKnown(value: unknown): boolean {
+  return !Token.isUnresolved(value);
+}
+
+/**
+ * Throws unless `value` is an integer within the limit.
+ * @param why what the limit means, e.g. "Lambda retries an async event at most twice".
+ */
+export function checkIntegerProp(
+  scope: IConstruct,
+  prop: string,
+  value: number,
+  limit: { readonly min: number; readonly max: number },
+  why: string,
+): void {
+  if (!isKnown(value)) return;
+  if (!Number.isInteger(value) || value < limit.min || value > limit.max) {
+    throw new InvalidPropsError(scope, `'${prop}' is ${value}; ${why}. Use an integer from ${limit.min} to ${limit.max}.`);
+  }
+}
+
+/** Throws unless `value` is one of `allowed`. */
+export function checkOneOfProp<T extends string | number>(
+  scope: IConstruct,
+  prop: string,
+  value: T,
+  allowed: readonly T[],
+  why: string,
+): void {
+  if (!isKnown(value)) return;
+  if (!allowed.includes(value)) {
+    throw new InvalidPropsError(scope, `'${prop}' is ${JSON.stringify(value)}; ${why}. Use one of ${allowed.join(', ')}.`);
+  }
+}
+
+/** Throws unless `value` matches `pattern` (skipped for Terraform references). */
+export function checkPatternProp(scope: IConstruct, prop: string, value: string, pattern: RegExp, why: string): void {
+  if (!isKnown(value)) return;
+  if (!pattern.test(value)) throw new InvalidPropsError(scope, `'${prop}' is ${JSON.stringify(value)}; ${why}.`);
+}
