@@ -96,7 +96,7 @@ describe('JobEvents', () => {
     ]);
   });
 
-  it('tells the completion function where outputs are served from', () => {
+  it('tells the completion function where outputs are served from, and its claim TTL and request timeout', () => {
     const variables = (template.resource('aws_lambda_function', 'JobEventsFunction').environment as { variables: Record<string, string> })
       .variables;
 
@@ -106,6 +106,8 @@ describe('JobEvents', () => {
       TOPIC_ARN: ref('aws_sns_topic', template, 'JobEvents', 'arn'),
       OUTPUT_BUCKET: ref('aws_s3_bucket', template, 'OutputBucket', 'bucket'),
       DISTRIBUTION_DOMAIN: ref('aws_cloudfront_distribution', template, 'Delivery', 'domain_name'),
+      CLAIM_TTL_SECONDS: '60',
+      REQUEST_TIMEOUT_MS: '10000',
     });
   });
 

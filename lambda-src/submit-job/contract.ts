@@ -32,6 +32,8 @@ export type StatusUpdateInterval = (typeof STATUS_UPDATE_INTERVALS)[number];
 
 /** Longest claim TTL accepted: Lambda's maximum timeout. */
 const MAX_CLAIM_TTL_SECONDS = 900;
+/** Longest per-attempt SDK timeout accepted. */
+const MAX_REQUEST_TIMEOUT_MS = 60_000;
 
 /** Everything the submit function knows besides the upload itself. */
 export interface SubmitSettings {
@@ -51,6 +53,8 @@ export interface SubmitSettings {
   readonly accelerationMode: AccelerationMode;
   /** A claim older than this belongs to an invocation that timed out: the function's timeout. */
   readonly claimTtlSeconds: number;
+  /** The SDK clients' per-attempt HTTP timeout, well inside the function timeout (requestTimeoutMsFor). */
+  readonly requestTimeoutMs: number;
 }
 
 const contract = defineEnvContract<SubmitSettings>({
@@ -64,6 +68,7 @@ const contract = defineEnvContract<SubmitSettings>({
   statusUpdateInterval: { name: 'STATUS_UPDATE_INTERVAL', codec: enumCodec(STATUS_UPDATE_INTERVALS) },
   accelerationMode: { name: 'ACCELERATION_MODE', codec: enumCodec(ACCELERATION_MODES) },
   claimTtlSeconds: { name: 'CLAIM_TTL_SECONDS', codec: integerCodec(1, MAX_CLAIM_TTL_SECONDS) },
+  requestTimeoutMs: { name: 'REQUEST_TIMEOUT_MS', codec: integerCodec(50, MAX_REQUEST_TIMEOUT_MS) },
 });
 
 /** The environment variables and their codecs. */

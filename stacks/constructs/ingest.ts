@@ -10,6 +10,7 @@ import {
   StatusUpdateInterval,
   toEnvironment,
 } from '../../lambda-src/submit-job/contract';
+import { requestTimeoutMsFor } from '../../lambda-src/lib/time-budget';
 import { accountIdOf } from '../lib/account';
 import { checkOneOfProp } from '../lib/prop-validation';
 import { FunctionSettings, NodeFunction, resolveFunctionSettings } from './node-function';
@@ -100,6 +101,7 @@ export class Ingest extends Construct {
         accelerationMode,
         // A claim older than one invocation belongs to a timed-out attempt.
         claimTtlSeconds: functionSettings.timeoutSeconds,
+        requestTimeoutMs: requestTimeoutMsFor(functionSettings.timeoutSeconds),
       }),
       statements: [
         { sid: 'CreateJobsOnOwnQueue', effect: 'Allow', actions: ['mediaconvert:CreateJob'], resources: [queue.arn] },

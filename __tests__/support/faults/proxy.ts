@@ -34,7 +34,9 @@ export type FaultAction =
   /** Forwarded and applied upstream; the answer never reaches the caller (the connection is reset). */
   | { readonly kind: 'lose-answer' }
   /** No answer until the caller gives up; `apply` forwards the call first, so its work is done. */
-  | { readonly kind: 'hang'; readonly apply?: boolean };
+  | { readonly kind: 'hang'; readonly apply?: boolean }
+  /** Runs `run` (another writer, say) before forwarding the call: a race, made deterministic. */
+  | { readonly kind: 'interleave'; readonly run: (call: ProxiedCall) => Promise<void> };
 
 /** Which calls a rule applies to; every given field must match. */
 export interface CallMatcher {
@@ -232,6 +234,7 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
       if (action.apply) await forward(req, body).catch(() => undefined);
       return;
     }
+    if (action?.kind === 'interleave') await action.run(call);
     let answer: Awaited<ReturnType<typeof forward>>;
     try {
       answer = await forward(req, body);
