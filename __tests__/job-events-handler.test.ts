@@ -1,5 +1,6 @@
 import { InvalidJobEventError } from '../lambda-src/lib/errors';
 import type { JobRecord } from '../lambda-src/lib/job-record';
+import { SNS_PUBLISH_MAX_BYTES } from '../lambda-src/lib/notification';
 import {
   ASSET_ID,
   DISTRIBUTION_DOMAIN,
@@ -261,6 +262,23 @@ describeWithTools('job-events handler', ['moto'], () => {
     // Assess
     expect((await rig.takePublished())[0]?.outputs).toEqual({ mp4: [] });
     expect(logsAt('WARN')).toEqual([expect.objectContaining({ skipped: [{ path: 's3://someone-else/x.mp4', reason: 'other-bucket' }] })]);
+  });
+
+  it('publishes a COMPLETE whose thumbnail URLs exceed 256 KB with the list cut to fit, and records the same outputs', async () => {
+    // Prepare: 10,000 captures of a long base name, about 2.6 MB of URLs.
+    const event = completeEvent('a'.repeat(200), { thumbnailCount: 10_000 });
+
+    // Act
+    const summary = await handler(event);
+
+    // Assess
+    expect(summary.outcome).toBe('notified');
+    const [notification] = await rig.takePublished();
+    const thumbnails = notification?.outputs?.thumbnails;
+    expect(Buffer.byteLength(JSON.stringify(notification))).toBeLessThanOrEqual(SNS_PUBLISH_MAX_BYTES);
+    expect(thumbnails).toEqual(expect.objectContaining({ count: 10_000, truncated: true, prefix: `${CDN}/thumbnails/` }));
+    expect(thumbnails?.urls.length).toBeGreaterThan(100);
+    expect((await record())?.outputs).toEqual(notification?.outputs);
   });
 
   it('throws when the SNS publish fails, releasing its claim so the retry publishes', async () => {
