@@ -8,7 +8,7 @@ const job = (id: string, assetId: string, fileInput: string, createdAt: string):
     UserMetadata: { assetId },
     Settings: { Inputs: [{ FileInput: fileInput }] },
     CreatedAt: new Date(createdAt),
-  }) as Job;
+  }) as unknown as Job;
 
 describe('pickJobOfUpload', () => {
   it.each<[string, Job[], string | undefined]>([

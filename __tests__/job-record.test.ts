@@ -434,6 +434,12 @@ describe('job record decisions', () => {
       { status: 'SUBMITTED', jobId: 'job-1' },
       { action: 'job-recorded', jobId: 'job-0', sameJob: false },
     ],
+    [
+      'our SUBMITTED write was applied before a release that lost its answers',
+      { ...submitted(ME) },
+      { status: 'RETRYABLE' },
+      { action: 'job-recorded', jobId: 'job-1', sameJob: true },
+    ],
     ['another invocation retook the claim', claimed(OTHER), { status: 'SUBMITTED', jobId: 'job-1' }, { action: 'superseded' }],
     ['the record vanished', undefined, { status: 'FAILED' }, { action: 'conflict' }],
   ])('decideRefusedHolderWrite: %s', (_name, record, intended, expected) => {

@@ -202,16 +202,16 @@ describe('fitNotification', () => {
     const fitted = fitNotification(overLimit);
 
     // Assess
-    const thumbnails = fitted.outputs?.thumbnails;
+    const thumbnails = fitted.outputs!.thumbnails!;
     expect(bytes(fitted)).toBeLessThanOrEqual(SNS_PUBLISH_MAX_BYTES);
     expect(thumbnails).toEqual(expect.objectContaining({ count: 3_000, truncated: true, prefix: THUMBS }));
-    expect(thumbnails?.urls).toEqual(overLimit.outputs?.thumbnails?.urls.slice(0, thumbnails.urls.length));
+    expect(thumbnails.urls).toEqual(overLimit.outputs!.thumbnails!.urls.slice(0, thumbnails.urls.length));
     // As many as fit: one more URL would not.
     const oneMore = {
       ...fitted,
       outputs: {
         ...fitted.outputs!,
-        thumbnails: { ...thumbnails!, urls: overLimit.outputs!.thumbnails!.urls.slice(0, thumbnails!.urls.length + 1) },
+        thumbnails: { ...thumbnails, urls: overLimit.outputs!.thumbnails!.urls.slice(0, thumbnails.urls.length + 1) },
       },
     };
     expect(bytes(oneMore)).toBeGreaterThan(SNS_PUBLISH_MAX_BYTES);

@@ -440,7 +440,7 @@ export function decideRefusedHolderWrite(
 ): HolderWriteDecision {
   if (record === undefined) return { action: 'conflict' };
   if (record.claimId === me.claimId && record.status === intended.status && record.jobId === intended.jobId) return { action: 'applied' };
-  if (record.jobId !== undefined && STATUS_RANK[record.status] > 0) {
+  if (record.jobId !== undefined && (STATUS_RANK[record.status] > 0 || record.status === 'SUBMITTED')) {
     return { action: 'job-recorded', jobId: record.jobId, sameJob: intended.jobId === undefined || intended.jobId === record.jobId };
   }
   if (record.claimId !== me.claimId) return { action: 'superseded' };

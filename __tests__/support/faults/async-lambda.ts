@@ -7,10 +7,11 @@
  * Lambda does; then it goes to the dead-letter list with the last error.
  */
 import { Worker } from 'node:worker_threads';
+import { LAMBDA_ASYNC_RETRY_DELAYS_SECONDS } from '../../../lambda-src/lib/time-budget';
 import type { SimulatedClock } from './clock';
 
 /** Lambda waits about one minute before the first retry and two before the second. */
-export const LAMBDA_RETRY_DELAYS_MS: readonly number[] = [60_000, 120_000];
+export const LAMBDA_RETRY_DELAYS_MS: readonly number[] = LAMBDA_ASYNC_RETRY_DELAYS_SECONDS.map((seconds) => seconds * 1000);
 
 export interface AsyncLambdaOptions {
   /** The bundled handler (`index.js` exporting `handler`). */
@@ -20,6 +21,12 @@ export interface AsyncLambdaOptions {
   readonly clock: SimulatedClock;
   /** The function timeout, in real milliseconds (simulated time runs at real speed during work). */
   readonly timeoutMs: number;
+  /**
+   * What `context.getRemainingTimeInMillis()` counts down from, when it should differ from the
+   * real timeout: a larger value makes the handler plan for time it does not have, so Lambda kills it.
+   * @default timeoutMs
+   */
+  readonly reportedTimeoutMs?: number;
   /** Async retries after the first attempt, 0..2, as `maximum_retry_attempts`. */
   readonly retryAttempts: number;
   /** @default LAMBDA_RETRY_DELAYS_MS */
@@ -75,7 +82,7 @@ globalThis.Date = SimulatedDate;
 let loaded;
 parentPort.on('message', async (message) => {
   offset = message.offset;
-  const deadline = RealDate.now() + message.timeoutMs;
+  const deadline = RealDate.now() + message.reportedTimeoutMs;
   const context = { awsRequestId: message.requestId, getRemainingTimeInMillis: () => Math.max(0, deadline - RealDate.now()) };
   try {
     loaded ??= require(workerData.entry);
@@ -114,7 +121,13 @@ class ExecutionEnvironment {
   }
 
   /** Runs one event; resolves `timedOut` (and kills the worker) when it outlives the timeout. */
-  run(message: { event: unknown; requestId: string; offset: number; timeoutMs: number }): Promise<WorkerReply | 'timed-out'> {
+  run(message: {
+    event: unknown;
+    requestId: string;
+    offset: number;
+    timeoutMs: number;
+    reportedTimeoutMs: number;
+  }): Promise<WorkerReply | 'timed-out'> {
     return new Promise((resolve) => {
       const timer = setTimeout(() => {
         this.pending = undefined;
@@ -214,6 +227,7 @@ export class AsyncLambda {
       requestId: queued.requestId,
       offset: this.options.clock.offsetMs,
       timeoutMs: this.options.timeoutMs,
+      reportedTimeoutMs: this.options.reportedTimeoutMs ?? this.options.timeoutMs,
     });
     this.running -= 1;
     const timedOut = reply === 'timed-out';

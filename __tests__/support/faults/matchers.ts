@@ -39,3 +39,8 @@ export function createJob(text?: string): CallMatcher {
 export const searchJobs: CallMatcher = { service: 'mediaconvert', operation: 'SearchJobs' };
 export const getJob: CallMatcher = { service: 'mediaconvert', operation: 'GetJob' };
 export const publish: CallMatcher = { service: 'sns', operation: 'Publish' };
+
+/** The matcher, only while the simulated clock is before `untilMs`: an outage that heals, whatever the SDK's retry count. */
+export function until(matcher: CallMatcher, clock: { now(): number }, untilMs: number): CallMatcher {
+  return { ...matcher, where: (call) => clock.now() < untilMs && (matcher.where?.(call) ?? true) };
+}

@@ -36,6 +36,8 @@ export interface RigTiming {
   readonly timeoutMs: number;
   /** The SDK's per-attempt timeout. */
   readonly requestTimeoutMs: number;
+  /** @default - the function timeout, rounded up to seconds */
+  readonly claimTtlSeconds?: number;
 }
 
 export interface FaultRig {
@@ -110,7 +112,7 @@ export async function startFaultRig(clock: SimulatedClock = new SimulatedClock()
     } while (start !== undefined);
     return found;
   }
-  const claimTtlSeconds = (timing: RigTiming) => Math.max(1, Math.ceil(timing.timeoutMs / 1000));
+  const claimTtlSeconds = (timing: RigTiming) => timing.claimTtlSeconds ?? Math.max(1, Math.ceil(timing.timeoutMs / 1000));
 
   return {
     clock,
