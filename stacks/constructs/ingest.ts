@@ -1,4 +1,5 @@
 import { Construct } from 'constructs';
+import { Fn } from 'cdktf';
 import { LambdaPermission } from '@cdktf/provider-aws/lib/lambda-permission';
 import { S3BucketNotification } from '@cdktf/provider-aws/lib/s3-bucket-notification';
 import { VIDEO_EXTENSIONS } from '../../lambda-src/lib/keys';
@@ -85,6 +86,8 @@ export class Ingest extends Construct {
     checkOneOfProp(this, 'accelerationMode', accelerationMode, ACCELERATION_MODES, 'it is the AccelerationSettings.Mode of CreateJob');
     const { queue, role } = props.transcoding;
     const table = props.jobsTable.table;
+    // Jobs have no queue in their ARN: every job of this account and region.
+    const jobArns = Fn.replace(queue.arn, '/:queues/.*$/', ':jobs/*');
 
     this.submitFunction = new NodeFunction(this, 'SubmitJob', {
       ...functionSettings,
@@ -112,7 +115,10 @@ export class Ingest extends Construct {
           resources: [role.arn],
           condition: [{ test: 'StringEquals', variable: 'iam:PassedToService', values: ['mediaconvert.amazonaws.com'] }],
         },
-        { sid: 'ClaimAndRecordJobs', effect: 'Allow', actions: ['dynamodb:PutItem', 'dynamodb:UpdateItem'], resources: [table.arn] },
+        // Before re-creating a job whose CreateJob answer was lost: GetJob by id, or SearchJobs on the queue.
+        { sid: 'FindEarlierJobsOnOwnQueue', effect: 'Allow', actions: ['mediaconvert:SearchJobs'], resources: [queue.arn] },
+        { sid: 'ReadEarlierJobs', effect: 'Allow', actions: ['mediaconvert:GetJob'], resources: [jobArns] },
+        { sid: 'ClaimAndRecordJobs', effect: 'Allow', actions: ['dynamodb:UpdateItem'], resources: [table.arn] },
       ],
     });
 
