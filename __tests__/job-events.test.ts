@@ -8,7 +8,7 @@ describe('JobEvents', () => {
   const template = synthPipeline();
 
   it('matches MediaConvert state changes of this pipeline only', () => {
-    const rule = template.onlyResource('aws_cloudwatch_event_rule');
+    const rule = template.resource('aws_cloudwatch_event_rule', 'JobEvents');
 
     expect(JSON.parse(String(rule.event_pattern))).toEqual({
       source: ['aws.mediaconvert'],
@@ -25,7 +25,7 @@ describe('JobEvents', () => {
 
   it('targets the completion function with a retry policy and an encrypted dead-letter queue', () => {
     // Act
-    const target = template.onlyResource('aws_cloudwatch_event_target');
+    const target = template.resource('aws_cloudwatch_event_target', 'JobEvents');
 
     // Assess
     expect(target).toEqual(

@@ -18,4 +18,5 @@ export * from './constructs/jobs-table';
 export * from './constructs/ingest';
 export * from './constructs/delivery';
 export * from './constructs/job-events';
+export * from './constructs/job-sweep';
 export * from './constructs/monitoring';

@@ -1,5 +1,13 @@
-import { ConditionalCheckFailedException, DynamoDBClient, UpdateItemCommand, UpdateItemCommandInput } from '@aws-sdk/client-dynamodb';
-import { JobRecord, refusedRecord } from '../lib/job-record';
+import {
+  ConditionalCheckFailedException,
+  DynamoDBClient,
+  QueryCommand,
+  QueryCommandOutput,
+  UpdateItemCommand,
+  UpdateItemCommandInput,
+} from '@aws-sdk/client-dynamodb';
+import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
+import { JobRecord, OPEN_RECORDS_INDEX, refusedRecord } from '../lib/job-record';
 
 /** What a transition did: applied, or refused by the record it returns (ALL_OLD). */
 export type TransitionResult = { readonly applied: true } | { readonly applied: false; readonly record?: JobRecord };
@@ -22,4 +30,25 @@ export async function applyTransition(
     const record = refusedRecord(error.Item);
     return record === undefined ? { applied: false } : { applied: false, record };
   }
+}
+
+/** Every open record (OPEN_RECORDS_INDEX) opened before `openedBefore` (epoch ms), all pages. */
+export async function readOpenRecords(client: DynamoDBClient, table: string, openedBefore: number): Promise<JobRecord[]> {
+  const records: JobRecord[] = [];
+  let start: QueryCommandOutput['LastEvaluatedKey'];
+  do {
+    const page = await client.send(
+      new QueryCommand({
+        TableName: table,
+        IndexName: OPEN_RECORDS_INDEX.name,
+        KeyConditionExpression: '#shard = :open AND #since < :before',
+        ExpressionAttributeNames: { '#shard': OPEN_RECORDS_INDEX.partitionKey, '#since': OPEN_RECORDS_INDEX.sortKey },
+        ExpressionAttributeValues: marshall({ ':open': OPEN_RECORDS_INDEX.partition, ':before': openedBefore }),
+        ExclusiveStartKey: start,
+      }),
+    );
+    records.push(...(page.Items ?? []).map((item) => unmarshall(item) as JobRecord));
+    start = page.LastEvaluatedKey;
+  } while (start !== undefined);
+  return records;
 }

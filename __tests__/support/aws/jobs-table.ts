@@ -24,7 +24,7 @@ export async function createJobsTable(client: DynamoDBClient, tableName: string)
             { AttributeName: OPEN_RECORDS_INDEX.partitionKey, KeyType: 'HASH' },
             { AttributeName: OPEN_RECORDS_INDEX.sortKey, KeyType: 'RANGE' },
           ],
-          Projection: { ProjectionType: 'ALL' },
+          Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: [...OPEN_RECORDS_INDEX.projectedAttributes] },
         },
       ],
     }),
