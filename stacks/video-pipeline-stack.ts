@@ -116,6 +116,7 @@ export class VideoPipelineStack extends TerraformStack {
       job_events_function: this.jobEvents.completionFunction.fn.functionName,
       job_state_rule: this.jobEvents.rule.name,
       job_sweep_function: this.jobSweep.sweepFunction.fn.functionName,
+      job_sweep_schedule: this.jobSweep.schedule.name,
       mediaconvert_queue_arn: this.transcoding.queue.arn,
     };
     for (const [outputId, value] of Object.entries(outputs)) new TerraformOutput(this, outputId, { value });
