@@ -7,4 +7,6 @@ module.exports = {
   setupFilesAfterEnv: ['<rootDir>/__tests__/setup.ts'],
   // The e2e tier applies real Terraform; it gets its own generous timeout in the file.
   testTimeout: 60_000,
+  // Jest's default (cores - 1) runs everything in one worker on a 2-core machine.
+  maxWorkers: '100%',
 };

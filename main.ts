@@ -1,8 +1,6 @@
-import { App } from 'cdktf';
-import { buildApp } from './stacks/app';
-import { loadEnvironments } from './stacks/environments';
+import { synthPipelineApp } from './stacks/app';
+import { ENVIRONMENTS } from './stacks/environments';
 
-// Environments come from stacks/environments.ts, with overrides from process.env (see README).
-const app = new App();
-buildApp(app, loadEnvironments(process.env));
-app.synth();
+// This repository's app: the environments of stacks/environments.ts, overridable from
+// process.env (PIPELINE_ENVIRONMENTS, TF_STATE_BUCKET…; see the README).
+synthPipelineApp(ENVIRONMENTS);

@@ -70,7 +70,7 @@ describe('parsePipelineConfig', () => {
     // Assess
     expect(parse).toThrow(ConfigError);
     expect(parse).toThrow(message);
-    expect(parse).toThrow(/Invalid pipeline config \(environment "test"\)[\s\S]*Fix these fields in stacks\/environments\.ts/);
+    expect(parse).toThrow(/Invalid pipeline config \(environment "test"\)[\s\S]*Fix these fields where the environment is declared/);
   });
 
   it('lists every invalid field, not only the first', () => {

@@ -5,16 +5,21 @@ import { CloudfrontOriginAccessControl } from '@cdktf/provider-aws/lib/cloudfron
 import { CloudfrontResponseHeadersPolicy } from '@cdktf/provider-aws/lib/cloudfront-response-headers-policy';
 import { CACHING_OPTIMIZED_POLICY_ID, Delivery, DeliveryProps } from '../stacks/constructs/delivery';
 import { SecureBucket } from '../stacks/constructs/secure-bucket';
-import { Template, ref } from './support/template';
+import { Template, refOf } from '../testing';
 
-function buildDelivery(scope: Construct, props: Partial<DeliveryProps> = {}): void {
+/** A Delivery `vod-test` for bucket `output`, logging to bucket `logs`, with `props` on top. */
+function buildDelivery(
+  scope: Construct,
+  props: Partial<DeliveryProps> = {},
+): { delivery: Delivery; originBucket: SecureBucket; logBucket: SecureBucket } {
   const logBucket = new SecureBucket(scope, 'Logs', {
     bucketName: 'logs',
     receivesAccessLogs: true,
     objectOwnership: 'BucketOwnerPreferred',
   });
   const originBucket = new SecureBucket(scope, 'Output', { bucketName: 'output' });
-  new Delivery(scope, 'Delivery', { name: 'vod-test', originBucket, logBucket, ...props });
+  const delivery = new Delivery(scope, 'Delivery', { name: 'vod-test', originBucket, logBucket, ...props });
+  return { delivery, originBucket, logBucket };
 }
 
 describe('Delivery', () => {
@@ -30,21 +35,21 @@ describe('Delivery', () => {
 
   it('serves the output bucket through the OAC', () => {
     // Act
-    const template = Template.synth((scope) => buildDelivery(scope));
+    const { template, built } = Template.synthBuilt((scope) => buildDelivery(scope));
 
     // Assess
     const distribution = template.onlyResource('aws_cloudfront_distribution');
     expect(distribution.origin).toEqual([
       expect.objectContaining({
-        domain_name: ref('aws_s3_bucket', template, 'Output', 'bucket_regional_domain_name'),
-        origin_access_control_id: ref('aws_cloudfront_origin_access_control', template, 'Delivery', 'id'),
+        domain_name: refOf(built.originBucket.bucket, 'bucket_regional_domain_name'),
+        origin_access_control_id: refOf(built.delivery.originAccessControl, 'id'),
       }),
     ]);
   });
 
   it('output bucket is readable only by this distribution', () => {
     // Act
-    const template = Template.synth((scope) => buildDelivery(scope));
+    const { template, built } = Template.synthBuilt((scope) => buildDelivery(scope));
 
     // Assess
     const policy = template.resource('aws_s3_bucket_policy', 'Output');
@@ -56,10 +61,8 @@ describe('Delivery', () => {
         effect: 'Allow',
         principals: [{ type: 'Service', identifiers: ['cloudfront.amazonaws.com'] }],
         actions: ['s3:GetObject'],
-        resources: [`${ref('aws_s3_bucket', template, 'Output', 'arn')}/*`],
-        condition: [
-          { test: 'StringEquals', variable: 'AWS:SourceArn', values: [ref('aws_cloudfront_distribution', template, 'Delivery', 'arn')] },
-        ],
+        resources: [`${refOf(built.originBucket.bucket, 'arn')}/*`],
+        condition: [{ test: 'StringEquals', variable: 'AWS:SourceArn', values: [refOf(built.delivery.distribution, 'arn')] }],
       },
     ]);
     expect(statements.map((s) => s.sid)).toContain('DenyInsecureTransport');
@@ -88,16 +91,16 @@ describe('Delivery', () => {
   });
 
   it('writes standard access logs to the log bucket', () => {
-    const template = Template.synth((scope) => buildDelivery(scope));
+    const { template, built } = Template.synthBuilt((scope) => buildDelivery(scope));
 
     expect(template.onlyResource('aws_cloudfront_distribution').logging_config).toEqual(
-      expect.objectContaining({ bucket: ref('aws_s3_bucket', template, 'Logs', 'bucket_domain_name'), prefix: 'cloudfront/' }),
+      expect.objectContaining({ bucket: refOf(built.logBucket.bucket, 'bucket_domain_name'), prefix: 'cloudfront/' }),
     );
   });
 
   it('lets hls.js players on any origin fetch playlists and segments by default, with HSTS', () => {
     // Act
-    const template = Template.synth((scope) => buildDelivery(scope));
+    const { template, built } = Template.synthBuilt((scope) => buildDelivery(scope));
 
     // Assess
     const policy = template.onlyResource('aws_cloudfront_response_headers_policy');
@@ -114,7 +117,7 @@ describe('Delivery', () => {
       }),
     );
     expect(template.onlyResource('aws_cloudfront_distribution').default_cache_behavior).toEqual(
-      expect.objectContaining({ response_headers_policy_id: ref('aws_cloudfront_response_headers_policy', template, 'Delivery', 'id') }),
+      expect.objectContaining({ response_headers_policy_id: refOf(built.delivery.responseHeaders!, 'id') }),
     );
   });
 

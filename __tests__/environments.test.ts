@@ -1,5 +1,8 @@
+import { spawnSync } from 'node:child_process';
+import { PROJECT_ROOT } from '../stacks/lib/project-paths';
 import { ConfigError } from '../stacks/config';
-import { DEFAULT_STATE_BUCKET, ENVIRONMENTS, loadEnvironments } from '../stacks/environments';
+import { loadEnvironments as loadDeclaredEnvironments } from '../stacks/environment-loader';
+import { DEFAULT_STATE_BUCKET, ENVIRONMENTS, loadEmbeddedEnvironments as loadEnvironments } from '../stacks/environments';
 
 describe('loadEnvironments', () => {
   it('loads dev, prod and local from the embedded config with no variables set', () => {
@@ -53,11 +56,37 @@ describe('loadEnvironments', () => {
     expect(() => loadEnvironments({ PIPELINE_ENVIRONMENTS: 'dev', LAMBDA_PACKAGING: 'tarball' })).toThrow(/lambda\.packaging/);
   });
 
-  it('fails on an unknown environment name, listing the known ones', () => {
+  it('fails on an unknown environment name, listing the known environments and stacks', () => {
     const load = () => loadEnvironments({ PIPELINE_ENVIRONMENTS: 'staging' });
 
     expect(load).toThrow(ConfigError);
-    expect(load).toThrow(/unknown environment "staging"; known: dev, prod, local/);
+    expect(load).toThrow(/"staging" is neither an environment \(dev, prod, local\) nor a stack \(vod-dev, vod-prod, vod-local\)/);
+  });
+
+  it('selects by stack name as well as by environment name, in the order given', () => {
+    const environments = loadEnvironments({ PIPELINE_ENVIRONMENTS: 'vod-prod, dev' });
+
+    expect(environments.map((e) => e.environment)).toEqual(['prod', 'dev']);
+  });
+
+  it('refuses an environment named twice, before cdktf would refuse the duplicate stack', () => {
+    expect(() => loadEnvironments({ PIPELINE_ENVIRONMENTS: 'dev,vod-dev' })).toThrow(/"vod-dev" selects environment "dev" a second time/);
+  });
+
+  it('reports every invalid field of every environment in one error', () => {
+    // Prepare
+    const declared = {
+      dev: { environment: 'dev', backend: { type: 'local' }, lambda: { timeoutSeconds: 3 } },
+      prod: { environment: 'prod', backend: { type: 'local' }, delivery: { priceClass: 'PriceClass_Cheap' }, logRetentionDays: 10 },
+    } as const;
+
+    // Act
+    const load = () => loadDeclaredEnvironments({ PIPELINE_ENVIRONMENTS: 'dev' }, declared as never);
+
+    // Assess
+    expect(load).toThrow(
+      /environment "dev":\n {2}- lambda\.timeoutSeconds: must be at least 10[^\n]*\nenvironment "prod":\n {2}- logRetentionDays: .*\n {2}- delivery\.priceClass: Invalid option/,
+    );
   });
 
   it('keeps prod safe: no force_destroy and a year of logs', () => {
@@ -66,5 +95,22 @@ describe('loadEnvironments', () => {
     expect(prod!.forceDestroy).toBe(false);
     expect(prod!.logRetentionDays).toBe(365);
     expect(Object.keys(ENVIRONMENTS)).toContain('prod');
+  });
+});
+
+describe('the app command (npm run synth)', () => {
+  it('prints a config error once, without a stack trace, and exits 1', () => {
+    // Act
+    const result = spawnSync(process.execPath, ['scripts/run-app.mjs'], {
+      cwd: PROJECT_ROOT,
+      env: { ...process.env, PIPELINE_ENVIRONMENTS: 'dev', TF_STATE_REGION: 'moon-1' },
+      encoding: 'utf8',
+    });
+
+    // Assess
+    expect(result.status).toBe(1);
+    expect(result.stderr.match(/Invalid pipeline config/g)).toHaveLength(1);
+    expect(result.stderr).toMatch(/environment "dev":\n {2}- backend\.region: must be an AWS region/);
+    expect(result.stderr).not.toMatch(/^\s+at /m);
   });
 });

@@ -18,8 +18,8 @@ import { FaultRig, RigTiming, startFaultRig } from './support/faults/rig';
 import { describeWithTools } from './support/tiers';
 import path from 'node:path';
 
-/** A 2 s function with 300 ms SDK attempts: the real ratios (60 s / 10 s) shrunk, so a test takes seconds. */
-const TIMING: RigTiming = { timeoutMs: 2_000, requestTimeoutMs: 300 };
+/** A 3 s function with 300 ms SDK attempts: the real ratios (60 s / 10 s) shrunk, so a test takes seconds. */
+const TIMING: RigTiming = { timeoutMs: 3_000, requestTimeoutMs: 300 };
 const MINUTE = 60_000;
 /** An outage that lasts through the first invocation and heals before Lambda's first retry. */
 const FIRST_INVOCATION_MS = 30_000;
@@ -288,7 +288,7 @@ describeWithTools('exactly one job per upload and one notification per outcome, 
       });
 
       it('past a function timeout shorter than the handler believes: Lambda kills it, and the retry finds the job', async () => {
-        // Prepare: the handler plans for 20 s but is killed at 2 s, mid-CreateJob, before it can record anything.
+        // Prepare: the handler plans for 20 s but is killed at 3 s, mid-CreateJob, before it can record anything.
         const upload = newUpload();
         const fn = submitFunction({ reportedTimeoutMs: 20_000, timing: { ...TIMING, requestTimeoutMs: 5_000 } });
         rig.mediaconvertProxy.inject({ match: createJob(), action: { kind: 'hang', apply: true }, times: 1 });

@@ -1,14 +1,14 @@
 import { VIDEO_EXTENSIONS } from '../lambda-src/lib/keys';
 import { parseLadder } from '../lambda-src/lib/ladder';
 import { videoSuffixes } from '../stacks/constructs/ingest';
-import { synthPipeline } from './support/pipeline';
-import { Template, ref } from './support/template';
+import { TEST_ENVIRONMENT, synthPipeline } from './support/pipeline';
+import { Template, refOf } from '../testing';
 
 type Block = Record<string, unknown>;
 const submitPolicy = (t: Template) => t.statementsOf(t.resource('aws_iam_role_policy', 'SubmitJob').policy);
 
 describe('Ingest', () => {
-  const template = synthPipeline();
+  const { template, stack } = synthPipeline(TEST_ENVIRONMENT);
 
   it('notifies the submit function for every video suffix in lower and upper case', () => {
     // Act
@@ -18,7 +18,7 @@ describe('Ingest', () => {
     expect(rules.map((r) => r.filter_suffix).sort()).toEqual(VIDEO_EXTENSIONS.flatMap((e) => [`.${e}`, `.${e.toUpperCase()}`]).sort());
     for (const rule of rules) {
       expect(rule.events).toEqual(['s3:ObjectCreated:*']);
-      expect(rule.lambda_function_arn).toBe(ref('aws_lambda_function', template, 'SubmitJob', 'arn'));
+      expect(rule.lambda_function_arn).toBe(refOf(stack.ingest.submitFunction.fn, 'arn'));
     }
   });
 
@@ -31,7 +31,7 @@ describe('Ingest', () => {
   it('saves the notification only after the invoke permission exists', () => {
     const notification = template.onlyResource('aws_s3_bucket_notification');
 
-    expect(notification.bucket).toBe(ref('aws_s3_bucket', template, 'SourceBucket', 'id'));
+    expect(notification.bucket).toBe(refOf(stack.storage.sourceBucket.bucket, 'id'));
     expect(notification.depends_on).toEqual([
       `aws_lambda_permission.${Object.keys(template.resources('aws_lambda_permission')).find((id) => id.includes('Ingest'))}`,
     ]);
@@ -42,13 +42,13 @@ describe('Ingest', () => {
       expect.objectContaining({
         principal: 's3.amazonaws.com',
         action: 'lambda:InvokeFunction',
-        source_arn: ref('aws_s3_bucket', template, 'SourceBucket', 'arn'),
+        source_arn: refOf(stack.storage.sourceBucket.bucket, 'arn'),
         source_account: '${data.aws_caller_identity.CallerIdentity.account_id}',
       }),
     );
   });
 
-  it('grants exactly CreateJob and SearchJobs on its queue, GetJob, PassRole of the MediaConvert role, and its table', () => {
+  it('grants exactly CreateJob and SearchJobs on its queue, GetJob, PassRole of the MediaConvert role, its table, Probe, and reads of source objects', () => {
     const statements = submitPolicy(template).filter(
       (s) => !['WriteOwnLogs', 'SendToOwnDeadLetterQueue', 'WriteTraces'].includes(String(s.sid)),
     );
@@ -58,36 +58,48 @@ describe('Ingest', () => {
         sid: 'CreateJobsOnOwnQueue',
         effect: 'Allow',
         actions: ['mediaconvert:CreateJob'],
-        resources: [ref('aws_media_convert_queue', template, 'Transcoding', 'arn')],
+        resources: [refOf(stack.transcoding.queue, 'arn')],
       },
       {
         sid: 'PassServiceRoleToMediaConvert',
         effect: 'Allow',
         actions: ['iam:PassRole'],
-        resources: [ref('aws_iam_role', template, 'Transcoding_ServiceRole', 'arn')],
+        resources: [refOf(stack.transcoding.role, 'arn')],
         condition: [{ test: 'StringEquals', variable: 'iam:PassedToService', values: ['mediaconvert.amazonaws.com'] }],
       },
       {
         sid: 'FindEarlierJobsOnOwnQueue',
         effect: 'Allow',
         actions: ['mediaconvert:SearchJobs'],
-        resources: [ref('aws_media_convert_queue', template, 'Transcoding', 'arn')],
+        resources: [refOf(stack.transcoding.queue, 'arn')],
       },
       {
         sid: 'ReadEarlierJobs',
         effect: 'Allow',
         actions: ['mediaconvert:GetJob'],
-        resources: [
-          `\${replace(${ref('aws_media_convert_queue', template, 'Transcoding', 'arn').slice(2, -1)}, "/:queues/.*$/", ":jobs/*")}`,
-        ],
+        resources: [`\${replace(${refOf(stack.transcoding.queue, 'arn').slice(2, -1)}, "/:queues/.*$/", ":jobs/*")}`],
       },
       {
         sid: 'ClaimAndRecordJobs',
         effect: 'Allow',
         actions: ['dynamodb:UpdateItem'],
-        resources: [ref('aws_dynamodb_table', template, 'JobsTable', 'arn')],
+        resources: [refOf(stack.jobsTable.table, 'arn')],
+      },
+      { sid: 'ProbeSources', effect: 'Allow', actions: ['mediaconvert:Probe'], resources: ['*'] },
+      {
+        sid: 'ReadSourceObjects',
+        effect: 'Allow',
+        actions: ['s3:GetObject', 's3:GetObjectVersion'],
+        resources: [`${refOf(stack.storage.sourceBucket.bucket, 'arn')}/*`],
       },
     ]);
+  });
+
+  it('lets the submit function read source objects only, not the output bucket', () => {
+    const read = submitPolicy(template).find((s) => s.sid === 'ReadSourceObjects');
+
+    expect(read?.resources).toEqual([`${refOf(stack.storage.sourceBucket.bucket, 'arn')}/*`]);
+    expect(JSON.stringify(submitPolicy(template))).not.toContain(refOf(stack.storage.outputBucket.bucket, 'arn'));
   });
 
   it('uses no wildcard action in any IAM policy of the stack', () => {
@@ -110,9 +122,9 @@ describe('Ingest', () => {
     expect(variables).toEqual(
       expect.objectContaining({
         PIPELINE_ID: 'vod-test',
-        MEDIACONVERT_QUEUE_ARN: ref('aws_media_convert_queue', template, 'Transcoding', 'arn'),
-        MEDIACONVERT_ROLE_ARN: ref('aws_iam_role', template, 'Transcoding_ServiceRole', 'arn'),
-        JOBS_TABLE: ref('aws_dynamodb_table', template, 'JobsTable', 'name'),
+        MEDIACONVERT_QUEUE_ARN: refOf(stack.transcoding.queue, 'arn'),
+        MEDIACONVERT_ROLE_ARN: refOf(stack.transcoding.role, 'arn'),
+        JOBS_TABLE: refOf(stack.jobsTable.table, 'name'),
         ACCELERATION_MODE: 'DISABLED',
         CLAIM_TTL_SECONDS: '60',
       }),
@@ -120,7 +132,8 @@ describe('Ingest', () => {
   });
 
   it('reflects a ladder change in the function environment', () => {
-    const changed = synthPipeline({
+    const { template: changed } = synthPipeline({
+      ...TEST_ENVIRONMENT,
       transcoding: { ladder: { rungs: [{ name: '540p', width: 960, height: 540, qvbrQualityLevel: 7, maxBitrate: 2_000_000 }] } },
     });
 
@@ -135,12 +148,12 @@ describe('Ingest', () => {
       expect.objectContaining({ maximum_retry_attempts: 2, maximum_event_age_in_seconds: 21_600 }),
     );
     expect(template.resource('aws_lambda_function', 'SubmitJob').dead_letter_config).toEqual({
-      target_arn: ref('aws_sqs_queue', template, 'SubmitJob', 'arn'),
+      target_arn: refOf(stack.ingest.submitFunction.deadLetterQueue, 'arn'),
     });
   });
 
   it('keeps submit logs for the configured retention', () => {
-    const short = synthPipeline({ logRetentionDays: 7 });
+    const { template: short } = synthPipeline({ ...TEST_ENVIRONMENT, logRetentionDays: 7 });
 
     expect(short.resource('aws_cloudwatch_log_group', 'SubmitJob').retention_in_days).toBe(7);
   });

@@ -57,7 +57,41 @@ describe('parseJobStateEvent', () => {
     expect(change.outputGroupDetails[0]?.outputDetails[0]).toEqual({
       outputFilePaths: [`s3://vod-test-output/${ASSET_ID}/hls/my-trip_1080p.m3u8`],
       durationInMs: 180_041,
+      videoDetails: { widthInPx: 1280, heightInPx: 720 },
     });
+    expect(change.warnings).toEqual([{ code: 230005, count: 1 }]);
+  });
+
+  it.each<[string, unknown, boolean]>([
+    ['a summary', '{"width":1080,"height":1920,"durationMs":2000,"fps":30,"audio":true,"hdr":null,"interlaced":false,"rotation":90}', true],
+    ['not JSON', '{width', false],
+    [
+      'a summary with a wrong rotation',
+      '{"width":1,"height":1,"durationMs":1,"fps":1,"audio":true,"hdr":null,"interlaced":false,"rotation":45}',
+      false,
+    ],
+    ['absent', undefined, false],
+  ])('reads userMetadata.sourceProfile that is %s: kept %s', (_case, value, kept) => {
+    // Prepare
+    const event = jobStateChange('COMPLETE');
+    ((event.detail as Record<string, unknown>).userMetadata as Record<string, unknown>).sourceProfile = value;
+
+    // Act
+    const plan = parseJobStateEvent(event, PIPELINE);
+
+    // Assess
+    expect(plan.action === 'record' && plan.event.sourceProfile !== undefined).toBe(kept);
+  });
+
+  it.each<[string, unknown, unknown[]]>([
+    ['absent', undefined, []],
+    ['a string code', [{ code: '240000', count: 2 }], [{ code: 240000, count: 2 }]],
+    ['entries without a count', [{ code: 240000 }, { code: 230005, count: 1 }], [{ code: 230005, count: 1 }]],
+    ['not an array', { code: 1 }, []],
+  ])('reads warnings that are %s', (_case, warnings, expected) => {
+    const plan = parseJobStateEvent(jobStateChange('COMPLETE', { warnings }), PIPELINE);
+
+    expect(plan.action === 'record' && plan.event.warnings).toEqual(expected);
   });
 
   it.each(['PROGRESSING', 'COMPLETE', 'ERROR', 'CANCELED'])('records the %s status', (status) => {

@@ -10,7 +10,7 @@ import {
   toEnvironment,
 } from '../lambda-src/job-events/contract';
 import { jobStateChange } from './fixtures/mediaconvert-events';
-import { synthPipeline } from './support/pipeline';
+import { TEST_ENVIRONMENT, synthPipeline } from './support/pipeline';
 
 const SETTINGS: JobEventsSettings = {
   pipeline: 'vod-dev',
@@ -34,7 +34,7 @@ describe('job-events contract', () => {
 
   it('is what the JobEvents construct synthesizes into the function', () => {
     // Prepare
-    const template = synthPipeline();
+    const { template } = synthPipeline(TEST_ENVIRONMENT);
     const fn = template.resource('aws_lambda_function', 'JobEventsFunction');
 
     // Act

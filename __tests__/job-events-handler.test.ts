@@ -103,10 +103,22 @@ describeWithTools('job-events handler', ['moto'], () => {
         urls: Array.from({ length: 12 }, (_, i) => `${CDN}/thumbnails/my-trip_thumb.${String(i).padStart(7, '0')}.jpg`),
       },
       poster: `${CDN}/thumbnails/my-trip_poster.0000000.jpg`,
+      // The real sizes from videoDetails (the fixture's HLS variants all report 1280x720).
+      renditions: [
+        ...['1080p', '720p', '480p', '360p'].map((rung) => ({ url: `${CDN}/hls/my-trip_${rung}.m3u8`, width: 1280, height: 720 })),
+        { url: `${CDN}/mp4/my-trip_1080p.mp4`, width: 1920, height: 1080 },
+      ],
     });
+    expect(notification?.warnings).toEqual([{ code: 230005, count: 1 }]);
     const stored = await record();
     expect(stored).toEqual(
-      expect.objectContaining({ status: 'COMPLETE', durationMs: 180_041, outputs: notification?.outputs, notifiedAt: expect.any(String) }),
+      expect.objectContaining({
+        status: 'COMPLETE',
+        durationMs: 180_041,
+        outputs: notification?.outputs,
+        warnings: [{ code: 230005, count: 1 }],
+        notifiedAt: expect.any(String),
+      }),
     );
     expect(stored).not.toHaveProperty('openShard');
   });

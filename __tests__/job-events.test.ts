@@ -1,11 +1,11 @@
 import { jobStateChangePattern } from '../lambda-src/job-events/contract';
-import { synthPipeline } from './support/pipeline';
-import { Template, ref } from './support/template';
+import { TEST_ENVIRONMENT, synthPipeline } from './support/pipeline';
+import { Template, refOf } from '../testing';
 
 const completionPolicy = (t: Template) => t.statementsOf(t.resource('aws_iam_role_policy', 'JobEventsFunction').policy);
 
 describe('JobEvents', () => {
-  const template = synthPipeline();
+  const { template, stack } = synthPipeline(TEST_ENVIRONMENT);
 
   it('matches MediaConvert state changes of this pipeline only', () => {
     const rule = template.resource('aws_cloudwatch_event_rule', 'JobEvents');
@@ -30,10 +30,10 @@ describe('JobEvents', () => {
     // Assess
     expect(target).toEqual(
       expect.objectContaining({
-        rule: ref('aws_cloudwatch_event_rule', template, 'JobEvents', 'name'),
-        arn: ref('aws_lambda_function', template, 'JobEventsFunction', 'arn'),
+        rule: refOf(stack.jobEvents.rule, 'name'),
+        arn: refOf(stack.jobEvents.completionFunction.fn, 'arn'),
         retry_policy: { maximum_event_age_in_seconds: 3600, maximum_retry_attempts: 10 },
-        dead_letter_config: { arn: ref('aws_sqs_queue', template, 'RuleDeadLetterQueue', 'arn') },
+        dead_letter_config: { arn: refOf(stack.jobEvents.ruleDeadLetterQueue, 'arn') },
       }),
     );
     expect(template.resource('aws_sqs_queue', 'RuleDeadLetterQueue').sqs_managed_sse_enabled).toBe(true);
@@ -46,9 +46,7 @@ describe('JobEvents', () => {
       expect.objectContaining({
         principals: [{ type: 'Service', identifiers: ['events.amazonaws.com'] }],
         actions: ['sqs:SendMessage'],
-        condition: [
-          { test: 'ArnEquals', variable: 'aws:SourceArn', values: [ref('aws_cloudwatch_event_rule', template, 'JobEvents', 'arn')] },
-        ],
+        condition: [{ test: 'ArnEquals', variable: 'aws:SourceArn', values: [refOf(stack.jobEvents.rule, 'arn')] }],
       }),
     );
   });
@@ -57,7 +55,7 @@ describe('JobEvents', () => {
     expect(template.resource('aws_lambda_permission', 'JobEvents')).toEqual(
       expect.objectContaining({
         principal: 'events.amazonaws.com',
-        source_arn: ref('aws_cloudwatch_event_rule', template, 'JobEvents', 'arn'),
+        source_arn: refOf(stack.jobEvents.rule, 'arn'),
       }),
     );
   });
@@ -78,13 +76,13 @@ describe('JobEvents', () => {
         sid: 'PublishJobNotifications',
         effect: 'Allow',
         actions: ['sns:Publish'],
-        resources: [ref('aws_sns_topic', template, 'JobEvents', 'arn')],
+        resources: [refOf(stack.jobEvents.topic, 'arn')],
       },
       {
         sid: 'RecordJobStatus',
         effect: 'Allow',
         actions: ['dynamodb:UpdateItem'],
-        resources: [ref('aws_dynamodb_table', template, 'JobsTable', 'arn')],
+        resources: [refOf(stack.jobsTable.table, 'arn')],
       },
     ]);
     expect(completionPolicy(template).map((s) => s.sid)).toEqual([
@@ -102,10 +100,10 @@ describe('JobEvents', () => {
 
     expect(variables).toEqual({
       PIPELINE_ID: 'vod-test',
-      JOBS_TABLE: ref('aws_dynamodb_table', template, 'JobsTable', 'name'),
-      TOPIC_ARN: ref('aws_sns_topic', template, 'JobEvents', 'arn'),
-      OUTPUT_BUCKET: ref('aws_s3_bucket', template, 'OutputBucket', 'bucket'),
-      DISTRIBUTION_DOMAIN: ref('aws_cloudfront_distribution', template, 'Delivery', 'domain_name'),
+      JOBS_TABLE: refOf(stack.jobsTable.table, 'name'),
+      TOPIC_ARN: refOf(stack.jobEvents.topic, 'arn'),
+      OUTPUT_BUCKET: refOf(stack.storage.outputBucket.bucket, 'bucket'),
+      DISTRIBUTION_DOMAIN: refOf(stack.delivery.distribution, 'domain_name'),
       CLAIM_TTL_SECONDS: '60',
       REQUEST_TIMEOUT_MS: '10000',
     });
@@ -114,7 +112,7 @@ describe('JobEvents', () => {
   it('subscribes an e-mail address only when configured', () => {
     expect(template.resources('aws_sns_topic_subscription')).toEqual({});
 
-    const withEmail = synthPipeline({ notifications: { email: 'ops@example.com' } });
+    const { template: withEmail } = synthPipeline({ ...TEST_ENVIRONMENT, notifications: { email: 'ops@example.com' } });
     expect(withEmail.onlyResource('aws_sns_topic_subscription')).toEqual(
       expect.objectContaining({ protocol: 'email', endpoint: 'ops@example.com' }),
     );

@@ -48,6 +48,7 @@ const change = (status: JobStateChange['status'], overrides: Partial<JobStateCha
   pipeline: 'vod-test',
   outputGroupDetails: [],
   outputGroupDetailsMissing: false,
+  warnings: [],
   ...overrides,
 });
 
@@ -122,6 +123,25 @@ const TRANSITIONS: Case[] = [
     recordSubmitted({ ...holder, jobId: 'job-1' }),
     true,
     { ...claimed(ME), status: 'SUBMITTED', jobId: 'job-1', submittedAt: iso, updatedAt: iso },
+  ],
+  [
+    'recordSubmitted keeps what the attempt planned',
+    claimed(ME),
+    recordSubmitted({
+      ...holder,
+      jobId: 'job-1',
+      plan: { plan: 'probe', estimatedCost: { usd: 0.12, tier: 'BASIC', pricesAsOf: '2026' } },
+    }),
+    true,
+    {
+      ...claimed(ME),
+      status: 'SUBMITTED',
+      jobId: 'job-1',
+      plan: 'probe',
+      estimatedCost: { usd: 0.12, tier: 'BASIC', pricesAsOf: '2026' },
+      submittedAt: iso,
+      updatedAt: iso,
+    },
   ],
   [
     'recordSubmitted clears the error of an earlier attempt',
@@ -214,6 +234,26 @@ const TRANSITIONS: Case[] = [
       error: { code: 1040, message: 'Unsupported input' },
       updatedAt: iso,
     },
+  ],
+  [
+    'recordJobState stores the warnings of a terminal state',
+    submitted(),
+    recordJobState({ table: TABLE, now: NOW, change: change('CANCELED', { warnings: [{ code: 240000, count: 1 }] }) }),
+    true,
+    {
+      ...submitted(),
+      status: 'CANCELED',
+      completedAt: new Date(T - 5_000).toISOString(),
+      warnings: [{ code: 240000, count: 1 }],
+      updatedAt: iso,
+    },
+  ],
+  [
+    'recordJobState leaves the warnings of a progress state out',
+    submitted(),
+    recordJobState({ table: TABLE, now: NOW, change: change('PROGRESSING', { warnings: [{ code: 240000, count: 1 }] }) }),
+    true,
+    { ...submitted(), status: 'PROGRESSING', updatedAt: iso },
   ],
   [
     'recordJobState reopens a FAILED record when its job exists after all',

@@ -1,7 +1,9 @@
-import type { H264Settings, OutputGroup } from '@aws-sdk/client-mediaconvert';
+import type { CreateJobRequest, H264Settings, OutputGroup } from '@aws-sdk/client-mediaconvert';
+import { BASIC_TIER_PLAN_SETTINGS, EncodingPlan, PlanSettings, planEncoding } from '../lambda-src/lib/encoding-plan';
 import { DEFAULT_RUNGS, EncodingLadderSchema } from '../lambda-src/lib/ladder';
 import { JobContext, POSTER_NAME_MODIFIER, THUMBNAIL_NAME_MODIFIER, buildCreateJobRequest } from '../lambda-src/lib/job-settings';
 import { UploadedObject } from '../lambda-src/lib/s3-event';
+import type { SourceProfile } from '../lambda-src/lib/source-profile';
 
 const ladder = EncodingLadderSchema.parse({ rungs: [...DEFAULT_RUNGS] });
 const context: JobContext = {
@@ -11,8 +13,27 @@ const context: JobContext = {
   outputBucket: 'output-bucket',
   ladder,
   statusUpdateInterval: 'SECONDS_60',
-  accelerationMode: 'PREFERRED',
 };
+/** A 1080p30 landscape MP4 with audio. */
+const profile: SourceProfile = {
+  container: 'mp4',
+  durationSeconds: 60,
+  displayWidth: 1920,
+  displayHeight: 1080,
+  storedWidth: 1920,
+  storedHeight: 1080,
+  rotation: 0,
+  frameRate: { numerator: 30, denominator: 1 },
+  variableFrameRate: false,
+  scanType: 'progressive',
+  bitDepth: 8,
+  hdr: undefined,
+  pixelAspectRatio: { numerator: 1, denominator: 1 },
+  hasAudio: true,
+};
+const plan = planEncoding(profile, ladder, BASIC_TIER_PLAN_SETTINGS);
+const planFor = (overrides: Partial<SourceProfile>, settings: PlanSettings = BASIC_TIER_PLAN_SETTINGS): EncodingPlan =>
+  planEncoding({ ...profile, ...overrides }, ladder, settings);
 const upload: UploadedObject = {
   bucket: 'source-bucket',
   key: 'uploads/My Trip (2024) #1+final.MP4',
@@ -21,8 +42,8 @@ const upload: UploadedObject = {
   versionId: 'v1',
 };
 
-function group(name: string): OutputGroup {
-  const found = buildCreateJobRequest(upload, context).Settings.OutputGroups?.find((g) => g.Name === name);
+function group(name: string, request = buildCreateJobRequest(upload, context, plan)): OutputGroup {
+  const found = request.Settings.OutputGroups?.find((g) => g.Name === name);
   if (!found) throw new Error(`no output group ${name}`);
   return found;
 }
@@ -30,22 +51,22 @@ const h264 = (g: OutputGroup, i = 0) => g.Outputs?.[i]?.VideoDescription?.CodecS
 
 describe('buildCreateJobRequest', () => {
   it('reads the exact source object and passes role and queue', () => {
-    const request = buildCreateJobRequest(upload, context);
+    const request = buildCreateJobRequest(upload, context, plan);
 
     expect(request.Settings.Inputs?.[0]?.FileInput).toBe('s3://source-bucket/uploads/My Trip (2024) #1+final.MP4');
     expect(request.Role).toBe(context.roleArn);
     expect(request.Queue).toBe(context.queueArn);
   });
 
-  it('sets acceleration as an object and a status update interval', () => {
-    const request = buildCreateJobRequest(upload, context);
+  it("sets the plan's acceleration as an object and a status update interval", () => {
+    const request = buildCreateJobRequest(upload, context, plan);
 
-    expect(request.AccelerationSettings).toEqual({ Mode: 'PREFERRED' });
+    expect(request.AccelerationSettings).toEqual({ Mode: 'DISABLED' });
     expect(request.StatusUpdateInterval).toBe('SECONDS_60');
   });
 
   it('tags the job with pipeline, assetId and source for event routing', () => {
-    const request = buildCreateJobRequest(upload, context);
+    const request = buildCreateJobRequest(upload, context, plan);
 
     expect(request.UserMetadata).toEqual({
       pipeline: 'vod-test',
@@ -54,12 +75,29 @@ describe('buildCreateJobRequest', () => {
     });
   });
 
+  it('carries the source summary in UserMetadata for the completion side', () => {
+    const summary = {
+      width: 1920,
+      height: 1080,
+      durationMs: 60_000,
+      fps: 30,
+      audio: true,
+      hdr: null,
+      interlaced: false,
+      rotation: 0,
+    } as const;
+
+    const request = buildCreateJobRequest(upload, context, plan, summary);
+
+    expect(JSON.parse(request.UserMetadata?.sourceProfile ?? '{}')).toEqual(summary);
+  });
+
   it('keeps every UserMetadata value within 256 characters, even for a 1,024-byte key', () => {
     // Prepare
     const longKey = `${'ü'.repeat(508)}/clip.mp4`; // 1,016 + 9 bytes in UTF-8
 
     // Act
-    const request = buildCreateJobRequest({ ...upload, key: longKey }, context);
+    const request = buildCreateJobRequest({ ...upload, key: longKey }, context, plan);
 
     // Assess
     const metadata = request.UserMetadata ?? {};
@@ -69,15 +107,15 @@ describe('buildCreateJobRequest', () => {
   });
 
   it('derives a ClientRequestToken of at most 64 ASCII characters, the same for a duplicate', () => {
-    const token = buildCreateJobRequest(upload, context).ClientRequestToken ?? '';
+    const token = buildCreateJobRequest(upload, context, plan).ClientRequestToken ?? '';
 
     expect(token).toMatch(/^[\x21-\x7e]{1,64}$/);
-    expect(buildCreateJobRequest({ ...upload }, context).ClientRequestToken).toBe(token);
+    expect(buildCreateJobRequest({ ...upload }, context, plan).ClientRequestToken).toBe(token);
   });
 
   it('writes HLS, MP4 and thumbnails under <assetId>/ in the output bucket', () => {
     // Act
-    const request = buildCreateJobRequest(upload, context);
+    const request = buildCreateJobRequest(upload, context, plan);
 
     // Assess
     const assetId = request.UserMetadata?.assetId;
@@ -95,7 +133,7 @@ describe('buildCreateJobRequest', () => {
   });
 
   it.each(DEFAULT_RUNGS.map((rung, index) => [rung.name, rung, index] as const))(
-    'encodes the %s rung as H.264 High QVBR with a 2 s closed GOP',
+    'encodes the %s rung as H.264 High QVBR, level AUTO, square pixels, with a 2 s closed GOP',
     (_name, rung, index) => {
       // Act
       const hls = group('HLS');
@@ -111,7 +149,11 @@ describe('buildCreateJobRequest', () => {
           MaxBitrate: rung.maxBitrate,
           QualityTuningLevel: 'SINGLE_PASS_HQ',
           CodecProfile: 'HIGH',
-          CodecLevel: 'LEVEL_4_1',
+          CodecLevel: 'AUTO',
+          ParControl: 'SPECIFIED',
+          ParNumerator: 1,
+          ParDenominator: 1,
+          InterlaceMode: 'PROGRESSIVE',
           GopSize: 2,
           GopSizeUnits: 'SECONDS',
           GopClosedCadence: 1,
@@ -123,8 +165,16 @@ describe('buildCreateJobRequest', () => {
     },
   );
 
-  it('segments HLS in 6 s pieces', () => {
-    expect(group('HLS').OutputGroupSettings?.HlsGroupSettings?.SegmentLength).toBe(6);
+  it('segments HLS in 6 s pieces with floating-point EXTINF durations and RFC 6381 codec strings', () => {
+    expect(group('HLS').OutputGroupSettings?.HlsGroupSettings).toEqual(
+      expect.objectContaining({ SegmentLength: 6, ManifestDurationFormat: 'FLOATING_POINT', CodecSpecification: 'RFC_6381' }),
+    );
+  });
+
+  it('writes an I-frame-only playlist for every HLS video output', () => {
+    const outputs = group('HLS').Outputs ?? [];
+
+    expect(outputs.map((o) => o.OutputSettings?.HlsSettings?.IFrameOnlyManifest)).toEqual(outputs.map(() => 'INCLUDE'));
   });
 
   it('encodes the top rung as a progressive-download MP4', () => {
@@ -140,12 +190,17 @@ describe('buildCreateJobRequest', () => {
   });
 
   it('uses the configured mp4Rung', () => {
-    const request = buildCreateJobRequest(upload, { ...context, ladder: { ...ladder, mp4Rung: '720p' } });
+    const withMp4Rung = { ...ladder, mp4Rung: '720p' };
+    const request = buildCreateJobRequest(
+      upload,
+      { ...context, ladder: withMp4Rung },
+      planEncoding(profile, withMp4Rung, BASIC_TIER_PLAN_SETTINGS),
+    );
 
     expect(request.Settings.OutputGroups?.find((g) => g.Name === 'MP4')?.Outputs?.[0]?.NameModifier).toBe('_720p');
   });
 
-  it('captures a JPEG every N seconds plus a single poster frame', () => {
+  it('captures 640x360 JPEGs every N seconds, and a poster that is not the first frame', () => {
     // Act
     const outputs = group('Thumbnails').Outputs ?? [];
 
@@ -154,18 +209,22 @@ describe('buildCreateJobRequest', () => {
       [THUMBNAIL_NAME_MODIFIER, 'RAW', 'FRAME_CAPTURE'],
       [POSTER_NAME_MODIFIER, 'RAW', 'FRAME_CAPTURE'],
     ]);
+    expect(outputs[0]?.VideoDescription).toEqual(expect.objectContaining({ Width: 640, Height: 360 }));
     expect(outputs[0]?.VideoDescription?.CodecSettings?.FrameCaptureSettings).toEqual({
       FramerateNumerator: 1,
       FramerateDenominator: 5,
-      MaxCaptures: 200,
+      MaxCaptures: 13,
       Quality: 80,
     });
-    expect(outputs[1]?.VideoDescription?.CodecSettings?.FrameCaptureSettings).toEqual(expect.objectContaining({ MaxCaptures: 1 }));
+    // The second capture, 12 s in, is the poster; the first (frame 0) equals the first thumbnail.
+    expect(outputs[1]?.VideoDescription?.CodecSettings?.FrameCaptureSettings).toEqual(
+      expect.objectContaining({ FramerateDenominator: 12, MaxCaptures: 2 }),
+    );
   });
 
   it('stays within the MediaConvert API ranges for every output', () => {
     // Act
-    const groups = buildCreateJobRequest(upload, context).Settings.OutputGroups ?? [];
+    const groups = buildCreateJobRequest(upload, context, plan).Settings.OutputGroups ?? [];
 
     // Assess
     for (const g of groups) {
@@ -199,10 +258,107 @@ describe('buildCreateJobRequest', () => {
   });
 
   it('does not hold only frame captures', () => {
-    const codecs = (buildCreateJobRequest(upload, context).Settings.OutputGroups ?? []).flatMap((g) =>
+    const codecs = (buildCreateJobRequest(upload, context, plan).Settings.OutputGroups ?? []).flatMap((g) =>
       (g.Outputs ?? []).map((o) => o.VideoDescription?.CodecSettings?.Codec),
     );
 
     expect(codecs.filter((c) => c === 'H_264').length).toBeGreaterThan(0);
+  });
+
+  it.each<[string, Partial<SourceProfile>, (request: CreateJobRequest) => unknown, unknown]>([
+    [
+      'rotates a phone video with Rotate AUTO',
+      { container: 'quicktime', rotation: 90, displayWidth: 1080, displayHeight: 1920 },
+      (r) => r.Settings?.Inputs?.[0]?.VideoSelector?.Rotate,
+      'AUTO',
+    ],
+    ['gives a silent source no audio selector', { hasAudio: false }, (r) => r.Settings?.Inputs?.[0]?.AudioSelectors, undefined],
+    [
+      'gives a silent source no audio in any output',
+      { hasAudio: false },
+      (r) => r.Settings?.OutputGroups?.flatMap((g) => g.Outputs ?? []).filter((o) => o.AudioDescriptions !== undefined).length,
+      0,
+    ],
+    [
+      'deinterlaces an interlaced source adaptively',
+      { scanType: 'interlaced', container: 'mpegts' },
+      (r) => r.Settings?.OutputGroups?.[0]?.Outputs?.[0]?.VideoDescription?.VideoPreprocessors?.Deinterlacer?.Mode,
+      'ADAPTIVE',
+    ],
+    [
+      'tone-maps HLG to SDR BT.709',
+      { hdr: 'HLG', bitDepth: 10 },
+      (r) => r.Settings?.OutputGroups?.[1]?.Outputs?.[0]?.VideoDescription?.VideoPreprocessors?.ColorCorrector,
+      { ColorSpaceConversion: 'FORCE_709', HdrToSdrToneMapper: 'PRESERVE_DETAILS' },
+    ],
+    [
+      'brings a 120 fps source to 60 fps by dropping frames',
+      { frameRate: { numerator: 120, denominator: 1 } },
+      (r) => {
+        const h = r.Settings?.OutputGroups?.[0]?.Outputs?.[0]?.VideoDescription?.CodecSettings?.H264Settings;
+        return [h?.FramerateControl, h?.FramerateNumerator, h?.FramerateDenominator, h?.FramerateConversionAlgorithm];
+      },
+      ['SPECIFIED', 60, 1, 'DUPLICATE_DROP'],
+    ],
+  ])('%s', (_case, overrides, pick, expected) => {
+    // Act
+    const request = buildCreateJobRequest(upload, context, planFor(overrides));
+
+    // Assess
+    expect(pick(request)).toEqual(expected);
+  });
+
+  it('builds the safe fallback job for a source Probe could not describe', () => {
+    // Act
+    const request = buildCreateJobRequest(upload, context, planEncoding(undefined, ladder, BASIC_TIER_PLAN_SETTINGS));
+
+    // Assess
+    const input = request.Settings.Inputs?.[0];
+    expect(input?.VideoSelector?.Rotate).toBe('AUTO');
+    expect(input?.AudioSelectors).toEqual({ 'Audio Selector 1': { DefaultSelection: 'DEFAULT' } });
+    expect(
+      group('HLS', request).Outputs?.map((o) => [
+        o.VideoDescription?.Width,
+        o.VideoDescription?.Height,
+        o.VideoDescription?.ScalingBehavior,
+      ]),
+    ).toEqual([
+      [1920, 1920, 'FIT_NO_UPSCALE'],
+      [1280, 1280, 'FIT_NO_UPSCALE'],
+      [854, 854, 'FIT_NO_UPSCALE'],
+      [640, 640, 'FIT_NO_UPSCALE'],
+    ]);
+    expect(request.AccelerationSettings).toEqual({ Mode: 'DISABLED' });
+  });
+
+  it('uses no Professional-tier feature in the default job (acceleration, MULTI_PASS_HQ, HEVC, AV1, Automated ABR)', () => {
+    // Act
+    const request = buildCreateJobRequest(upload, context, plan);
+
+    // Assess
+    const outputs = (request.Settings.OutputGroups ?? []).flatMap((g) => g.Outputs ?? []);
+    const codecs = outputs.map((o) => o.VideoDescription?.CodecSettings?.Codec);
+    expect(request.AccelerationSettings?.Mode).toBe('DISABLED');
+    expect(codecs.every((c) => c === 'H_264' || c === 'FRAME_CAPTURE')).toBe(true);
+    expect(outputs.map((o) => o.VideoDescription?.CodecSettings?.H264Settings?.QualityTuningLevel).filter(Boolean)).not.toContain(
+      'MULTI_PASS_HQ',
+    );
+    expect((request.Settings.OutputGroups ?? []).map((g) => g.AutomatedEncodingSettings)).toEqual([undefined, undefined, undefined]);
+    expect(JSON.stringify(request)).not.toMatch(/H_265|AV1|MULTI_PASS_HQ|AutomatedAbr|FRAMEFORMER/);
+  });
+
+  it('accelerates only when the policy lets the source through, and then says so', () => {
+    const long = buildCreateJobRequest(
+      upload,
+      context,
+      planFor({ durationSeconds: 3600 }, { ...BASIC_TIER_PLAN_SETTINGS, acceleration: { mode: 'PREFERRED', minSourceMinutes: 20 } }),
+    );
+    const short = buildCreateJobRequest(
+      upload,
+      context,
+      planFor({ durationSeconds: 60 }, { ...BASIC_TIER_PLAN_SETTINGS, acceleration: { mode: 'PREFERRED', minSourceMinutes: 20 } }),
+    );
+
+    expect([long.AccelerationSettings?.Mode, short.AccelerationSettings?.Mode]).toEqual(['PREFERRED', 'DISABLED']);
   });
 });

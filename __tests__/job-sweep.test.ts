@@ -1,14 +1,14 @@
 import { JOB_SWEEP_VARIABLES, JobSweepSettings, fromEnvironment, toEnvironment } from '../lambda-src/job-sweep/contract';
 import { InvalidEnvironmentError } from '../lambda-src/lib/errors';
-import { synthPipeline } from './support/pipeline';
-import { Template, ref } from './support/template';
+import { TEST_ENVIRONMENT, synthPipeline } from './support/pipeline';
+import { Template, refOf } from '../testing';
 
 const sweepPolicy = (t: Template) => t.statementsOf(t.resource('aws_iam_role_policy', 'JobSweep').policy);
 const sweepAlarms = (t: Template) =>
   Object.values(t.resources('aws_cloudwatch_metric_alarm')).filter((a) => a.namespace === 'VideoPipeline');
 
 describe('JobSweep', () => {
-  const template = synthPipeline();
+  const { template, stack } = synthPipeline(TEST_ENVIRONMENT);
 
   it('runs the sweep function every 5 minutes, invocable only by its schedule', () => {
     expect(template.resource('aws_cloudwatch_event_rule', 'JobSweep')).toEqual(
@@ -16,14 +16,14 @@ describe('JobSweep', () => {
     );
     expect(template.resource('aws_cloudwatch_event_target', 'JobSweep')).toEqual(
       expect.objectContaining({
-        rule: ref('aws_cloudwatch_event_rule', template, 'JobSweep', 'name'),
-        arn: ref('aws_lambda_function', template, 'JobSweep', 'arn'),
+        rule: refOf(stack.jobSweep.schedule, 'name'),
+        arn: refOf(stack.jobSweep.sweepFunction.fn, 'arn'),
       }),
     );
     expect(template.resource('aws_lambda_permission', 'JobSweep')).toEqual(
       expect.objectContaining({
         principal: 'events.amazonaws.com',
-        source_arn: ref('aws_cloudwatch_event_rule', template, 'JobSweep', 'arn'),
+        source_arn: refOf(stack.jobSweep.schedule, 'arn'),
       }),
     );
   });
@@ -38,7 +38,7 @@ describe('JobSweep', () => {
         sid: 'ReadOpenRecords',
         effect: 'Allow',
         actions: ['dynamodb:Query'],
-        resources: [`${ref('aws_dynamodb_table', template, 'JobsTable', 'arn')}/index/open-records`],
+        resources: [`${refOf(stack.jobsTable.table, 'arn')}/index/open-records`],
       },
     ]);
   });
@@ -46,23 +46,24 @@ describe('JobSweep', () => {
   it('flags a claim stuck past the submit function’s retry window plus one sweep, and jobs overdue after the configured minutes', () => {
     // Prepare: 30 s functions with one retry: 2 × 30 + 60 = 120 s, plus a 10-minute sweep.
     const configured = synthPipeline({
+      ...TEST_ENVIRONMENT,
       lambda: { packaging: 'zip', timeoutSeconds: 30, retryAttempts: 1 },
       monitoring: { overdueJobMinutes: 90, sweepIntervalMinutes: 10 },
     });
 
     // Act
-    const variables = (configured.resource('aws_lambda_function', 'JobSweep').environment as { variables: Record<string, string> })
+    const variables = (configured.template.resource('aws_lambda_function', 'JobSweep').environment as { variables: Record<string, string> })
       .variables;
 
     // Assess
     expect(fromEnvironment(variables)).toEqual({
       pipeline: 'vod-test',
-      jobsTable: ref('aws_dynamodb_table', configured, 'JobsTable', 'name'),
+      jobsTable: refOf(configured.stack.jobsTable.table, 'name'),
       stuckSubmissionSeconds: 120 + 600,
       overdueJobMinutes: 90,
       unnotifiedOutcomeSeconds: 120 + 600,
     });
-    expect(configured.resource('aws_cloudwatch_event_rule', 'JobSweep').schedule_expression).toBe('rate(10 minutes)');
+    expect(configured.template.resource('aws_cloudwatch_event_rule', 'JobSweep').schedule_expression).toBe('rate(10 minutes)');
   });
 
   it('alarms on each sweep metric, and on a sweep that stopped reporting stuck submissions', () => {
@@ -77,7 +78,7 @@ describe('JobSweep', () => {
       expect(alarm).toEqual(
         expect.objectContaining({
           dimensions: { Pipeline: 'vod-test' },
-          alarm_actions: [ref('aws_sns_topic', template, 'Monitoring', 'arn')],
+          alarm_actions: [refOf(stack.monitoring.alarmTopic, 'arn')],
           alarm_description: expect.stringMatching(/vod-test-job-sweep|dead-letter queue/),
         }),
       );
@@ -99,8 +100,8 @@ describe('job-sweep contract', () => {
   });
 
   it('is what the JobSweep construct synthesizes into the function', () => {
-    const variables = (synthPipeline().resource('aws_lambda_function', 'JobSweep').environment as { variables: Record<string, string> })
-      .variables;
+    const { template } = synthPipeline(TEST_ENVIRONMENT);
+    const variables = (template.resource('aws_lambda_function', 'JobSweep').environment as { variables: Record<string, string> }).variables;
 
     expect(Object.keys(variables).sort()).toEqual(
       Object.values(JOB_SWEEP_VARIABLES)

@@ -9,15 +9,18 @@ import {
   DescribeEndpointsCommand,
   GetJobCommand,
   GetQueueCommand,
+  type H264Settings,
   ListTagsForResourceCommand,
   MediaConvertClient,
   NotFoundException,
   SearchJobsCommand,
+  ProbeCommand,
   TagResourceCommand,
   UntagResourceCommand,
   paginateSearchJobs,
 } from '@aws-sdk/client-mediaconvert';
 import { type MediaConvertStub, startMediaConvertStub } from './support/mediaconvert/server';
+import { readMediaFixture } from './support/media-fixtures';
 
 const credentials = { accessKeyId: 'testing', secretAccessKey: 'testing' };
 const ROLE = 'arn:aws:iam::123456789012:role/vod-mediaconvert';
@@ -223,6 +226,17 @@ describe('MediaConvert stub', () => {
 
     const settings = jobInput().Settings;
     const [hls, thumbnails] = settings?.OutputGroups ?? [];
+    /** The HLS group with `h264` merged into each output's H.264 settings. */
+    const withH264 = (group: typeof hls, h264: H264Settings) => ({
+      ...group,
+      Outputs: group?.Outputs?.map((o) => ({
+        ...o,
+        VideoDescription: {
+          ...o.VideoDescription,
+          CodecSettings: { Codec: 'H_264' as const, H264Settings: { ...o.VideoDescription?.CodecSettings?.H264Settings, ...h264 } },
+        },
+      })),
+    });
     it.each<[string, Partial<CreateJobCommandInput>, RegExp]>([
       ['a role that is not an IAM role ARN', { Role: 'arn:aws:iam::123456789012:user/alice' }, /\/role:/],
       [
@@ -257,6 +271,58 @@ describe('MediaConvert stub', () => {
       ],
       ['a userMetadata value over 256 characters', { UserMetadata: { note: 'x'.repeat(257) } }, /\/userMetadata\/note/],
       ['a ClientRequestToken over 64 characters', { ClientRequestToken: 't'.repeat(65) }, /\/clientRequestToken/],
+      [
+        'a codec level the model does not know',
+        { Settings: { ...settings, OutputGroups: [withH264(hls, { CodecLevel: 'LEVEL_6' as 'AUTO' }), thumbnails ?? {}] } },
+        /h264Settings\/codecLevel: one of AUTO/,
+      ],
+      [
+        'a SPECIFIED pixel aspect ratio without its fraction',
+        { Settings: { ...settings, OutputGroups: [withH264(hls, { ParControl: 'SPECIFIED' }), thumbnails ?? {}] } },
+        /parControl: SPECIFIED requires parNumerator and parDenominator/,
+      ],
+      [
+        'a frame rate of 0',
+        {
+          Settings: {
+            ...settings,
+            OutputGroups: [
+              withH264(hls, { FramerateControl: 'SPECIFIED', FramerateNumerator: 0, FramerateDenominator: 1 }),
+              thumbnails ?? {},
+            ],
+          },
+        },
+        /framerateNumerator: must be an integer from 1/,
+      ],
+      [
+        'an unknown HLS manifest duration format',
+        {
+          Settings: {
+            ...settings,
+            OutputGroups: [
+              {
+                ...hls,
+                OutputGroupSettings: {
+                  Type: 'HLS_GROUP_SETTINGS',
+                  HlsGroupSettings: {
+                    ...hls?.OutputGroupSettings?.HlsGroupSettings,
+                    ManifestDurationFormat: 'SECONDS' as 'INTEGER',
+                  },
+                },
+              },
+              thumbnails ?? {},
+            ],
+          },
+        },
+        /manifestDurationFormat: one of FLOATING_POINT, INTEGER/,
+      ],
+      [
+        'an unknown rotation',
+        {
+          Settings: { ...settings, Inputs: [{ FileInput: 's3://source-bucket/a.mp4', VideoSelector: { Rotate: 'DEGREES_45' as 'AUTO' } }] },
+        },
+        /videoSelector\/rotate: one of/,
+      ],
     ])('rejects %s with a BadRequestException naming the member', async (_case, overrides, message) => {
       // Act
       const result = client.send(new CreateJobCommand(jobInput(overrides)));
@@ -378,6 +444,68 @@ describe('MediaConvert stub', () => {
         clockedClient.destroy();
         await clocked.close();
       }
+    });
+  });
+
+  describe('probe', () => {
+    let probing: MediaConvertStub;
+    let probeClient: MediaConvertClient;
+    const objects = new Map<string, Uint8Array>([
+      ['s3://src/clip.mp4', readMediaFixture('webcam-640x480.mp4')],
+      ['s3://src/noise.bin', Buffer.alloc(1024, 7)],
+    ]);
+
+    beforeAll(async () => {
+      probing = await startMediaConvertStub({
+        log: () => undefined,
+        reader: async (bucket, key) => {
+          const bytes = objects.get(`s3://${bucket}/${key}`);
+          if (!bytes) throw Object.assign(new Error('The specified key does not exist.'), { name: 'NoSuchKey' });
+          return bytes;
+        },
+      });
+      probeClient = new MediaConvertClient({ region: 'us-east-1', endpoint: probing.url, credentials, maxAttempts: 3 });
+    });
+
+    afterAll(async () => {
+      probeClient.destroy();
+      await probing.close();
+    });
+
+    const probeUrl = (url: string) => probeClient.send(new ProbeCommand({ InputFiles: [{ FileUrl: url }] }));
+
+    it('answers a fixture from its ffprobe record: container, tracks and track mappings', async () => {
+      const [result] = (await probeUrl('s3://src/clip.mp4')).ProbeResults ?? [];
+
+      expect(result?.Container).toEqual(expect.objectContaining({ Format: 'mp4', Duration: 3 }));
+      expect(result?.Container?.Tracks?.map((t) => [t.TrackType, t.Codec, t.Index])).toEqual([
+        ['video', 'AVC', 1],
+        ['audio', 'AAC', 2],
+      ]);
+      expect(result?.TrackMappings).toEqual([{ VideoTrackIndexes: [1], AudioTrackIndexes: [2], DataTrackIndexes: [] }]);
+      expect(result?.Metadata?.FileSize).toBe(objects.get('s3://src/clip.mp4')?.length);
+    });
+
+    it('answers unknown bytes as an unrecognized format: no format, no tracks', async () => {
+      const [result] = (await probeUrl('s3://src/noise.bin')).ProbeResults ?? [];
+
+      expect(result?.Container).toEqual({ Tracks: [] });
+    });
+
+    it.each([
+      ['a missing object', 's3://src/gone.mp4', /Unable to read s3:\/\/src\/gone\.mp4: NoSuchKey/],
+      ['a non-S3 URL', 'https://example.com/a.mp4', /fileUrl: an s3:\/\/bucket\/key URL/],
+    ])('rejects %s with a BadRequestException', async (_case, url, message) => {
+      await expect(probeUrl(url)).rejects.toThrow(message);
+    });
+
+    it('answers an injected throttle, which the SDK retries', async () => {
+      probing.failNextProbe({ status: 429, code: 'TooManyRequestsException' });
+
+      const response = await probeUrl('s3://src/clip.mp4');
+
+      expect(response.ProbeResults).toHaveLength(1);
+      expect(probing.probeRequests.length).toBeGreaterThanOrEqual(2);
     });
   });
 

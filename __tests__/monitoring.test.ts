@@ -1,7 +1,7 @@
-import { synthPipeline } from './support/pipeline';
+import { TEST_ENVIRONMENT, synthPipeline } from './support/pipeline';
 
 describe('Monitoring', () => {
-  const template = synthPipeline();
+  const { template } = synthPipeline(TEST_ENVIRONMENT);
 
   it('raises an alarm when any dead-letter queue holds a message', () => {
     const alarms = Object.values(template.resources('aws_cloudwatch_metric_alarm')).filter((a) => a.namespace === 'AWS/SQS');

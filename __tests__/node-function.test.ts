@@ -5,10 +5,13 @@ import { LambdaFunctionEventInvokeConfig } from '@cdktf/provider-aws/lib/lambda-
 import { SqsQueue } from '@cdktf/provider-aws/lib/sqs-queue';
 import { NodeFunction, NodeFunctionProps } from '../stacks/constructs/node-function';
 import { bundleLambda } from '../stacks/lib/lambda-bundle';
-import { Template, ref } from './support/template';
+import { Template, addressOf, refOf } from '../testing';
 
-function synthFunction(props: Partial<NodeFunctionProps> = {}): Template {
-  return Template.synth((scope) => new NodeFunction(scope, 'Fn', { functionName: 'vod-test-submit-job', entry: 'submit-job', ...props }));
+/** A NodeFunction `vod-test-submit-job` of the submit-job handler, with `props` on top. */
+function synthFunction(props: Partial<NodeFunctionProps> = {}): { template: Template; built: NodeFunction } {
+  return Template.synthBuilt(
+    (scope) => new NodeFunction(scope, 'Fn', { functionName: 'vod-test-submit-job', entry: 'submit-job', ...props }),
+  );
 }
 
 describe('NodeFunction', () => {
@@ -31,27 +34,25 @@ describe('NodeFunction', () => {
 
   it('owns a log group with the configured retention, created before the function', () => {
     // Act
-    const template = synthFunction({ logRetentionDays: 14 });
+    const { template, built: fn } = synthFunction({ logRetentionDays: 14 });
 
     // Assess
     expect(template.onlyResource('aws_cloudwatch_log_group')).toEqual(
       expect.objectContaining({ name: '/aws/lambda/vod-test-submit-job', retention_in_days: 14 }),
     );
-    expect(template.onlyResource('aws_lambda_function').depends_on).toEqual([
-      `aws_cloudwatch_log_group.${Object.keys(template.resources('aws_cloudwatch_log_group'))[0]}`,
-    ]);
+    expect(template.onlyResource('aws_lambda_function').depends_on).toEqual([addressOf(fn.logGroup)]);
   });
 
   it('dead-letters failed async invocations to an encrypted queue after bounded retries', () => {
     // Act
-    const template = synthFunction({ retryAttempts: 1, maximumEventAgeSeconds: 3600 });
+    const { template, built: fn } = synthFunction({ retryAttempts: 1, maximumEventAgeSeconds: 3600 });
 
     // Assess
     expect(template.onlyResource('aws_sqs_queue')).toEqual(
       expect.objectContaining({ name: 'vod-test-submit-job-dlq', sqs_managed_sse_enabled: true }),
     );
     expect(template.onlyResource('aws_lambda_function').dead_letter_config).toEqual({
-      target_arn: ref('aws_sqs_queue', template, 'Fn', 'arn'),
+      target_arn: refOf(fn.deadLetterQueue, 'arn'),
     });
     expect(template.onlyResource('aws_lambda_function_event_invoke_config')).toEqual(
       expect.objectContaining({ maximum_retry_attempts: 1, maximum_event_age_in_seconds: 3600 }),
@@ -60,7 +61,7 @@ describe('NodeFunction', () => {
 
   it('gives its own role only its logs, its DLQ, tracing and the statements its caller grants', () => {
     // Act
-    const template = synthFunction({
+    const { template, built: fn } = synthFunction({
       statements: [
         {
           sid: 'ReadTable',
@@ -77,12 +78,12 @@ describe('NodeFunction', () => {
       expect.objectContaining({
         sid: 'WriteOwnLogs',
         actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
-        resources: [`${ref('aws_cloudwatch_log_group', template, 'Fn', 'arn')}:*`],
+        resources: [`${refOf(fn.logGroup, 'arn')}:*`],
       }),
       expect.objectContaining({
         sid: 'SendToOwnDeadLetterQueue',
         actions: ['sqs:SendMessage'],
-        resources: [ref('aws_sqs_queue', template, 'Fn', 'arn')],
+        resources: [refOf(fn.deadLetterQueue, 'arn')],
       }),
       expect.objectContaining({ sid: 'WriteTraces', actions: ['xray:PutTraceSegments', 'xray:PutTelemetryRecords'] }),
       expect.objectContaining({ sid: 'ReadTable', actions: ['dynamodb:GetItem'] }),
@@ -96,7 +97,7 @@ describe('NodeFunction', () => {
 
   it('packages with data.archive_file by default, with a fixed file mode and its hash', () => {
     // Act
-    const template = synthFunction();
+    const { template } = synthFunction();
 
     // Assess
     const [archiveId, archive] = Object.entries(template.dataSources('archive_file'))[0]!;
@@ -114,7 +115,7 @@ describe('NodeFunction', () => {
 
   it('zips at synth time when asked, needing no archive provider', () => {
     // Act
-    const template = synthFunction({ packaging: 'zip' });
+    const { template } = synthFunction({ packaging: 'zip' });
 
     // Assess
     expect(template.dataSources('archive_file')).toEqual({});

@@ -26,6 +26,7 @@ const change = (overrides: Partial<JobStateChange> = {}): JobStateChange => ({
   pipeline: 'vod-dev',
   outputGroupDetails: [],
   outputGroupDetailsMissing: false,
+  warnings: [],
   ...overrides,
 });
 
@@ -64,6 +65,8 @@ describe('buildNotification', () => {
       error: null,
       consoleUrl: 'https://us-west-2.console.aws.amazon.com/mediaconvert/home?region=us-west-2#/jobs/summary/1536964333549-opn151',
       timestamp: '2018-09-14T22:33:00.391Z',
+      warnings: [],
+      sourceProfile: null,
     });
   });
 
@@ -109,11 +112,42 @@ describe('buildNotification', () => {
       'outputs',
       'pipeline',
       'source',
+      'sourceProfile',
       'status',
       'timestamp',
       'version',
+      'warnings',
     ]);
     expect(json).toEqual(expect.objectContaining({ source: null, outputs: null, durationMs: null, error: null }));
+  });
+});
+
+describe('buildNotification warnings and rendition sizes', () => {
+  it("carries the job's warnings without a new schema version", () => {
+    const notification = buildNotification(change({ warnings: [{ code: 240000, count: 3 }] }), MAPPED, CONTEXT);
+
+    expect(notification).toEqual(expect.objectContaining({ version: '1', warnings: [{ code: 240000, count: 3 }] }));
+  });
+
+  it('carries the source summary the submit side put in the job metadata', () => {
+    const sourceProfile = {
+      width: 1080,
+      height: 1920,
+      durationMs: 2000,
+      fps: 30,
+      audio: true,
+      hdr: null,
+      interlaced: false,
+      rotation: 90,
+    } as const;
+
+    expect(buildNotification(change({ sourceProfile }), MAPPED, CONTEXT).sourceProfile).toEqual(sourceProfile);
+  });
+
+  it('carries the real rendition sizes in outputs', () => {
+    const renditions = [{ url: 'https://d1.cloudfront.net/a/hls/x_720p.m3u8', width: 720, height: 1280 }];
+
+    expect(buildNotification(change(), { ...MAPPED, renditions }, CONTEXT).outputs?.renditions).toEqual(renditions);
   });
 });
 

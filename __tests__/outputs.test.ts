@@ -163,6 +163,55 @@ describe('mapOutputsToUrls', () => {
     expect(mapped.durationMs).toBe(60_041);
   });
 
+  it('takes durationMs from the video outputs, not from frame captures that report longer', () => {
+    // Prepare: MediaConvert can report a frame-capture output longer than the video.
+    const groups: OutputGroupDetail[] = [
+      {
+        type: 'FILE_GROUP',
+        playlistFilePaths: [],
+        outputDetails: [
+          { outputFilePaths: [`s3://${BUCKET}/a1/mp4/clip_720p.mp4`], durationInMs: 180_041 },
+          { outputFilePaths: [`s3://${BUCKET}/a1/thumbnails/clip_thumb.0000036.jpg`], durationInMs: 185_000 },
+        ],
+      },
+    ];
+
+    // Act
+    const mapped = mapOutputsToUrls(groups, LOCATION);
+
+    // Assess
+    expect(mapped.durationMs).toBe(180_041);
+  });
+
+  it('lists the real size of every HLS variant and MP4 from videoDetails, not of frame captures', () => {
+    // Prepare
+    const size = (widthInPx: number, heightInPx: number) => ({ videoDetails: { widthInPx, heightInPx } });
+    const groups: OutputGroupDetail[] = [
+      {
+        type: 'HLS_GROUP',
+        playlistFilePaths: [`s3://${BUCKET}/a1/hls/clip.m3u8`],
+        outputDetails: [{ outputFilePaths: [`s3://${BUCKET}/a1/hls/clip_720p.m3u8`], ...size(720, 1280) }],
+      },
+      {
+        type: 'FILE_GROUP',
+        playlistFilePaths: [],
+        outputDetails: [
+          { outputFilePaths: [`s3://${BUCKET}/a1/mp4/clip_720p.mp4`], ...size(720, 1280) },
+          { outputFilePaths: [`s3://${BUCKET}/a1/thumbnails/clip_thumb.0000001.jpg`], ...size(360, 640) },
+        ],
+      },
+    ];
+
+    // Act
+    const mapped = mapOutputsToUrls(groups, LOCATION);
+
+    // Assess
+    expect(mapped.renditions).toEqual([
+      { url: `${CDN}/a1/hls/clip_720p.m3u8`, width: 720, height: 1280 },
+      { url: `${CDN}/a1/mp4/clip_720p.mp4`, width: 720, height: 1280 },
+    ]);
+  });
+
   it('leaves durationMs out when no output reports one', () => {
     expect(mapOutputsToUrls([files(`s3://${BUCKET}/a1/mp4/clip.mp4`)], LOCATION)).not.toHaveProperty('durationMs');
   });

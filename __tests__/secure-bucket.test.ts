@@ -6,7 +6,7 @@ import { S3BucketPublicAccessBlock } from '@cdktf/provider-aws/lib/s3-bucket-pub
 import { S3BucketServerSideEncryptionConfigurationA } from '@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration';
 import { S3BucketVersioningA } from '@cdktf/provider-aws/lib/s3-bucket-versioning';
 import { SecureBucket } from '../stacks/constructs/secure-bucket';
-import { Template, ref } from './support/template';
+import { Template, addressOf, refOf } from '../testing';
 
 describe('SecureBucket', () => {
   it('synthesizes under Testing.synthScope with only a bucket name', () => {
@@ -43,11 +43,11 @@ describe('SecureBucket', () => {
 
   it('denies non-TLS requests to the bucket and its objects', () => {
     // Act
-    const template = Template.synth((scope) => new SecureBucket(scope, 'Media', { bucketName: 'media-bucket' }));
+    const { template, built: media } = Template.synthBuilt((scope) => new SecureBucket(scope, 'Media', { bucketName: 'media-bucket' }));
 
     // Assess
     const policy = template.onlyResource('aws_s3_bucket_policy');
-    const bucketArn = ref('aws_s3_bucket', template, 'Media', 'arn');
+    const bucketArn = refOf(media.bucket, 'arn');
     expect(template.statement(policy.policy, 'DenyInsecureTransport')).toEqual(
       expect.objectContaining({
         effect: 'Deny',
@@ -113,19 +113,16 @@ describe('SecureBucket', () => {
 
   it('logs access to the log bucket only after the log bucket grants the logging service', () => {
     // Act
-    const template = Template.synth((scope) => {
-      const logs = new SecureBucket(scope, 'Logs', { bucketName: 'log-bucket', receivesAccessLogs: true });
-      new SecureBucket(scope, 'Media', { bucketName: 'media-bucket', accessLogs: { bucket: logs, prefix: 's3/media/' } });
+    const { template, built: logs } = Template.synthBuilt((scope) => {
+      const logBucket = new SecureBucket(scope, 'Logs', { bucketName: 'log-bucket', receivesAccessLogs: true });
+      new SecureBucket(scope, 'Media', { bucketName: 'media-bucket', accessLogs: { bucket: logBucket, prefix: 's3/media/' } });
+      return logBucket;
     });
 
     // Assess
     const logging = template.onlyResource('aws_s3_bucket_logging');
-    expect(logging).toEqual(
-      expect.objectContaining({ target_bucket: ref('aws_s3_bucket', template, 'Logs', 'id'), target_prefix: 's3/media/' }),
-    );
-    expect(logging.depends_on).toEqual([
-      `aws_s3_bucket_policy.${Object.keys(template.resources('aws_s3_bucket_policy')).find((id) => id.includes('Logs'))}`,
-    ]);
+    expect(logging).toEqual(expect.objectContaining({ target_bucket: refOf(logs.bucket, 'id'), target_prefix: 's3/media/' }));
+    expect(logging.depends_on).toEqual([addressOf(logs.policy)]);
     const logPolicy = template.resource('aws_s3_bucket_policy', 'Logs');
     expect(template.statement(logPolicy.policy, 'AllowServerAccessLogDelivery')).toEqual(
       expect.objectContaining({

@@ -1,4 +1,4 @@
-import { Testing } from 'cdktf';
+import { setupJest } from '../testing';
 
 // Adds toHaveResource, toHaveResourceWithProperties, toBeValidTerraform… to expect().
-Testing.setupJest();
+setupJest();

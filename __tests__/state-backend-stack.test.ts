@@ -1,6 +1,6 @@
 import { Testing } from 'cdktf';
 import { StateBackendStack } from '../stacks/state-backend-stack';
-import { Template } from './support/template';
+import { Template } from '../testing';
 
 function synthStateStack(): Template {
   const app = Testing.app();

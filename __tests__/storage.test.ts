@@ -1,5 +1,5 @@
 import { Storage } from '../stacks/constructs/storage';
-import { Template } from './support/template';
+import { Template } from '../testing';
 
 function synthStorage(props: Partial<ConstructorParameters<typeof Storage>[2]> = {}): Template {
   return Template.synth(

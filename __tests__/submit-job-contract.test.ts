@@ -1,7 +1,7 @@
 import { InvalidEnvironmentError, MissingEnvironmentError } from '../lambda-src/lib/errors';
 import { DEFAULT_RUNGS, EncodingLadderSchema } from '../lambda-src/lib/ladder';
 import { SUBMIT_JOB_VARIABLES, SubmitSettings, fromEnvironment, toEnvironment } from '../lambda-src/submit-job/contract';
-import { synthPipeline } from './support/pipeline';
+import { TEST_ENVIRONMENT, synthPipeline } from './support/pipeline';
 
 const SETTINGS: SubmitSettings = {
   pipeline: 'vod-dev',
@@ -11,7 +11,8 @@ const SETTINGS: SubmitSettings = {
   jobsTable: 'vod-dev-jobs',
   ladder: EncodingLadderSchema.parse({ rungs: [...DEFAULT_RUNGS], mp4Rung: '720p' }),
   statusUpdateInterval: 'SECONDS_30',
-  accelerationMode: 'DISABLED',
+  accelerationMode: 'PREFERRED',
+  accelerationMinSourceMinutes: 20,
   claimTtlSeconds: 120,
   requestTimeoutMs: 10_000,
 };
@@ -27,7 +28,7 @@ describe('submit-job contract', () => {
 
   it('is what the Ingest construct synthesizes into the function: claim TTL = function timeout, request timeout well inside it', () => {
     // Prepare
-    const template = synthPipeline({ lambda: { packaging: 'zip', timeoutSeconds: 45 } });
+    const template = synthPipeline({ ...TEST_ENVIRONMENT, lambda: { packaging: 'zip', timeoutSeconds: 45 } }).template;
 
     // Act
     const variables = (template.resource('aws_lambda_function', 'SubmitJob').environment as { variables: Record<string, string> })

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { PROJECT_ROOT } from '../stacks/lib/project-paths';
@@ -20,11 +20,12 @@ function readTree(dir: string): Map<string, Buffer> {
   return files;
 }
 
-/** Runs `npm run synth`'s app command (tsx main.ts) in a checkout, into `outdir`. */
-function synthIn(checkout: string, outdir: string): Map<string, Buffer> {
-  execFileSync(path.join(PROJECT_ROOT, 'node_modules', '.bin', 'tsx'), ['main.ts'], {
+/** Runs `npm run synth`'s app command (cdktf.json) in a checkout, into `outdir`, with its own temp folder. */
+function synthIn(checkout: string, outdir: string, tmpdir: string): Map<string, Buffer> {
+  mkdirSync(tmpdir, { recursive: true });
+  execFileSync(process.execPath, ['scripts/run-app.mjs'], {
     cwd: checkout,
-    env: { ...process.env, CDKTF_OUTDIR: outdir, PIPELINE_ENVIRONMENTS: '' },
+    env: { ...process.env, CDKTF_OUTDIR: outdir, PIPELINE_ENVIRONMENTS: '', TMPDIR: tmpdir },
     stdio: 'pipe',
   });
   return readTree(outdir);
@@ -45,9 +46,9 @@ describe('synth output', () => {
     symlinkSync(path.join(PROJECT_ROOT, 'node_modules'), path.join(otherCheckout, 'node_modules'), 'dir');
 
     // Act
-    first = synthIn(PROJECT_ROOT, path.join(workDir, 'out-1'));
-    second = synthIn(PROJECT_ROOT, path.join(workDir, 'out-2'));
-    elsewhere = synthIn(otherCheckout, path.join(workDir, 'out-3'));
+    first = synthIn(PROJECT_ROOT, path.join(workDir, 'out-1'), path.join(workDir, 'tmp-1'));
+    second = synthIn(PROJECT_ROOT, path.join(workDir, 'out-2'), path.join(workDir, 'tmp-2'));
+    elsewhere = synthIn(otherCheckout, path.join(workDir, 'out-3'), path.join(workDir, 'tmp-3'));
   }, 120_000);
 
   afterAll(() => rmSync(workDir, { recursive: true, force: true }));
@@ -67,6 +68,14 @@ describe('synth output', () => {
   it('is byte-identical across two checkout locations', () => {
     expect([...elsewhere.keys()].sort()).toEqual([...first.keys()].sort());
     for (const [file, bytes] of first) expect({ file, same: bytes.equals(elsewhere.get(file)!) }).toEqual({ file, same: true });
+  });
+
+  it('leaves no bundle or zip directory in the temp folder once the synth process has exited', () => {
+    // (tsx keeps its own compile cache there; that is not ours to remove.)
+    for (const tmp of ['tmp-1', 'tmp-2', 'tmp-3']) {
+      const ours = readdirSync(path.join(workDir, tmp)).filter((name) => name.startsWith('vod-'));
+      expect({ tmp, ours }).toEqual({ tmp, ours: [] });
+    }
   });
 
   it('holds no absolute path of this machine', () => {

@@ -1,18 +1,20 @@
 import { Transcoding } from '../stacks/constructs/transcoding';
 import { SecureBucket } from '../stacks/constructs/secure-bucket';
-import { Template, ref } from './support/template';
+import { Template, refOf } from '../testing';
 
-function synthTranscoding(): Template {
-  return Template.synth((scope) => {
+/** A Transcoding for buckets `source` and `output`, named `vod-test`. */
+function synthTranscoding(): { template: Template; built: { sourceBucket: SecureBucket; outputBucket: SecureBucket } } {
+  return Template.synthBuilt((scope) => {
     const sourceBucket = new SecureBucket(scope, 'Source', { bucketName: 'source' });
     const outputBucket = new SecureBucket(scope, 'Output', { bucketName: 'output' });
     new Transcoding(scope, 'Transcoding', { name: 'vod-test', sourceBucket, outputBucket });
+    return { sourceBucket, outputBucket };
   });
 }
 
 describe('Transcoding', () => {
   it('creates a dedicated, active, on-demand MediaConvert queue', () => {
-    const template = synthTranscoding();
+    const { template } = synthTranscoding();
 
     expect(template.onlyResource('aws_media_convert_queue')).toEqual(
       expect.objectContaining({ name: 'vod-test', pricing_plan: 'ON_DEMAND', status: 'ACTIVE' }),
@@ -21,7 +23,7 @@ describe('Transcoding', () => {
 
   it('gives the MediaConvert role only source reads and output writes', () => {
     // Act
-    const template = synthTranscoding();
+    const { template, built } = synthTranscoding();
 
     // Assess
     const role = template.onlyResource('aws_iam_role');
@@ -37,13 +39,13 @@ describe('Transcoding', () => {
         sid: 'ReadSourceObjects',
         effect: 'Allow',
         actions: ['s3:GetObject'],
-        resources: [`${ref('aws_s3_bucket', template, 'Source', 'arn')}/*`],
+        resources: [`${refOf(built.sourceBucket.bucket, 'arn')}/*`],
       },
       {
         sid: 'WriteOutputObjects',
         effect: 'Allow',
         actions: ['s3:PutObject'],
-        resources: [`${ref('aws_s3_bucket', template, 'Output', 'arn')}/*`],
+        resources: [`${refOf(built.outputBucket.bucket, 'arn')}/*`],
       },
     ]);
   });

@@ -1,10 +1,10 @@
-import { synthPipeline } from './support/pipeline';
+import { TEST_ENVIRONMENT, synthPipeline } from './support/pipeline';
 
 type Block = Record<string, unknown>;
 
 describe('VideoPipelineStack', () => {
   it('stores state in S3 with encryption and S3-native locking, one key per stack', () => {
-    const template = synthPipeline();
+    const { template } = synthPipeline(TEST_ENVIRONMENT);
 
     expect((template.json.terraform as Block).backend).toEqual({
       s3: { bucket: 'acme-tfstate', region: 'us-east-1', key: 'vod/vod-test.tfstate', encrypt: true, use_lockfile: true },
@@ -12,7 +12,7 @@ describe('VideoPipelineStack', () => {
   });
 
   it('tags every resource through the provider default tags', () => {
-    const template = synthPipeline({ tags: { Team: 'media' } });
+    const { template } = synthPipeline({ ...TEST_ENVIRONMENT, tags: { Team: 'media' } });
 
     expect(((template.json.provider as Block).aws as Block[])[0]).toEqual(
       expect.objectContaining({ region: 'us-east-1', default_tags: [{ tags: { ManagedBy: 'cdktf', Team: 'media' } }] }),
@@ -21,8 +21,9 @@ describe('VideoPipelineStack', () => {
 
   it('points every service at the emulator, with fake keys, only in an emulator environment', () => {
     // Act
-    const plain = synthPipeline();
-    const emulated = synthPipeline({
+    const { template: plain } = synthPipeline(TEST_ENVIRONMENT);
+    const { template: emulated } = synthPipeline({
+      ...TEST_ENVIRONMENT,
       backend: { type: 'local' },
       emulator: { endpoint: 'http://127.0.0.1:5000', mediaconvertEndpoint: 'http://127.0.0.1:5001' },
     });
@@ -47,7 +48,7 @@ describe('VideoPipelineStack', () => {
   });
 
   it('outputs the distribution domain and the bucket names', () => {
-    const outputs = synthPipeline().json.output as Record<string, Block>;
+    const outputs = synthPipeline(TEST_ENVIRONMENT).template.json.output as Record<string, Block>;
 
     expect(Object.keys(outputs)).toEqual(
       expect.arrayContaining([
@@ -63,7 +64,7 @@ describe('VideoPipelineStack', () => {
   });
 
   it('names every resource after the pipeline', () => {
-    const template = synthPipeline();
+    const { template } = synthPipeline(TEST_ENVIRONMENT);
 
     expect(template.resource('aws_lambda_function', 'SubmitJob').function_name).toBe('vod-test-submit-job');
     expect(template.onlyResource('aws_media_convert_queue').name).toBe('vod-test');

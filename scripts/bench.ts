@@ -1,12 +1,15 @@
 /**
  * Prints performance ratios from one run (ratios, not absolute timings, so machines compare):
- * - synth: full-app synth time / synth time of a one-bucket cdktf app (target <= 1.3);
- * - bundle: cold require of the submit bundle / require of an empty file, and the bundle size (target <= 600 KB);
- * - tiers: jest wall time of the unit tier, and of the emulator end-to-end tier (target <= 180 s);
- * - burst: 1,000 uploads with about 10% transient faults and 10% duplicate deliveries through the
+ * - full-app synth time / synth time of a one-bucket cdktf app (target <= 1.3);
+ * - cold require of the submit bundle / require of an empty file, and the bundle size (target <= 600 KB);
+ * - jest wall time of the unit tier, and of the emulator end-to-end tier (target <= 180 s);
+ * - estimated MediaConvert cost per source minute of the per-source plan against the old fixed
+ *   job with PREFERRED acceleration, for a fixed corpus of sources (scripts/lib/cost-report.ts).
+ *
+ * - a burst of 1,000 uploads with about 10% transient faults and 10% duplicate deliveries through the
  *   bundled submit handler at a concurrency of 10 (target: jobs = uploads - dead-lettered, 0 duplicates, 0 lost).
  *
- * `npx tsx scripts/bench.ts --only burst` (or synth, bundle, tiers) runs one section.
+ * `npx tsx scripts/bench.ts --only cost` (or synth, bundle, jest, burst) runs one section; `--seed N` repeats a burst.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -15,9 +18,9 @@ import path from 'node:path';
 import { bundleLambda } from '../stacks/lib/lambda-bundle';
 import { PROJECT_ROOT } from '../stacks/lib/project-paths';
 import { runBurst } from './lib/burst';
+import { costRows, formatCostTable } from './lib/cost-report';
 import { missingTools } from './lib/tools';
 
-const TSX = path.join(PROJECT_ROOT, 'node_modules', '.bin', 'tsx');
 const RUNS = 5;
 
 function timeMs(run: () => void): number {
@@ -31,11 +34,12 @@ function median(values: number[]): number {
   return sorted[Math.floor(sorted.length / 2)]!;
 }
 
-function synthMs(entry: string, outdir: string): number {
+/** Wall time of `cdktf synth` (what `npm run synth` runs) for the app of a cdktf.json in `cwd`. */
+function cdktfSynthMs(cwd: string, outdir: string): number {
+  const cdktf = path.join(PROJECT_ROOT, 'node_modules', '.bin', 'cdktf');
+  const env = { ...process.env, CHECKPOINT_DISABLE: '1', TF_CLI_CONFIG_FILE: '' };
   return median(
-    Array.from({ length: RUNS }, () =>
-      timeMs(() => execFileSync(TSX, [entry], { cwd: PROJECT_ROOT, env: { ...process.env, CDKTF_OUTDIR: outdir }, stdio: 'ignore' })),
-    ),
+    Array.from({ length: RUNS }, () => timeMs(() => execFileSync(cdktf, ['synth', '--output', outdir], { cwd, env, stdio: 'ignore' }))),
   );
 }
 
@@ -53,20 +57,89 @@ function jestMs(args: string[]): number {
   return timeMs(() => execFileSync(path.join(PROJECT_ROOT, 'node_modules', '.bin', 'jest'), args, { cwd: PROJECT_ROOT, stdio: 'ignore' }));
 }
 
-const SECTIONS = ['synth', 'bundle', 'tiers', 'burst'] as const;
-type Section = (typeof SECTIONS)[number];
+const SECTIONS = ['synth', 'bundle', 'jest', 'cost', 'burst'] as const;
+const onlyIndex = process.argv.indexOf('--only');
+const only = onlyIndex === -1 ? undefined : process.argv[onlyIndex + 1];
+if (only !== undefined && !(SECTIONS as readonly string[]).includes(only)) {
+  throw new Error(`--only ${only}: use one of ${SECTIONS.join(', ')}`);
+}
+const runs = (section: (typeof SECTIONS)[number]) => only === undefined || only === section;
 
-/** `--only <section>` (repeatable) and `--seed <n>` from the command line. */
-function parseArgs(argv: readonly string[]): { sections: Section[]; seed: number } {
-  const only = argv.flatMap((arg, i) => (arg === '--only' ? [argv[i + 1] ?? ''] : []));
-  for (const name of only) {
-    if (!(SECTIONS as readonly string[]).includes(name)) throw new Error(`--only ${name}: use one of ${SECTIONS.join(', ')}`);
+const work = mkdtempSync(path.join(os.tmpdir(), 'vod-bench-'));
+const baselineDir = path.join(PROJECT_ROOT, '.local', 'bench');
+mkdirSync(baselineDir, { recursive: true });
+try {
+  if (runs('synth')) benchSynth();
+  if (runs('bundle')) benchBundle();
+  if (runs('jest')) benchJest();
+  if (runs('cost')) {
+    console.log('MediaConvert cost per source minute, per-source plan vs the old fixed job with PREFERRED acceleration:');
+    console.log(formatCostTable(costRows()));
   }
-  const seedArg = argv[argv.indexOf('--seed') + 1];
-  return { sections: only.length > 0 ? (only as Section[]) : [...SECTIONS], seed: argv.includes('--seed') ? Number(seedArg) : 20261125 };
+} finally {
+  rmSync(work, { recursive: true, force: true });
+}
+// Last, and asynchronous: the burst runs its own emulators.
+if (runs('burst')) {
+  const seedIndex = process.argv.indexOf('--seed');
+  benchBurst(seedIndex === -1 ? 20261125 : Number(process.argv[seedIndex + 1])).catch((error: unknown) => {
+    console.error(error);
+    process.exitCode = 1;
+  });
 }
 
-async function burst(seed: number): Promise<void> {
+function benchSynth(): void {
+  // 1. Synth: `npm run synth` against the smallest useful cdktf app in the same style (same CLI, same app command).
+  const oneBucketDir = path.join(baselineDir, 'one-bucket');
+  mkdirSync(oneBucketDir, { recursive: true });
+  writeFileSync(
+    path.join(oneBucketDir, 'main.ts'),
+    [
+      "import { App, TerraformStack } from 'cdktf';",
+      "import { AwsProvider } from '@cdktf/provider-aws/lib/provider';",
+      "import { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket';",
+      'const app = new App();',
+      "const stack = new TerraformStack(app, 'one-bucket');",
+      "new AwsProvider(stack, 'aws', { region: 'us-east-1' });",
+      "new S3Bucket(stack, 'bucket', { bucket: 'one-bucket-bench' });",
+      'app.synth();',
+    ].join('\n'),
+  );
+  const appCommand = `node ${path.join(PROJECT_ROOT, 'scripts', 'run-app.mjs')} ${path.join(oneBucketDir, 'main.ts')}`;
+  writeFileSync(path.join(oneBucketDir, 'cdktf.json'), JSON.stringify({ language: 'typescript', app: appCommand }));
+  const baseline = cdktfSynthMs(oneBucketDir, path.join(work, 'one'));
+  const full = cdktfSynthMs(PROJECT_ROOT, path.join(work, 'full'));
+  console.log(
+    `synth (cdktf synth, median of ${RUNS}): full app ${full.toFixed(0)} ms / one-bucket app ${baseline.toFixed(0)} ms = ${(full / baseline).toFixed(2)}x (target <= 1.3x)`,
+  );
+}
+
+function benchBundle(): void {
+  // 2. The submit bundle: size and cold require.
+  const bundle = bundleLambda('submit-job');
+  const empty = path.join(work, 'empty.js');
+  writeFileSync(empty, '');
+  // The handler reads its environment at load and would throw; time the module evaluation up to there.
+  const bundleFile = path.join(work, 'submit-bundle.js');
+  writeFileSync(bundleFile, `try { require(${JSON.stringify(path.join(bundle.directory, 'index.js'))}); } catch {}`);
+  const bundleRequire = requireMs(bundleFile);
+  const emptyRequire = requireMs(empty);
+  console.log(
+    `submit bundle: ${(bundle.bytes / 1024).toFixed(0)} KB (target <= 600 KB); cold require ${bundleRequire.toFixed(1)} ms / empty file ${emptyRequire.toFixed(2)} ms = ${(bundleRequire / emptyRequire).toFixed(1)}x`,
+  );
+}
+
+function benchJest(): void {
+  // 3. Test tiers.
+  const unit = jestMs(['--testPathIgnorePatterns', 'e2e']);
+  console.log(`jest wall time, unit tier (everything but e2e): ${(unit / 1000).toFixed(1)} s`);
+  const reason = missingTools(['terraform', 'mirror', 'moto']);
+  if (reason) console.log(`jest wall time, emulator e2e tier: skipped: ${reason}`);
+  else console.log(`jest wall time, emulator e2e tier: ${(jestMs(['__tests__/e2e']) / 1000).toFixed(1)} s (target <= 180 s)`);
+}
+
+async function benchBurst(seed: number): Promise<void> {
+  // 5. A burst of uploads under transient faults and duplicate deliveries.
   const reason = missingTools(['moto']);
   if (reason) {
     console.log(`burst: skipped: ${reason}`);
@@ -74,84 +147,18 @@ async function burst(seed: number): Promise<void> {
   }
   const result = await runBurst({ uploads: 1000, faultRate: 0.1, duplicateRate: 0.1, concurrency: 10, seed });
   const target = result.jobs === result.uploads - result.deadLettered && result.duplicates === 0 && result.lost === 0;
+  const list = (counts: Readonly<Record<string, number>>) =>
+    Object.entries(counts)
+      .map(([name, n]) => `${name} ${n}`)
+      .join(', ');
   console.log(
     [
       `burst (seed ${seed}): uploads ${result.uploads}, jobs ${result.jobs}, duplicates ${result.duplicates}, lost ${result.lost}, dead-lettered ${result.deadLettered}`,
       `  ${result.deliveries} deliveries, ${result.invocations} invocations in ${result.wallSeconds.toFixed(1)} s: ${(result.deliveries / result.wallSeconds).toFixed(1)} events per second (${result.simulatedSeconds.toFixed(0)} s simulated)`,
-      `  faults injected: ${Object.entries(result.faultsInjected)
-        .map(([name, n]) => `${name} ${n}`)
-        .join(', ')}`,
-      `  duplicate deliveries: ${Object.entries(result.duplicateDeliveries)
-        .map(([name, n]) => `${name} ${n}`)
-        .join(', ')}`,
+      `  faults injected: ${list(result.faultsInjected)}`,
+      `  duplicate deliveries: ${list(result.duplicateDeliveries)}`,
       `  target jobs = uploads - dead-lettered, 0 duplicates, 0 lost: ${target ? 'met' : 'MISSED'}`,
     ].join('\n'),
   );
   if (!target) process.exitCode = 1;
 }
-
-async function main(): Promise<void> {
-  const { sections, seed } = parseArgs(process.argv.slice(2));
-  const run = (section: Section) => sections.includes(section);
-  const work = mkdtempSync(path.join(os.tmpdir(), 'vod-bench-'));
-  const baselineDir = path.join(PROJECT_ROOT, '.local', 'bench');
-  mkdirSync(baselineDir, { recursive: true });
-  try {
-    // 1. Synth: the whole app against the smallest useful cdktf app.
-    if (run('synth')) {
-      const oneBucket = path.join(baselineDir, 'one-bucket.ts');
-      writeFileSync(
-        oneBucket,
-        [
-          "import { App, TerraformStack } from 'cdktf';",
-          "import { AwsProvider } from '@cdktf/provider-aws/lib/provider';",
-          "import { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket';",
-          'const app = new App();',
-          "const stack = new TerraformStack(app, 'one-bucket');",
-          "new AwsProvider(stack, 'aws', { region: 'us-east-1' });",
-          "new S3Bucket(stack, 'bucket', { bucket: 'one-bucket-bench' });",
-          'app.synth();',
-        ].join('\n'),
-      );
-      const baseline = synthMs(oneBucket, path.join(work, 'one'));
-      const full = synthMs(path.join(PROJECT_ROOT, 'main.ts'), path.join(work, 'full'));
-      console.log(
-        `synth: full app ${full.toFixed(0)} ms / one-bucket app ${baseline.toFixed(0)} ms = ${(full / baseline).toFixed(2)}x (target <= 1.3x)`,
-      );
-    }
-
-    // 2. The submit bundle: size and cold require.
-    if (run('bundle')) {
-      const bundle = bundleLambda('submit-job');
-      const empty = path.join(work, 'empty.js');
-      writeFileSync(empty, '');
-      // The handler reads its environment at load and would throw; time the module evaluation up to there.
-      const bundleFile = path.join(work, 'submit-bundle.js');
-      writeFileSync(bundleFile, `try { require(${JSON.stringify(path.join(bundle.directory, 'index.js'))}); } catch {}`);
-      const bundleRequire = requireMs(bundleFile);
-      const emptyRequire = requireMs(empty);
-      console.log(
-        `submit bundle: ${(bundle.bytes / 1024).toFixed(0)} KB (target <= 600 KB); cold require ${bundleRequire.toFixed(1)} ms / empty file ${emptyRequire.toFixed(2)} ms = ${(bundleRequire / emptyRequire).toFixed(1)}x`,
-      );
-    }
-
-    // 3. Test tiers.
-    if (run('tiers')) {
-      const unit = jestMs(['--testPathIgnorePatterns', 'e2e']);
-      console.log(`jest wall time, unit tier (everything but e2e): ${(unit / 1000).toFixed(1)} s`);
-      const reason = missingTools(['terraform', 'mirror', 'moto']);
-      if (reason) console.log(`jest wall time, emulator e2e tier: skipped: ${reason}`);
-      else console.log(`jest wall time, emulator e2e tier: ${(jestMs(['__tests__/e2e']) / 1000).toFixed(1)} s (target <= 180 s)`);
-    }
-
-    // 4. A burst of uploads under faults and duplicates.
-    if (run('burst')) await burst(seed);
-  } finally {
-    rmSync(work, { recursive: true, force: true });
-  }
-}
-
-main().catch((error: unknown) => {
-  console.error(error);
-  process.exitCode = 1;
-});

@@ -21,7 +21,7 @@ interface Servers {
   readonly cliConfig: string;
 }
 
-async function startStubDetached(): Promise<{ url: string; pid: number }> {
+async function startStubDetached(s3Endpoint: string): Promise<{ url: string; pid: number }> {
   const port = await freePort();
   const child = spawn(
     process.execPath,
@@ -30,6 +30,9 @@ async function startStubDetached(): Promise<{ url: string; pid: number }> {
       path.join(PROJECT_ROOT, '__tests__', 'support', 'mediaconvert', 'cli.ts'),
       '--port',
       String(port),
+      // Probe reads uploads from moto's S3.
+      '--s3-endpoint',
+      s3Endpoint,
     ],
     {
       detached: true,
@@ -43,6 +46,11 @@ async function startStubDetached(): Promise<{ url: string; pid: number }> {
   child.stdout!.destroy();
   child.unref();
   return { url, pid: child.pid! };
+}
+
+/** Progress goes to stderr, so stdout carries only the final JSON (pipe it to jq). */
+function progress(message: string): void {
+  process.stderr.write(`local: ${message}\n`);
 }
 
 function stop(pid: number): void {
@@ -59,12 +67,16 @@ async function up(): Promise<void> {
   requireMoto();
   if (existsSync(STATE_FILE)) throw new Error(`A local deployment is already up (${STATE_FILE}); run \`npm run local:down\` first.`);
   mkdirSync(WORK_DIR, { recursive: true });
+  progress('starting moto');
   const moto = await startMoto({ detached: true });
-  const stub = await startStubDetached();
+  progress(`moto is up on ${moto.url}; starting the MediaConvert stand-in`);
+  const stub = await startStubDetached(moto.url);
+  progress(`MediaConvert stand-in is up on ${stub.url}`);
   try {
-    const deployment = await deployLocalStack({ workDir: WORK_DIR, awsEndpoint: moto.url, mediaconvertEndpoint: stub.url });
+    const deployment = await deployLocalStack({ workDir: WORK_DIR, awsEndpoint: moto.url, mediaconvertEndpoint: stub.url, progress });
     const servers: Servers = { motoPid: moto.pid, stubPid: stub.pid, stackDir: deployment.stackDir, cliConfig: deployment.cliConfig };
     writeFileSync(STATE_FILE, JSON.stringify(servers, null, 2));
+    progress('done; the stack outputs follow (README, "Local, against the emulator", says what to do with them)');
     console.log(JSON.stringify({ emulator: moto.url, mediaconvert: stub.url, outputs: deployment.outputs }, null, 2));
   } catch (error) {
     stop(moto.pid);
@@ -80,8 +92,10 @@ async function down(): Promise<void> {
   }
   const servers = JSON.parse(readFileSync(STATE_FILE, 'utf8')) as Servers;
   try {
-    await destroyLocalStack(servers);
+    progress('terraform destroy (about 60 s)');
+    await destroyLocalStack(servers, progress);
   } finally {
+    progress('stopping moto and the MediaConvert stand-in');
     stop(servers.motoPid);
     stop(servers.stubPid);
     rmSync(WORK_DIR, { recursive: true, force: true });

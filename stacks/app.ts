@@ -1,5 +1,6 @@
 import { App } from 'cdktf';
-import { PipelineConfig, pipelineId } from './config';
+import { ConfigError, PipelineConfig, PipelineConfigInput, pipelineId } from './config';
+import { EnvironmentOverrides, loadEnvironments } from './environment-loader';
 import { StateBackendStack } from './state-backend-stack';
 import { VideoPipelineStack } from './video-pipeline-stack';
 
@@ -21,4 +22,32 @@ export function buildApp(app: App, environments: readonly PipelineConfig[]): voi
   for (const config of environments) {
     new VideoPipelineStack(app, pipelineId(config), { config });
   }
+}
+
+/** Where {@link synthPipelineApp} reads overrides and writes output. */
+export interface PipelineAppOptions {
+  /** Overrides (PIPELINE_ENVIRONMENTS, TF_STATE_BUCKET…). @default process.env */
+  readonly env?: EnvironmentOverrides;
+  /** Synth output directory. @default - cdktf's (cdktf.out, or CDKTF_OUTDIR from the CLI) */
+  readonly outdir?: string;
+}
+
+/**
+ * All a `main.ts` needs: validates the declared environments (every invalid field of every one,
+ * in one message), adds their stacks and synthesizes. A config error is printed once, without a
+ * stack trace, and the process exits with 1.
+ */
+export function synthPipelineApp(environments: Readonly<Record<string, PipelineConfigInput>>, options: PipelineAppOptions = {}): App {
+  let configs: PipelineConfig[];
+  try {
+    configs = loadEnvironments(options.env ?? process.env, environments);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    process.stderr.write(`${error.message}\n`);
+    process.exit(1);
+  }
+  const app = new App(options.outdir !== undefined ? { outdir: options.outdir } : {});
+  buildApp(app, configs);
+  app.synth();
+  return app;
 }

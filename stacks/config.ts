@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { DEFAULT_RUNGS, EncodingLadderSchema } from '../lambda-src/lib/ladder';
 import { formatZodIssues } from '../lambda-src/lib/errors';
-import { ACCELERATION_MODES, STATUS_UPDATE_INTERVALS } from '../lambda-src/submit-job/contract';
+import { ACCELERATION_MODES, MAX_ACCELERATION_MIN_SOURCE_MINUTES, STATUS_UPDATE_INTERVALS } from '../lambda-src/submit-job/contract';
 import { COLD_STORAGE_CLASSES, LAMBDA_LIMITS, LOG_RETENTION_DAYS, MIN_TRANSITION_DAYS, PRICE_CLASSES } from './lib/aws-limits';
 import { CORS_ORIGIN_PATTERN } from './constructs/delivery';
 import { INGEST_DEFAULTS } from './constructs/ingest';
@@ -131,6 +131,13 @@ export const PipelineConfigSchema = z.strictObject({
       statusUpdateInterval: z.enum(STATUS_UPDATE_INTERVALS).default(INGEST_DEFAULTS.statusUpdateInterval),
       /** Job acceleration: anything but DISABLED may bill a job at Professional-tier rates. */
       accelerationMode: z.enum(ACCELERATION_MODES).default(INGEST_DEFAULTS.accelerationMode),
+      /** With acceleration on, accelerate only sources at least this long (0: all); see README, "What it costs". */
+      accelerationMinSourceMinutes: z
+        .number()
+        .int()
+        .min(0)
+        .max(MAX_ACCELERATION_MIN_SOURCE_MINUTES)
+        .default(INGEST_DEFAULTS.accelerationMinSourceMinutes),
     })
     .prefault({}),
   monitoring: z
@@ -179,7 +186,7 @@ export function parsePipelineConfig(input: unknown, source: string): PipelineCon
   const result = PipelineConfigSchema.safeParse(input);
   if (!result.success) {
     throw new ConfigError(
-      `Invalid pipeline config (${source}):\n${formatZodIssues(result.error)}\nFix these fields in stacks/environments.ts or the environment variables named in the README.`,
+      `Invalid pipeline config (${source}):\n${formatZodIssues(result.error)}\nFix these fields where the environment is declared, or the environment variables that override them (README, "Configuration reference").`,
       { cause: result.error },
     );
   }

@@ -1,22 +1,47 @@
 /**
- * The constructs and stacks of the video pipeline, for users who compose them in their
- * own cdktf apps and test them with `Testing.synthScope`.
+ * The video pipeline for cdktf apps: the stacks, the constructs they compose, the config schema
+ * and the helpers to declare environments. Test helpers: `cdktf-video-pipeline/testing`.
  */
-export * from './config';
-export * from './environments';
-export * from './app';
-export * from './state-backend-stack';
-export * from './video-pipeline-stack';
-export * from './lib/terraform-settings';
-export * from './lib/account';
-export * from './lib/policy';
-export * from './constructs/secure-bucket';
-export * from './constructs/storage';
-export * from './constructs/node-function';
-export * from './constructs/transcoding';
-export * from './constructs/jobs-table';
-export * from './constructs/ingest';
-export * from './constructs/delivery';
-export * from './constructs/job-events';
-export * from './constructs/job-sweep';
-export * from './constructs/monitoring';
+
+// An app: declare environments, validate them, add their stacks.
+export { synthPipelineApp, buildApp } from './app';
+export type { PipelineAppOptions } from './app';
+export { loadEnvironments } from './environment-loader';
+export type { EnvironmentOverrides } from './environment-loader';
+export { PipelineConfigSchema, parsePipelineConfig, pipelineId, ConfigError, LOG_RETENTION_DAYS, EMULATED_SERVICES } from './config';
+export type { PipelineConfig, PipelineConfigInput, EmulatedService } from './config';
+export { DEFAULT_RUNGS } from '../lambda-src/lib/ladder';
+export type { EncodingLadder, EncodingLadderInput, LadderRung } from '../lambda-src/lib/ladder';
+
+// Stacks.
+export { VideoPipelineStack } from './video-pipeline-stack';
+export type { VideoPipelineStackProps } from './video-pipeline-stack';
+export { StateBackendStack } from './state-backend-stack';
+export type { StateBackendStackProps } from './state-backend-stack';
+
+// Constructs, each usable on its own.
+export { SecureBucket, ABORT_INCOMPLETE_UPLOAD_DAYS } from './constructs/secure-bucket';
+export type { SecureBucketProps } from './constructs/secure-bucket';
+export { Storage } from './constructs/storage';
+export type { StorageProps } from './constructs/storage';
+export { NodeFunction, FUNCTION_DEFAULTS } from './constructs/node-function';
+export type { NodeFunctionProps, FunctionSettings, LambdaPackaging } from './constructs/node-function';
+export { Transcoding } from './constructs/transcoding';
+export type { TranscodingProps } from './constructs/transcoding';
+export { JobsTable } from './constructs/jobs-table';
+export type { JobsTableProps } from './constructs/jobs-table';
+export { Ingest, INGEST_DEFAULTS, videoSuffixes } from './constructs/ingest';
+export type { IngestProps } from './constructs/ingest';
+export { Delivery, CACHING_OPTIMIZED_POLICY_ID } from './constructs/delivery';
+export type { DeliveryProps } from './constructs/delivery';
+export { JobEvents } from './constructs/job-events';
+export type { JobEventsProps } from './constructs/job-events';
+export { JobSweep, JOB_SWEEP_DEFAULTS } from './constructs/job-sweep';
+export type { JobSweepProps } from './constructs/job-sweep';
+export { Monitoring } from './constructs/monitoring';
+export type { MonitoringProps, MetricAlarmSpec } from './constructs/monitoring';
+export { InvalidPropsError } from './lib/prop-validation';
+export type { PolicyStatement } from './lib/policy';
+
+// What the functions publish and match, for subscribers and rule authors.
+export { FORWARDED_JOB_STATUSES, jobStateChangePattern } from '../lambda-src/job-events/contract';

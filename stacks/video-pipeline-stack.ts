@@ -60,6 +60,7 @@ export class VideoPipelineStack extends TerraformStack {
       ladder: config.transcoding.ladder,
       statusUpdateInterval: config.transcoding.statusUpdateInterval,
       accelerationMode: config.transcoding.accelerationMode,
+      accelerationMinSourceMinutes: config.transcoding.accelerationMinSourceMinutes,
       functionSettings,
     });
     this.delivery = new Delivery(this, 'Delivery', {

@@ -12,6 +12,7 @@ import { GetFunctionCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import {
   DeleteBucketPolicyCommand,
   DeleteObjectCommand,
+  GetObjectCommand,
   ListObjectVersionsCommand,
   GetBucketEncryptionCommand,
   HeadObjectCommandOutput,
@@ -36,6 +37,7 @@ import { LocalDeployment, MotoServer, deployLocalStack, destroyLocalStack, start
 import { MediaConvertStub, startMediaConvertStub } from '../support/mediaconvert/server';
 import { runTerraform, terraformOrThrow } from '../../scripts/lib/terraform';
 import { encodeS3Key, s3Event, s3Record } from '../fixtures/s3-events';
+import { readMediaFixture } from '../support/media-fixtures';
 import { describeWithTools } from '../support/tiers';
 import { Invocation, invokeBundledHandler } from './support/invoke-handler';
 
@@ -124,7 +126,13 @@ describeWithTools('local emulator end to end', ['terraform', 'mirror', 'moto'], 
   beforeAll(async () => {
     workDir = mkdtempSync(path.join(os.tmpdir(), 'vod-e2e-'));
     moto = await startMoto();
-    mediaconvert = await startMediaConvertStub({ region: REGION, log: () => undefined });
+    mediaconvert = await startMediaConvertStub({
+      region: REGION,
+      log: () => undefined,
+      // Probe reads the upload from moto, as the service reads S3 with the caller's credentials.
+      reader: async (bucket, key) =>
+        (await clients.s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }))).Body!.transformToByteArray(),
+    });
     const config = { region: REGION, endpoint: moto.url, credentials: CREDENTIALS };
     clients.s3 = new S3Client({ ...config, forcePathStyle: true });
     clients.lambda = new LambdaClient(config);
@@ -253,7 +261,10 @@ describeWithTools('local emulator end to end', ['terraform', 'mirror', 'moto'], 
     it('the source bucket notification covers an awkward key', async () => {
       // Prepare
       head = await withBucketPolicyLifted(out('source_bucket'), async () => {
-        await clients.s3.send(new PutObjectCommand({ Bucket: out('source_bucket'), Key: AWKWARD_KEY, Body: Buffer.alloc(4096, 7) }));
+        // A real phone video: 1920x1080 frames, a 90-degree matrix, the moov index at the end.
+        await clients.s3.send(
+          new PutObjectCommand({ Bucket: out('source_bucket'), Key: AWKWARD_KEY, Body: readMediaFixture('phone-portrait-rotated.mov') }),
+        );
         return clients.s3.send(new HeadObjectCommand({ Bucket: out('source_bucket'), Key: AWKWARD_KEY }));
       });
 
@@ -272,7 +283,7 @@ describeWithTools('local emulator end to end', ['terraform', 'mirror', 'moto'], 
       expect(matching[0]?.Events).toEqual(['s3:ObjectCreated:*']);
     });
 
-    it('the deployed submit handler creates a job that reads the exact object and records it', async () => {
+    it('the deployed submit handler probes the phone video and creates an upright job that reads the exact object', async () => {
       // Prepare: the event S3 would send for the real object.
       expect(head.VersionId).toBeTruthy();
       uploadEvent = s3Event([
@@ -286,11 +297,12 @@ describeWithTools('local emulator end to end', ['terraform', 'mirror', 'moto'], 
         }),
       ]);
 
-      // Act
-      const invocation = await invoke(out('submit_function'), uploadEvent);
+      // Act: Probe and the header's ranged GETs read the object, so the policy is lifted for them too.
+      const invocation = await withBucketPolicyLifted(out('source_bucket'), () => invoke(out('submit_function'), uploadEvent));
 
       // Assess
       expect(invocation).toEqual(expect.objectContaining({ ok: true, result: { submitted: 1, duplicate: 0, failed: 0, skipped: 0 } }));
+      expect(mediaconvert.probeRequests).toHaveLength(1);
       expect(mediaconvert.createdJobCount).toBe(1);
       createJob = mediaconvert.createJobRequests[0]!;
       expect((createJob.settings as { inputs: { fileInput: string }[] }).inputs[0]!.fileInput).toBe(
@@ -300,8 +312,20 @@ describeWithTools('local emulator end to end', ['terraform', 'mirror', 'moto'], 
       const assetId = (createJob.userMetadata as Json).assetId as string;
       const { Item } = await clients.dynamodb.send(new GetItemCommand({ TableName: out('jobs_table'), Key: { assetId: { S: assetId } } }));
       expect(unmarshall(Item ?? {})).toEqual(
-        expect.objectContaining({ assetId, status: 'SUBMITTED', jobId: [...mediaconvert.jobs.keys()][0] }),
+        expect.objectContaining({
+          assetId,
+          status: 'SUBMITTED',
+          jobId: [...mediaconvert.jobs.keys()][0],
+          sourceProfile: expect.objectContaining({ width: 1080, height: 1920, rotation: 90 }),
+        }),
       );
+      const settings = createJob.settings as {
+        inputs: { videoSelector: { rotate: string } }[];
+        outputGroups: { outputs: { videoDescription: { width: number; height: number } }[] }[];
+      };
+      expect(settings.inputs[0]!.videoSelector.rotate).toBe('AUTO');
+      expect(settings.outputGroups[0]!.outputs.map((o) => [o.videoDescription.width, o.videoDescription.height])[0]).toEqual([1080, 1920]);
+      expect(createJob.accelerationSettings).toEqual({ mode: expect.any(String) });
     });
 
     it('a second delivery of the same event creates no second job', async () => {

@@ -28,7 +28,7 @@ export const EMULATOR_GAPS: readonly EmulatorGap[] = [
  * Behaviour of the emulator that differs from AWS, worked around in the e2e test.
  */
 export const EMULATOR_BEHAVIOUR_GAPS: readonly string[] = [
-  'moto evaluates bucket-policy Deny statements on object requests without their Condition, so the TLS-only deny (aws:SecureTransport = false) blocks every PutObject and GetObject; the test lifts the bucket policy for its one upload and restores it.',
+  'moto evaluates bucket-policy Deny statements on object requests without their Condition, so the TLS-only deny (aws:SecureTransport = false) blocks every PutObject and GetObject; the test lifts the bucket policy for its one upload and for the reads of the submit function (Probe and the ranged header GETs), and restores it.',
   "moto fails the provider's force_destroy DeleteObjects for a key such as `uploads/My Trip (2024) #1+final.MP4` (the SDK's DeleteObject works): the test deletes its upload before destroy.",
   'moto cannot run Lambda code (no Docker): the test runs the deployed zip itself, with the deployed function environment.',
   "moto's EventBridge TestEventPattern answers with an empty body, and PutEvents fails when a matching rule targets a Lambda: the test swaps the deployed rule's Lambda target for an SQS probe and restores it.",

@@ -1,6 +1,7 @@
 import { asRecord } from './guards';
 import { InvalidJobEventError } from './errors';
 import { FORWARDED_JOB_STATUSES, JOB_STATE_CHANGE_DETAIL_TYPE, JobState, MEDIACONVERT_EVENT_SOURCE } from '../job-events/contract';
+import { SOURCE_PROFILE_METADATA_KEY, SourceSummary, parseSourceSummary } from './source-profile';
 
 export type { JobState } from '../job-events/contract';
 
@@ -8,6 +9,14 @@ export type { JobState } from '../job-events/contract';
 export interface OutputDetail {
   readonly outputFilePaths: readonly string[];
   readonly durationInMs?: number;
+  /** The real size of the output (after rotation and scaling), from `videoDetails`. */
+  readonly videoDetails?: { readonly widthInPx: number; readonly heightInPx: number };
+}
+
+/** A warning MediaConvert reports on the job: its code and how often it happened (e.g. 240000, silence inserted). */
+export interface JobWarning {
+  readonly code: number | string;
+  readonly count: number;
 }
 
 /** One output group of a COMPLETE event: `HLS_GROUP`, `FILE_GROUP`, `DASH_ISO_GROUP`… */
@@ -42,6 +51,10 @@ export interface JobStateChange {
   /** ERROR only: a number (1040) when numeric, in the event as a number or a string; else the string. */
   readonly errorCode?: number | string;
   readonly errorMessage?: string;
+  /** `detail.warnings`: empty when the event carries none. */
+  readonly warnings: readonly JobWarning[];
+  /** What Probe said of the source (`userMetadata.sourceProfile`); absent for a fallback job. */
+  readonly sourceProfile?: SourceSummary;
 }
 
 /** Why a well-formed event is not recorded. Each is logged with the job id; none is retried. */
@@ -88,6 +101,17 @@ function parseTimestamp(detail: Record<string, unknown>, envelopeTime: unknown):
   return Number.isNaN(fromEnvelope) ? undefined : fromEnvelope;
 }
 
+/** `detail.warnings` entries with a code and a count; anything else is dropped. */
+function parseWarnings(value: unknown): JobWarning[] {
+  if (!Array.isArray(value)) return [];
+  return value.flatMap((item) => {
+    const warning = asRecord(item);
+    const code = normalizeErrorCode(warning?.code);
+    const count = warning?.count;
+    return code !== undefined && typeof count === 'number' && Number.isFinite(count) ? [{ code, count }] : [];
+  });
+}
+
 function parseOutputGroups(value: unknown[]): OutputGroupDetail[] {
   return value.flatMap((item) => {
     const group = asRecord(item);
@@ -101,10 +125,15 @@ function parseOutputGroups(value: unknown[]): OutputGroupDetail[] {
           const detail = asRecord(d);
           if (detail === undefined) return [];
           const duration = detail.durationInMs;
+          const video = asRecord(detail.videoDetails);
+          const [width, height] = [video?.widthInPx, video?.heightInPx];
           return [
             {
               outputFilePaths: strings(detail.outputFilePaths),
               ...(typeof duration === 'number' && Number.isFinite(duration) ? { durationInMs: duration } : {}),
+              ...(typeof width === 'number' && typeof height === 'number'
+                ? { videoDetails: { widthInPx: width, heightInPx: height } }
+                : {}),
             },
           ];
         }),
@@ -185,6 +214,7 @@ export function parseJobStateEvent(event: unknown, expectedPipeline: string): Jo
   const source = nonEmptyString(metadata.source);
   const errorCode = normalizeErrorCode(detail.errorCode);
   const errorMessage = nonEmptyString(detail.errorMessage);
+  const sourceProfile = parseSourceSummary(metadata[SOURCE_PROFILE_METADATA_KEY]);
   return {
     action: 'record',
     event: {
@@ -196,9 +226,11 @@ export function parseJobStateEvent(event: unknown, expectedPipeline: string): Jo
       pipeline,
       outputGroupDetails: groups,
       outputGroupDetailsMissing: state === 'COMPLETE' && !Array.isArray(detail.outputGroupDetails),
+      warnings: parseWarnings(detail.warnings),
       ...(source !== undefined ? { source } : {}),
       ...(errorCode !== undefined ? { errorCode } : {}),
       ...(errorMessage !== undefined ? { errorMessage } : {}),
+      ...(sourceProfile !== undefined ? { sourceProfile } : {}),
     },
   };
 }

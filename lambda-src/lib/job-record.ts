@@ -16,7 +16,7 @@
 import type { UpdateItemCommandInput } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { FORWARDED_JOB_STATUSES, JobState, TERMINAL_JOB_STATUSES } from '../job-events/contract';
-import type { JobStateChange } from './job-event';
+import type { JobStateChange, JobWarning } from './job-event';
 import type { OutputUrls } from './outputs';
 
 /** The submit side's statuses: held while there is no job yet (FAILED: there will be none). */
@@ -98,6 +98,13 @@ export interface JobRecord {
   readonly durationMs?: number;
   /** When MediaConvert reached the terminal state. */
   readonly completedAt?: string;
+  /** What the submit function planned (probe-source recordFieldsOf), when it planned the job. */
+  readonly plan?: string;
+  readonly sourceProfile?: unknown;
+  readonly fallbackReason?: string;
+  readonly estimatedCost?: { readonly usd: number; readonly tier: string; readonly pricesAsOf: string };
+  /** The job's warnings, on a terminal state that has any. */
+  readonly warnings?: readonly JobWarning[];
   /** The invocation publishing the terminal state, and when it claimed that. */
   readonly publishClaimId?: string;
   readonly publishClaimedAt?: number;
@@ -229,11 +236,18 @@ export function retakeClaim(args: ClaimHolder & { readonly observed: Pick<JobRec
 
 const HELD_CLAIM = '#claimId = :claimId AND #status = :submitting';
 
-/** SUBMITTING → SUBMITTED with the job id, by the claim's holder only. */
-export function recordSubmitted(args: ClaimHolder & { readonly jobId: string }): UpdateItemCommandInput {
+/**
+ * SUBMITTING → SUBMITTED with the job id, by the claim's holder only. `plan` is what the record
+ * keeps of the job's plan (probe-source recordFieldsOf: basis, source profile, cost), when this
+ * attempt planned the job rather than found it.
+ */
+export function recordSubmitted(
+  args: ClaimHolder & { readonly jobId: string; readonly plan?: Readonly<Record<string, unknown>> },
+): UpdateItemCommandInput {
   return update({
     ...args,
     set: {
+      ...args.plan,
       status: 'SUBMITTED' satisfies JobRecordStatus,
       jobId: args.jobId,
       submittedAt: args.now.toISOString(),
@@ -279,8 +293,8 @@ export function statusesBefore(status: JobState): JobRecordStatus[] {
  * Records a job state change. It moves any lower-ranked record on, including a claim whose
  * holder never learnt the job id (a lost CreateJob answer), so the first event records the
  * job. It refuses a record of another job (a second job of one upload) and a state at or
- * past this one. A terminal state stores its time, outputs and error; the record stays open
- * until notified.
+ * past this one. A terminal state stores its time, outputs (with their real rendition sizes),
+ * error and warnings; the record stays open until notified.
  */
 export function recordJobState(
   args: Omit<RecordTarget, 'assetId'> & {
@@ -308,6 +322,7 @@ export function recordJobState(
       ...(change.status === 'ERROR'
         ? { error: { code: change.errorCode ?? null, message: change.errorMessage ?? null } satisfies JobError }
         : {}),
+      ...(terminal && change.warnings.length > 0 ? { warnings: change.warnings } : {}),
     },
     condition: `(attribute_not_exists(#jobId) OR #jobId = :jobId) AND (attribute_not_exists(#status) OR #status IN (${before
       .map((_, i) => `:before${i}`)

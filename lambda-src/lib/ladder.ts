@@ -46,6 +46,8 @@ export const EncodingLadderSchema = z
     thumbnailIntervalSeconds: z._default(int(1, 3600), 5),
     /** Upper bound of thumbnails per job (MediaConvert MaxCaptures). */
     maxThumbnails: z._default(int(1, 10_000), 200),
+    /** Long side of thumbnails and poster in pixels; the short side follows the source's shape. */
+    thumbnailLongSidePx: z._default(evenDimension().check(z.maximum(1920, 'must be at most 1920')), 640),
     /** JPEG quality of thumbnails and poster, 1..100. */
     thumbnailQuality: z._default(int(1, 100), 80),
   })

@@ -1,7 +1,8 @@
 import type { MessageAttributeValue, PublishCommandInput } from '@aws-sdk/client-sns';
-import type { JobState, JobStateChange } from './job-event';
+import type { JobState, JobStateChange, JobWarning } from './job-event';
 import { NotificationTooLargeError } from './errors';
 import { MappedOutputs, OutputUrls, pickOutputUrls, truncateThumbnails } from './outputs';
+import type { SourceSummary } from './source-profile';
 
 /**
  * Version of the notification's JSON. Subscribers check it; a change that removes or
@@ -24,10 +25,17 @@ export interface JobNotification {
   readonly assetId: string;
   /** The `s3://` URI of the upload, or null when the job's metadata lacks it. */
   readonly source: string | null;
+  /**
+   * What Probe said of the source: display size after rotation, duration, fps, audio, HDR, scan and
+   * rotation; null for a job planned without a usable probe. Added in version 1.
+   */
+  readonly sourceProfile: SourceSummary | null;
   /** The viewer URLs; null unless the status is COMPLETE. */
   readonly outputs: OutputUrls | null;
-  /** The longest output duration, or null. */
+  /** The longest video output duration (frame captures excluded), or null. */
   readonly durationMs: number | null;
+  /** MediaConvert's warnings on the job (code and count, e.g. 240000 silence inserted); empty when none. Added in version 1. */
+  readonly warnings: readonly JobWarning[];
   /** MediaConvert's error; null unless the status is ERROR. */
   readonly error: { readonly code: number | string | null; readonly message: string | null } | null;
   /** The job in the MediaConvert console, for whoever reads the alert. */
@@ -58,9 +66,11 @@ export function buildNotification(
     jobId: change.jobId,
     assetId: change.assetId,
     source: change.source ?? null,
+    sourceProfile: change.sourceProfile ?? null,
     outputs: complete ? pickOutputUrls(urls ?? { mp4: [], skipped: [] }) : null,
     durationMs: complete ? (urls?.durationMs ?? null) : null,
     error: change.status === 'ERROR' ? { code: change.errorCode ?? null, message: change.errorMessage ?? null } : null,
+    warnings: change.warnings,
     consoleUrl: mediaConvertConsoleUrl(context.region, change.jobId),
     timestamp: new Date(change.timestamp).toISOString(),
   };

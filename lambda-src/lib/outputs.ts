@@ -16,12 +16,25 @@ export interface OutputLocation {
   readonly maxThumbnailUrls?: number;
 }
 
+/** One video rendition as MediaConvert made it: its URL and its real size. */
+export interface RenditionSize {
+  /** The HLS variant playlist or the MP4 file. */
+  readonly url: string;
+  readonly width: number;
+  readonly height: number;
+}
+
 /** The viewer URLs of one job's renditions. */
 export interface OutputUrls {
   /** The HLS master playlist and the variant playlists. */
   readonly hls?: { readonly master: string; readonly variants: readonly string[] };
   /** Progressive-download MP4 renditions. */
   readonly mp4: readonly string[];
+  /**
+   * The real size of each HLS variant and MP4, from the event's `videoDetails` (the plan's sizes are
+   * ceilings: the source, its rotation and FIT_NO_UPSCALE decide). Absent when the event has none.
+   */
+  readonly renditions?: readonly RenditionSize[];
   /**
    * Every frame capture, in order. When the list is cut (`truncated`), `count` stays the real
    * number and `prefix` is the folder URL every image's URL starts with (images are numbered
@@ -53,7 +66,7 @@ export type SkippedOutputReason =
 
 /** {@link OutputUrls}, the longest output duration, and every path that got no URL. */
 export interface MappedOutputs extends OutputUrls {
-  /** The longest `durationInMs` of any output. */
+  /** The longest `durationInMs` of the video outputs (HLS variants, MP4s); frame captures can report more. */
   readonly durationMs?: number;
   readonly skipped: readonly { readonly path: string; readonly reason: SkippedOutputReason }[];
 }
@@ -129,6 +142,12 @@ export function mapOutputsToUrls(outputGroupDetails: readonly OutputGroupDetail[
   let thumbnails: OutputUrls['thumbnails'];
   let poster: string | undefined;
   const durations: number[] = [];
+  const renditions: RenditionSize[] = [];
+  /** A video output (not a frame capture): its duration counts, its size is a rendition's. */
+  const recordVideoOutput = (detail: OutputGroupDetail['outputDetails'][number], url: string) => {
+    if (detail.durationInMs !== undefined) durations.push(detail.durationInMs);
+    if (detail.videoDetails) renditions.push({ url, width: detail.videoDetails.widthInPx, height: detail.videoDetails.heightInPx });
+  };
 
   const url = (key: string) => toDistributionUrl(location.distributionDomain, key);
   /** The key of a path in the output bucket; any other path is skipped with its reason. */
@@ -143,9 +162,6 @@ export function mapOutputsToUrls(outputGroupDetails: readonly OutputGroupDetail[
   };
 
   for (const group of outputGroupDetails) {
-    for (const detail of group.outputDetails) {
-      if (detail.durationInMs !== undefined) durations.push(detail.durationInMs);
-    }
     const files = group.outputDetails.flatMap((d) => d.outputFilePaths);
     if (group.type === 'HLS_GROUP') {
       const [masterPath, ...otherPlaylists] = group.playlistFilePaths;
@@ -157,15 +173,27 @@ export function mapOutputsToUrls(outputGroupDetails: readonly OutputGroupDetail[
         skipAll(otherPlaylists, 'duplicate-output');
         const masterKey = keyOf(masterPath);
         if (masterKey === undefined) skipAll(files, 'no-master-playlist');
-        else hls = { master: url(masterKey), variants: files.flatMap((path) => keyOf(path) ?? []).map(url) };
+        else {
+          const variants: string[] = [];
+          for (const detail of group.outputDetails) {
+            for (const path of detail.outputFilePaths) {
+              const key = keyOf(path);
+              if (key === undefined) continue;
+              variants.push(url(key));
+              recordVideoOutput(detail, url(key));
+            }
+          }
+          hls = { master: url(masterKey), variants };
+        }
       }
     } else if (group.type === 'FILE_GROUP') {
-      for (const path of files) {
+      for (const [detail, path] of group.outputDetails.flatMap((d) => d.outputFilePaths.map((p) => [d, p] as const))) {
         const key = keyOf(path);
         if (key === undefined) continue;
         const lastThumbnail = expandFrameCaptureKeys(key, THUMBNAIL_NAME_MODIFIER, maxThumbnailUrls);
         if (key.toLowerCase().endsWith('.mp4')) {
           mp4.push(url(key));
+          recordVideoOutput(detail, url(key));
         } else if (lastThumbnail !== undefined) {
           if (thumbnails !== undefined) skipped.push({ path, reason: 'duplicate-output' });
           else {
@@ -187,6 +215,7 @@ export function mapOutputsToUrls(outputGroupDetails: readonly OutputGroupDetail[
   return {
     ...(hls !== undefined ? { hls } : {}),
     mp4,
+    ...(renditions.length > 0 ? { renditions } : {}),
     ...(thumbnails !== undefined ? { thumbnails } : {}),
     ...(poster !== undefined ? { poster } : {}),
     ...(durations.length > 0 ? { durationMs: Math.max(...durations) } : {}),
@@ -211,6 +240,7 @@ export function pickOutputUrls(mapped: MappedOutputs): OutputUrls {
   return {
     ...(mapped.hls !== undefined ? { hls: mapped.hls } : {}),
     mp4: mapped.mp4,
+    ...(mapped.renditions !== undefined ? { renditions: mapped.renditions } : {}),
     ...(mapped.thumbnails !== undefined ? { thumbnails: mapped.thumbnails } : {}),
     ...(mapped.poster !== undefined ? { poster: mapped.poster } : {}),
   };

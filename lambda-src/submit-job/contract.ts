@@ -5,6 +5,7 @@
  */
 import { EncodingLadder, parseLadder, serializeLadder } from '../lib/ladder';
 import { defineEnvContract, enumCodec, integerCodec, stringCodec } from '../lib/env-contract';
+import type { PlanSettings } from '../lib/encoding-plan';
 
 /** `AccelerationSettings.Mode` of CreateJob. Anything but DISABLED may bill the job at Professional-tier rates. */
 export const ACCELERATION_MODES = ['DISABLED', 'ENABLED', 'PREFERRED'] as const;
@@ -30,6 +31,9 @@ export const STATUS_UPDATE_INTERVALS = [
 ] as const;
 export type StatusUpdateInterval = (typeof STATUS_UPDATE_INTERVALS)[number];
 
+/** Longest source MediaConvert accepts is far below a day; a larger minimum is a typo. */
+export const MAX_ACCELERATION_MIN_SOURCE_MINUTES = 1440;
+
 /** Longest claim TTL accepted: Lambda's maximum timeout. */
 const MAX_CLAIM_TTL_SECONDS = 900;
 /** Longest per-attempt SDK timeout accepted. */
@@ -51,6 +55,8 @@ export interface SubmitSettings {
   readonly ladder: EncodingLadder;
   readonly statusUpdateInterval: StatusUpdateInterval;
   readonly accelerationMode: AccelerationMode;
+  /** Accelerate only sources at least this many minutes long; 0 accelerates every source (when the mode allows). */
+  readonly accelerationMinSourceMinutes: number;
   /** A claim older than this belongs to an invocation that timed out: the function's timeout. */
   readonly claimTtlSeconds: number;
   /** The SDK clients' per-attempt HTTP timeout, well inside the function timeout (requestTimeoutMsFor). */
@@ -67,6 +73,7 @@ const contract = defineEnvContract<SubmitSettings>({
   ladder: { name: 'ENCODING_LADDER', codec: { encode: serializeLadder, decode: parseLadder } },
   statusUpdateInterval: { name: 'STATUS_UPDATE_INTERVAL', codec: enumCodec(STATUS_UPDATE_INTERVALS) },
   accelerationMode: { name: 'ACCELERATION_MODE', codec: enumCodec(ACCELERATION_MODES) },
+  accelerationMinSourceMinutes: { name: 'ACCELERATION_MIN_SOURCE_MINUTES', codec: integerCodec(0, MAX_ACCELERATION_MIN_SOURCE_MINUTES) },
   claimTtlSeconds: { name: 'CLAIM_TTL_SECONDS', codec: integerCodec(1, MAX_CLAIM_TTL_SECONDS) },
   requestTimeoutMs: { name: 'REQUEST_TIMEOUT_MS', codec: integerCodec(50, MAX_REQUEST_TIMEOUT_MS) },
 });
@@ -77,6 +84,11 @@ export const SUBMIT_JOB_VARIABLES = contract.variables;
 /** Called by the Ingest construct: the function's environment variables. */
 export function toEnvironment(settings: SubmitSettings): Record<string, string> {
   return contract.toEnvironment(settings);
+}
+
+/** The plan's configuration from the settings (the ladder is passed on its own). */
+export function toPlanSettings(settings: SubmitSettings): PlanSettings {
+  return { acceleration: { mode: settings.accelerationMode, minSourceMinutes: settings.accelerationMinSourceMinutes } };
 }
 
 /**

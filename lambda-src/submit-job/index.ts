@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { CreateJobCommand, GetJobCommand, MediaConvertClient, NotFoundException, SearchJobsCommand } from '@aws-sdk/client-mediaconvert';
+import { S3Client } from '@aws-sdk/client-s3';
 import { InvocationContext, budgetSignal, httpHandlerOptions } from '../io/budget';
 import { applyTransition } from '../io/jobs-table';
 import { RecordsFailedError } from '../lib/errors';
@@ -8,7 +9,8 @@ import { pickJobOfUpload } from '../lib/job-lookup';
 import { newClaimId } from '../lib/job-record';
 import { Logger } from '../lib/logger';
 import { isS3TestEvent, parseS3Event } from '../lib/s3-event';
-import { fromEnvironment } from './contract';
+import { fromEnvironment, toPlanSettings } from './contract';
+import { planSource } from './probe-source';
 import { SubmissionPorts, SubmitOutcome, submitUpload } from './submission';
 
 const logger = new Logger('submit-job');
@@ -18,6 +20,8 @@ const settings = fromEnvironment(process.env);
 const http = httpHandlerOptions(settings.requestTimeoutMs);
 const mediaconvert = new MediaConvertClient({ maxAttempts: 5, retryMode: 'standard', requestHandler: http });
 const dynamodb = new DynamoDBClient({ maxAttempts: 5, requestHandler: http });
+const s3 = new S3Client({ maxAttempts: 5, retryMode: 'standard', requestHandler: http });
+const planSettings = toPlanSettings(settings);
 /** SearchJobs pages (20 jobs each, newest first) read for an upload's earlier job. */
 const SEARCH_PAGES = 5;
 
@@ -46,6 +50,7 @@ function ports(context: InvocationContext | undefined): SubmissionPorts {
       }
       return undefined;
     },
+    planSource: (upload) => planSource(upload, { mediaconvert, s3 }, settings.ladder, planSettings, signal('record').abortSignal),
     async createJob(request) {
       const { Job } = await mediaconvert.send(new CreateJobCommand(request), signal('record'));
       if (Job?.Id === undefined) throw new Error('CreateJob answered without a job id; retrying the event');

@@ -16,12 +16,12 @@ import {
   releaseRetryable,
   retakeClaim,
 } from '../lib/job-record';
-import { buildCreateJobRequest } from '../lib/job-settings';
-import { deriveAssetId, deriveClientRequestToken, toS3Uri } from '../lib/keys';
+import { buildCreateJobRequest, describeJob } from '../lib/job-settings';
 import type { Logger } from '../lib/logger';
 import type { UploadedObject } from '../lib/s3-event';
 import type { TransitionResult } from '../io/jobs-table';
 import type { SubmitSettings } from './contract';
+import { NotMediaError, PlannedSource, recordFieldsOf } from './probe-source';
 
 /** The calls a submission makes; the handler binds them to its clients and time budget. */
 export interface SubmissionPorts {
@@ -29,6 +29,8 @@ export interface SubmissionPorts {
   transition(input: UpdateItemCommandInput, then: 'record' | 'return'): Promise<TransitionResult>;
   /** The job an earlier attempt created for the upload: by id when known, else by SearchJobs. */
   findJob(lookup: { readonly jobId?: string; readonly source: string; readonly assetId: string }): Promise<string | undefined>;
+  /** Probe the upload and plan its job (probe-source.ts); rejects with NotMediaError for a file that is not a video. */
+  planSource(upload: UploadedObject): Promise<PlannedSource>;
   /** CreateJob; resolves to the new (or, within the token window, the original) job id. */
   createJob(request: CreateJobRequest): Promise<string>;
   now(): Date;
@@ -58,14 +60,12 @@ export async function submitUpload(
   ports: SubmissionPorts,
 ): Promise<SubmitOutcome> {
   const { settings, claimId, logger } = context;
-  const assetId = deriveAssetId(upload);
-  const source = toS3Uri(upload.bucket, upload.key);
+  const { assetId, source, clientRequestToken } = describeJob(upload);
   const holder = () => ({ table: settings.jobsTable, assetId, claimId, now: ports.now() });
   const fields = { key: upload.key, assetId };
 
   async function claim(): Promise<Claim> {
-    const fresh = () =>
-      claimUpload({ ...holder(), source, pipeline: settings.pipeline, clientRequestToken: deriveClientRequestToken(upload) });
+    const fresh = () => claimUpload({ ...holder(), source, pipeline: settings.pipeline, clientRequestToken });
     let input = fresh();
     let lookup = false;
     let jobId: string | undefined;
@@ -119,29 +119,34 @@ export async function submitUpload(
     logger.error('Could not look for an earlier job; not creating one blind', { ...fields, error });
     return releaseAndRethrow(error);
   }
+  let planned: PlannedSource | undefined;
   if (jobId !== undefined) {
     logger.info('Found the job an earlier attempt created', { ...fields, jobId });
   } else {
-    const request = buildCreateJobRequest(upload, settings);
     try {
-      jobId = await ports.createJob(request);
+      // Probe, summarize, plan: the job is built from what the upload is (probe-source.ts).
+      planned = await ports.planSource(upload);
+      jobId = await ports.createJob(buildCreateJobRequest(upload, settings, planned.plan, planned.source));
     } catch (error) {
-      if (!isPermanentError(error)) {
-        logger.error('CreateJob failed; the claim is released for the retry', { ...fields, error });
+      if (!isPermanentError(error) && !(error instanceof NotMediaError)) {
+        logger.error('Probe or CreateJob failed; the claim is released for the retry', { ...fields, error });
         return releaseAndRethrow(error);
       }
       const result = await ports.transition(recordFailed({ ...holder(), error: failureOf(error) }), 'return');
       if (!result.applied && decideRefusedHolderWrite(result.record, { claimId }, { status: 'FAILED' }).action !== 'applied') {
         throw new RecordConflictError(assetId, 'FAILED', result.record?.status, { cause: error });
       }
-      logger.error('CreateJob rejected the job; recorded as FAILED, not retried', { ...fields, error });
+      logger.error('No job for this upload; recorded as FAILED, not retried', { ...fields, error });
       return 'failed';
     }
   }
 
   let recorded: TransitionResult;
   try {
-    recorded = await ports.transition(recordSubmitted({ ...holder(), jobId }), 'return');
+    recorded = await ports.transition(
+      recordSubmitted({ ...holder(), jobId, ...(planned ? { plan: recordFieldsOf(planned) } : {}) }),
+      'return',
+    );
   } catch (error) {
     logger.error('Could not record the job; the next attempt finds it', { ...fields, jobId, error });
     return releaseAndRethrow(error, jobId);
@@ -156,6 +161,10 @@ export async function submitUpload(
       throw new RecordConflictError(assetId, 'SUBMITTED', recorded.record?.status);
     }
   }
-  logger.info('Submitted MediaConvert job', { ...fields, jobId });
+  logger.info('Submitted MediaConvert job', {
+    ...fields,
+    jobId,
+    ...(planned ? { plan: planned.plan.basis, fallbackReason: planned.fallbackReason } : {}),
+  });
   return 'submitted';
 }

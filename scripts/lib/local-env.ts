@@ -87,9 +87,13 @@ export async function deployLocalStack(args: {
   workDir: string;
   awsEndpoint: string;
   mediaconvertEndpoint: string;
+  /** Told each step, and each resource terraform finishes. @default - silent */
+  progress?: (message: string) => void;
 }): Promise<LocalDeployment> {
+  const progress = args.progress ?? (() => undefined);
   const outdir = path.join(args.workDir, 'cdktf.out');
   mkdirSync(outdir, { recursive: true });
+  progress('synthesizing the local environment');
   synthApp(outdir, {
     PIPELINE_ENVIRONMENTS: 'local',
     LOCAL_AWS_ENDPOINT: args.awsEndpoint,
@@ -97,9 +101,18 @@ export async function deployLocalStack(args: {
   });
   const stackDir = path.join(outdir, 'stacks', LOCAL_STACK);
   const cliConfig = writeTerraformCliConfig(path.join(args.workDir, 'terraform'));
+  progress('terraform init (provider from the offline mirror)');
   await terraformOrThrow(['init', '-input=false', '-no-color'], stackDir, cliConfig);
-  await terraformOrThrow(['apply', '-auto-approve', '-input=false', '-no-color'], stackDir, cliConfig);
+  progress('terraform apply (about 70 s: the emulator settles lifecycle rules and queues slowly)');
+  await terraformOrThrow(['apply', '-auto-approve', '-input=false', '-no-color'], stackDir, cliConfig, {}, resourceProgress(progress));
   return { stackDir, cliConfig, outputs: await readOutputs(stackDir, cliConfig) };
+}
+
+/** Passes on terraform's per-resource completion lines ("aws_s3_bucket.x: Creation complete after 1s"). */
+function resourceProgress(progress: (message: string) => void): (line: string) => void {
+  return (line) => {
+    if (/: (Creation|Destruction|Modifications) complete/.test(line)) progress(`  ${line.trim()}`);
+  };
 }
 
 /** `terraform output -json` as name → value. */
@@ -110,6 +123,15 @@ export async function readOutputs(stackDir: string, cliConfig: string): Promise<
 }
 
 /** `terraform destroy` of a local deployment. */
-export async function destroyLocalStack(deployment: Pick<LocalDeployment, 'stackDir' | 'cliConfig'>): Promise<void> {
-  await terraformOrThrow(['destroy', '-auto-approve', '-input=false', '-no-color'], deployment.stackDir, deployment.cliConfig);
+export async function destroyLocalStack(
+  deployment: Pick<LocalDeployment, 'stackDir' | 'cliConfig'>,
+  progress: (message: string) => void = () => undefined,
+): Promise<void> {
+  await terraformOrThrow(
+    ['destroy', '-auto-approve', '-input=false', '-no-color'],
+    deployment.stackDir,
+    deployment.cliConfig,
+    {},
+    resourceProgress(progress),
+  );
 }

@@ -1,7 +1,8 @@
 import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { PROJECT_ROOT } from '../../stacks/lib/project-paths';
 
 /** The provider version @cdktf/provider-aws 20.1.0 is generated for. */
 export const AWS_PROVIDER_VERSION = '5.100.0';
@@ -53,22 +54,39 @@ function searchMirror(root: string, maxDepth: number): string | undefined {
   return undefined;
 }
 
+/** Where a disk search's result is kept, so the disk is searched once per checkout, not per test process. */
+const MIRROR_CACHE_FILE = path.join(PROJECT_ROOT, '.local', 'terraform', 'provider-mirror.path');
+let discoveredMirror: string | undefined;
+
 /**
- * Where the offline hashicorp/aws provider mirror is: `TF_PROVIDER_MIRROR` if set,
- * else Terraform's standard plugin directories, else a bounded search of the disk.
+ * Where the offline hashicorp/aws provider mirror is: `TF_PROVIDER_MIRROR` if set, else
+ * Terraform's standard plugin directories, else a bounded search of the disk. Discovered once:
+ * memoized in the process and remembered in `.local/terraform/` (checked again before use).
  * @throws MissingToolError when no mirror holds hashicorp/aws 5.100.0.
  */
 export function findProviderMirror(env: NodeJS.ProcessEnv = process.env): string {
-  const fromEnv = env.TF_PROVIDER_MIRROR;
-  if (fromEnv) {
-    if (!holdsAwsProvider(fromEnv)) {
-      throw new MissingToolError(
-        'hashicorp/aws mirror',
-        `TF_PROVIDER_MIRROR=${fromEnv} has no ${AWS_PROVIDER_DIR}/${terraformPlatform()}/terraform-provider-aws_v${AWS_PROVIDER_VERSION}*.`,
-      );
-    }
-    return fromEnv;
+  if (env.TF_PROVIDER_MIRROR) return checkedMirror(env.TF_PROVIDER_MIRROR);
+  if (discoveredMirror !== undefined) return discoveredMirror;
+  const remembered = existsSync(MIRROR_CACHE_FILE) ? readFileSync(MIRROR_CACHE_FILE, 'utf8').trim() : '';
+  if (remembered !== '' && holdsAwsProvider(remembered)) return (discoveredMirror = remembered);
+  discoveredMirror = discoverMirror(env);
+  mkdirSync(path.dirname(MIRROR_CACHE_FILE), { recursive: true });
+  writeFileSync(MIRROR_CACHE_FILE, `${discoveredMirror}\n`);
+  return discoveredMirror;
+}
+
+function checkedMirror(fromEnv: string): string {
+  if (!holdsAwsProvider(fromEnv)) {
+    throw new MissingToolError(
+      'hashicorp/aws mirror',
+      `TF_PROVIDER_MIRROR=${fromEnv} has no ${AWS_PROVIDER_DIR}/${terraformPlatform()}/terraform-provider-aws_v${AWS_PROVIDER_VERSION}*.`,
+    );
   }
+  return fromEnv;
+}
+
+/** Terraform's standard plugin directories first, then a bounded breadth-first search of the disk. */
+function discoverMirror(env: NodeJS.ProcessEnv): string {
   const standard = [
     path.join(os.homedir(), '.terraform.d', 'plugins'),
     path.join(env.XDG_DATA_HOME ?? path.join(os.homedir(), '.local', 'share'), 'terraform', 'plugins'),
@@ -130,8 +148,17 @@ export interface TerraformResult {
   readonly stderr: string;
 }
 
-/** Runs terraform in `cwd` with the project's CLI config, without prompts or colour. */
-export function runTerraform(args: string[], cwd: string, cliConfig: string, extraEnv: NodeJS.ProcessEnv = {}): Promise<TerraformResult> {
+/**
+ * Runs terraform in `cwd` with the project's CLI config, without prompts or colour.
+ * @param onLine called with each line of stdout as it arrives, e.g. to show progress.
+ */
+export function runTerraform(
+  args: string[],
+  cwd: string,
+  cliConfig: string,
+  extraEnv: NodeJS.ProcessEnv = {},
+  onLine?: (line: string) => void,
+): Promise<TerraformResult> {
   return new Promise((resolve, reject) => {
     const child = spawn('terraform', [...args], {
       cwd,
@@ -140,7 +167,14 @@ export function runTerraform(args: string[], cwd: string, cliConfig: string, ext
     });
     let stdout = '';
     let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    let pending = '';
+    child.stdout.on('data', (d: Buffer) => {
+      stdout += d.toString();
+      if (onLine === undefined) return;
+      const lines = (pending + d.toString()).split('\n');
+      pending = lines.pop() ?? '';
+      for (const line of lines) onLine(line);
+    });
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     child.on('error', reject);
     child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
@@ -153,8 +187,9 @@ export async function terraformOrThrow(
   cwd: string,
   cliConfig: string,
   extraEnv: NodeJS.ProcessEnv = {},
+  onLine?: (line: string) => void,
 ): Promise<TerraformResult> {
-  const result = await runTerraform(args, cwd, cliConfig, extraEnv);
+  const result = await runTerraform(args, cwd, cliConfig, extraEnv, onLine);
   if (result.code !== 0) {
     throw new Error(`terraform ${args.join(' ')} failed in ${cwd} (exit ${result.code}):\n${result.stderr}\n${result.stdout}`);
   }

@@ -7,13 +7,14 @@ import { EncodingLadder } from '../../lambda-src/lib/ladder';
 import {
   ACCELERATION_MODES,
   AccelerationMode,
+  MAX_ACCELERATION_MIN_SOURCE_MINUTES,
   STATUS_UPDATE_INTERVALS,
   StatusUpdateInterval,
   toEnvironment,
 } from '../../lambda-src/submit-job/contract';
 import { requestTimeoutMsFor } from '../../lambda-src/lib/time-budget';
 import { accountIdOf } from '../lib/account';
-import { checkOneOfProp } from '../lib/prop-validation';
+import { checkIntegerProp, checkOneOfProp } from '../lib/prop-validation';
 import { FunctionSettings, NodeFunction, resolveFunctionSettings } from './node-function';
 import { JobsTable } from './jobs-table';
 import { SecureBucket } from './secure-bucket';
@@ -31,7 +32,8 @@ export function videoSuffixes(): string[] {
 export const INGEST_DEFAULTS = {
   statusUpdateInterval: 'SECONDS_60',
   accelerationMode: 'DISABLED',
-} as const satisfies Pick<Required<IngestProps>, 'statusUpdateInterval' | 'accelerationMode'>;
+  accelerationMinSourceMinutes: 0,
+} as const satisfies Pick<Required<IngestProps>, 'statusUpdateInterval' | 'accelerationMode' | 'accelerationMinSourceMinutes'>;
 
 export interface IngestProps {
   /** Pipeline id, e.g. `vod-dev`: names resources and tags every job's UserMetadata. */
@@ -57,6 +59,12 @@ export interface IngestProps {
    */
   readonly accelerationMode?: AccelerationMode;
   /**
+   * With an acceleration mode, accelerate only sources at least this many minutes long (0: every source),
+   * so only long jobs, where speed matters, pay Professional-tier rates.
+   * @default 0
+   */
+  readonly accelerationMinSourceMinutes?: number;
+  /**
    * Packaging, memory, timeout, concurrency, retries and log retention of the function.
    * @default - the defaults of NodeFunction (FUNCTION_DEFAULTS)
    */
@@ -75,6 +83,7 @@ export class Ingest extends Construct {
     super(scope, id);
     const statusUpdateInterval = props.statusUpdateInterval ?? INGEST_DEFAULTS.statusUpdateInterval;
     const accelerationMode = props.accelerationMode ?? INGEST_DEFAULTS.accelerationMode;
+    const accelerationMinSourceMinutes = props.accelerationMinSourceMinutes ?? INGEST_DEFAULTS.accelerationMinSourceMinutes;
     const functionSettings = resolveFunctionSettings(props.functionSettings);
     checkOneOfProp(
       this,
@@ -84,6 +93,13 @@ export class Ingest extends Construct {
       'MediaConvert accepts only these intervals',
     );
     checkOneOfProp(this, 'accelerationMode', accelerationMode, ACCELERATION_MODES, 'it is the AccelerationSettings.Mode of CreateJob');
+    checkIntegerProp(
+      this,
+      'accelerationMinSourceMinutes',
+      accelerationMinSourceMinutes,
+      { min: 0, max: MAX_ACCELERATION_MIN_SOURCE_MINUTES },
+      'it is a source length in whole minutes',
+    );
     const { queue, role } = props.transcoding;
     const table = props.jobsTable.table;
     // Jobs have no queue in their ARN: every job of this account and region.
@@ -102,6 +118,7 @@ export class Ingest extends Construct {
         ladder: props.ladder,
         statusUpdateInterval,
         accelerationMode,
+        accelerationMinSourceMinutes,
         // A claim older than one invocation belongs to a timed-out attempt.
         claimTtlSeconds: functionSettings.timeoutSeconds,
         requestTimeoutMs: requestTimeoutMsFor(functionSettings.timeoutSeconds),
@@ -119,6 +136,15 @@ export class Ingest extends Construct {
         { sid: 'FindEarlierJobsOnOwnQueue', effect: 'Allow', actions: ['mediaconvert:SearchJobs'], resources: [queue.arn] },
         { sid: 'ReadEarlierJobs', effect: 'Allow', actions: ['mediaconvert:GetJob'], resources: [jobArns] },
         { sid: 'ClaimAndRecordJobs', effect: 'Allow', actions: ['dynamodb:UpdateItem'], resources: [table.arn] },
+        // Probe has no resource-level permissions; it reads the source with the caller's credentials.
+        { sid: 'ProbeSources', effect: 'Allow', actions: ['mediaconvert:Probe'], resources: ['*'] },
+        // Probe's read, and the ranged reads of the MP4/MOV header for the rotation.
+        {
+          sid: 'ReadSourceObjects',
+          effect: 'Allow',
+          actions: ['s3:GetObject', 's3:GetObjectVersion'],
+          resources: [`${props.sourceBucket.bucketArn}/*`],
+        },
       ],
     });
 

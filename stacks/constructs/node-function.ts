@@ -92,7 +92,7 @@ export interface NodeFunctionProps {
 }
 
 /**
- * A Node.js 22 arm64 Lambda from `lambda-src/<entry>`, bundled by esbuild at synth, with
+ * A Node.js 22 arm64 Lambda from `lambda-src/<entry>` (bundled at synth here, prebuilt in the package), with
  * its own role, its own log group with retention, active tracing, reserved concurrency,
  * and an encrypted dead-letter queue behind its async retries.
  */

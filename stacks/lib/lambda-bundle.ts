@@ -1,6 +1,6 @@
-import { buildSync } from 'esbuild';
+import type { BuildOptions, BuildResult } from 'esbuild';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { PROJECT_ROOT } from './project-paths';
@@ -8,6 +8,11 @@ import { createDeterministicZip } from './zip';
 
 /** Where handler sources live; each subdirectory with an index.ts is one function. */
 export const LAMBDA_SOURCE_DIR = path.join(PROJECT_ROOT, 'lambda-src');
+/** Where the published package carries its prebuilt handlers (`npm run build`), with manifest.json. */
+export const PREBUILT_LAMBDA_DIR = path.join(PROJECT_ROOT, 'dist', 'lambda');
+
+/** manifest.json of the prebuilt handlers: entry → SHA-256 (hex) of its index.js. */
+export type PrebuiltManifest = Record<string, { readonly sha256: string; readonly bytes: number }>;
 
 /** A bundled handler: the directory holding index.js, and the same as a deterministic zip. */
 export interface LambdaBundle {
@@ -26,6 +31,16 @@ const CACHE_DIR = path.join(PROJECT_ROOT, 'node_modules', '.cache', 'vod-lambda-
 /** Bump when the esbuild options in buildBundle change. */
 const BUNDLE_OPTIONS_VERSION = '1';
 
+/**
+ * A temp directory for this process's bundles and zips, removed when the process exits:
+ * synth copies assets into its output, so nothing needs them afterwards.
+ */
+function processTempDir(): string {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'vod-lambda-'));
+  process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
 function sourceFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true })
     .flatMap((e) => (e.isDirectory() ? sourceFiles(path.join(dir, e.name)) : [path.join(dir, e.name)]))
@@ -42,6 +57,9 @@ function bundleCacheKey(entry: string): string {
 }
 
 function buildBundle(entryFile: string): Buffer {
+  // esbuild is a build-time tool: loaded only when bundling from source, never in an installed package.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { buildSync } = require('esbuild') as { buildSync: (options: BuildOptions & { write: false }) => BuildResult<{ write: false }> };
   const result = buildSync({
     entryPoints: [entryFile],
     absWorkingDir: PROJECT_ROOT,
@@ -62,30 +80,52 @@ function buildBundle(entryFile: string): Buffer {
 }
 
 /**
- * Bundles `lambda-src/<entry>/index.ts` with esbuild for Node 22: minified, no source
- * paths, no timestamps, so two machines produce the same bytes. Memoized per process (every
- * environment packages the same code) and cached on disk by a hash of sources and lockfile,
- * since esbuild takes ~0.35 s per handler.
+ * Bundles `lambda-src/<entry>/index.ts` with esbuild for Node 22: minified, no source paths,
+ * no timestamps, so two machines produce the same bytes. Cached on disk by a hash of sources
+ * and lockfile, since esbuild takes ~0.35 s per handler. `npm run build` ships the same bytes.
+ */
+export function bundleFromSource(entry: string): Buffer {
+  const entryFile = path.join(LAMBDA_SOURCE_DIR, entry, 'index.ts');
+  const cached = path.join(CACHE_DIR, bundleCacheKey(entry), 'index.js');
+  if (existsSync(cached)) return readFileSync(cached);
+  const code = buildBundle(entryFile);
+  mkdirSync(path.dirname(cached), { recursive: true });
+  writeFileSync(cached, code);
+  return code;
+}
+
+/** The handler shipped in the package, checked against the manifest's hash. */
+function readPrebuilt(entry: string): Buffer {
+  const manifestFile = path.join(PREBUILT_LAMBDA_DIR, 'manifest.json');
+  const manifest = existsSync(manifestFile) ? (JSON.parse(readFileSync(manifestFile, 'utf8')) as PrebuiltManifest) : {};
+  const expected = manifest[entry];
+  if (expected === undefined) {
+    throw new Error(
+      `Lambda entry "${entry}" has neither a source (lambda-src/${entry}/index.ts) nor a prebuilt bundle (dist/lambda/${entry}); fix the entry name, or rebuild the package with \`npm run build\`.`,
+    );
+  }
+  const code = readFileSync(path.join(PREBUILT_LAMBDA_DIR, entry, 'index.js'));
+  const actual = createHash('sha256').update(code).digest('hex');
+  if (actual !== expected.sha256) {
+    throw new Error(
+      `The prebuilt bundle dist/lambda/${entry}/index.js has SHA-256 ${actual}, the manifest says ${expected.sha256}: the package is damaged; reinstall it.`,
+    );
+  }
+  return code;
+}
+
+/**
+ * The handler `entry` as Lambda gets it: bundled from `lambda-src/` in this repository, or the
+ * prebuilt bundle of the installed package (which ships no sources, esbuild or lockfile).
+ * Memoized per process: every environment packages the same code.
  */
 export function bundleLambda(entry: string): LambdaBundle {
   const memoized = bundles.get(entry);
   if (memoized) return memoized;
 
-  const entryFile = path.join(LAMBDA_SOURCE_DIR, entry, 'index.ts');
-  if (!existsSync(entryFile)) {
-    throw new Error(`Lambda entry "${entry}" has no handler at lambda-src/${entry}/index.ts; create it or fix the entry name.`);
-  }
-  const cached = path.join(CACHE_DIR, bundleCacheKey(entry), 'index.js');
-  let code: Buffer;
-  if (existsSync(cached)) {
-    code = readFileSync(cached);
-  } else {
-    code = buildBundle(entryFile);
-    mkdirSync(path.dirname(cached), { recursive: true });
-    writeFileSync(cached, code);
-  }
+  const code = existsSync(path.join(LAMBDA_SOURCE_DIR, entry, 'index.ts')) ? bundleFromSource(entry) : readPrebuilt(entry);
 
-  workDir ??= mkdtempSync(path.join(os.tmpdir(), 'vod-lambda-'));
+  workDir ??= processTempDir();
   const directory = path.join(workDir, entry);
   mkdirSync(directory, { recursive: true });
   writeFileSync(path.join(directory, 'index.js'), code);

@@ -79,13 +79,16 @@ class SimulatedDate extends RealDate {
   static now() { return RealDate.now() + offset; }
 }
 globalThis.Date = SimulatedDate;
+// The init phase: loaded before the first event, outside its timeout, as Lambda does.
 let loaded;
+let initError;
+try { loaded = require(workerData.entry); } catch (error) { initError = error; }
 parentPort.on('message', async (message) => {
   offset = message.offset;
   const deadline = RealDate.now() + message.reportedTimeoutMs;
   const context = { awsRequestId: message.requestId, getRemainingTimeInMillis: () => Math.max(0, deadline - RealDate.now()) };
   try {
-    loaded ??= require(workerData.entry);
+    if (initError) throw initError;
     const result = await loaded.handler(message.event, context);
     parentPort.postMessage({ ok: true, result: result === undefined ? null : JSON.parse(JSON.stringify(result)) });
   } catch (error) {

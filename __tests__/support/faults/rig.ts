@@ -22,6 +22,7 @@ import { toEnvironment as submitEnvironment } from '../../../lambda-src/submit-j
 import { MotoServer, startMoto } from '../../../scripts/lib/local-env';
 import { DISTRIBUTION_DOMAIN, OUTPUT_BUCKET, PIPELINE, REGION } from '../../fixtures/mediaconvert-events';
 import { createJobsTable } from '../aws/jobs-table';
+import { readMediaFixture } from '../media-fixtures';
 import { MediaConvertStub, StubJob, startMediaConvertStub } from '../mediaconvert/server';
 import { SimulatedClock } from './clock';
 import { FaultProxy, startFaultProxy } from './proxy';
@@ -71,7 +72,13 @@ export interface FaultRig {
 /** Starts moto, the stand-in and both proxies, and creates the table, the topic and its subscriber queue. */
 export async function startFaultRig(clock: SimulatedClock = new SimulatedClock()): Promise<FaultRig> {
   const moto = await startMoto();
-  const mediaconvert = await startMediaConvertStub({ region: REGION, clock: clock.now, log: () => undefined });
+  // Every upload probes as a real camcorder file (MPEG-TS: no header read, so no S3 GETs).
+  const mediaconvert = await startMediaConvertStub({
+    region: REGION,
+    clock: clock.now,
+    log: () => undefined,
+    reader: async () => readMediaFixture('camcorder-1080i.m2ts'),
+  });
   const awsProxy = await startFaultProxy(moto.url);
   const mediaconvertProxy = await startFaultProxy(mediaconvert.url);
   const client = { region: REGION, endpoint: moto.url, credentials: CREDENTIALS };
@@ -134,6 +141,7 @@ export async function startFaultRig(clock: SimulatedClock = new SimulatedClock()
         ladder: EncodingLadderSchema.parse({ rungs: [...DEFAULT_RUNGS] }),
         statusUpdateInterval: 'SECONDS_60',
         accelerationMode: 'DISABLED',
+        accelerationMinSourceMinutes: 0,
         claimTtlSeconds: claimTtlSeconds(timing),
         requestTimeoutMs: timing.requestTimeoutMs,
       }),

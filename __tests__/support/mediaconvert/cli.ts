@@ -1,11 +1,19 @@
 /**
  * Keeps a MediaConvert stand-in up for `npm run local:up`:
- * `npx tsx __tests__/support/mediaconvert/cli.ts --port 0` prints `{"url":"http://127.0.0.1:PORT"}`
- * and runs until SIGTERM or SIGINT.
+ * `npx tsx __tests__/support/mediaconvert/cli.ts --port 0 --s3-endpoint http://127.0.0.1:5000` prints
+ * `{"url":"http://127.0.0.1:PORT"}` and runs until SIGTERM or SIGINT. With `--s3-endpoint`, Probe reads
+ * objects from that S3 (moto); without it, Probe answers 400.
  */
-import { MediaConvertStubOptions, startMediaConvertStub } from './server';
+import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { MediaConvertStubOptions, ObjectReader, startMediaConvertStub } from './server';
 
-/** Parses `--port N --region R --account-id A`. */
+/** Reads objects for Probe from an S3 endpoint such as moto (path-style, test credentials). */
+export function s3Reader(endpoint: string, region = 'us-east-1'): ObjectReader {
+  const s3 = new S3Client({ endpoint, region, forcePathStyle: true, credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' } });
+  return async (bucket, key) => (await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }))).Body!.transformToByteArray();
+}
+
+/** Parses `--port N --region R --account-id A --s3-endpoint URL`. */
 export function parseCliArgs(argv: readonly string[]): MediaConvertStubOptions {
   const value = (flag: string): string | undefined => {
     const i = argv.indexOf(flag);
@@ -17,6 +25,7 @@ export function parseCliArgs(argv: readonly string[]): MediaConvertStubOptions {
     ...(port !== undefined ? { port: Number(port) } : {}),
     ...(value('--region') !== undefined ? { region: value('--region') } : {}),
     ...(value('--account-id') !== undefined ? { accountId: value('--account-id') } : {}),
+    ...(value('--s3-endpoint') !== undefined ? { reader: s3Reader(value('--s3-endpoint')!, value('--region')) } : {}),
   };
 }
 

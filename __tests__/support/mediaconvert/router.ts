@@ -58,6 +58,8 @@ export async function routeRequest(
     case 'DELETE queues/{id}':
       store.deleteQueue(id as string);
       return [202, {}];
+    case 'POST probe':
+      return [200, await store.probe(await readBody())];
     case 'POST jobs':
       return [201, { job: store.createJob(await readBody()) }];
     case 'GET jobs':

@@ -3,7 +3,7 @@
  *
  * It answers the calls this project makes: the AWS provider's `aws_media_convert_queue`
  * (CreateQueue, GetQueue, ListTagsForResource, DeleteQueue, plus TagResource/UntagResource),
- * and the Lambdas' calls through `@aws-sdk/client-mediaconvert`. Wire names are the
+ * and the Lambdas' calls through `@aws-sdk/client-mediaconvert` (CreateJob, GetJob, Probe). Wire names are the
  * service's camelCase JSON members, errors carry `x-amzn-ErrorType` so SDK v3 and
  * aws-sdk-go-v2 raise the modelled exception, and SigV4 headers are accepted unchecked.
  * State lives in store.ts, routes in router.ts; cli.ts keeps one up for `local:up`.
@@ -17,13 +17,14 @@ import {
   DEFAULT_IDEMPOTENCY_WINDOW_MS,
   MediaConvertFault,
   MediaConvertStore,
+  ObjectReader,
   StubHttpError,
   StubJob,
   StubQueue,
   badRequest,
 } from './store';
 
-export type { MediaConvertFault, StubJob, StubQueue } from './store';
+export type { MediaConvertFault, ObjectReader, StubJob, StubQueue } from './store';
 
 export interface MediaConvertStubOptions {
   /** Region used in queue and job ARNs. @default 'us-east-1' */
@@ -45,6 +46,10 @@ export interface MediaConvertStubOptions {
   readonly clock?: Clock;
   /** Where diagnostics (unknown routes, bad JSON) go. @default - a line on process.stderr */
   readonly log?: (line: string) => void;
+  /** Where Probe reads `s3://` objects from, e.g. moto through an S3 client. @default - none: Probe answers 400 */
+  readonly reader?: ObjectReader;
+  /** Report `videoProperties.rotation` in Probe answers (see probe.ts). @default false */
+  readonly reportRotation?: boolean;
 }
 
 /** One request the stub received, for asserting on the provider's or a handler's calls. */
@@ -75,6 +80,10 @@ export interface MediaConvertStub {
   readonly createdJobCount: number;
   /** Answers the next CreateJob calls, one fault each, before any validation. */
   failNext(...faults: MediaConvertFault[]): void;
+  /** Answers the next Probe calls, one fault each. */
+  failNextProbe(...faults: MediaConvertFault[]): void;
+  /** Parsed body of every POST /2017-08-29/probe, in order. */
+  readonly probeRequests: Record<string, unknown>[];
   /** Stops listening and closes every socket, keep-alive ones included. */
   close(): Promise<void>;
 }
@@ -103,6 +112,10 @@ export async function startMediaConvertStub(options: MediaConvertStubOptions = {
     options.region ?? 'us-east-1',
     options.accountId ?? '123456789012',
     options.idempotencyWindowMs ?? DEFAULT_IDEMPOTENCY_WINDOW_MS,
+    {
+      ...(options.reader ? { reader: options.reader } : {}),
+      ...(options.reportRotation !== undefined ? { reportRotation: options.reportRotation } : {}),
+    },
     options.clock ?? Date.now,
   );
   const log = options.log ?? ((line: string) => void process.stderr.write(`${line}\n`));
@@ -179,6 +192,10 @@ export async function startMediaConvertStub(options: MediaConvertStubOptions = {
     failNext(...injected: MediaConvertFault[]) {
       store.failNextCreateJob(...injected);
     },
+    failNextProbe(...injected: MediaConvertFault[]) {
+      store.failNextProbe(...injected);
+    },
+    probeRequests: store.probeRequests,
     close() {
       return new Promise<void>((resolve, reject) => {
         server.close((err) => (err ? reject(err) : resolve()));

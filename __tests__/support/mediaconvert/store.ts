@@ -3,6 +3,8 @@
  * tokens, with the operations the REST routes call. No HTTP here (see router.ts).
  */
 import { isRecord } from '../../../lambda-src/lib/guards';
+import { findFixtureByContent } from '../media-fixtures';
+import { probeResultFor } from './probe';
 import { validateCreateJob } from './validation';
 
 type Json = Record<string, unknown>;
@@ -19,6 +21,23 @@ export interface MediaConvertFault {
   readonly code: string;
   /** @default - "Injected fault: <code>" */
   readonly message?: string;
+}
+
+/**
+ * Reads an S3 object for Probe, as the real service does with the caller's credentials.
+ * Tests point it at moto with an S3 client; a rejection is answered as a 400.
+ */
+export type ObjectReader = (bucket: string, key: string) => Promise<Uint8Array>;
+
+/** How the stand-in answers Probe. */
+export interface ProbeOptions {
+  /** Where Probe reads objects from. @default - none: Probe answers 400 and says to pass one */
+  readonly reader?: ObjectReader;
+  /**
+   * Report `videoProperties.rotation` (the 3.1169 API model documents it; REFERENCE.md says the
+   * service does not send it). @default false
+   */
+  readonly reportRotation?: boolean;
 }
 
 /** A queue as MediaConvert's wire format spells it. */
@@ -103,6 +122,9 @@ export class MediaConvertStore {
   readonly jobs = new Map<string, StubJob>();
   readonly queues = new Map<string, StubQueue>();
   readonly tags = new Map<string, Record<string, string>>();
+  /** Parsed body of every Probe call, in order. */
+  readonly probeRequests: Json[] = [];
+  private readonly probeFaults: MediaConvertFault[] = [];
   private readonly tokens = new Map<string, { jobId: string; at: number }>();
   private readonly faults: MediaConvertFault[] = [];
   private jobCounter = 0;
@@ -111,6 +133,7 @@ export class MediaConvertStore {
     readonly region: string,
     readonly accountId: string,
     private readonly idempotencyWindowMs: number = DEFAULT_IDEMPOTENCY_WINDOW_MS,
+    private readonly probeOptions: ProbeOptions = {},
     private readonly clock: Clock = Date.now,
   ) {
     const now = this.epochSeconds();
@@ -139,6 +162,39 @@ export class MediaConvertStore {
   /** Answers the next CreateJob calls, one fault each, before any validation. */
   failNextCreateJob(...faults: MediaConvertFault[]): void {
     this.faults.push(...faults);
+  }
+
+  /** Answers the next Probe calls, one fault each, before reading anything. */
+  failNextProbe(...faults: MediaConvertFault[]): void {
+    this.probeFaults.push(...faults);
+  }
+
+  /**
+   * Probe: reads each `inputFiles[].fileUrl` (s3:// only) through the reader and answers from what
+   * ffprobe saw of those bytes (see probe.ts); unknown bytes get a result with no format and no tracks.
+   */
+  async probe(body: Json): Promise<Json> {
+    this.probeRequests.push(body);
+    const fault = this.probeFaults.shift();
+    if (fault) throw new StubHttpError(fault.status, fault.code, fault.message ?? `Injected fault: ${fault.code}`);
+    const files = Array.isArray(body.inputFiles) ? body.inputFiles : [];
+    if (files.length === 0) throw badRequest('/inputFiles: required, at least one file');
+    const reader = this.probeOptions.reader;
+    if (!reader) throw badRequest('mediaconvert-stub: Probe needs a `reader` option (startMediaConvertStub({ reader })) to read objects');
+    const results = [];
+    for (const [i, file] of files.entries()) {
+      const url = isRecord(file) ? file.fileUrl : undefined;
+      const match = typeof url === 'string' ? /^s3:\/\/([^/]+)\/(.+)$/.exec(url) : null;
+      if (!match) throw badRequest(`/inputFiles/${i}/fileUrl: an s3://bucket/key URL, got ${JSON.stringify(url)}`);
+      let bytes: Uint8Array;
+      try {
+        bytes = await reader(match[1]!, match[2]!);
+      } catch (error) {
+        throw badRequest(`Unable to read ${url}: ${(error as Error).name}: ${(error as Error).message}`);
+      }
+      results.push(probeResultFor(bytes, findFixtureByContent(bytes), { reportRotation: this.probeOptions.reportRotation ?? false }));
+    }
+    return { probeResults: results };
   }
 
   queueArn(name: string): string {

@@ -2,6 +2,23 @@
  * CreateJob validation of the local MediaConvert stand-in: required members and the
  * API model's ranges, reported as `/member/path: problem` lines like a 400 would.
  */
+import {
+  AudioDefaultSelection,
+  ColorSpace,
+  ColorSpaceConversion,
+  DeinterlacerMode,
+  H264CodecLevel,
+  H264FramerateControl,
+  H264FramerateConversionAlgorithm,
+  H264ParControl,
+  H264QualityTuningLevel,
+  HDRToSDRToneMapper,
+  HlsCodecSpecification,
+  HlsIFrameOnlyManifest,
+  HlsManifestDurationFormat,
+  InputRotate,
+  ScalingBehavior,
+} from '@aws-sdk/client-mediaconvert';
 import { isRecord as isObject } from '../../../lambda-src/lib/guards';
 import { ACCELERATION_MODES, STATUS_UPDATE_INTERVALS } from '../../../lambda-src/submit-job/contract';
 
@@ -24,10 +41,51 @@ function checkRange(issues: string[], path: string, value: unknown, min: number,
   }
 }
 
+const INT32_MAX = 2_147_483_647;
+
+/** Checks `value` at `path` is one of the API model's enum values (the SDK's enum object) when present. */
+function checkEnum(issues: string[], path: string, value: unknown, allowed: Record<string, string>): void {
+  if (value === undefined) return;
+  const values = Object.values(allowed);
+  if (typeof value !== 'string' || !values.includes(value))
+    issues.push(`${path}: one of ${values.join(', ')}, got ${JSON.stringify(value)}`);
+}
+
+/** SPECIFIED needs both halves of the fraction: the service rejects one without the other. */
+function checkSpecifiedFraction(
+  issues: string[],
+  at: string,
+  settings: Json,
+  control: string,
+  numerator: string,
+  denominator: string,
+): void {
+  checkRange(issues, `${at}/${numerator}`, settings[numerator], 1, INT32_MAX);
+  checkRange(issues, `${at}/${denominator}`, settings[denominator], 1, INT32_MAX);
+  if (settings[control] === 'SPECIFIED' && (settings[numerator] === undefined || settings[denominator] === undefined)) {
+    issues.push(`${at}/${control}: SPECIFIED requires ${numerator} and ${denominator}`);
+  }
+}
+
+function validatePreprocessors(issues: string[], at: string, preprocessors: unknown): void {
+  if (!isObject(preprocessors)) return;
+  if (isObject(preprocessors.deinterlacer)) checkEnum(issues, `${at}/deinterlacer/mode`, preprocessors.deinterlacer.mode, DeinterlacerMode);
+  const corrector = preprocessors.colorCorrector;
+  if (isObject(corrector)) {
+    checkEnum(issues, `${at}/colorCorrector/colorSpaceConversion`, corrector.colorSpaceConversion, ColorSpaceConversion);
+    checkEnum(issues, `${at}/colorCorrector/hdrToSdrToneMapper`, corrector.hdrToSdrToneMapper, HDRToSDRToneMapper);
+  }
+}
+
 /** The encoder limits of the API model that a job builder most easily gets wrong. */
 function validateOutput(issues: string[], path: string, output: Json): void {
+  const hlsSettings = isObject(output.outputSettings) ? output.outputSettings.hlsSettings : undefined;
+  if (isObject(hlsSettings))
+    checkEnum(issues, `${path}/outputSettings/hlsSettings/iFrameOnlyManifest`, hlsSettings.iFrameOnlyManifest, HlsIFrameOnlyManifest);
   const video = output.videoDescription;
   if (!isObject(video)) return;
+  checkEnum(issues, `${path}/videoDescription/scalingBehavior`, video.scalingBehavior, ScalingBehavior);
+  validatePreprocessors(issues, `${path}/videoDescription/videoPreprocessors`, video.videoPreprocessors);
   for (const dim of ['width', 'height'] as const) {
     checkRange(issues, `${path}/videoDescription/${dim}`, video[dim], 32, 8192);
     const size = video[dim];
@@ -42,11 +100,20 @@ function validateOutput(issues: string[], path: string, output: Json): void {
     if (h264.rateControlMode === 'QVBR' && h264.maxBitrate === undefined)
       issues.push(`${at}/maxBitrate: required when rateControlMode is QVBR`);
     if (isObject(h264.qvbrSettings)) checkRange(issues, `${at}/qvbrSettings/qvbrQualityLevel`, h264.qvbrSettings.qvbrQualityLevel, 1, 10);
+    checkEnum(issues, `${at}/codecLevel`, h264.codecLevel, H264CodecLevel);
+    checkEnum(issues, `${at}/qualityTuningLevel`, h264.qualityTuningLevel, H264QualityTuningLevel);
+    checkEnum(issues, `${at}/framerateControl`, h264.framerateControl, H264FramerateControl);
+    checkEnum(issues, `${at}/framerateConversionAlgorithm`, h264.framerateConversionAlgorithm, H264FramerateConversionAlgorithm);
+    checkEnum(issues, `${at}/parControl`, h264.parControl, H264ParControl);
+    checkSpecifiedFraction(issues, at, h264, 'framerateControl', 'framerateNumerator', 'framerateDenominator');
+    checkSpecifiedFraction(issues, at, h264, 'parControl', 'parNumerator', 'parDenominator');
   }
   const frameCapture = codec.frameCaptureSettings;
   if (isObject(frameCapture)) {
     const at = `${path}/videoDescription/codecSettings/frameCaptureSettings`;
     checkRange(issues, `${at}/maxCaptures`, frameCapture.maxCaptures, 1, 10_000_000);
+    checkRange(issues, `${at}/framerateNumerator`, frameCapture.framerateNumerator, 1, INT32_MAX);
+    checkRange(issues, `${at}/framerateDenominator`, frameCapture.framerateDenominator, 1, INT32_MAX);
     checkRange(issues, `${at}/quality`, frameCapture.quality, 1, 100);
   }
 }
@@ -73,8 +140,12 @@ function validateOutputGroup(issues: string[], path: string, group: unknown): un
     if (typeof destination !== 'string' || !destination.startsWith('s3://')) {
       issues.push(`${path}/outputGroupSettings/${member}/destination: required, an s3:// URI, got ${JSON.stringify(destination)}`);
     }
-    if (member === 'hlsGroupSettings' && isObject(typed))
-      checkRange(issues, `${path}/outputGroupSettings/hlsGroupSettings/segmentLength`, typed.segmentLength, 1, 2_147_483_647);
+    if (member === 'hlsGroupSettings' && isObject(typed)) {
+      const at = `${path}/outputGroupSettings/hlsGroupSettings`;
+      checkRange(issues, `${at}/segmentLength`, typed.segmentLength, 1, INT32_MAX);
+      checkEnum(issues, `${at}/manifestDurationFormat`, typed.manifestDurationFormat, HlsManifestDurationFormat);
+      checkEnum(issues, `${at}/codecSpecification`, typed.codecSpecification, HlsCodecSpecification);
+    }
   }
   const outputs = Array.isArray(group.outputs) ? group.outputs : [];
   if (outputs.length === 0) issues.push(`${path}/outputs: required, at least one output`);
@@ -96,6 +167,20 @@ function validateOutputGroup(issues: string[], path: string, group: unknown): un
   return outputs;
 }
 
+function validateInput(issues: string[], input: Json): void {
+  const selector = input.videoSelector;
+  if (isObject(selector)) {
+    checkEnum(issues, '/settings/inputs/0/videoSelector/rotate', selector.rotate, InputRotate);
+    checkEnum(issues, '/settings/inputs/0/videoSelector/colorSpace', selector.colorSpace, ColorSpace);
+  }
+  if (isObject(input.audioSelectors)) {
+    for (const [name, audio] of Object.entries(input.audioSelectors)) {
+      if (isObject(audio))
+        checkEnum(issues, `/settings/inputs/0/audioSelectors/${name}/defaultSelection`, audio.defaultSelection, AudioDefaultSelection);
+    }
+  }
+}
+
 function validateSettings(issues: string[], settings: unknown): void {
   if (!isObject(settings)) {
     issues.push('/settings: required');
@@ -107,6 +192,7 @@ function validateSettings(issues: string[], settings: unknown): void {
   if (typeof fileInput !== 'string' || !fileInput.startsWith('s3://')) {
     issues.push(`/settings/inputs/0/fileInput: required, an s3:// URI, got ${JSON.stringify(fileInput)}`);
   }
+  if (isObject(first)) validateInput(issues, first);
   const groups = Array.isArray(settings.outputGroups) ? settings.outputGroups : [];
   if (groups.length === 0) issues.push('/settings/outputGroups: required, at least one output group');
   const outputs = groups.flatMap((group, i) => validateOutputGroup(issues, `/settings/outputGroups/${i}`, group));

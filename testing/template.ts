@@ -1,4 +1,4 @@
-import { Testing } from 'cdktf';
+import { TerraformResource, Testing } from 'cdktf';
 import { Construct } from 'constructs';
 
 type Block = Record<string, unknown>;
@@ -10,6 +10,18 @@ export class Template {
   /** Synthesizes whatever `build` adds to a fresh test stack. */
   static synth(build: (scope: Construct) => void): Template {
     return new Template(JSON.parse(Testing.synthScope(build)) as Block);
+  }
+
+  /**
+   * Like {@link synth}, and returns what `build` returned, so a test can take references from
+   * the constructs' exposed fields: `refOf(built.deadLetterQueue, 'arn')`.
+   */
+  static synthBuilt<T>(build: (scope: Construct) => T): { template: Template; built: T } {
+    let built: T | undefined;
+    const template = Template.synth((scope) => {
+      built = build(scope);
+    });
+    return { template, built: built as T };
   }
 
   /** Parses an already synthesized stack (e.g. from Testing.synth). */
@@ -62,9 +74,16 @@ export class Template {
   }
 }
 
-/** `${<type>.<id>.<attribute>}` as cdktf synthesizes a reference. */
-export function ref(type: string, template: Template, idPart: string, attribute: string): string {
-  const id = Object.keys(template.resources(type)).find((k) => k.includes(idPart));
-  if (!id) throw new Error(`no ${type} with id containing "${idPart}"`);
-  return `\${${type}.${id}.${attribute}}`;
+/**
+ * The reference cdktf synthesizes for an attribute of a resource, e.g.
+ * `refOf(ingest.submitFunction.fn, 'arn')` → `${aws_lambda_function.Ingest_SubmitJob_Function_1A2B3C4D.arn}`.
+ * Take the resource from the construct's exposed fields, so a test says which resource it means.
+ */
+export function refOf(resource: TerraformResource, attribute: string): string {
+  return `\${${addressOf(resource)}.${attribute}}`;
+}
+
+/** A resource's address as `depends_on` and references spell it: `<type>.<logical id>`. */
+export function addressOf(resource: TerraformResource): string {
+  return `${resource.terraformResourceType}.${resource.friendlyUniqueId}`;
 }

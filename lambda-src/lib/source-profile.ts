@@ -1,0 +1,219 @@
+import type { AspectRatio, FrameRate, ProbeResult, Track } from '@aws-sdk/client-mediaconvert';
+import type { Rotation } from './mp4-rotation';
+
+/** What the pipeline needs to know about one upload to plan its job. */
+export interface SourceProfile {
+  /** Probe's container format: `mp4`, `quicktime`, `mpegts`, `matroska`… */
+  readonly container: string;
+  readonly durationSeconds: number;
+  /** Size as shown to a viewer: square pixels, after rotation. */
+  readonly displayWidth: number;
+  readonly displayHeight: number;
+  /** Size as stored in the video track. */
+  readonly storedWidth: number;
+  readonly storedHeight: number;
+  /** Clockwise rotation the player applies (MP4/MOV `tkhd`). */
+  readonly rotation: Rotation;
+  /** Frames per second as a fraction, e.g. 30000/1001. */
+  readonly frameRate: { readonly numerator: number; readonly denominator: number };
+  /** True when the container rate and the coded rate disagree (phones record VFR). */
+  readonly variableFrameRate: boolean;
+  readonly scanType: 'progressive' | 'interlaced';
+  readonly bitDepth: number;
+  /** The HDR transfer function, or undefined for SDR. */
+  readonly hdr: 'PQ' | 'HLG' | undefined;
+  /** Sample (pixel) aspect ratio; 1/1 for square pixels. */
+  readonly pixelAspectRatio: { readonly numerator: number; readonly denominator: number };
+  readonly hasAudio: boolean;
+}
+
+/** What Probe says about an upload: media to plan, no media at all, or media it could not describe. */
+export type SourceVerdict =
+  | { readonly kind: 'usable'; readonly profile: SourceProfile }
+  /** Not a video: record FAILED with `reason` (for a person) and never retry. */
+  | { readonly kind: 'not-media'; readonly reason: string }
+  /** A container Probe only partly understood: submit the safe fallback job. */
+  | { readonly kind: 'not-understood'; readonly reason: string };
+
+/** Containers whose rotation lives in a `tkhd` matrix, and that MediaConvert's `Rotate: AUTO` applies. */
+export const MP4_FAMILY_CONTAINERS: readonly string[] = ['mp4', 'quicktime', 'three_gp', 'three_g2'];
+
+/** True when the rotation of this container is read from its MP4/MOV header. */
+export function hasMp4Header(container: string | undefined): boolean {
+  return container !== undefined && MP4_FAMILY_CONTAINERS.includes(container.toLowerCase());
+}
+
+function positive(n: number | undefined): number | undefined {
+  return typeof n === 'number' && Number.isFinite(n) && n > 0 ? n : undefined;
+}
+
+function ratio(value: FrameRate | AspectRatio | undefined): { numerator: number; denominator: number } | undefined {
+  const numerator = positive(value?.Numerator);
+  const denominator = positive(value?.Denominator);
+  return numerator !== undefined && denominator !== undefined ? { numerator, denominator } : undefined;
+}
+
+/** Probe's clockwise rotation (container metadata), snapped to a right angle; undefined when absent. */
+function probeRotation(video: Track): Rotation | undefined {
+  const raw = video.VideoProperties?.Rotation;
+  if (typeof raw !== 'number' || !Number.isFinite(raw)) return undefined;
+  const snapped = (((Math.round(raw / 90) * 90) % 360) + 360) % 360;
+  return Math.abs(raw - Math.round(raw / 90) * 90) <= 1 ? (snapped as Rotation) : 0;
+}
+
+function hdrOf(transfer: string | undefined): SourceProfile['hdr'] {
+  if (transfer === 'SMPTE_2084') return 'PQ';
+  if (transfer === 'ARIB_B67') return 'HLG';
+  return undefined;
+}
+
+/** The coded size is what the encoder stores; with no PAR its display size is the same. */
+function displaySize(width: number, height: number, par: { numerator: number; denominator: number }, rotation: Rotation) {
+  const squareWidth = Math.round((width * par.numerator) / par.denominator);
+  return rotation === 90 || rotation === 270 ? { width: height, height: squareWidth } : { width: squareWidth, height };
+}
+
+/**
+ * Sums up Probe's answer for one file, with the rotation read from the file header.
+ *
+ * | Probe says                                          | verdict          |
+ * |-----------------------------------------------------|------------------|
+ * | no result                                           | `not-understood` |
+ * | no container format and no tracks (unknown bytes)   | `not-media`      |
+ * | tracks, but none is video (audio only, data only)   | `not-media`      |
+ * | a video track without width, height or frame rate   | `not-understood` |
+ * | no duration on the container nor the video track    | `not-understood` |
+ * | an MP4/MOV whose rotation neither Probe nor the header gives | `not-understood` |
+ * | everything else                                     | `usable`         |
+ *
+ * @param result the first ProbeResult of a Probe call for the upload.
+ * @param headerRotation rotation read from the MP4/MOV header; Probe's own `rotation`, when
+ *   present, wins. Undefined when it was not read or could not be.
+ */
+export function summarizeProbe(result: ProbeResult | undefined, headerRotation: Rotation | undefined): SourceVerdict {
+  if (result === undefined) return { kind: 'not-understood', reason: 'Probe returned no result for the file' };
+  const container = result.Container;
+  const tracks = container?.Tracks ?? [];
+  const format = container?.Format;
+  if ((format === undefined || (format as string) === '') && tracks.length === 0) {
+    return {
+      kind: 'not-media',
+      reason:
+        'MediaConvert Probe recognizes no media container in this file (no format, no tracks): it is not a video. Upload a video file (MP4, MOV, MKV, MXF, MPEG-TS…).',
+    };
+  }
+  const video = tracks.find((t) => t.TrackType === 'video');
+  const hasAudio = tracks.some((t) => t.TrackType === 'audio');
+  if (video === undefined) {
+    return {
+      kind: 'not-media',
+      reason: `The file has ${hasAudio ? 'audio but no video track' : 'no video track'} (container ${format ?? 'unknown'}); upload a file with video.`,
+    };
+  }
+  const props = video.VideoProperties;
+  const codec = props?.CodecMetadata;
+  const storedWidth = positive(props?.Width) ?? positive(codec?.Width);
+  const storedHeight = positive(props?.Height) ?? positive(codec?.Height);
+  const frameRate = ratio(props?.FrameRate) ?? ratio(codec?.CodedFrameRate);
+  const durationSeconds = positive(container?.Duration) ?? positive(video.Duration);
+  if (storedWidth === undefined || storedHeight === undefined || frameRate === undefined) {
+    return { kind: 'not-understood', reason: `Probe gave no size or frame rate for the video track of the ${format ?? 'unknown'} file` };
+  }
+  if (durationSeconds === undefined)
+    return { kind: 'not-understood', reason: `Probe gave no duration for the ${format ?? 'unknown'} file` };
+  const rotation = probeRotation(video) ?? headerRotation ?? (hasMp4Header(format) ? undefined : 0);
+  if (rotation === undefined) {
+    return { kind: 'not-understood', reason: `the rotation of the ${format} file could not be read from its header` };
+  }
+  const pixelAspectRatio = ratio(props?.SampleAspectRatio) ?? ratio(codec?.SampleAspectRatio) ?? { numerator: 1, denominator: 1 };
+  const display = displaySize(storedWidth, storedHeight, pixelAspectRatio, rotation);
+  const coded = ratio(codec?.CodedFrameRate);
+  const rate = frameRate.numerator / frameRate.denominator;
+  const interlaced = /interlac/i.test(codec?.ScanType ?? '') || /field/i.test(codec?.FieldOrder ?? '');
+  return {
+    kind: 'usable',
+    profile: {
+      container: format ?? 'unknown',
+      durationSeconds,
+      displayWidth: display.width,
+      displayHeight: display.height,
+      storedWidth,
+      storedHeight,
+      rotation,
+      frameRate,
+      variableFrameRate: coded !== undefined && Math.abs(coded.numerator / coded.denominator - rate) > rate * 0.01,
+      scanType: interlaced ? 'interlaced' : 'progressive',
+      bitDepth: positive(props?.BitDepth) ?? positive(codec?.BitDepth) ?? 8,
+      hdr: hdrOf(props?.TransferCharacteristics) ?? hdrOf(codec?.TransferCharacteristics),
+      pixelAspectRatio,
+      hasAudio,
+    },
+  };
+}
+
+/** The few source facts the job record and the notification carry (compact, JSON-safe). */
+export interface SourceSummary {
+  readonly width: number;
+  readonly height: number;
+  readonly durationMs: number;
+  readonly fps: number;
+  readonly audio: boolean;
+  readonly hdr: 'PQ' | 'HLG' | null;
+  readonly interlaced: boolean;
+  readonly rotation: Rotation;
+}
+
+/** The summary of a profile: display size, duration in ms, fps to 3 decimals, audio, HDR. */
+export function summarizeSource(profile: SourceProfile): SourceSummary {
+  return {
+    width: profile.displayWidth,
+    height: profile.displayHeight,
+    durationMs: Math.round(profile.durationSeconds * 1000),
+    fps: Math.round((profile.frameRate.numerator / profile.frameRate.denominator) * 1000) / 1000,
+    audio: profile.hasAudio,
+    hdr: profile.hdr ?? null,
+    interlaced: profile.scanType === 'interlaced',
+    rotation: profile.rotation,
+  };
+}
+
+/** The UserMetadata key that carries the source summary from the submit side to job events. */
+export const SOURCE_PROFILE_METADATA_KEY = 'sourceProfile';
+
+/** The summary as compact JSON for UserMetadata (well under its 256-character limit). */
+export function serializeSourceSummary(summary: SourceSummary): string {
+  return JSON.stringify(summary);
+}
+
+/** The summary read back from UserMetadata; undefined when absent or not a summary. */
+export function parseSourceSummary(value: unknown): SourceSummary | undefined {
+  if (typeof value !== 'string') return undefined;
+  let raw: unknown;
+  try {
+    raw = JSON.parse(value);
+  } catch {
+    return undefined;
+  }
+  const r = raw as Partial<Record<keyof SourceSummary, unknown>> | null;
+  const numbers = [r?.width, r?.height, r?.durationMs, r?.fps].every((n) => typeof n === 'number' && Number.isFinite(n));
+  const hdr = r?.hdr === null || r?.hdr === 'PQ' || r?.hdr === 'HLG';
+  if (
+    !numbers ||
+    !hdr ||
+    typeof r?.audio !== 'boolean' ||
+    typeof r?.interlaced !== 'boolean' ||
+    ![0, 90, 180, 270].includes(r?.rotation as number)
+  ) {
+    return undefined;
+  }
+  return {
+    width: r.width as number,
+    height: r.height as number,
+    durationMs: r.durationMs as number,
+    fps: r.fps as number,
+    audio: r.audio,
+    hdr: r.hdr as SourceSummary['hdr'],
+    interlaced: r.interlaced,
+    rotation: r.rotation as Rotation,
+  };
+}

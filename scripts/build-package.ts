@@ -1,0 +1,40 @@
+/**
+ * `npm run build` (and `npm pack` through prepack): compiles the constructs, stacks and the
+ * testing entry to dist/ (JavaScript + declarations), then bundles each handler into
+ * dist/lambda/<entry>/index.js with a manifest of hashes, so an installed package synthesizes
+ * without esbuild, lambda-src/ or a lockfile. The bundles are the bytes synth uses in this repository.
+ */
+import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { LAMBDA_SOURCE_DIR, PREBUILT_LAMBDA_DIR, PrebuiltManifest, bundleFromSource } from '../stacks/lib/lambda-bundle';
+import { PROJECT_ROOT } from '../stacks/lib/project-paths';
+
+/** Every handler: a directory of lambda-src/ with an index.ts. */
+export function handlerEntries(): string[] {
+  return readdirSync(LAMBDA_SOURCE_DIR, { withFileTypes: true })
+    .filter((e) => e.isDirectory() && existsSync(path.join(LAMBDA_SOURCE_DIR, e.name, 'index.ts')))
+    .map((e) => e.name)
+    .sort();
+}
+
+function main(): void {
+  const dist = path.join(PROJECT_ROOT, 'dist');
+  rmSync(dist, { recursive: true, force: true });
+  execFileSync(path.join(PROJECT_ROOT, 'node_modules', '.bin', 'tsc'), ['-p', 'tsconfig.build.json'], {
+    cwd: PROJECT_ROOT,
+    stdio: 'inherit',
+  });
+  const manifest: PrebuiltManifest = {};
+  for (const entry of handlerEntries()) {
+    const code = bundleFromSource(entry);
+    mkdirSync(path.join(PREBUILT_LAMBDA_DIR, entry), { recursive: true });
+    writeFileSync(path.join(PREBUILT_LAMBDA_DIR, entry, 'index.js'), code);
+    manifest[entry] = { sha256: createHash('sha256').update(code).digest('hex'), bytes: code.length };
+  }
+  writeFileSync(path.join(PREBUILT_LAMBDA_DIR, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
+  process.stderr.write(`dist/: compiled stacks and testing entry; handlers ${Object.keys(manifest).join(', ')}\n`);
+}
+
+if (require.main === module) main();

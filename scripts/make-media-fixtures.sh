@@ -1,0 +1,141 @@
+#!/usr/bin/env bash
+# Generates the real media fixtures under __tests__/fixtures/media/ and their manifest.
+#
+# Needs Debian's ffmpeg/ffprobe (5.1 tested) and python3. The tests never run this: they read
+# the committed files and manifest.json, which records for each file its size, sha256 and what
+# ffprobe saw (-show_streams -show_format). The MediaConvert stand-in answers Probe from that
+# record, so its answers come from the files, not from numbers typed into a test.
+#
+#   bash scripts/make-media-fixtures.sh            # regenerate everything (about 30 s on 2 cores)
+#
+# Each file is 1-3 s of ffmpeg's test pattern plus a tone; the whole set stays under 2 MB.
+set -euo pipefail
+
+cd "$(dirname "$0")/.."
+OUT="__tests__/fixtures/media"
+mkdir -p "$OUT"
+
+# No encoder version strings, no creation times: the same ffmpeg gives the same bytes.
+COMMON=(-hide_banner -loglevel error -y)
+VIDEO_BITEXACT=(-flags:v +bitexact -fflags +bitexact -map_metadata -1)
+AUDIO_BITEXACT=(-flags:a +bitexact)
+X264=(-c:v libx264 -preset veryfast -crf 38 -pix_fmt yuv420p "${VIDEO_BITEXACT[@]}")
+AAC=(-c:a aac -b:a 64k -ar 48000 -ac 2 "${AUDIO_BITEXACT[@]}")
+
+pattern() { # width height rate seconds
+  echo "testsrc2=size=$1x$2:rate=$3:duration=$4"
+}
+tone() { # seconds
+  echo "sine=frequency=440:sample_rate=48000:duration=$1"
+}
+
+# 1. Phone-style portrait: landscape 1920x1080 frames with a 90-degree clockwise rotation matrix
+#    in the video track's tkhd, QuickTime brand, and the moov index at the END of the file, as
+#    phones write it. ffmpeg's `rotate` tag changed meaning and syntax across versions (5.1 ignores
+#    it when encoding), so the matrix an iPhone writes is set directly: [0 1 0; -1 0 0; 1080 0 1].
+ffmpeg "${COMMON[@]}" -f lavfi -i "$(pattern 1920 1080 30 2)" -f lavfi -i "$(tone 2)" \
+  "${X264[@]}" "${AAC[@]}" -f mov "$OUT/phone-portrait-rotated.mov"
+python3 - "$OUT/phone-portrait-rotated.mov" <<'PY'
+import struct, sys
+
+path = sys.argv[1]
+data = bytearray(open(path, "rb").read())
+
+def boxes(start, end):
+    while start + 8 <= end:
+        size, kind = struct.unpack(">I4s", data[start : start + 8])
+        header = 8
+        if size == 1:
+            size, header = struct.unpack(">Q", data[start + 8 : start + 16])[0], 16
+        elif size == 0:
+            size = end - start
+        yield kind.decode("latin-1"), start, start + header, start + size
+        start += size
+
+def child(kind, start, end):
+    return next(b for b in boxes(start, end) if b[0] == kind)
+
+_, _, moov_body, moov_end = child("moov", 0, len(data))
+for kind, _, body, end in boxes(moov_body, moov_end):
+    if kind != "trak":
+        continue
+    _, _, mdia_body, mdia_end = child("mdia", body, end)
+    _, _, hdlr_body, _ = child("hdlr", mdia_body, mdia_end)
+    if data[hdlr_body + 8 : hdlr_body + 12] != b"vide":
+        continue
+    _, _, tkhd_body, _ = child("tkhd", body, end)
+    matrix_at = tkhd_body + (52 if data[tkhd_body] == 1 else 40)
+    data[matrix_at : matrix_at + 36] = struct.pack(">9i", 0, 1 << 16, 0, -(1 << 16), 0, 0, 1080 << 16, 0, 1 << 30)
+    break
+else:
+    sys.exit(f"{path}: no video track found")
+open(path, "wb").write(data)
+PY
+
+# 2. 1080p60 MP4 (level 4.1 cannot carry it), index at the start (faststart).
+ffmpeg "${COMMON[@]}" -f lavfi -i "$(pattern 1920 1080 60 1)" -f lavfi -i "$(tone 1)" \
+  "${X264[@]}" "${AAC[@]}" -movflags +faststart "$OUT/1080p60.mp4"
+
+# 3. A 640x480 webcam clip: smaller than every rung but the smallest.
+ffmpeg "${COMMON[@]}" -f lavfi -i "$(pattern 640 480 30 3)" -f lavfi -i "$(tone 3)" \
+  "${X264[@]}" "${AAC[@]}" "$OUT/webcam-640x480.mp4"
+
+# 4. 720p without any audio track.
+ffmpeg "${COMMON[@]}" -f lavfi -i "$(pattern 1280 720 30 2)" \
+  "${X264[@]}" -an "$OUT/silent-720p.mp4"
+
+# 5. Interlaced 1080i (25 frames of two top-field-first fields) in BDAV MPEG-TS (.m2ts, as AVCHD camcorders
+#    write it) with AC-3. Not .ts or .mts: tsc, eslint and jest take those for TypeScript.
+ffmpeg "${COMMON[@]}" -f lavfi -i "$(pattern 1920 1080 25 2)" -f lavfi -i "$(tone 2)" \
+  -vf setfield=tff -c:v libx264 -preset veryfast -crf 38 -pix_fmt yuv420p -flags +ildct+ilme -x264-params tff=1 "${VIDEO_BITEXACT[@]}" \
+  -c:a ac3 -b:a 96k -ar 48000 -ac 2 "${AUDIO_BITEXACT[@]}" -f mpegts -mpegts_m2ts_mode 1 "$OUT/camcorder-1080i.m2ts"
+
+# 6. 10-bit HLG HEVC in a MOV, tagged BT.2020 / ARIB STD-B67 like an iPhone's default HDR video.
+ffmpeg "${COMMON[@]}" -f lavfi -i "$(pattern 1920 1080 30 1)" -f lavfi -i "$(tone 1)" \
+  -c:v libx265 -preset ultrafast -crf 36 -pix_fmt yuv420p10le -tag:v hvc1 "${VIDEO_BITEXACT[@]}" \
+  -x265-params "log-level=error:colorprim=bt2020:transfer=arib-std-b67:colormatrix=bt2020nc" \
+  -color_primaries bt2020 -color_trc arib-std-b67 -colorspace bt2020nc \
+  "${AAC[@]}" -f mov "$OUT/iphone-hlg-hevc.mov"
+
+# 7. Anamorphic HDV: 1440x1080 stored, SAR 4:3, so it displays as 1920x1080.
+ffmpeg "${COMMON[@]}" -f lavfi -i "$(pattern 1440 1080 25 2)" -f lavfi -i "$(tone 2)" \
+  -vf setsar=4/3 "${X264[@]}" "${AAC[@]}" "$OUT/hdv-anamorphic-1440x1080.mp4"
+
+# 8. Native portrait 720x1280 (no rotation matrix), index at the start.
+ffmpeg "${COMMON[@]}" -f lavfi -i "$(pattern 720 1280 30 2)" -f lavfi -i "$(tone 2)" \
+  "${X264[@]}" "${AAC[@]}" -movflags +faststart "$OUT/portrait-720x1280.mp4"
+
+# 9. Not media at all: 64 KiB of seeded pseudo-random bytes behind a video suffix.
+python3 -c "import random, sys; random.seed(10); sys.stdout.buffer.write(random.randbytes(65536))" >"$OUT/not-a-video.mp4"
+
+# The manifest: what ffprobe saw of each file, keyed by file name. ffprobe cannot read the
+# non-media file; its entry records that (probe: null, and ffprobe's error).
+python3 - "$OUT" <<'PY'
+import hashlib, json, os, re, subprocess, sys
+
+out = sys.argv[1]
+manifest = {}
+for name in sorted(os.listdir(out)):
+    path = os.path.join(out, name)
+    if name == "manifest.json" or not os.path.isfile(path):
+        continue
+    data = open(path, "rb").read()
+    run = subprocess.run(
+        ["ffprobe", "-v", "error", "-print_format", "json", "-show_streams", "-show_format", path],
+        capture_output=True, text=True,
+    )
+    entry = {"sha256": hashlib.sha256(data).hexdigest(), "size": len(data)}
+    if run.returncode == 0:
+        probe = json.loads(run.stdout)
+        probe["format"].pop("filename", None)  # a path on the generating machine
+        entry["ffprobe"] = probe
+    else:
+        entry["ffprobe"] = None
+        entry["ffprobeError"] = re.sub(r" @ 0x[0-9a-f]+", "", run.stderr.strip().replace(path, name))  # no pointer values
+    manifest[name] = entry
+with open(os.path.join(out, "manifest.json"), "w") as f:
+    json.dump({"generatedBy": "scripts/make-media-fixtures.sh", "ffprobe": subprocess.run(["ffprobe", "-version"], capture_output=True, text=True).stdout.split("\n")[0], "files": manifest}, f, indent=1, sort_keys=True)
+    f.write("\n")
+PY
+
+du -ch "$OUT"/* | tail -1
