@@ -18,6 +18,7 @@ import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { FORWARDED_JOB_STATUSES, JobState, TERMINAL_JOB_STATUSES } from '../job-events/contract';
 import type { JobStateChange, JobWarning } from './job-event';
 import type { OutputUrls } from './outputs';
+import { OPEN_RECORDS_INDEX } from './jobs-table-schema';
 
 /** The submit side's statuses: held while there is no job yet (FAILED: there will be none). */
 export const SUBMIT_STATUSES = ['SUBMITTING', 'RETRYABLE', 'SUBMITTED', 'FAILED'] as const;
@@ -47,20 +48,7 @@ export function isTerminal(status: JobRecordStatus): boolean {
   return (TERMINAL_JOB_STATUSES as readonly string[]).includes(status);
 }
 
-/**
- * The sparse index of records that still need something (a job, an outcome, a notification):
- * `openShard` and `openSince` are set by the first claim and removed when the record is
- * FAILED or notified. The stuck-record sweep queries it; the JobsTable construct declares it.
- */
-export const OPEN_RECORDS_INDEX = {
-  name: 'open-records',
-  partitionKey: 'openShard',
-  sortKey: 'openSince',
-  /** The one partition value: a record is open or absent from the index. */
-  partition: 'open',
-  /** What the sweep reads of each record besides the keys (lib/open-records). */
-  projectedAttributes: ['status', 'jobId', 'submittedAt', 'completedAt', 'updatedAt', 'notifiedAt'],
-} as const;
+export { OPEN_RECORDS_INDEX } from './jobs-table-schema';
 
 /** Why the submit side gave up on an attempt (FAILED or RETRYABLE). */
 export interface SubmitFailure {

@@ -9,7 +9,7 @@ import {
   SweepMetric,
   toEnvironment,
 } from '../../lambda-src/job-sweep/contract';
-import { OPEN_RECORDS_INDEX } from '../../lambda-src/lib/job-record';
+import { OPEN_RECORDS_INDEX } from '../../lambda-src/lib/jobs-table-schema';
 import { asyncRetryWindowSeconds } from '../../lambda-src/lib/time-budget';
 import { checkIntegerProp } from '../lib/prop-validation';
 import { JobsTable } from './jobs-table';

@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
 import { DynamodbTable } from '@cdktf/provider-aws/lib/dynamodb-table';
-import { OPEN_RECORDS_INDEX } from '../../lambda-src/lib/job-record';
+import { OPEN_RECORDS_INDEX } from '../../lambda-src/lib/jobs-table-schema';
 
 export interface JobsTableProps {
   /** Table name. */
