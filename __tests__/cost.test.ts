@@ -2,27 +2,11 @@ import { estimateCost, resolutionClass } from '../lambda-src/lib/cost';
 import { BASIC_TIER_PLAN_SETTINGS, planEncoding } from '../lambda-src/lib/encoding-plan';
 import { DEFAULT_RUNGS, EncodingLadderSchema } from '../lambda-src/lib/ladder';
 import { MEDIACONVERT_PRICES } from '../lambda-src/lib/pricing';
-import type { SourceProfile } from '../lambda-src/lib/source-profile';
+import { SourceProfile, describeSource } from '../lambda-src/lib/source-profile';
 import { COST_CORPUS, costRows, formatCostTable } from '../scripts/lib/cost-report';
 
 const ladder = EncodingLadderSchema.parse({ rungs: [...DEFAULT_RUNGS] });
-const source = (overrides: Partial<SourceProfile> = {}): SourceProfile => ({
-  container: 'mp4',
-  durationSeconds: 600,
-  displayWidth: 1920,
-  displayHeight: 1080,
-  storedWidth: 1920,
-  storedHeight: 1080,
-  rotation: 0,
-  frameRate: { numerator: 30, denominator: 1 },
-  variableFrameRate: false,
-  scanType: 'progressive',
-  bitDepth: 8,
-  hdr: undefined,
-  pixelAspectRatio: { numerator: 1, denominator: 1 },
-  hasAudio: true,
-  ...overrides,
-});
+const source = (overrides: Partial<SourceProfile> = {}): SourceProfile => describeSource({ durationSeconds: 600, ...overrides });
 
 describe('resolutionClass', () => {
   it.each([

@@ -1,8 +1,9 @@
+import { PlanAction } from '../scripts/lib/plan-summary';
 import { PlannedChange, plannedChanges, unexplainedChanges } from './support/emulator-gaps';
 
 function change(
   address: string,
-  actions: string[],
+  actions: PlanAction[],
   before: Record<string, unknown>,
   after: Record<string, unknown>,
   afterUnknown: Record<string, unknown> = {},

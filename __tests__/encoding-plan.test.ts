@@ -7,30 +7,12 @@ import {
   thumbnailInterval,
 } from '../lambda-src/lib/encoding-plan';
 import { DEFAULT_RUNGS, EncodingLadderSchema } from '../lambda-src/lib/ladder';
-import type { SourceProfile } from '../lambda-src/lib/source-profile';
+import { SourceProfile, describeSource } from '../lambda-src/lib/source-profile';
 
 const ladder = EncodingLadderSchema.parse({ rungs: [...DEFAULT_RUNGS] });
 
 /** A 1080p30 landscape MP4 with audio, changed by `overrides`. */
-function source(overrides: Partial<SourceProfile> = {}): SourceProfile {
-  return {
-    container: 'mp4',
-    durationSeconds: 60,
-    displayWidth: 1920,
-    displayHeight: 1080,
-    storedWidth: 1920,
-    storedHeight: 1080,
-    rotation: 0,
-    frameRate: { numerator: 30, denominator: 1 },
-    variableFrameRate: false,
-    scanType: 'progressive',
-    bitDepth: 8,
-    hdr: undefined,
-    pixelAspectRatio: { numerator: 1, denominator: 1 },
-    hasAudio: true,
-    ...overrides,
-  };
-}
+const source = (overrides: Partial<SourceProfile> = {}): SourceProfile => describeSource(overrides);
 
 const sizes = (profile: SourceProfile | undefined) =>
   planEncoding(profile, ladder, BASIC_TIER_PLAN_SETTINGS).renditions.map((r) => `${r.name}:${r.width}x${r.height}`);

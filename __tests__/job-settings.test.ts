@@ -3,7 +3,7 @@ import { BASIC_TIER_PLAN_SETTINGS, EncodingPlan, PlanSettings, planEncoding } fr
 import { DEFAULT_RUNGS, EncodingLadderSchema } from '../lambda-src/lib/ladder';
 import { JobContext, POSTER_NAME_MODIFIER, THUMBNAIL_NAME_MODIFIER, buildCreateJobRequest } from '../lambda-src/lib/job-settings';
 import { UploadedObject } from '../lambda-src/lib/s3-event';
-import type { SourceProfile } from '../lambda-src/lib/source-profile';
+import { SourceProfile, describeSource } from '../lambda-src/lib/source-profile';
 
 const ladder = EncodingLadderSchema.parse({ rungs: [...DEFAULT_RUNGS] });
 const context: JobContext = {
@@ -15,22 +15,7 @@ const context: JobContext = {
   statusUpdateInterval: 'SECONDS_60',
 };
 /** A 1080p30 landscape MP4 with audio. */
-const profile: SourceProfile = {
-  container: 'mp4',
-  durationSeconds: 60,
-  displayWidth: 1920,
-  displayHeight: 1080,
-  storedWidth: 1920,
-  storedHeight: 1080,
-  rotation: 0,
-  frameRate: { numerator: 30, denominator: 1 },
-  variableFrameRate: false,
-  scanType: 'progressive',
-  bitDepth: 8,
-  hdr: undefined,
-  pixelAspectRatio: { numerator: 1, denominator: 1 },
-  hasAudio: true,
-};
+const profile: SourceProfile = describeSource();
 const plan = planEncoding(profile, ladder, BASIC_TIER_PLAN_SETTINGS);
 const planFor = (overrides: Partial<SourceProfile>, settings: PlanSettings = BASIC_TIER_PLAN_SETTINGS): EncodingPlan =>
   planEncoding({ ...profile, ...overrides }, ladder, settings);

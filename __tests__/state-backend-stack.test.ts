@@ -1,4 +1,8 @@
 import { Testing } from 'cdktf';
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { synthApp } from '../scripts/lib/synth';
 import { StateBackendStack } from '../stacks/state-backend-stack';
 import { Template } from '../testing';
 
@@ -9,10 +13,12 @@ function synthStateStack(): Template {
 }
 
 describe('StateBackendStack', () => {
-  it('keeps its own state locally (the bucket cannot hold the state that creates it)', () => {
+  it('keeps its own state in the bucket it creates, encrypted and locked, never in the synth directory', () => {
     const template = synthStateStack();
 
-    expect((template.json.terraform as Record<string, unknown>).backend).toEqual({ local: { path: 'terraform.tfstate' } });
+    expect((template.json.terraform as Record<string, unknown>).backend).toEqual({
+      s3: { bucket: 'acme-tfstate', region: 'eu-west-1', key: 'bootstrap/state.tfstate', encrypt: true, use_lockfile: true },
+    });
   });
 
   it('creates a versioned, encrypted, private, TLS-only state bucket', () => {
@@ -51,4 +57,34 @@ describe('StateBackendStack', () => {
 
     expect(template.onlyResource('aws_s3_bucket').force_destroy).toBe(false);
   });
+});
+
+describe('bootstrap state and synth', () => {
+  let outdir: string;
+  beforeAll(() => (outdir = mkdtempSync(path.join(os.tmpdir(), 'vod-bootstrap-synth-'))));
+  afterAll(() => rmSync(outdir, { recursive: true, force: true }));
+
+  // `cdktf synth` deletes the directory of every stack it did not synthesize this time
+  // (PIPELINE_ENVIRONMENTS=local drops `state`), so no state of the bootstrap stack may live there.
+  it.each(['', 'dev', 'prod', 'dev,prod', 'local', 'dev,local'])(
+    'PIPELINE_ENVIRONMENTS=%j keeps no bootstrap state in the synth directory',
+    (environments) => {
+      // Act
+      const dir = path.join(outdir, environments || 'all');
+      const stacks = synthApp(dir, { PIPELINE_ENVIRONMENTS: environments, LAMBDA_PACKAGING: 'zip' });
+
+      // Assess
+      for (const stack of stacks.filter((s) => s.startsWith('state'))) {
+        const json = JSON.parse(readFileSync(path.join(dir, 'stacks', stack, 'cdk.tf.json'), 'utf8')) as {
+          terraform: { backend: Record<string, { bucket?: string }> };
+          resource: { aws_s3_bucket: Record<string, { bucket: string }> };
+        };
+        const ownBucket = Object.values(json.resource.aws_s3_bucket)[0]!.bucket;
+        expect(Object.keys(json.terraform.backend)).toEqual(['s3']);
+        expect(json.terraform.backend.s3!.bucket).toBe(ownBucket);
+        expect(readdirSync(path.join(dir, 'stacks', stack)).filter((f) => f.endsWith('.tfstate'))).toEqual([]);
+      }
+      expect(stacks.some((s) => s.startsWith('state'))).toBe(environments !== 'local');
+    },
+  );
 });

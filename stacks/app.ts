@@ -9,15 +9,16 @@ import { VideoPipelineStack } from './video-pipeline-stack';
  * S3 state bucket those environments use.
  */
 export function buildApp(app: App, environments: readonly PipelineConfig[]): void {
-  const stateBuckets = new Map<string, { region: string }>();
+  const stateBuckets = new Map<string, { region: string; keyPrefix: string }>();
   for (const config of environments) {
-    if (config.backend.type === 's3') {
-      stateBuckets.set(config.backend.bucket, { region: config.backend.region });
+    if (config.backend.type === 's3' && !stateBuckets.has(config.backend.bucket)) {
+      stateBuckets.set(config.backend.bucket, { region: config.backend.region, keyPrefix: config.backend.keyPrefix });
     }
   }
-  for (const [bucketName, { region }] of stateBuckets) {
+  // Each bootstrap stack keeps its own state in the bucket it creates (see StateBackendStack).
+  for (const [bucketName, { region, keyPrefix }] of stateBuckets) {
     const id = stateBuckets.size === 1 ? 'state' : `state-${bucketName}`;
-    new StateBackendStack(app, id, { bucketName, region, tags: { Project: 'video-pipeline' } });
+    new StateBackendStack(app, id, { bucketName, region, keyPrefix, tags: { Project: 'video-pipeline' } });
   }
   for (const config of environments) {
     new VideoPipelineStack(app, pipelineId(config), { config });

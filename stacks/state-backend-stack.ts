@@ -1,6 +1,7 @@
 import { Construct } from 'constructs';
-import { LocalBackend, TerraformOutput, TerraformStack } from 'cdktf';
-import { configureAwsProvider } from './lib/terraform-settings';
+import { TerraformOutput, TerraformStack } from 'cdktf';
+import { PipelineConfig } from './config';
+import { configureAwsProvider, configureBackend } from './lib/terraform-settings';
 import { SecureBucket } from './constructs/secure-bucket';
 
 export interface StateBackendStackProps {
@@ -8,6 +9,16 @@ export interface StateBackendStackProps {
   readonly bucketName: string;
   /** Region of the state bucket, e.g. `us-east-1`. */
   readonly region: string;
+  /**
+   * Key prefix of this stack's own state in the bucket: `<keyPrefix>/<stack id>.tfstate`.
+   * @default 'bootstrap'
+   */
+  readonly keyPrefix?: string;
+  /**
+   * A local AWS emulator to create the bucket in (tests only).
+   * @default - real AWS
+   */
+  readonly emulator?: PipelineConfig['emulator'];
   /**
    * Tags on every resource of the stack (provider default_tags).
    * @default {}
@@ -22,7 +33,10 @@ export interface StateBackendStackProps {
 
 /**
  * Bootstrap: the versioned, encrypted, private, TLS-only bucket that holds Terraform
- * state. Its own state is local (it cannot live in the bucket it creates).
+ * state. Its own state lives in that bucket too (S3 backend, `<keyPrefix>/<id>.tfstate`),
+ * never in cdktf.out where a synth would delete it. The first apply, before the bucket
+ * exists, runs with a local state outside cdktf.out and migrates it into the bucket:
+ * `npm run bootstrap` (scripts/lib/bootstrap.ts).
  */
 export class StateBackendStack extends TerraformStack {
   readonly stateBucket: SecureBucket;
@@ -30,9 +44,10 @@ export class StateBackendStack extends TerraformStack {
   constructor(scope: Construct, id: string, props: StateBackendStackProps) {
     super(scope, id);
     const noncurrentVersionExpirationDays = props.noncurrentVersionExpirationDays ?? 90;
+    const keyPrefix = props.keyPrefix ?? 'bootstrap';
 
-    configureAwsProvider(this, { region: props.region, tags: props.tags ?? {}, emulator: undefined });
-    new LocalBackend(this, { path: 'terraform.tfstate' });
+    configureAwsProvider(this, { region: props.region, tags: props.tags ?? {}, emulator: props.emulator });
+    configureBackend(this, { type: 's3', bucket: props.bucketName, region: props.region, keyPrefix }, id);
 
     this.stateBucket = new SecureBucket(this, 'StateBucket', {
       bucketName: props.bucketName,

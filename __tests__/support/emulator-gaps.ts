@@ -1,3 +1,5 @@
+import { PlanJson, changedAttributeNames, effectiveResourceChanges } from '../../scripts/lib/plan-summary';
+
 /**
  * Known fidelity gaps of the local emulators: attributes that moto (or the MediaConvert
  * stand-in) does not read back as written, so `terraform plan` after an apply shows an
@@ -28,12 +30,12 @@ export const EMULATOR_GAPS: readonly EmulatorGap[] = [
  * Behaviour of the emulator that differs from AWS, worked around in the e2e test.
  */
 export const EMULATOR_BEHAVIOUR_GAPS: readonly string[] = [
-  'moto evaluates bucket-policy Deny statements on object requests without their Condition, so the TLS-only deny (aws:SecureTransport = false) blocks every PutObject and GetObject; the test lifts the bucket policy for its one upload and for the reads of the submit function (Probe and the ranged header GETs), and restores it.',
+  'moto evaluates bucket-policy Deny statements on object requests without their Condition, so the TLS-only deny (aws:SecureTransport = false) blocks every PutObject and GetObject; the pipeline test lifts the bucket policy for its one upload and for the reads of the submit function (Probe and the ranged header GETs), and restores it; the plan-review test creates the state bucket without it (count = 0).',
   "moto fails the provider's force_destroy DeleteObjects for a key such as `uploads/My Trip (2024) #1+final.MP4` (the SDK's DeleteObject works): the test deletes its upload before destroy.",
   'moto cannot run Lambda code (no Docker): the test runs the deployed zip itself, with the deployed function environment.',
   "moto's EventBridge TestEventPattern answers with an empty body, and PutEvents fails when a matching rule targets a Lambda: the test swaps the deployed rule's Lambda target for an SQS probe and restores it.",
   "moto matches a scheduled rule (no event pattern) against every PutEvents, so the job sweep's schedule would take the test's events to a Lambda it cannot run: the test detaches the schedule's target while it puts events and restores it.",
-  'moto keeps S3 lifecycle and SQS attribute read-backs unsettled for a while, so apply waits about 55 s and 25 s on those resources.',
+  'moto keeps S3 lifecycle and SQS attribute read-backs unsettled for a while, so apply waits about 55 s and 25 s on those resources; the plan-review test creates the state bucket without its lifecycle rule to save that wait.',
 ];
 
 /** Resources and attributes that the emulator does not implement at all (left out of the local profile). */
@@ -61,32 +63,14 @@ export interface PlannedChange {
   readonly derived: boolean;
 }
 
-interface PlanJson {
-  resource_changes?: {
-    address: string;
-    type: string;
-    change: {
-      actions: string[];
-      before: Record<string, unknown> | null;
-      after: Record<string, unknown> | null;
-      after_unknown?: Record<string, unknown>;
-    };
-  }[];
-}
-
-/** The changes in `terraform show -json <plan>`, ignoring no-ops and data reads. */
+/** The changes in `terraform show -json <plan>`, ignoring no-ops and data reads (parsed as the plan summary does). */
 export function plannedChanges(plan: PlanJson): PlannedChange[] {
-  return (plan.resource_changes ?? [])
-    .filter((rc) => !rc.change.actions.every((a) => a === 'no-op' || a === 'read'))
-    .map((rc) => {
-      const before = rc.change.before ?? {};
-      const after = rc.change.after ?? {};
-      const keys = new Set([...Object.keys(before), ...Object.keys(after)]);
-      const unknown = rc.change.after_unknown ?? {};
-      const attributes = [...keys].filter((k) => unknown[k] === true || JSON.stringify(before[k]) !== JSON.stringify(after[k])).sort();
-      const derived = attributes.length > 0 && attributes.every((k) => unknown[k] === true);
-      return { address: rc.address, type: rc.type, actions: rc.change.actions, attributes, derived };
-    });
+  return effectiveResourceChanges(plan).map((rc) => {
+    const attributes = changedAttributeNames(rc.change);
+    const unknown = (rc.change.after_unknown ?? {}) as Record<string, unknown>;
+    const derived = attributes.length > 0 && attributes.every((k) => unknown[k] === true);
+    return { address: rc.address, type: rc.type, actions: rc.change.actions, attributes, derived };
+  });
 }
 
 /**

@@ -27,6 +27,34 @@ export interface SourceProfile {
   readonly hasAudio: boolean;
 }
 
+/**
+ * A source described by its size, rate and length rather than probed: progressive, 8-bit SDR,
+ * square pixels, stereo audio, no rotation, 1080p30 for one minute unless `overrides` say
+ * otherwise. For cost estimates, benchmarks and tests. A portrait or rotated source passes
+ * its display size (and `storedWidth`/`storedHeight`/`rotation` when they differ).
+ */
+export function describeSource(overrides: Partial<SourceProfile> = {}): SourceProfile {
+  const displayWidth = overrides.displayWidth ?? 1920;
+  const displayHeight = overrides.displayHeight ?? 1080;
+  return {
+    container: 'mp4',
+    durationSeconds: 60,
+    displayWidth,
+    displayHeight,
+    storedWidth: displayWidth,
+    storedHeight: displayHeight,
+    rotation: 0,
+    frameRate: { numerator: 30, denominator: 1 },
+    variableFrameRate: false,
+    scanType: 'progressive',
+    bitDepth: 8,
+    hdr: undefined,
+    pixelAspectRatio: { numerator: 1, denominator: 1 },
+    hasAudio: true,
+    ...overrides,
+  };
+}
+
 /** What Probe says about an upload: media to plan, no media at all, or media it could not describe. */
 export type SourceVerdict =
   | { readonly kind: 'usable'; readonly profile: SourceProfile }

@@ -8,7 +8,7 @@ import { estimateCost } from '../../lambda-src/lib/cost';
 import { BASIC_TIER_PLAN_SETTINGS, planEncoding } from '../../lambda-src/lib/encoding-plan';
 import { DEFAULT_RUNGS, EncodingLadder, EncodingLadderSchema } from '../../lambda-src/lib/ladder';
 import { MEDIACONVERT_PRICES, PriceTable } from '../../lambda-src/lib/pricing';
-import type { SourceProfile } from '../../lambda-src/lib/source-profile';
+import { SourceProfile, describeSource } from '../../lambda-src/lib/source-profile';
 
 /** One source of the corpus. */
 export interface CorpusSource {
@@ -16,24 +16,15 @@ export interface CorpusSource {
   readonly profile: SourceProfile;
 }
 
+/** A nominal source of this size, rate and length (see describeSource). */
 function profile(width: number, height: number, fps: number, minutes: number, extra: Partial<SourceProfile> = {}): SourceProfile {
-  return {
-    container: 'mp4',
-    durationSeconds: minutes * 60,
+  return describeSource({
     displayWidth: width,
     displayHeight: height,
-    storedWidth: width,
-    storedHeight: height,
-    rotation: 0,
     frameRate: { numerator: fps, denominator: 1 },
-    variableFrameRate: false,
-    scanType: 'progressive',
-    bitDepth: 8,
-    hdr: undefined,
-    pixelAspectRatio: { numerator: 1, denominator: 1 },
-    hasAudio: true,
+    durationSeconds: minutes * 60,
     ...extra,
-  };
+  });
 }
 
 /** The corpus: a webcam clip, a phone clip, a 60 fps screen recording, a 4K HDR clip. */

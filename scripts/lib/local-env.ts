@@ -1,5 +1,5 @@
 import { ChildProcess, spawn } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { synthApp } from './synth';
@@ -134,4 +134,28 @@ export async function destroyLocalStack(
     {},
     resourceProgress(progress),
   );
+}
+
+/**
+ * S3 backend settings that point Terraform's S3 backend (and `terraform_remote_state`)
+ * at the emulator. Test and emulator only: never part of a real environment.
+ */
+export function emulatorS3BackendSettings(endpoint: string): Record<string, unknown> {
+  return {
+    endpoints: { s3: endpoint },
+    use_path_style: true,
+    skip_credentials_validation: true,
+    skip_requesting_account_id: true,
+    skip_metadata_api_check: true,
+    skip_s3_checksum: true,
+    access_key: 'testing',
+    secret_key: 'testing',
+  };
+}
+
+/** Writes {@link emulatorS3BackendSettings} as a `-backend-config` file; returns its path. */
+export function writeEmulatorBackendConfig(file: string, endpoint: string): string {
+  const lines = Object.entries(emulatorS3BackendSettings(endpoint)).map(([key, value]) => `${key} = ${JSON.stringify(value)}`);
+  writeFileSync(file, `${lines.join('\n')}\n`);
+  return file;
 }

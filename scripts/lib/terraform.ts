@@ -149,7 +149,7 @@ export interface TerraformResult {
 }
 
 /**
- * Runs terraform in `cwd` with the project's CLI config, without prompts or colour.
+ * Runs terraform in `cwd` with the project's CLI config ('' keeps terraform's own), without prompts or colour.
  * @param onLine called with each line of stdout as it arrives, e.g. to show progress.
  */
 export function runTerraform(
@@ -162,7 +162,14 @@ export function runTerraform(
   return new Promise((resolve, reject) => {
     const child = spawn('terraform', [...args], {
       cwd,
-      env: { ...process.env, ...extraEnv, TF_CLI_CONFIG_FILE: cliConfig, TF_IN_AUTOMATION: '1', TF_INPUT: '0', CHECKPOINT_DISABLE: '1' },
+      env: {
+        ...process.env,
+        ...extraEnv,
+        ...(cliConfig ? { TF_CLI_CONFIG_FILE: cliConfig } : {}),
+        TF_IN_AUTOMATION: '1',
+        TF_INPUT: '0',
+        CHECKPOINT_DISABLE: '1',
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';
@@ -194,4 +201,19 @@ export async function terraformOrThrow(
     throw new Error(`terraform ${args.join(' ')} failed in ${cwd} (exit ${result.code}):\n${result.stderr}\n${result.stdout}`);
   }
   return result;
+}
+
+/**
+ * The CLI config the scripts run terraform with: TF_CLI_CONFIG_FILE when set; else one
+ * written into `dir` for the offline mirror when a mirror is found; else '' (terraform's
+ * default, the public registry, as on a CI runner).
+ */
+export function resolveCliConfig(dir: string, env: NodeJS.ProcessEnv = process.env): string {
+  if (env.TF_CLI_CONFIG_FILE) return env.TF_CLI_CONFIG_FILE;
+  try {
+    return writeTerraformCliConfig(dir, findProviderMirror(env));
+  } catch (error) {
+    if (error instanceof MissingToolError) return '';
+    throw error;
+  }
 }
