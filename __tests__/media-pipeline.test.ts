@@ -1,4 +1,4 @@
-import { CreateTableCommand, DynamoDBClient, GetItemCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient, GetItemCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
 import {
   CreateBucketCommand,
   GetObjectCommand,
@@ -11,6 +11,7 @@ import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { DEFAULT_RUNGS, EncodingLadderSchema } from '../lambda-src/lib/ladder';
 import { toEnvironment } from '../lambda-src/submit-job/contract';
 import { MotoServer, startMoto } from '../scripts/lib/local-env';
+import { createJobsTable } from './support/aws/jobs-table';
 import { encodeS3Key, s3Event, s3Record } from './fixtures/s3-events';
 import { MediaConvertStub, startMediaConvertStub } from './support/mediaconvert/server';
 import { MediaFixtureName, readMediaFixture } from './support/media-fixtures';
@@ -81,14 +82,7 @@ describeWithTools('submit-job with real media files', ['moto'], () => {
     await s3.send(new CreateBucketCommand({ Bucket: SOURCE_BUCKET }));
     await s3.send(new PutBucketVersioningCommand({ Bucket: SOURCE_BUCKET, VersioningConfiguration: { Status: 'Enabled' } }));
     // As stacks/constructs/jobs-table.ts declares it.
-    await dynamodb.send(
-      new CreateTableCommand({
-        TableName: TABLE,
-        BillingMode: 'PAY_PER_REQUEST',
-        KeySchema: [{ AttributeName: 'assetId', KeyType: 'HASH' }],
-        AttributeDefinitions: [{ AttributeName: 'assetId', AttributeType: 'S' }],
-      }),
-    );
+    await createJobsTable(dynamodb, TABLE);
     stub = await startMediaConvertStub({
       log: () => undefined,
       reader: async (bucket, key) => {
@@ -116,6 +110,7 @@ describeWithTools('submit-job with real media files', ['moto'], () => {
         accelerationMode: 'DISABLED',
         accelerationMinSourceMinutes: 0,
         claimTtlSeconds: 60,
+        requestTimeoutMs: 10_000,
       }),
     });
     jest.spyOn(process.stdout, 'write').mockImplementation(() => true);

@@ -1,99 +1,57 @@
-import {
-  ConditionalCheckFailedException,
-  DynamoDBClient,
-  PutItemCommand,
-  PutItemCommandInput,
-  ProvisionedThroughputExceededException,
-  UpdateItemCommand,
-} from '@aws-sdk/client-dynamodb';
-import { unmarshall } from '@aws-sdk/util-dynamodb';
-import { mockClient } from 'aws-sdk-client-mock';
-import { DEFAULT_RUNGS, EncodingLadderSchema } from '../lambda-src/lib/ladder';
-import { toEnvironment } from '../lambda-src/submit-job/contract';
-import { MediaConvertStub, startMediaConvertStub } from './support/mediaconvert/server';
+import type { JobRecord } from '../lambda-src/lib/job-record';
+import { deriveAssetId } from '../lambda-src/lib/keys';
 import { s3Event, s3Record } from './fixtures/s3-events';
-import { readMediaFixture } from './support/media-fixtures';
+import { writeRecord } from './support/aws/jobs-table';
+import { createJob, writesStatus } from './support/faults/matchers';
+import { FaultRig, RIG_PIPELINE, startFaultRig } from './support/faults/rig';
+import { describeWithTools } from './support/tiers';
 
 type Handler = (event: unknown, context?: { awsRequestId?: string }) => Promise<Record<string, number>>;
 
-const dynamodb = mockClient(DynamoDBClient);
+const TIMING = { timeoutMs: 30_000, requestTimeoutMs: 1_000 };
 const savedEnv = { ...process.env };
-let stub: MediaConvertStub;
-let handler: Handler;
-let claimed: Set<string>;
-let logLines: Record<string, unknown>[];
-let jobsBefore: number;
-/** Jobs the stand-in created during this test (its counter spans the file). */
-const newJobs = () => stub.createdJobCount - jobsBefore;
 
-/** A jobs table that behaves like the conditional put: a second claim of an asset fails. */
-function simulateJobsTable(): void {
-  claimed = new Set();
-  dynamodb.on(PutItemCommand).callsFake((input: PutItemCommandInput) => {
-    const assetId = String(unmarshall(input.Item ?? {}).assetId);
-    if (claimed.has(assetId)) throw new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {} });
-    claimed.add(assetId);
-    return {};
+// The handler against moto's DynamoDB and the MediaConvert stand-in, both behind the fault proxy.
+describeWithTools('submit-job handler', ['moto'], () => {
+  let rig: FaultRig;
+  let handler: Handler;
+  let logLines: Record<string, unknown>[];
+  let jobsBefore: number;
+  let requestsBefore: number;
+  /** Jobs the stand-in created during this test (its counter spans the file). */
+  const newJobs = () => rig.mediaconvert.createdJobCount - jobsBefore;
+  const createRequests = () => rig.mediaconvert.createJobRequests.slice(requestsBefore);
+  const fileInputs = () => createRequests().map((r) => (r.settings as { inputs: { fileInput: string }[] }).inputs[0]!.fileInput);
+  const assetOf = (key: string, versionId?: string) =>
+    deriveAssetId({ bucket: 'source-bucket', key, eTag: 'd41d8cd98f00b204e9800998ecf8427e', sequencer: '0055AED6DCD90281E5', versionId });
+  const recordOf = async (assetId: string) => (await rig.records()).find((record) => record.assetId === assetId);
+
+  beforeAll(async () => {
+    rig = await startFaultRig();
+    Object.assign(process.env, rig.submitEnv(TIMING));
+    // The handler builds its clients and reads its environment at import, like a cold start.
+    handler = (await import('../lambda-src/submit-job')).handler as Handler;
   });
-  dynamodb.on(UpdateItemCommand).resolves({});
-}
 
-function updatesWithStatus(status: string): Record<string, unknown>[] {
-  return dynamodb
-    .commandCalls(UpdateItemCommand)
-    .map((c) => ({ key: unmarshall(c.args[0].input.Key ?? {}), values: unmarshall(c.args[0].input.ExpressionAttributeValues ?? {}) }))
-    .filter((u) => Object.values(u.values).includes(status));
-}
-
-beforeAll(async () => {
-  // Every key probes as a real camcorder file (MPEG-TS: no header read, so no S3 here);
-  // __tests__/media-pipeline.test.ts puts each fixture in moto's S3 instead.
-  stub = await startMediaConvertStub({ log: () => undefined, reader: async () => readMediaFixture('camcorder-1080i.m2ts') });
-  await fetch(`${stub.url}/2017-08-29/queues`, { method: 'POST', body: JSON.stringify({ name: 'vod-test' }) });
-  Object.assign(process.env, {
-    AWS_REGION: 'us-east-1',
-    AWS_ACCESS_KEY_ID: 'testing',
-    AWS_SECRET_ACCESS_KEY: 'testing',
-    AWS_ENDPOINT_URL_MEDIACONVERT: stub.url,
-    ...toEnvironment({
-      pipeline: 'vod-test',
-      queueArn: 'arn:aws:mediaconvert:us-east-1:123456789012:queues/vod-test',
-      roleArn: 'arn:aws:iam::123456789012:role/vod-test-mediaconvert',
-      outputBucket: 'output-bucket',
-      jobsTable: 'vod-test-jobs',
-      ladder: EncodingLadderSchema.parse({ rungs: [...DEFAULT_RUNGS] }),
-      statusUpdateInterval: 'SECONDS_60',
-      accelerationMode: 'DISABLED',
-      accelerationMinSourceMinutes: 0,
-      claimTtlSeconds: 60,
-    }),
+  beforeEach(() => {
+    rig.awsProxy.reset();
+    rig.mediaconvertProxy.reset();
+    jobsBefore = rig.mediaconvert.createdJobCount;
+    requestsBefore = rig.mediaconvert.createJobRequests.length;
+    logLines = [];
+    jest.spyOn(process.stdout, 'write').mockImplementation((line: string | Uint8Array) => {
+      logLines.push(JSON.parse(String(line)) as Record<string, unknown>);
+      return true;
+    });
   });
-  // The handler builds its clients and reads its environment at import, like a cold start.
-  handler = (await import('../lambda-src/submit-job')).handler as Handler;
-});
 
-beforeEach(() => {
-  dynamodb.reset();
-  simulateJobsTable();
-  stub.createJobRequests.length = 0;
-  jobsBefore = stub.createdJobCount;
-  logLines = [];
-  jest.spyOn(process.stdout, 'write').mockImplementation((line: string | Uint8Array) => {
-    logLines.push(JSON.parse(String(line)) as Record<string, unknown>);
-    return true;
+  afterEach(() => jest.restoreAllMocks());
+
+  afterAll(async () => {
+    await rig.close();
+    process.env = savedEnv;
   });
-});
 
-afterEach(() => jest.restoreAllMocks());
-
-afterAll(async () => {
-  await stub.close();
-  process.env = savedEnv;
-});
-
-const fileInputs = () => stub.createJobRequests.map((r) => (r.settings as { inputs: { fileInput: string }[] }).inputs[0]!.fileInput);
-
-describe('submit-job handler', () => {
   it.each([
     ['spaces sent as "+"', 'My+Trip+%282024%29+%231%2Bfinal.MP4', 's3://source-bucket/My Trip (2024) #1+final.MP4'],
     ['a literal plus sent as %2B', 'a%2Bb.mp4', 's3://source-bucket/a+b.mp4'],
@@ -103,15 +61,17 @@ describe('submit-job handler', () => {
     ['nested folders', 'a/b/c/d/clip.mkv', 's3://source-bucket/a/b/c/d/clip.mkv'],
     ['dots in the name', 'show.v2.final.webm', 's3://source-bucket/show.v2.final.webm'],
     ['a multipart upload', 'big.mxf', 's3://source-bucket/big.mxf'],
-  ])('creates one job reading the exact object for a key with %s', async (_case, rawKey, expectedInput) => {
+  ])('creates one job reading the exact object for a key with %s, and records it', async (_case, rawKey, expectedInput) => {
     // Act
-    const result = await handler(s3Event([s3Record({ key: rawKey, versionId: 'v1' })]));
+    const result = await handler(s3Event([s3Record({ key: rawKey, versionId: 'v1' })]), { awsRequestId: `keys-${rawKey}` });
 
     // Assess
     expect(result).toEqual({ submitted: 1, duplicate: 0, failed: 0, skipped: 0 });
     expect(fileInputs()).toEqual([expectedInput]);
     expect(newJobs()).toBe(1);
-    expect(updatesWithStatus('SUBMITTED')).toHaveLength(1);
+    const jobId = [...rig.mediaconvert.jobs.values()].find((job) => job.userMetadata.source === expectedInput)?.id;
+    const records = (await rig.records()).filter((record) => record.source === expectedInput);
+    expect(records).toEqual([expect.objectContaining({ status: 'SUBMITTED', jobId, pipeline: RIG_PIPELINE, claims: 1 })]);
   });
 
   it.each([
@@ -125,8 +85,8 @@ describe('submit-job handler', () => {
 
     // Assess
     expect(result.skipped).toBe(1);
-    expect(stub.createJobRequests).toHaveLength(0);
-    expect(dynamodb.calls()).toHaveLength(0);
+    expect(rig.awsProxy.calls).toHaveLength(0);
+    expect(rig.mediaconvertProxy.calls).toHaveLength(0);
     expect(logLines).toContainEqual(expect.objectContaining({ level: 'INFO', message: 'Skipped record', key: record.key, reason }));
   });
 
@@ -135,29 +95,31 @@ describe('submit-job handler', () => {
 
     expect(result).toEqual({ submitted: 0, duplicate: 0, failed: 0, skipped: 0 });
     expect(logLines).toContainEqual(expect.objectContaining({ message: 'Ignored S3 test event' }));
-    expect(dynamodb.calls()).toHaveLength(0);
+    expect(rig.awsProxy.calls).toHaveLength(0);
   });
 
   it('handles each record of a multi-record event', async () => {
-    const result = await handler(s3Event([s3Record({ key: 'a.mp4' }), s3Record({ key: 'readme.txt' }), s3Record({ key: 'b.mov' })]));
+    const result = await handler(
+      s3Event([s3Record({ key: 'multi-a.mp4' }), s3Record({ key: 'readme.txt' }), s3Record({ key: 'multi-b.mov' })]),
+    );
 
     expect(result).toEqual({ submitted: 2, duplicate: 0, failed: 0, skipped: 1 });
-    expect(fileInputs()).toEqual(['s3://source-bucket/a.mp4', 's3://source-bucket/b.mov']);
+    expect(fileInputs()).toEqual(['s3://source-bucket/multi-a.mp4', 's3://source-bucket/multi-b.mov']);
   });
 
   it('creates no second job for a duplicate delivery', async () => {
     // Prepare
-    const event = s3Event([s3Record({ key: 'clip.mp4', versionId: 'v1' })]);
+    const event = s3Event([s3Record({ key: 'dup.mp4', versionId: 'v1' })]);
 
     // Act
-    await handler(event);
-    const second = await handler(event);
+    await handler(event, { awsRequestId: 'first-delivery' });
+    const second = await handler(event, { awsRequestId: 'second-delivery' });
 
     // Assess
     expect(second).toEqual({ submitted: 0, duplicate: 1, failed: 0, skipped: 0 });
     expect(newJobs()).toBe(1);
     expect(logLines).toContainEqual(
-      expect.objectContaining({ message: 'Duplicate delivery; the upload already has a job', key: 'clip.mp4' }),
+      expect.objectContaining({ message: 'Duplicate delivery; the upload is already handled', key: 'dup.mp4', reason: 'has-job' }),
     );
   });
 
@@ -168,92 +130,99 @@ describe('submit-job handler', () => {
     expect(newJobs()).toBe(2);
   });
 
-  it('does not call CreateJob when the jobs-table conditional check fails', async () => {
-    // Prepare
-    dynamodb.on(PutItemCommand).rejects(new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {} }));
+  it('does not call CreateJob while another delivery holds a fresh claim on the upload', async () => {
+    // Prepare: another invocation claimed the upload a moment ago and is still working on it.
+    const assetId = assetOf('held.mp4');
+    const held: JobRecord = { assetId, status: 'SUBMITTING', claimId: 'other-request/n', claimedAt: Date.now() - 1_000, claims: 1 };
+    await writeRecord(rig.dynamodb, rig.table, held);
 
     // Act
-    const result = await handler(s3Event([s3Record({ key: 'clip.mp4' })]));
+    const result = await handler(s3Event([s3Record({ key: 'held.mp4' })]), { awsRequestId: 'this-request' });
 
     // Assess
     expect(result.duplicate).toBe(1);
-    expect(stub.createJobRequests).toHaveLength(0);
+    expect(createRequests()).toHaveLength(0);
+    expect(await recordOf(assetId)).toEqual(held);
   });
 
   it('retries a throttled CreateJob with backoff and then succeeds', async () => {
     // Prepare
-    stub.failNext({ status: 429, code: 'TooManyRequestsException', message: 'Too many requests' });
+    rig.mediaconvertProxy.inject({ match: createJob(), action: { kind: 'throttle' }, times: 1 });
 
     // Act
-    const result = await handler(s3Event([s3Record({ key: 'clip.mp4' })]));
+    const result = await handler(s3Event([s3Record({ key: 'throttled.mp4' })]));
 
     // Assess
     expect(result.submitted).toBe(1);
-    expect(stub.createJobRequests).toHaveLength(2);
+    expect(rig.mediaconvertProxy.count('CreateJob')).toBe(2);
     expect(newJobs()).toBe(1);
   });
 
   it('records a CreateJob rejected with BadRequest as FAILED and does not retry it', async () => {
     // Prepare
-    stub.failNext({ status: 400, code: 'BadRequestException', message: 'Invalid input' });
+    rig.mediaconvert.failNext({ status: 400, code: 'BadRequestException', message: 'Invalid input' });
 
     // Act
-    const result = await handler(s3Event([s3Record({ key: 'clip.mp4' })]));
+    const result = await handler(s3Event([s3Record({ key: 'rejected.mp4' })]));
 
     // Assess
     expect(result).toEqual({ submitted: 0, duplicate: 0, failed: 1, skipped: 0 });
-    expect(stub.createJobRequests).toHaveLength(1);
-    expect(updatesWithStatus('FAILED')).toEqual([
-      expect.objectContaining({ values: expect.objectContaining({ ':f1': { name: 'BadRequestException', message: 'Invalid input' } }) }),
-    ]);
+    expect(createRequests()).toHaveLength(1);
+    const record = await recordOf(assetOf('rejected.mp4'));
+    expect(record).toEqual(expect.objectContaining({ status: 'FAILED', error: { name: 'BadRequestException', message: 'Invalid input' } }));
+    expect(record).not.toHaveProperty('openShard');
     expect(logLines).toContainEqual(
-      expect.objectContaining({ level: 'ERROR', key: 'clip.mp4', error: expect.objectContaining({ name: 'BadRequestException' }) }),
+      expect.objectContaining({ level: 'ERROR', key: 'rejected.mp4', error: expect.objectContaining({ name: 'BadRequestException' }) }),
     );
   });
 
   it('finishes the other records when one fails, then throws so only the failed one is retried', async () => {
     // Prepare: the second record's CreateJob fails on every attempt of the SDK's retries.
-    const serverError = { status: 500, code: 'InternalServerErrorException', message: 'boom' };
+    rig.mediaconvertProxy.inject({ match: createJob('second.mp4'), action: { kind: 'server-error' } });
     const event = s3Event([s3Record({ key: 'first.mp4' }), s3Record({ key: 'second.mp4' }), s3Record({ key: 'third.mp4' })]);
-    let calls = 0;
-    const original = stub.failNext.bind(stub);
-    dynamodb.on(PutItemCommand).callsFake(() => {
-      calls += 1;
-      if (calls === 2) original(serverError, serverError, serverError, serverError, serverError);
-      return {};
-    });
 
     // Act
     const run = handler(event);
 
     // Assess
     await expect(run).rejects.toThrow(/1 record\(s\) failed and will be retried: second\.mp4/);
-    expect(fileInputs().filter((f) => f.endsWith('first.mp4') || f.endsWith('third.mp4'))).toHaveLength(2);
     expect(newJobs()).toBe(2);
-    expect(updatesWithStatus('RETRYABLE')).toHaveLength(1);
+    expect(await recordOf(assetOf('second.mp4'))).toEqual(
+      expect.objectContaining({ status: 'RETRYABLE', error: expect.objectContaining({ name: 'InternalServerErrorException' }) }),
+    );
   });
 
   it('throws for a throttled jobs table so the invocation is retried', async () => {
-    dynamodb.on(PutItemCommand).rejects(new ProvisionedThroughputExceededException({ message: 'slow down', $metadata: {} }));
+    rig.awsProxy.inject({ match: writesStatus('SUBMITTING'), action: { kind: 'throttle' } });
 
-    await expect(handler(s3Event([s3Record({ key: 'clip.mp4' })]))).rejects.toThrow(/failed and will be retried: clip\.mp4/);
-    expect(stub.createJobRequests).toHaveLength(0);
+    await expect(handler(s3Event([s3Record({ key: 'table-throttled.mp4' })]))).rejects.toThrow(
+      /failed and will be retried: table-throttled\.mp4/,
+    );
+    expect(createRequests()).toHaveLength(0);
   });
 
-  it('keeps a record that job events already moved past SUBMITTING', async () => {
-    // Prepare: the job's first state change is recorded before the SUBMITTED write.
-    dynamodb
-      .on(UpdateItemCommand)
-      .rejects(new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {} }));
+  it('keeps a record that the job events already moved past SUBMITTING', async () => {
+    // Prepare: the job's first state change is recorded between CreateJob and the SUBMITTED write.
+    const assetId = assetOf('fast-job.mp4');
+    rig.awsProxy.inject({
+      match: writesStatus('SUBMITTED'),
+      times: 1,
+      action: {
+        kind: 'interleave',
+        run: async () => {
+          const jobId = rig.jobsOf(assetId)[0]!.id;
+          const current = (await recordOf(assetId))!;
+          await writeRecord(rig.dynamodb, rig.table, { ...current, status: 'PROGRESSING', jobId });
+        },
+      },
+    });
 
     // Act
     const result = await handler(s3Event([s3Record({ key: 'fast-job.mp4' })]));
 
     // Assess
     expect(result.submitted).toBe(1);
-    const update = dynamodb.commandCalls(UpdateItemCommand)[0]!.args[0].input;
-    expect(update.ConditionExpression).toBe('#guard = :guard');
-    expect(unmarshall(update.ExpressionAttributeValues ?? {})[':guard']).toBe('SUBMITTING');
+    expect(await recordOf(assetId)).toEqual(expect.objectContaining({ status: 'PROGRESSING', jobId: rig.jobsOf(assetId)[0]!.id }));
   });
 
   it('rejects a payload that is not an S3 event', async () => {
@@ -261,15 +230,15 @@ describe('submit-job handler', () => {
   });
 
   it('tags each job with the pipeline and a stable token, and uses the configured queue and role', async () => {
-    await handler(s3Event([s3Record({ key: 'clip.mp4', versionId: 'v9' })]));
+    await handler(s3Event([s3Record({ key: 'tagged.mp4', versionId: 'v9' })]));
 
-    const [request] = stub.createJobRequests;
+    const [request] = createRequests();
     expect(request).toEqual(
       expect.objectContaining({
-        role: 'arn:aws:iam::123456789012:role/vod-test-mediaconvert',
-        queue: 'arn:aws:mediaconvert:us-east-1:123456789012:queues/vod-test',
+        role: `arn:aws:iam::123456789012:role/${RIG_PIPELINE}-mediaconvert`,
+        queue: rig.queueArn,
         clientRequestToken: expect.stringMatching(/^[0-9a-f]{64}$/),
-        userMetadata: expect.objectContaining({ pipeline: 'vod-test', source: 's3://source-bucket/clip.mp4' }),
+        userMetadata: expect.objectContaining({ pipeline: RIG_PIPELINE, source: 's3://source-bucket/tagged.mp4' }),
       }),
     );
   });

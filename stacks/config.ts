@@ -5,6 +5,7 @@ import { ACCELERATION_MODES, MAX_ACCELERATION_MIN_SOURCE_MINUTES, STATUS_UPDATE_
 import { COLD_STORAGE_CLASSES, LAMBDA_LIMITS, LOG_RETENTION_DAYS, MIN_TRANSITION_DAYS, PRICE_CLASSES } from './lib/aws-limits';
 import { CORS_ORIGIN_PATTERN } from './constructs/delivery';
 import { INGEST_DEFAULTS } from './constructs/ingest';
+import { JOB_SWEEP_DEFAULTS } from './constructs/job-sweep';
 import { FUNCTION_DEFAULTS } from './constructs/node-function';
 
 export { LOG_RETENTION_DAYS } from './lib/aws-limits';
@@ -137,6 +138,14 @@ export const PipelineConfigSchema = z.strictObject({
         .min(0)
         .max(MAX_ACCELERATION_MIN_SOURCE_MINUTES)
         .default(INGEST_DEFAULTS.accelerationMinSourceMinutes),
+    })
+    .prefault({}),
+  monitoring: z
+    .strictObject({
+      /** A job without a terminal state this many minutes after submission counts as overdue (the sweep's OverdueJobs). */
+      overdueJobMinutes: z.number().int().min(1).max(10_080).default(JOB_SWEEP_DEFAULTS.overdueJobMinutes),
+      /** Minutes between sweeps of the jobs table's open records. */
+      sweepIntervalMinutes: z.number().int().min(1).max(60).default(JOB_SWEEP_DEFAULTS.intervalMinutes),
     })
     .prefault({}),
   notifications: z

@@ -341,8 +341,12 @@ describeWithTools('local emulator end to end', ['terraform', 'mirror', 'moto'], 
       // for an SQS probe and restored afterwards; the plan test below proves the restore is exact.
       const rule = out('job_state_rule');
       const { Targets } = await clients.events.send(new ListTargetsByRuleCommand({ Rule: rule }));
+      // moto matches a scheduled rule (no pattern) against every event: the sweep's Lambda target goes too.
+      const schedule = out('job_sweep_schedule');
+      const { Targets: scheduleTargets } = await clients.events.send(new ListTargetsByRuleCommand({ Rule: schedule }));
       const probe = await createQueue('e2e-rule-probe');
       await clients.events.send(new RemoveTargetsCommand({ Rule: rule, Ids: (Targets ?? []).map((t) => t.Id!) }));
+      await clients.events.send(new RemoveTargetsCommand({ Rule: schedule, Ids: (scheduleTargets ?? []).map((t) => t.Id!) }));
       await clients.events.send(new PutTargetsCommand({ Rule: rule, Targets: [{ Id: 'e2e-probe', Arn: probe.arn }] }));
       try {
         const ours = completeEvent();
@@ -362,6 +366,7 @@ describeWithTools('local emulator end to end', ['terraform', 'mirror', 'moto'], 
       } finally {
         await clients.events.send(new RemoveTargetsCommand({ Rule: rule, Ids: ['e2e-probe'] }));
         await clients.events.send(new PutTargetsCommand({ Rule: rule, Targets }));
+        await clients.events.send(new PutTargetsCommand({ Rule: schedule, Targets: scheduleTargets }));
       }
     });
 
