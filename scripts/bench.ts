@@ -2,7 +2,7 @@
  * Prints performance ratios from one run (ratios, not absolute timings, so machines compare):
  * - full-app synth time / synth time of a one-bucket cdktf app (target <= 1.3);
  * - cold require of the submit bundle / require of an empty file, and the bundle size (target <= 600 KB);
- * - jest wall time of the unit tier, and of the emulator end-to-end tier (target <= 180 s);
+ * - jest wall time of the unit tier (target <= 20 s), the integration tier and the end-to-end tier;
  * - estimated MediaConvert cost per source minute of the per-source plan against the old fixed
  *   job with PREFERRED acceleration, for a fixed corpus of sources (scripts/lib/cost-report.ts).
  *
@@ -130,12 +130,17 @@ function benchBundle(): void {
 }
 
 function benchJest(): void {
-  // 3. Test tiers.
-  const unit = jestMs(['--testPathIgnorePatterns', 'e2e']);
-  console.log(`jest wall time, unit tier (everything but e2e): ${(unit / 1000).toFixed(1)} s`);
+  // 3. Test tiers: unit (in-process and synth), integration (moto, terraform validate), e2e (terraform apply, consumer package).
+  const unit = jestMs(['--testPathIgnorePatterns', 'integration', 'e2e']);
+  console.log(`jest wall time, unit tier (no emulator, no terraform): ${(unit / 1000).toFixed(1)} s (target <= 20 s)`);
   const reason = missingTools(['terraform', 'mirror', 'moto']);
-  if (reason) console.log(`jest wall time, emulator e2e tier: skipped: ${reason}`);
-  else console.log(`jest wall time, emulator e2e tier: ${(jestMs(['__tests__/e2e']) / 1000).toFixed(1)} s (target <= 180 s)`);
+  if (reason) {
+    console.log(`jest wall time, integration and e2e tiers: skipped: ${reason}`);
+    return;
+  }
+  console.log(`jest wall time, integration tier (moto, terraform validate): ${(jestMs(['__tests__/integration']) / 1000).toFixed(1)} s`);
+  const e2e = jestMs(['__tests__/e2e']);
+  console.log(`jest wall time, e2e tier (three terraform applies to moto, the consumer package): ${(e2e / 1000).toFixed(1)} s`);
 }
 
 async function benchBurst(seed: number): Promise<void> {

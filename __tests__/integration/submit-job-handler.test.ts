@@ -1,10 +1,10 @@
-import type { JobRecord } from '../lambda-src/lib/job-record';
-import { deriveAssetId } from '../lambda-src/lib/keys';
-import { s3Event, s3Record } from './fixtures/s3-events';
-import { writeRecord } from './support/aws/jobs-table';
-import { createJob, writesStatus } from './support/faults/matchers';
-import { FaultRig, RIG_PIPELINE, startFaultRig } from './support/faults/rig';
-import { describeWithTools } from './support/tiers';
+import type { JobRecord } from '../../lambda-src/lib/job-record';
+import { deriveAssetId } from '../../lambda-src/lib/keys';
+import { s3Event, s3Record } from '../fixtures/s3-events';
+import { writeRecord } from '../support/aws/jobs-table';
+import { createJob, writesStatus } from '../support/faults/matchers';
+import { FaultRig, RIG_PIPELINE, startFaultRig } from '../support/faults/rig';
+import { describeWithTools } from '../support/tiers';
 
 type Handler = (event: unknown, context?: { awsRequestId?: string }) => Promise<Record<string, number>>;
 
@@ -30,7 +30,7 @@ describeWithTools('submit-job handler', ['moto'], () => {
     rig = await startFaultRig();
     Object.assign(process.env, rig.submitEnv(TIMING));
     // The handler builds its clients and reads its environment at import, like a cold start.
-    handler = (await import('../lambda-src/submit-job')).handler as Handler;
+    handler = (await import('../../lambda-src/submit-job')).handler as Handler;
   });
 
   beforeEach(() => {

@@ -1,7 +1,7 @@
 import { ConditionalCheckFailedException, DynamoDBClient, QueryCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import type { UpdateItemCommandInput } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
-import type { JobStateChange } from '../lambda-src/lib/job-event';
+import type { JobStateChange } from '../../lambda-src/lib/job-event';
 import {
   JobRecord,
   OPEN_RECORDS_INDEX,
@@ -22,10 +22,10 @@ import {
   retakeClaim,
   retakePublish,
   statusesBefore,
-} from '../lambda-src/lib/job-record';
-import { MotoServer, startMoto } from '../scripts/lib/local-env';
-import { createJobsTable, readRecord, writeRecord } from './support/aws/jobs-table';
-import { describeWithTools } from './support/tiers';
+} from '../../lambda-src/lib/job-record';
+import { MotoServer, startMoto } from '../../scripts/lib/local-env';
+import { createJobsTable, readRecord, writeRecord } from '../support/aws/jobs-table';
+import { describeWithTools } from '../support/tiers';
 
 const TABLE = 'vod-test-jobs';
 const NOW = new Date('2026-11-25T10:00:00.000Z');

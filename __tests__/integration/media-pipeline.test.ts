@@ -8,14 +8,14 @@ import {
   S3Client,
 } from '@aws-sdk/client-s3';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
-import { DEFAULT_RUNGS, EncodingLadderSchema } from '../lambda-src/lib/ladder';
-import { toEnvironment } from '../lambda-src/submit-job/contract';
-import { MotoServer, startMoto } from '../scripts/lib/local-env';
-import { createJobsTable } from './support/aws/jobs-table';
-import { encodeS3Key, s3Event, s3Record } from './fixtures/s3-events';
-import { MediaConvertStub, startMediaConvertStub } from './support/mediaconvert/server';
-import { MediaFixtureName, readMediaFixture } from './support/media-fixtures';
-import { describeWithTools } from './support/tiers';
+import { DEFAULT_RUNGS, EncodingLadderSchema } from '../../lambda-src/lib/ladder';
+import { toEnvironment } from '../../lambda-src/submit-job/contract';
+import { MotoServer, startMoto } from '../../scripts/lib/local-env';
+import { createJobsTable } from '../support/aws/jobs-table';
+import { encodeS3Key, s3Event, s3Record } from '../fixtures/s3-events';
+import { MediaConvertStub, startMediaConvertStub } from '../support/mediaconvert/server';
+import { MediaFixtureName, readMediaFixture } from '../support/media-fixtures';
+import { describeWithTools } from '../support/tiers';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- wire JSON of CreateJob
 type Handler = (event: unknown) => Promise<Record<string, number>>;
@@ -116,7 +116,7 @@ describeWithTools('submit-job with real media files', ['moto'], () => {
     jest.spyOn(process.stdout, 'write').mockImplementation(() => true);
     // Imported after the environment is set, like a cold start (the module reads it at load).
     jest.isolateModules(() => {
-      handler = (require('../lambda-src/submit-job') as { handler: Handler }).handler; // eslint-disable-line @typescript-eslint/no-require-imports
+      handler = (require('../../lambda-src/submit-job') as { handler: Handler }).handler; // eslint-disable-line @typescript-eslint/no-require-imports
     });
   }, 60_000);
 

@@ -6,11 +6,11 @@ import {
   PutItemCommand,
 } from '@aws-sdk/client-dynamodb';
 import { CreateJobCommand, MediaConvertClient, TooManyRequestsException } from '@aws-sdk/client-mediaconvert';
-import { MotoServer, startMoto } from '../scripts/lib/local-env';
-import { createJobsTable } from './support/aws/jobs-table';
-import { FaultProxy, startFaultProxy } from './support/faults/proxy';
-import { MediaConvertStub, startMediaConvertStub } from './support/mediaconvert/server';
-import { describeWithTools } from './support/tiers';
+import { MotoServer, startMoto } from '../../scripts/lib/local-env';
+import { createJobsTable } from '../support/aws/jobs-table';
+import { FaultProxy, startFaultProxy } from '../support/faults/proxy';
+import { MediaConvertStub, startMediaConvertStub } from '../support/mediaconvert/server';
+import { describeWithTools } from '../support/tiers';
 
 const CREDENTIALS = { accessKeyId: 'testing', secretAccessKey: 'testing' };
 const TABLE = 'proxy-test';

@@ -1,6 +1,6 @@
-import { InvalidJobEventError } from '../lambda-src/lib/errors';
-import type { JobRecord } from '../lambda-src/lib/job-record';
-import { SNS_PUBLISH_MAX_BYTES } from '../lambda-src/lib/notification';
+import { InvalidJobEventError } from '../../lambda-src/lib/errors';
+import type { JobRecord } from '../../lambda-src/lib/job-record';
+import { SNS_PUBLISH_MAX_BYTES } from '../../lambda-src/lib/notification';
 import {
   ASSET_ID,
   DISTRIBUTION_DOMAIN,
@@ -12,11 +12,11 @@ import {
   errorEvent,
   jobStateChange,
   statusUpdateEvent,
-} from './fixtures/mediaconvert-events';
-import { writeRecord } from './support/aws/jobs-table';
-import { anyTableWrite, publish, setsAttribute } from './support/faults/matchers';
-import { FaultRig, startFaultRig } from './support/faults/rig';
-import { describeWithTools } from './support/tiers';
+} from '../fixtures/mediaconvert-events';
+import { writeRecord } from '../support/aws/jobs-table';
+import { anyTableWrite, publish, setsAttribute } from '../support/faults/matchers';
+import { FaultRig, startFaultRig } from '../support/faults/rig';
+import { describeWithTools } from '../support/tiers';
 
 const TIMING = { timeoutMs: 30_000, requestTimeoutMs: 1_000 };
 const CDN = `https://${DISTRIBUTION_DOMAIN}/${ASSET_ID}`;
@@ -38,7 +38,7 @@ const SUBMITTED: JobRecord = {
 // The handler against moto's DynamoDB and SNS (an SQS subscriber counts what is published), behind the fault proxy.
 describeWithTools('job-events handler', ['moto'], () => {
   let rig: FaultRig;
-  let handler: typeof import('../lambda-src/job-events').handler;
+  let handler: typeof import('../../lambda-src/job-events').handler;
   let logLines: Record<string, unknown>[];
   const logsAt = (level: string) => logLines.filter((line) => line.level === level);
   const record = async () => (await rig.records()).find((r) => r.assetId === ASSET_ID);
@@ -47,7 +47,7 @@ describeWithTools('job-events handler', ['moto'], () => {
     rig = await startFaultRig();
     // The handler reads its environment once, at import.
     process.env = { ...originalEnv, ...rig.jobEventsEnv(TIMING) };
-    ({ handler } = await import('../lambda-src/job-events'));
+    ({ handler } = await import('../../lambda-src/job-events'));
   });
 
   afterAll(async () => {

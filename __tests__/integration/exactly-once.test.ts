@@ -5,17 +5,17 @@
  * against moto and the MediaConvert stand-in, with faults injected at the network by the proxy.
  * Every test asserts the end state: jobs per upload, records, dead letters, messages published.
  */
-import type { JobRecord } from '../lambda-src/lib/job-record';
-import { deriveAssetId } from '../lambda-src/lib/keys';
-import { bundleLambda } from '../stacks/lib/lambda-bundle';
-import { JOB_ID, completeEvent, jobStateChange } from './fixtures/mediaconvert-events';
-import { s3Event, s3Record } from './fixtures/s3-events';
-import { writeRecord } from './support/aws/jobs-table';
-import { AsyncLambda, AsyncLambdaOptions } from './support/faults/async-lambda';
-import { createJob, publish, searchJobs, setsAttribute, until, writesStatus } from './support/faults/matchers';
-import type { CallMatcher, FaultAction } from './support/faults/proxy';
-import { FaultRig, RigTiming, startFaultRig } from './support/faults/rig';
-import { describeWithTools } from './support/tiers';
+import type { JobRecord } from '../../lambda-src/lib/job-record';
+import { deriveAssetId } from '../../lambda-src/lib/keys';
+import { bundleLambda } from '../../stacks/lib/lambda-bundle';
+import { JOB_ID, completeEvent, jobStateChange } from '../fixtures/mediaconvert-events';
+import { s3Event, s3Record } from '../fixtures/s3-events';
+import { writeRecord } from '../support/aws/jobs-table';
+import { AsyncLambda, AsyncLambdaOptions } from '../support/faults/async-lambda';
+import { createJob, publish, searchJobs, setsAttribute, until, writesStatus } from '../support/faults/matchers';
+import type { CallMatcher, FaultAction } from '../support/faults/proxy';
+import { FaultRig, RigTiming, startFaultRig } from '../support/faults/rig';
+import { describeWithTools } from '../support/tiers';
 import path from 'node:path';
 
 /** A 3 s function with 300 ms SDK attempts: the real ratios (60 s / 10 s) shrunk, so a test takes seconds. */
