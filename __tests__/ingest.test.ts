@@ -48,7 +48,7 @@ describe('Ingest', () => {
     );
   });
 
-  it('grants exactly CreateJob on its queue, PassRole of the MediaConvert role, its table, Probe, and reads of source objects', () => {
+  it('grants exactly CreateJob and SearchJobs on its queue, GetJob, PassRole of the MediaConvert role, its table, Probe, and reads of source objects', () => {
     const statements = submitPolicy(template).filter(
       (s) => !['WriteOwnLogs', 'SendToOwnDeadLetterQueue', 'WriteTraces'].includes(String(s.sid)),
     );
@@ -68,9 +68,21 @@ describe('Ingest', () => {
         condition: [{ test: 'StringEquals', variable: 'iam:PassedToService', values: ['mediaconvert.amazonaws.com'] }],
       },
       {
+        sid: 'FindEarlierJobsOnOwnQueue',
+        effect: 'Allow',
+        actions: ['mediaconvert:SearchJobs'],
+        resources: [refOf(stack.transcoding.queue, 'arn')],
+      },
+      {
+        sid: 'ReadEarlierJobs',
+        effect: 'Allow',
+        actions: ['mediaconvert:GetJob'],
+        resources: [`\${replace(${refOf(stack.transcoding.queue, 'arn').slice(2, -1)}, "/:queues/.*$/", ":jobs/*")}`],
+      },
+      {
         sid: 'ClaimAndRecordJobs',
         effect: 'Allow',
-        actions: ['dynamodb:PutItem', 'dynamodb:UpdateItem'],
+        actions: ['dynamodb:UpdateItem'],
         resources: [refOf(stack.jobsTable.table, 'arn')],
       },
       { sid: 'ProbeSources', effect: 'Allow', actions: ['mediaconvert:Probe'], resources: ['*'] },
@@ -157,5 +169,25 @@ describe('Ingest', () => {
         deletion_protection_enabled: true,
       }),
     );
+  });
+
+  it('indexes the open records for the sweep, sparse, with only what the sweep reads', () => {
+    const table = template.onlyResource('aws_dynamodb_table');
+
+    expect(table.attribute).toEqual(
+      expect.arrayContaining([
+        { name: 'openShard', type: 'S' },
+        { name: 'openSince', type: 'N' },
+      ]),
+    );
+    expect(table.global_secondary_index).toEqual([
+      {
+        name: 'open-records',
+        hash_key: 'openShard',
+        range_key: 'openSince',
+        projection_type: 'INCLUDE',
+        non_key_attributes: ['status', 'jobId', 'submittedAt', 'completedAt', 'updatedAt', 'notifiedAt'],
+      },
+    ]);
   });
 });

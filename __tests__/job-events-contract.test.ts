@@ -18,6 +18,8 @@ const SETTINGS: JobEventsSettings = {
   topicArn: 'arn:aws:sns:us-east-1:111122223333:vod-dev-job-notifications',
   outputBucket: 'vod-dev-output',
   distributionDomain: 'd111111abcdef8.cloudfront.net',
+  claimTtlSeconds: 60,
+  requestTimeoutMs: 10_000,
 };
 const LAMBDA_RUNTIME = { AWS_REGION: 'us-east-1' };
 
@@ -44,7 +46,9 @@ describe('job-events contract', () => {
         .map((v) => v.name)
         .sort(),
     );
-    expect(fromEnvironment({ ...variables, ...LAMBDA_RUNTIME }).pipeline).toBe('vod-test');
+    expect(fromEnvironment({ ...variables, ...LAMBDA_RUNTIME })).toEqual(
+      expect.objectContaining({ pipeline: 'vod-test', claimTtlSeconds: fn.timeout, requestTimeoutMs: 10_000 }),
+    );
   });
 
   it.each([...Object.values(JOB_EVENTS_VARIABLES).map((v) => v.name), 'AWS_REGION'])(

@@ -8,7 +8,7 @@ describe('JobEvents', () => {
   const { template, stack } = synthPipeline(TEST_ENVIRONMENT);
 
   it('matches MediaConvert state changes of this pipeline only', () => {
-    const rule = template.onlyResource('aws_cloudwatch_event_rule');
+    const rule = template.resource('aws_cloudwatch_event_rule', 'JobEvents');
 
     expect(JSON.parse(String(rule.event_pattern))).toEqual({
       source: ['aws.mediaconvert'],
@@ -25,7 +25,7 @@ describe('JobEvents', () => {
 
   it('targets the completion function with a retry policy and an encrypted dead-letter queue', () => {
     // Act
-    const target = template.onlyResource('aws_cloudwatch_event_target');
+    const target = template.resource('aws_cloudwatch_event_target', 'JobEvents');
 
     // Assess
     expect(target).toEqual(
@@ -94,7 +94,7 @@ describe('JobEvents', () => {
     ]);
   });
 
-  it('tells the completion function where outputs are served from', () => {
+  it('tells the completion function where outputs are served from, and its claim TTL and request timeout', () => {
     const variables = (template.resource('aws_lambda_function', 'JobEventsFunction').environment as { variables: Record<string, string> })
       .variables;
 
@@ -104,6 +104,8 @@ describe('JobEvents', () => {
       TOPIC_ARN: refOf(stack.jobEvents.topic, 'arn'),
       OUTPUT_BUCKET: refOf(stack.storage.outputBucket.bucket, 'bucket'),
       DISTRIBUTION_DOMAIN: refOf(stack.delivery.distribution, 'domain_name'),
+      CLAIM_TTL_SECONDS: '60',
+      REQUEST_TIMEOUT_MS: '10000',
     });
   });
 

@@ -13,9 +13,11 @@ import {
   ListTagsForResourceCommand,
   MediaConvertClient,
   NotFoundException,
+  SearchJobsCommand,
   ProbeCommand,
   TagResourceCommand,
   UntagResourceCommand,
+  paginateSearchJobs,
 } from '@aws-sdk/client-mediaconvert';
 import { type MediaConvertStub, startMediaConvertStub } from './support/mediaconvert/server';
 import { readMediaFixture } from './support/media-fixtures';
@@ -364,6 +366,83 @@ describe('MediaConvert stub', () => {
       } finally {
         shortClient.destroy();
         await shortWindow.close();
+      }
+    });
+  });
+
+  describe('searching jobs', () => {
+    it('finds the jobs of one exact input file and queue, newest first, with their user metadata', async () => {
+      // Prepare: two uploads, the first submitted twice, plus a job of the same file on another queue.
+      const searchStub = await startMediaConvertStub({ log: stubLog });
+      const searchClient = new MediaConvertClient({ region: 'us-east-1', endpoint: searchStub.url, credentials });
+      const queue = (await searchClient.send(new CreateQueueCommand({ Name: 'vod-search' }))).Queue!.Arn!;
+      const job = (file: string, assetId: string, jobQueue?: string) =>
+        jobInput({
+          UserMetadata: { assetId },
+          ...(jobQueue !== undefined ? { Queue: jobQueue } : {}),
+          Settings: { ...jobInput().Settings, Inputs: [{ FileInput: file }] },
+        });
+      try {
+        const first = await searchClient.send(new CreateJobCommand(job('s3://source/a.mp4', 'a-1', queue)));
+        await searchClient.send(new CreateJobCommand(job('s3://source/b.mp4', 'b-1', queue)));
+        const again = await searchClient.send(new CreateJobCommand(job('s3://source/a.mp4', 'a-1', queue)));
+        await searchClient.send(new CreateJobCommand(job('s3://source/a.mp4', 'a-1')));
+
+        // Act
+        const found = await searchClient.send(new SearchJobsCommand({ InputFile: 's3://source/a.mp4', Queue: queue }));
+
+        // Assess
+        expect(found.Jobs?.map((j) => j.Id)).toEqual([again.Job?.Id, first.Job?.Id]);
+        expect(found.Jobs?.[0]?.UserMetadata).toEqual({ assetId: 'a-1' });
+        expect(found.NextToken).toBeUndefined();
+      } finally {
+        searchClient.destroy();
+        await searchStub.close();
+      }
+    });
+
+    it('pages through more than 20 matches with nextToken', async () => {
+      // Prepare
+      const searchStub = await startMediaConvertStub({ log: stubLog });
+      const searchClient = new MediaConvertClient({ region: 'us-east-1', endpoint: searchStub.url, credentials });
+      try {
+        for (let i = 0; i < 23; i += 1) await searchClient.send(new CreateJobCommand(jobInput()));
+
+        // Act
+        const pages = [];
+        for await (const page of paginateSearchJobs({ client: searchClient }, { InputFile: 'talk.mp4' })) pages.push(page.Jobs?.length);
+
+        // Assess
+        expect(pages).toEqual([20, 3]);
+      } finally {
+        searchClient.destroy();
+        await searchStub.close();
+      }
+    });
+  });
+
+  describe('clock', () => {
+    it('measures the ClientRequestToken window on the clock it is given', async () => {
+      // Prepare
+      let now = Date.parse('2026-11-25T10:00:00Z');
+      const clocked = await startMediaConvertStub({ clock: () => now, log: stubLog });
+      const clockedClient = new MediaConvertClient({ region: 'us-east-1', endpoint: clocked.url, credentials });
+      const input = jobInput({ ClientRequestToken: 'clocked-token' });
+      try {
+        // Act
+        const first = await clockedClient.send(new CreateJobCommand(input));
+        now += 59_000;
+        const within = await clockedClient.send(new CreateJobCommand(input));
+        now += 2_000;
+        const after = await clockedClient.send(new CreateJobCommand(input));
+
+        // Assess
+        expect(within.Job?.Id).toBe(first.Job?.Id);
+        expect(after.Job?.Id).not.toBe(first.Job?.Id);
+        expect(first.Job?.CreatedAt?.toISOString()).toBe('2026-11-25T10:00:00.000Z');
+      } finally {
+        clockedClient.destroy();
+        await clocked.close();
       }
     });
   });

@@ -10,6 +10,7 @@ describe('Monitoring', () => {
       expect.stringMatching(/^\$\{aws_sqs_queue\.Ingest_SubmitJob_DeadLetterQueue_\w+\.name\}-not-empty$/),
       expect.stringMatching(/^\$\{aws_sqs_queue\.JobEvents_JobEventsFunction_DeadLetterQueue_\w+\.name\}-not-empty$/),
       expect.stringMatching(/^\$\{aws_sqs_queue\.JobEvents_RuleDeadLetterQueue_\w+\.name\}-not-empty$/),
+      expect.stringMatching(/^\$\{aws_sqs_queue\.JobSweep_SweepFunction_DeadLetterQueue_\w+\.name\}-not-empty$/),
     ]);
     for (const alarm of alarms) {
       expect(alarm).toEqual(
@@ -28,6 +29,7 @@ describe('Monitoring', () => {
     expect(alarms.map((a) => (a.dimensions as Record<string, string>).FunctionName).sort()).toEqual([
       expect.stringContaining('aws_lambda_function.Ingest'),
       expect.stringContaining('aws_lambda_function.JobEvents'),
+      expect.stringContaining('aws_lambda_function.JobSweep'),
     ]);
     expect(template.resource('aws_sns_topic', 'Monitoring')).toEqual(
       expect.objectContaining({ name: 'vod-test-alarms', kms_master_key_id: 'alias/aws/sns' }),

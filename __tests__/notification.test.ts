@@ -4,9 +4,13 @@ import {
   buildMessageAttributes,
   buildNotification,
   buildPublishInput,
+  fitNotification,
   mediaConvertConsoleUrl,
   notificationSubject,
+  publishInputBytes,
+  SNS_PUBLISH_MAX_BYTES,
 } from '../lambda-src/lib/notification';
+import { NotificationTooLargeError } from '../lambda-src/lib/errors';
 import type { MappedOutputs } from '../lambda-src/lib/outputs';
 
 const CONTEXT = { region: 'us-west-2', pipeline: 'vod-dev' };
@@ -187,5 +191,73 @@ describe('buildPublishInput', () => {
     expect(input.Subject).toBe('[vod-dev] COMPLETE my-trip-3f2a9c0d1e4b');
     expect(JSON.parse(input.Message ?? '')).toEqual(notification);
     expect(input.MessageAttributes?.status?.StringValue).toBe('COMPLETE');
+  });
+});
+
+describe('fitNotification', () => {
+  const THUMBS = 'https://d1.cloudfront.net/my-trip-3f2a9c0d1e4b/thumbnails/';
+  /** A COMPLETE notification listing `count` thumbnails, with `source` padded to `sourceLength` characters. */
+  const withThumbnails = (count: number, sourceLength = 0) =>
+    buildNotification(
+      change({ source: `s3://vod-dev-source/${'x'.repeat(sourceLength)}` }),
+      {
+        ...MAPPED,
+        thumbnails: { urls: Array.from({ length: count }, (_, i) => `${THUMBS}x_thumb.${String(i).padStart(7, '0')}.jpg`), count },
+      },
+      CONTEXT,
+    );
+  /** What SNS counts, measured without the size check of buildPublishInput. */
+  const bytes = (notification: ReturnType<typeof withThumbnails>) =>
+    publishInputBytes({
+      Message: JSON.stringify(notification),
+      Subject: notificationSubject(notification),
+      MessageAttributes: buildMessageAttributes(notification),
+    });
+  /** A notification of exactly `target` bytes: 3,000 thumbnails and a source padded to the remainder. */
+  const sized = (target: number) => withThumbnails(3_000, target - bytes(withThumbnails(3_000, 0)));
+
+  it('leaves a notification of exactly 256 KB unchanged', () => {
+    // Prepare
+    const atLimit = sized(SNS_PUBLISH_MAX_BYTES);
+
+    // Act
+    const fitted = fitNotification(atLimit);
+
+    // Assess
+    expect(bytes(atLimit)).toBe(SNS_PUBLISH_MAX_BYTES);
+    expect(fitted).toBe(atLimit);
+  });
+
+  it('cuts the thumbnail list of a notification one byte over, keeping the count and the folder URL', () => {
+    // Prepare
+    const overLimit = sized(SNS_PUBLISH_MAX_BYTES + 1);
+
+    // Act
+    const fitted = fitNotification(overLimit);
+
+    // Assess
+    const thumbnails = fitted.outputs!.thumbnails!;
+    expect(bytes(fitted)).toBeLessThanOrEqual(SNS_PUBLISH_MAX_BYTES);
+    expect(thumbnails).toEqual(expect.objectContaining({ count: 3_000, truncated: true, prefix: THUMBS }));
+    expect(thumbnails.urls).toEqual(overLimit.outputs!.thumbnails!.urls.slice(0, thumbnails.urls.length));
+    // As many as fit: one more URL would not.
+    const oneMore = {
+      ...fitted,
+      outputs: {
+        ...fitted.outputs!,
+        thumbnails: { ...thumbnails, urls: overLimit.outputs!.thumbnails!.urls.slice(0, thumbnails.urls.length + 1) },
+      },
+    };
+    expect(bytes(oneMore)).toBeGreaterThan(SNS_PUBLISH_MAX_BYTES);
+  });
+
+  it('refuses to build a Publish request over the limit', () => {
+    expect(() => buildPublishInput(TOPIC_ARN, sized(SNS_PUBLISH_MAX_BYTES + 1))).toThrow(NotificationTooLargeError);
+  });
+
+  it('fails naming the job when even no thumbnail URLs do not fit', () => {
+    expect(() => fitNotification(withThumbnails(10, SNS_PUBLISH_MAX_BYTES))).toThrow(
+      /COMPLETE notification of job 1536964333549-opn151 \(asset my-trip-3f2a9c0d1e4b\) is \d+ bytes even without thumbnail URLs/,
+    );
   });
 });

@@ -221,7 +221,12 @@ describe('mapOutputsToUrls', () => {
     const mapped = mapOutputsToUrls([files(`s3://${BUCKET}/a1/thumbnails/x_thumb.0009999.jpg`)], { ...LOCATION, maxThumbnailUrls: 5 });
 
     // Assess
-    expect(mapped.thumbnails).toEqual({ urls: expect.any(Array), count: 10_000, truncated: true });
+    expect(mapped.thumbnails).toEqual({
+      urls: expect.any(Array),
+      count: 10_000,
+      truncated: true,
+      prefix: `https://${DOMAIN}/a1/thumbnails/`,
+    });
     expect(mapped.thumbnails?.urls).toHaveLength(5);
   });
 

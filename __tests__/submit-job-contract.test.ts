@@ -14,6 +14,7 @@ const SETTINGS: SubmitSettings = {
   accelerationMode: 'PREFERRED',
   accelerationMinSourceMinutes: 20,
   claimTtlSeconds: 120,
+  requestTimeoutMs: 10_000,
 };
 
 describe('submit-job contract', () => {
@@ -25,7 +26,7 @@ describe('submit-job contract', () => {
     expect(fromEnvironment(environment)).toEqual(SETTINGS);
   });
 
-  it('is what the Ingest construct synthesizes into the function, claim TTL = function timeout', () => {
+  it('is what the Ingest construct synthesizes into the function: claim TTL = function timeout, request timeout well inside it', () => {
     // Prepare
     const template = synthPipeline({ ...TEST_ENVIRONMENT, lambda: { packaging: 'zip', timeoutSeconds: 45 } }).template;
 
@@ -40,7 +41,7 @@ describe('submit-job contract', () => {
         .sort(),
     );
     expect(fromEnvironment(variables)).toEqual(
-      expect.objectContaining({ pipeline: 'vod-test', claimTtlSeconds: 45, accelerationMode: 'DISABLED' }),
+      expect.objectContaining({ pipeline: 'vod-test', claimTtlSeconds: 45, requestTimeoutMs: 7_500, accelerationMode: 'DISABLED' }),
     );
     expect(template.resource('aws_lambda_function', 'SubmitJob').timeout).toBe(45);
   });
@@ -57,6 +58,7 @@ describe('submit-job contract', () => {
     ['STATUS_UPDATE_INTERVAL', 'SECONDS_7', /STATUS_UPDATE_INTERVAL is invalid: "SECONDS_7" is not one of SECONDS_10/],
     ['CLAIM_TTL_SECONDS', '60s', /CLAIM_TTL_SECONDS is invalid: "60s" is not an integer from 1 to 900/],
     ['CLAIM_TTL_SECONDS', '0', /CLAIM_TTL_SECONDS is invalid/],
+    ['REQUEST_TIMEOUT_MS', '10', /REQUEST_TIMEOUT_MS is invalid: "10" is not an integer from 50 to 60000/],
     ['ENCODING_LADDER', '{"rungs":[]}', /ENCODING_LADDER is invalid: the ladder is invalid:\n {2}- rungs: declare at least one rung/],
     ['ENCODING_LADDER', '{not json', /ENCODING_LADDER is invalid: the ladder is not valid JSON/],
   ])('rejects %s=%p at cold start, naming the variable and the problem', (name, value, message) => {

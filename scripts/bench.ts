@@ -2,11 +2,14 @@
  * Prints performance ratios from one run (ratios, not absolute timings, so machines compare):
  * - full-app synth time / synth time of a one-bucket cdktf app (target <= 1.3);
  * - cold require of the submit bundle / require of an empty file, and the bundle size (target <= 600 KB);
- * - jest wall time of the unit tier, and of the emulator end-to-end tier (target <= 180 s);
+ * - jest wall time of the unit tier (target <= 20 s), the integration tier and the end-to-end tier;
  * - estimated MediaConvert cost per source minute of the per-source plan against the old fixed
  *   job with PREFERRED acceleration, for a fixed corpus of sources (scripts/lib/cost-report.ts).
  *
- * `npx tsx scripts/bench.ts --only cost` (or synth, bundle, jest) runs one section.
+ * - a burst of 1,000 uploads with about 10% transient faults and 10% duplicate deliveries through the
+ *   bundled submit handler at a concurrency of 10 (target: jobs = uploads - dead-lettered, 0 duplicates, 0 lost).
+ *
+ * `npx tsx scripts/bench.ts --only cost` (or synth, bundle, jest, burst) runs one section; `--seed N` repeats a burst.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -14,6 +17,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { bundleLambda } from '../stacks/lib/lambda-bundle';
 import { PROJECT_ROOT } from '../stacks/lib/project-paths';
+import { runBurst } from './lib/burst';
 import { costRows, formatCostTable } from './lib/cost-report';
 import { missingTools } from './lib/tools';
 
@@ -53,7 +57,7 @@ function jestMs(args: string[]): number {
   return timeMs(() => execFileSync(path.join(PROJECT_ROOT, 'node_modules', '.bin', 'jest'), args, { cwd: PROJECT_ROOT, stdio: 'ignore' }));
 }
 
-const SECTIONS = ['synth', 'bundle', 'jest', 'cost'] as const;
+const SECTIONS = ['synth', 'bundle', 'jest', 'cost', 'burst'] as const;
 const onlyIndex = process.argv.indexOf('--only');
 const only = onlyIndex === -1 ? undefined : process.argv[onlyIndex + 1];
 if (only !== undefined && !(SECTIONS as readonly string[]).includes(only)) {
@@ -74,6 +78,14 @@ try {
   }
 } finally {
   rmSync(work, { recursive: true, force: true });
+}
+// Last, and asynchronous: the burst runs its own emulators.
+if (runs('burst')) {
+  const seedIndex = process.argv.indexOf('--seed');
+  benchBurst(seedIndex === -1 ? 20261125 : Number(process.argv[seedIndex + 1])).catch((error: unknown) => {
+    console.error(error);
+    process.exitCode = 1;
+  });
 }
 
 function benchSynth(): void {
@@ -118,10 +130,40 @@ function benchBundle(): void {
 }
 
 function benchJest(): void {
-  // 3. Test tiers.
-  const unit = jestMs(['--testPathIgnorePatterns', 'e2e']);
-  console.log(`jest wall time, unit tier (everything but e2e): ${(unit / 1000).toFixed(1)} s`);
+  // 3. Test tiers: unit (in-process and synth), integration (moto, terraform validate), e2e (terraform apply, consumer package).
+  const unit = jestMs(['--testPathIgnorePatterns', 'integration', 'e2e']);
+  console.log(`jest wall time, unit tier (no emulator, no terraform): ${(unit / 1000).toFixed(1)} s (target <= 20 s)`);
   const reason = missingTools(['terraform', 'mirror', 'moto']);
-  if (reason) console.log(`jest wall time, emulator e2e tier: skipped: ${reason}`);
-  else console.log(`jest wall time, emulator e2e tier: ${(jestMs(['__tests__/e2e']) / 1000).toFixed(1)} s (target <= 180 s)`);
+  if (reason) {
+    console.log(`jest wall time, integration and e2e tiers: skipped: ${reason}`);
+    return;
+  }
+  console.log(`jest wall time, integration tier (moto, terraform validate): ${(jestMs(['__tests__/integration']) / 1000).toFixed(1)} s`);
+  const e2e = jestMs(['__tests__/e2e']);
+  console.log(`jest wall time, e2e tier (three terraform applies to moto, the consumer package): ${(e2e / 1000).toFixed(1)} s`);
+}
+
+async function benchBurst(seed: number): Promise<void> {
+  // 5. A burst of uploads under transient faults and duplicate deliveries.
+  const reason = missingTools(['moto']);
+  if (reason) {
+    console.log(`burst: skipped: ${reason}`);
+    return;
+  }
+  const result = await runBurst({ uploads: 1000, faultRate: 0.1, duplicateRate: 0.1, concurrency: 10, seed });
+  const target = result.jobs === result.uploads - result.deadLettered && result.duplicates === 0 && result.lost === 0;
+  const list = (counts: Readonly<Record<string, number>>) =>
+    Object.entries(counts)
+      .map(([name, n]) => `${name} ${n}`)
+      .join(', ');
+  console.log(
+    [
+      `burst (seed ${seed}): uploads ${result.uploads}, jobs ${result.jobs}, duplicates ${result.duplicates}, lost ${result.lost}, dead-lettered ${result.deadLettered}`,
+      `  ${result.deliveries} deliveries, ${result.invocations} invocations in ${result.wallSeconds.toFixed(1)} s: ${(result.deliveries / result.wallSeconds).toFixed(1)} events per second (${result.simulatedSeconds.toFixed(0)} s simulated)`,
+      `  faults injected: ${list(result.faultsInjected)}`,
+      `  duplicate deliveries: ${list(result.duplicateDeliveries)}`,
+      `  target jobs = uploads - dead-lettered, 0 duplicates, 0 lost: ${target ? 'met' : 'MISSED'}`,
+    ].join('\n'),
+  );
+  if (!target) process.exitCode = 1;
 }

@@ -7,6 +7,7 @@ import { COLD_STORAGE_CLASSES, LAMBDA_LIMITS, LOG_RETENTION_DAYS, MIN_TRANSITION
 import { CONTENT_ANALYSIS_DEFAULTS } from './constructs/content-analysis';
 import { CORS_ORIGIN_PATTERN } from './constructs/delivery';
 import { INGEST_DEFAULTS } from './constructs/ingest';
+import { JOB_SWEEP_DEFAULTS } from './constructs/job-sweep';
 import { FUNCTION_DEFAULTS } from './constructs/node-function';
 
 export { LOG_RETENTION_DAYS } from './lib/aws-limits';
@@ -139,6 +140,14 @@ export const PipelineConfigSchema = z.strictObject({
         .min(0)
         .max(MAX_ACCELERATION_MIN_SOURCE_MINUTES)
         .default(INGEST_DEFAULTS.accelerationMinSourceMinutes),
+    })
+    .prefault({}),
+  monitoring: z
+    .strictObject({
+      /** A job without a terminal state this many minutes after submission counts as overdue (the sweep's OverdueJobs). */
+      overdueJobMinutes: z.number().int().min(1).max(10_080).default(JOB_SWEEP_DEFAULTS.overdueJobMinutes),
+      /** Minutes between sweeps of the jobs table's open records. */
+      sweepIntervalMinutes: z.number().int().min(1).max(60).default(JOB_SWEEP_DEFAULTS.intervalMinutes),
     })
     .prefault({}),
   notifications: z

@@ -36,8 +36,10 @@ export { Delivery, CACHING_OPTIMIZED_POLICY_ID } from './constructs/delivery';
 export type { DeliveryProps } from './constructs/delivery';
 export { JobEvents } from './constructs/job-events';
 export type { JobEventsProps } from './constructs/job-events';
+export { JobSweep, JOB_SWEEP_DEFAULTS } from './constructs/job-sweep';
+export type { JobSweepProps } from './constructs/job-sweep';
 export { Monitoring } from './constructs/monitoring';
-export type { MonitoringProps } from './constructs/monitoring';
+export type { MonitoringProps, MetricAlarmSpec } from './constructs/monitoring';
 export { InvalidPropsError } from './lib/prop-validation';
 export type { PolicyStatement } from './lib/policy';
 

@@ -6,6 +6,7 @@ import { accountIdOf } from './lib/account';
 import { Delivery } from './constructs/delivery';
 import { Ingest } from './constructs/ingest';
 import { JobEvents } from './constructs/job-events';
+import { JobSweep } from './constructs/job-sweep';
 import { JobsTable } from './constructs/jobs-table';
 import { Monitoring } from './constructs/monitoring';
 import { FunctionSettings } from './constructs/node-function';
@@ -25,6 +26,7 @@ export class VideoPipelineStack extends TerraformStack {
   readonly ingest: Ingest;
   readonly delivery: Delivery;
   readonly jobEvents: JobEvents;
+  readonly jobSweep: JobSweep;
   readonly monitoring: Monitoring;
 
   constructor(scope: Construct, id: string, props: VideoPipelineStackProps) {
@@ -78,14 +80,28 @@ export class VideoPipelineStack extends TerraformStack {
       notificationEmail: config.notifications.email,
       functionSettings,
     });
+    this.jobSweep = new JobSweep(this, 'JobSweep', {
+      pipelineId: name,
+      jobsTable: this.jobsTable,
+      watchedFunctions: functionSettings,
+      overdueJobMinutes: config.monitoring.overdueJobMinutes,
+      intervalMinutes: config.monitoring.sweepIntervalMinutes,
+      functionSettings,
+    });
     this.monitoring = new Monitoring(this, 'Monitoring', {
       name,
       deadLetterQueues: {
         'submit-job': this.ingest.submitFunction.deadLetterQueue,
         'job-events': this.jobEvents.completionFunction.deadLetterQueue,
         'job-events-rule': this.jobEvents.ruleDeadLetterQueue,
+        'job-sweep': this.jobSweep.sweepFunction.deadLetterQueue,
       },
-      functions: { 'submit-job': this.ingest.submitFunction, 'job-events': this.jobEvents.completionFunction },
+      functions: {
+        'submit-job': this.ingest.submitFunction,
+        'job-events': this.jobEvents.completionFunction,
+        'job-sweep': this.jobSweep.sweepFunction,
+      },
+      metricAlarms: this.jobSweep.metricAlarms,
     });
 
     const outputs: Record<string, string> = {
@@ -100,6 +116,8 @@ export class VideoPipelineStack extends TerraformStack {
       submit_function: this.ingest.submitFunction.fn.functionName,
       job_events_function: this.jobEvents.completionFunction.fn.functionName,
       job_state_rule: this.jobEvents.rule.name,
+      job_sweep_function: this.jobSweep.sweepFunction.fn.functionName,
+      job_sweep_schedule: this.jobSweep.schedule.name,
       mediaconvert_queue_arn: this.transcoding.queue.arn,
     };
     for (const [outputId, value] of Object.entries(outputs)) new TerraformOutput(this, outputId, { value });

@@ -253,12 +253,12 @@ describeWithTools('local emulator end to end', ['terraform', 'mirror', 'moto'], 
     });
   });
 
-  describe('a video through the deployed code', () => {
+  describe('a video through the deployed code (steps 1-5, in order)', () => {
     let uploadEvent: Json;
     let createJob: Json;
     let head: HeadObjectCommandOutput;
 
-    it('the source bucket notification covers an awkward key', async () => {
+    it('step 1: the phone video is uploaded under an awkward key, which the source bucket notification covers', async () => {
       // Prepare
       head = await withBucketPolicyLifted(out('source_bucket'), async () => {
         // A real phone video: 1920x1080 frames, a 90-degree matrix, the moov index at the end.
@@ -283,7 +283,7 @@ describeWithTools('local emulator end to end', ['terraform', 'mirror', 'moto'], 
       expect(matching[0]?.Events).toEqual(['s3:ObjectCreated:*']);
     });
 
-    it('the deployed submit handler probes the phone video and creates an upright job that reads the exact object', async () => {
+    it('step 2 (after the upload of step 1): the deployed submit handler probes the phone video and creates an upright job that reads the exact object', async () => {
       // Prepare: the event S3 would send for the real object.
       expect(head.VersionId).toBeTruthy();
       uploadEvent = s3Event([
@@ -328,21 +328,25 @@ describeWithTools('local emulator end to end', ['terraform', 'mirror', 'moto'], 
       expect(createJob.accelerationSettings).toEqual({ mode: expect.any(String) });
     });
 
-    it('a second delivery of the same event creates no second job', async () => {
+    it('step 3 (after the job of step 2): a second delivery of the same event creates no second job', async () => {
       const invocation = await invoke(out('submit_function'), uploadEvent);
 
       expect(invocation.result).toEqual({ submitted: 0, duplicate: 1, failed: 0, skipped: 0 });
       expect(mediaconvert.createdJobCount).toBe(1);
     });
 
-    it("the deployed rule's pattern routes this pipeline's COMPLETE event and not another pipeline's", async () => {
+    it("step 4 (for the job of step 2): the deployed rule's pattern routes this pipeline's COMPLETE event and not another pipeline's", async () => {
       // moto's TestEventPattern answers with an empty body, and PutEvents fails while a matching
       // rule targets a Lambda (moto cannot run it). So the deployed rule's Lambda target is swapped
       // for an SQS probe and restored afterwards; the plan test below proves the restore is exact.
       const rule = out('job_state_rule');
       const { Targets } = await clients.events.send(new ListTargetsByRuleCommand({ Rule: rule }));
+      // moto matches a scheduled rule (no pattern) against every event: the sweep's Lambda target goes too.
+      const schedule = out('job_sweep_schedule');
+      const { Targets: scheduleTargets } = await clients.events.send(new ListTargetsByRuleCommand({ Rule: schedule }));
       const probe = await createQueue('e2e-rule-probe');
       await clients.events.send(new RemoveTargetsCommand({ Rule: rule, Ids: (Targets ?? []).map((t) => t.Id!) }));
+      await clients.events.send(new RemoveTargetsCommand({ Rule: schedule, Ids: (scheduleTargets ?? []).map((t) => t.Id!) }));
       await clients.events.send(new PutTargetsCommand({ Rule: rule, Targets: [{ Id: 'e2e-probe', Arn: probe.arn }] }));
       try {
         const ours = completeEvent();
@@ -362,10 +366,11 @@ describeWithTools('local emulator end to end', ['terraform', 'mirror', 'moto'], 
       } finally {
         await clients.events.send(new RemoveTargetsCommand({ Rule: rule, Ids: ['e2e-probe'] }));
         await clients.events.send(new PutTargetsCommand({ Rule: rule, Targets }));
+        await clients.events.send(new PutTargetsCommand({ Rule: schedule, Targets: scheduleTargets }));
       }
     });
 
-    it('the deployed completion handler records COMPLETE and notifies with distribution URLs', async () => {
+    it('step 5 (for the job of step 2): the deployed completion handler records COMPLETE and notifies with distribution URLs', async () => {
       // Prepare
       const subscriber = await createQueue('e2e-notifications');
       await clients.sns.send(new SubscribeCommand({ TopicArn: out('notification_topic_arn'), Protocol: 'sqs', Endpoint: subscriber.arn }));
@@ -448,7 +453,7 @@ describeWithTools('local emulator end to end', ['terraform', 'mirror', 'moto'], 
     }
   });
 
-  describe('plan and destroy', () => {
+  describe('plan and destroy (after the steps above, in order)', () => {
     it('a plan after the apply shows no changes beyond the listed emulator gaps', async () => {
       // Act
       const plan = await runTerraform(
@@ -465,7 +470,7 @@ describeWithTools('local emulator end to end', ['terraform', 'mirror', 'moto'], 
       for (const change of changes.filter((c) => !c.derived)) expect(EMULATOR_GAPS.map((g) => g.resourceType)).toContain(change.type);
     }, 120_000);
 
-    it('terraform destroy removes everything', async () => {
+    it('then terraform destroy removes everything', async () => {
       // moto fails force_destroy's DeleteObjects for the awkward key (EMULATOR_BEHAVIOUR_GAPS): remove it first.
       await withBucketPolicyLifted(out('source_bucket'), async () => {
         const { Versions } = await clients.s3.send(new ListObjectVersionsCommand({ Bucket: out('source_bucket') }));

@@ -141,7 +141,7 @@ describeWithTools('plan review on the S3 backend (emulator)', ['terraform', 'mir
     rmSync(workDir, { recursive: true, force: true });
   });
 
-  it('bootstraps the state bucket and moves the bootstrap state into it', async () => {
+  it('step 1: bootstraps the state bucket and moves the bootstrap state into it', async () => {
     // Prepare
     synthWith()(synthDir);
     const localStateFile = path.join(workDir, 'bootstrap', 'state.tfstate');
@@ -160,7 +160,7 @@ describeWithTools('plan review on the S3 backend (emulator)', ['terraform', 'mir
     expect(existsSync(localStateFile)).toBe(false);
   }, 180_000);
 
-  it('a synth of only the local environment deletes the state stack directory, but not the bootstrap state', async () => {
+  it('step 2 (after step 1): a synth of only the local environment deletes the state stack directory, but not the bootstrap state', async () => {
     // Act: exactly the new user's command from the issue, into the same synth directory.
     await run(path.join(PROJECT_ROOT, 'node_modules', '.bin', 'cdktf'), ['synth', '--output', synthDir], {
       cwd: PROJECT_ROOT,
@@ -176,7 +176,7 @@ describeWithTools('plan review on the S3 backend (emulator)', ['terraform', 'mir
     expect(stdout).toMatch(/^aws_s3_bucket\.StateBucket_\w+$/m);
   }, 120_000);
 
-  it('plan:ci plans the local pipeline on the S3 backend, and the reviewed plan applies', async () => {
+  it('step 3 (in the bucket of step 1): plan:ci plans the local pipeline on the S3 backend, and the reviewed plan applies', async () => {
     // Act
     applied = await planCi('create');
     capture('create', applied);
@@ -200,7 +200,7 @@ describeWithTools('plan review on the S3 backend (emulator)', ['terraform', 'mir
     expect(head.ServerSideEncryption).toBe('AES256');
   }, 400_000);
 
-  it('a ladder change shows the Lambda environment diff as a cost change, and no sensitive value', async () => {
+  it('step 4 (against the stack applied in step 3): a ladder change shows the Lambda environment diff as a cost change, and no sensitive value', async () => {
     // Prepare: a cheaper top rung, and a secret someone put in the environment.
     const rungs = [
       { name: '1080p', width: 1920, height: 1080, qvbrQualityLevel: 8, maxBitrate: 5_000_000 },
@@ -232,7 +232,7 @@ describeWithTools('plan review on the S3 backend (emulator)', ['terraform', 'mir
     expect(md).not.toContain('[!WARNING]');
   }, 180_000);
 
-  it('a bucket rename shows the replacement first and flagged, and fails a protected stack', async () => {
+  it('step 5 (against step 3): a bucket rename shows the replacement first and flagged, and fails a protected stack', async () => {
     // Act
     const result = await planCi(
       'rename',
@@ -265,7 +265,7 @@ describeWithTools('plan review on the S3 backend (emulator)', ['terraform', 'mir
     await expect(cli([result.planned[0]!.planJsonFile])).resolves.toMatchObject({ stdout: expect.stringContaining('forced by `bucket`') });
   }, 180_000);
 
-  it('a second plan while another run holds the lock fails with a lock error naming the lockfile', async () => {
+  it('step 6 (state of step 3): a second plan while another run holds the lock fails with a lock error naming the lockfile', async () => {
     // Prepare: `terraform console` holds the state lock for as long as it runs.
     const { stackDir } = applied.planned[0]!;
     const holder: ChildProcess = spawn('terraform', ['console', '-no-color'], {
@@ -292,7 +292,7 @@ describeWithTools('plan review on the S3 backend (emulator)', ['terraform', 'mir
     expect(await objectKeys()).not.toContain(`${PIPELINE_STATE_KEY}.tflock`);
   }, 120_000);
 
-  it("an existing plain-HCL configuration reads the stack's outputs from the same S3 backend", async () => {
+  it("step 7 (outputs of step 3): an existing plain-HCL configuration reads the stack's outputs from the same S3 backend", async () => {
     // Prepare: their configuration, with the emulator's endpoints as a test-only override.
     const dir = path.join(workDir, 'existing-terraform');
     cpSync(path.join(PROJECT_ROOT, 'examples', 'existing-terraform'), dir, { recursive: true });

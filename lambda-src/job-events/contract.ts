@@ -3,7 +3,7 @@
  * the rule's pattern by the JobEvents construct, checked again by the handler's parser), and
  * the environment the construct writes and the handler reads.
  */
-import { defineEnvContract, stringCodec } from '../lib/env-contract';
+import { defineEnvContract, integerCodec, stringCodec } from '../lib/env-contract';
 import { requiredEnv } from '../lib/guards';
 
 /** The EventBridge `source` of every MediaConvert event. */
@@ -61,6 +61,10 @@ export interface JobEventsSettings {
   readonly outputBucket: string;
   /** The CloudFront host name the URLs use. */
   readonly distributionDomain: string;
+  /** A publish claim older than this belongs to an invocation that timed out: the function's timeout. */
+  readonly claimTtlSeconds: number;
+  /** The SDK clients' per-attempt HTTP timeout, well inside the function timeout (requestTimeoutMsFor). */
+  readonly requestTimeoutMs: number;
 }
 
 /** The settings plus what Lambda itself provides. */
@@ -75,6 +79,8 @@ const contract = defineEnvContract<JobEventsSettings>({
   topicArn: { name: 'TOPIC_ARN', codec: stringCodec },
   outputBucket: { name: 'OUTPUT_BUCKET', codec: stringCodec },
   distributionDomain: { name: 'DISTRIBUTION_DOMAIN', codec: { encode: (value) => value, decode: normalizeDistributionDomain } },
+  claimTtlSeconds: { name: 'CLAIM_TTL_SECONDS', codec: integerCodec(1, 900) },
+  requestTimeoutMs: { name: 'REQUEST_TIMEOUT_MS', codec: integerCodec(50, 60_000) },
 });
 
 /** The environment variables and their codecs. */

@@ -1,68 +1,49 @@
-import { ConditionalCheckFailedException, DynamoDBClient, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
+import { randomUUID } from 'node:crypto';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
+import { InvocationContext, budgetSignal, httpHandlerOptions } from '../io/budget';
+import { applyTransition } from '../io/jobs-table';
 import { parseJobStateEvent } from '../lib/job-event';
-import { buildNotifiedUpdate, buildStatusUpdate, isTerminal } from '../lib/job-status';
+import { newClaimId } from '../lib/job-record';
 import { Logger } from '../lib/logger';
-import { buildNotification, buildPublishInput } from '../lib/notification';
-import { mapOutputsToUrls } from '../lib/outputs';
 import { fromEnvironment } from './contract';
+import { JobEventSummary, NotifyPorts, recordAndNotify } from './notify';
+
+export type { JobEventSummary } from './notify';
 
 const logger = new Logger('job-events');
 // Read once at cold start: a missing variable fails the first invocation, naming it.
 const config = fromEnvironment(process.env);
-const dynamodb = new DynamoDBClient({});
-const sns = new SNSClient({});
+const http = httpHandlerOptions(config.requestTimeoutMs);
+const dynamodb = new DynamoDBClient({ maxAttempts: 5, requestHandler: http });
+const sns = new SNSClient({ maxAttempts: 5, requestHandler: http });
 
-/** What one invocation did; returned for tests and logs. */
-export interface JobEventSummary {
-  readonly outcome: 'skipped' | 'stale' | 'recorded' | 'notified';
-  readonly jobId?: string;
-  readonly status?: string;
-  readonly reason?: string;
+function ports(context: InvocationContext | undefined): NotifyPorts {
+  const signal = (then: 'record' | 'return') => budgetSignal(context, config.requestTimeoutMs, then);
+  return {
+    transition: (input, then) => applyTransition(dynamodb, input, signal(then)),
+    publish: async (input) => void (await sns.send(new PublishCommand(input), { abortSignal: signal('record') })),
+    now: () => new Date(),
+  };
 }
 
 /**
- * MediaConvert job state change → jobs-table record; a terminal state is also published
- * to SNS, then marked notified. Errors other than a refused condition propagate, so the
- * event is retried and then dead-lettered; notifications are at least once.
+ * MediaConvert job state change → jobs-table record; a terminal state is also published to
+ * SNS once. Errors other than a refused condition propagate, so the event is retried and then
+ * dead-lettered.
  */
-export async function handler(event: unknown, context?: { awsRequestId?: string }): Promise<JobEventSummary> {
+export async function handler(event: unknown, context?: InvocationContext): Promise<JobEventSummary> {
   logger.resetKeys();
   logger.appendKeys({ requestId: context?.awsRequestId });
   const plan = parseJobStateEvent(event, config.pipeline);
   if (plan.action === 'skip') {
     logger.info('Skipped event', { jobId: plan.jobId, reason: plan.reason, detail: plan.detail });
-    return { outcome: 'skipped', jobId: plan.jobId, reason: plan.reason };
+    return { outcome: 'skipped', ...(plan.jobId !== undefined ? { jobId: plan.jobId } : {}), reason: plan.reason };
   }
   const change = plan.event;
-  const summary = { jobId: change.jobId, status: change.status };
-  logger.appendKeys({ ...summary, assetId: change.assetId });
+  logger.appendKeys({ jobId: change.jobId, status: change.status, assetId: change.assetId });
   if (change.outputGroupDetailsMissing) logger.warn('COMPLETE event has no outputGroupDetails; notifying without output URLs');
-  const outputs = change.status === 'COMPLETE' ? mapOutputsToUrls(change.outputGroupDetails, config) : undefined;
-  if (outputs !== undefined && outputs.skipped.length > 0) logger.warn('Output paths without a URL', { skipped: outputs.skipped });
-  try {
-    await dynamodb.send(new UpdateItemCommand(buildStatusUpdate({ table: config.table, change, outputs, now: new Date() })));
-  } catch (error) {
-    if (!(error instanceof ConditionalCheckFailedException)) throw error;
-    logger.info('Stale or duplicate event; the record is at this state or a later one');
-    return { outcome: 'stale', ...summary };
-  }
-  if (!isTerminal(change.status)) {
-    logger.info('Recorded job state');
-    return { outcome: 'recorded', ...summary };
-  }
-  await sns.send(new PublishCommand(buildPublishInput(config.topicArn, buildNotification(change, outputs, config))));
-  try {
-    await dynamodb.send(
-      new UpdateItemCommand(
-        buildNotifiedUpdate({ table: config.table, assetId: change.assetId, jobId: change.jobId, status: change.status, now: new Date() }),
-      ),
-    );
-  } catch (error) {
-    // Another job of the asset took the record over meanwhile: the publish stands, nothing to mark.
-    if (!(error instanceof ConditionalCheckFailedException)) throw error;
-    logger.warn('Record changed before it was marked notified', { error });
-  }
-  logger.info('Recorded and notified');
-  return { outcome: 'notified', ...summary };
+  // The request id is kept across Lambda's retries of this event; the nonce is this invocation's.
+  const publishClaimId = newClaimId(context?.awsRequestId ?? randomUUID(), randomUUID());
+  return recordAndNotify(change, { config, publishClaimId, logger }, ports(context));
 }

@@ -75,6 +75,35 @@ export class InvalidEnvironmentError extends Error {
   }
 }
 
+/** A notification that SNS would refuse on every retry, even with its thumbnail list cut. */
+export class NotificationTooLargeError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'NotificationTooLargeError';
+  }
+}
+
+/** Other invocations kept moving an upload's record while this one tried to claim it. */
+export class ClaimContentionError extends Error {
+  constructor(assetId: string, rounds: number) {
+    super(
+      `The record of asset ${assetId} changed under ${rounds} claim attempts in a row; the event is retried. If it persists, look at the record in the jobs table.`,
+    );
+    this.name = 'ClaimContentionError';
+  }
+}
+
+/** A jobs-table record is in a state no transition leaves it in for this writer. */
+export class RecordConflictError extends Error {
+  constructor(assetId: string, intended: string, found: string | undefined, options?: { cause?: unknown }) {
+    super(
+      `Could not record ${intended} for asset ${assetId}: the record is ${found ?? 'missing'}, which no transition of this claim explains. Inspect the record in the jobs table before redriving the event.`,
+      options,
+    );
+    this.name = 'RecordConflictError';
+  }
+}
+
 /** Some records of a batch failed with retryable errors; the others were handled. */
 export class RecordsFailedError extends Error {
   constructor(readonly failures: ReadonlyArray<{ readonly key: string; readonly error: unknown }>) {

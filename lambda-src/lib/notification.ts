@@ -1,6 +1,7 @@
 import type { MessageAttributeValue, PublishCommandInput } from '@aws-sdk/client-sns';
 import type { JobState, JobStateChange, JobWarning } from './job-event';
-import { MappedOutputs, OutputUrls, pickOutputUrls } from './outputs';
+import { NotificationTooLargeError } from './errors';
+import { MappedOutputs, OutputUrls, pickOutputUrls, truncateThumbnails } from './outputs';
 import type { SourceSummary } from './source-profile';
 
 /**
@@ -11,6 +12,9 @@ export const NOTIFICATION_SCHEMA_VERSION = '1';
 
 /** SNS limits a Subject to 100 printable ASCII characters. */
 export const SUBJECT_MAX_LENGTH = 100;
+
+/** SNS limits a published message to 256 KB, message attributes included; over it, Publish fails on every retry. */
+export const SNS_PUBLISH_MAX_BYTES = 262_144;
 
 /** The message published when a job ends. Every field is always present (null when not applicable). */
 export interface JobNotification {
@@ -96,12 +100,66 @@ export function buildMessageAttributes(notification: {
   };
 }
 
-/** The Publish request for a notification: subject, JSON message and filterable attributes. */
-export function buildPublishInput(topicArn: string, notification: JobNotification): PublishCommandInput {
+/** What SNS counts against its size limit: the message, the subject and every attribute's name, type and value, in UTF-8 bytes. */
+export function publishInputBytes(input: PublishCommandInput): number {
+  const bytes = (text: string | undefined) => Buffer.byteLength(text ?? '', 'utf8');
+  const attributes = Object.entries(input.MessageAttributes ?? {}).reduce(
+    (sum, [name, value]) => sum + bytes(name) + bytes(value.DataType) + bytes(value.StringValue),
+    0,
+  );
+  return bytes(input.Message) + bytes(input.Subject) + attributes;
+}
+
+function publishInput(topicArn: string, notification: JobNotification): PublishCommandInput {
   return {
     TopicArn: topicArn,
     Subject: notificationSubject(notification),
     Message: JSON.stringify(notification),
     MessageAttributes: buildMessageAttributes(notification),
   };
+}
+
+/**
+ * The notification within SNS's size limit: unchanged when it fits, else with as many
+ * thumbnail URLs as fit (plus their real `count` and folder `prefix`). Thumbnails are the
+ * only list that grows with the video; everything else is bounded by the ladder.
+ * @throws NotificationTooLargeError when it does not fit even without thumbnail URLs.
+ */
+export function fitNotification(notification: JobNotification, maxBytes: number = SNS_PUBLISH_MAX_BYTES): JobNotification {
+  const size = (candidate: JobNotification) => publishInputBytes(publishInput('', candidate));
+  if (size(notification) <= maxBytes) return notification;
+  const thumbnails = notification.outputs?.thumbnails;
+  const withThumbnails = (keep: number): JobNotification =>
+    thumbnails === undefined
+      ? notification
+      : { ...notification, outputs: { ...notification.outputs!, thumbnails: truncateThumbnails(thumbnails, keep) } };
+  if (size(withThumbnails(0)) > maxBytes) {
+    throw new NotificationTooLargeError(
+      `The ${notification.status} notification of job ${notification.jobId} (asset ${notification.assetId}) is ${size(notification)} bytes even without thumbnail URLs; SNS takes at most ${maxBytes}. Shorten the output names (the ladder's rung names or the upload's key).`,
+    );
+  }
+  // The largest number of URLs that fits: size grows with each URL kept.
+  let fits = 0;
+  let tooMany = thumbnails!.urls.length;
+  while (tooMany - fits > 1) {
+    const middle = Math.floor((fits + tooMany) / 2);
+    if (size(withThumbnails(middle)) <= maxBytes) fits = middle;
+    else tooMany = middle;
+  }
+  return withThumbnails(fits);
+}
+
+/**
+ * The Publish request for a notification: subject, JSON message and filterable attributes.
+ * @throws NotificationTooLargeError when it exceeds SNS's limit (pass it through {@link fitNotification} first).
+ */
+export function buildPublishInput(topicArn: string, notification: JobNotification): PublishCommandInput {
+  const input = publishInput(topicArn, notification);
+  const bytes = publishInputBytes(input);
+  if (bytes > SNS_PUBLISH_MAX_BYTES) {
+    throw new NotificationTooLargeError(
+      `The ${notification.status} notification of job ${notification.jobId} is ${bytes} bytes; SNS takes at most ${SNS_PUBLISH_MAX_BYTES}. Fit it with fitNotification first.`,
+    );
+  }
+  return input;
 }

@@ -35,8 +35,17 @@ export interface OutputUrls {
    * ceilings: the source, its rotation and FIT_NO_UPSCALE decide). Absent when the event has none.
    */
   readonly renditions?: readonly RenditionSize[];
-  /** Every frame capture, in order. */
-  readonly thumbnails?: { readonly urls: readonly string[]; readonly count: number; readonly truncated?: true };
+  /**
+   * Every frame capture, in order. When the list is cut (`truncated`), `count` stays the real
+   * number and `prefix` is the folder URL every image's URL starts with (images are numbered
+   * from `.0000000`).
+   */
+  readonly thumbnails?: {
+    readonly urls: readonly string[];
+    readonly count: number;
+    readonly truncated?: true;
+    readonly prefix?: string;
+  };
   readonly poster?: string;
 }
 
@@ -187,12 +196,10 @@ export function mapOutputsToUrls(outputGroupDetails: readonly OutputGroupDetail[
           recordVideoOutput(detail, url(key));
         } else if (lastThumbnail !== undefined) {
           if (thumbnails !== undefined) skipped.push({ path, reason: 'duplicate-output' });
-          else
-            thumbnails = {
-              urls: lastThumbnail.keys.map(url),
-              count: lastThumbnail.count,
-              ...(lastThumbnail.count > lastThumbnail.keys.length ? { truncated: true as const } : {}),
-            };
+          else {
+            const listed = { urls: lastThumbnail.keys.map(url), count: lastThumbnail.count };
+            thumbnails = lastThumbnail.count > lastThumbnail.keys.length ? truncateThumbnails(listed, listed.urls.length) : listed;
+          }
         } else if (parseFrameCaptureKey(key, POSTER_NAME_MODIFIER) !== undefined) {
           if (poster !== undefined) skipped.push({ path, reason: 'duplicate-output' });
           else poster = url(key);
@@ -213,6 +220,18 @@ export function mapOutputsToUrls(outputGroupDetails: readonly OutputGroupDetail[
     ...(poster !== undefined ? { poster } : {}),
     ...(durations.length > 0 ? { durationMs: Math.max(...durations) } : {}),
     skipped,
+  };
+}
+
+/** The thumbnails cut to their first `keep` URLs, with the real count and the folder URL. */
+export function truncateThumbnails(thumbnails: NonNullable<OutputUrls['thumbnails']>, keep: number): NonNullable<OutputUrls['thumbnails']> {
+  const first = thumbnails.urls[0];
+  const prefix = thumbnails.prefix ?? (first === undefined ? undefined : first.slice(0, first.lastIndexOf('/') + 1));
+  return {
+    urls: thumbnails.urls.slice(0, keep),
+    count: thumbnails.count,
+    truncated: true,
+    ...(prefix !== undefined ? { prefix } : {}),
   };
 }
 

@@ -36,6 +36,8 @@ export const MAX_ACCELERATION_MIN_SOURCE_MINUTES = 1440;
 
 /** Longest claim TTL accepted: Lambda's maximum timeout. */
 const MAX_CLAIM_TTL_SECONDS = 900;
+/** Longest per-attempt SDK timeout accepted. */
+const MAX_REQUEST_TIMEOUT_MS = 60_000;
 
 /** Everything the submit function knows besides the upload itself. */
 export interface SubmitSettings {
@@ -57,6 +59,8 @@ export interface SubmitSettings {
   readonly accelerationMinSourceMinutes: number;
   /** A claim older than this belongs to an invocation that timed out: the function's timeout. */
   readonly claimTtlSeconds: number;
+  /** The SDK clients' per-attempt HTTP timeout, well inside the function timeout (requestTimeoutMsFor). */
+  readonly requestTimeoutMs: number;
 }
 
 const contract = defineEnvContract<SubmitSettings>({
@@ -71,6 +75,7 @@ const contract = defineEnvContract<SubmitSettings>({
   accelerationMode: { name: 'ACCELERATION_MODE', codec: enumCodec(ACCELERATION_MODES) },
   accelerationMinSourceMinutes: { name: 'ACCELERATION_MIN_SOURCE_MINUTES', codec: integerCodec(0, MAX_ACCELERATION_MIN_SOURCE_MINUTES) },
   claimTtlSeconds: { name: 'CLAIM_TTL_SECONDS', codec: integerCodec(1, MAX_CLAIM_TTL_SECONDS) },
+  requestTimeoutMs: { name: 'REQUEST_TIMEOUT_MS', codec: integerCodec(50, MAX_REQUEST_TIMEOUT_MS) },
 });
 
 /** The environment variables and their codecs. */

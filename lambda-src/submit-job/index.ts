@@ -1,95 +1,67 @@
-import { ConditionalCheckFailedException, DynamoDBClient, PutItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
-import { CreateJobCommand, MediaConvertClient } from '@aws-sdk/client-mediaconvert';
+import { randomUUID } from 'node:crypto';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { CreateJobCommand, GetJobCommand, MediaConvertClient, NotFoundException, SearchJobsCommand } from '@aws-sdk/client-mediaconvert';
 import { S3Client } from '@aws-sdk/client-s3';
+import { InvocationContext, budgetSignal, httpHandlerOptions } from '../io/budget';
+import { applyTransition } from '../io/jobs-table';
 import { RecordsFailedError } from '../lib/errors';
-import { buildCreateJobRequest, describeJob } from '../lib/job-settings';
-import { buildClaimRequest, buildRecordUpdate } from '../lib/job-record';
+import { pickJobOfUpload } from '../lib/job-lookup';
+import { newClaimId } from '../lib/job-record';
 import { Logger } from '../lib/logger';
-import { UploadedObject, isS3TestEvent, parseS3Event } from '../lib/s3-event';
-import { isPermanentError } from '../lib/aws-errors';
+import { isS3TestEvent, parseS3Event } from '../lib/s3-event';
 import { fromEnvironment, toPlanSettings } from './contract';
-import { NotMediaError, PlannedSource, planSource, recordFieldsOf } from './probe-source';
+import { planSource } from './probe-source';
+import { SubmissionPorts, SubmitOutcome, submitUpload } from './submission';
 
 const logger = new Logger('submit-job');
 // Validated at cold start: a bad ladder fails the first invocation, naming the field.
 const settings = fromEnvironment(process.env);
-// Regional endpoint (no DescribeEndpoints); throttling and 5xx retry with backoff.
-const mediaconvert = new MediaConvertClient({ maxAttempts: 5, retryMode: 'standard' });
-const dynamodb = new DynamoDBClient({});
-const s3 = new S3Client({ maxAttempts: 5, retryMode: 'standard' });
+// Regional endpoint (no DescribeEndpoints); throttling, 5xx and hung requests retry with backoff.
+const http = httpHandlerOptions(settings.requestTimeoutMs);
+const mediaconvert = new MediaConvertClient({ maxAttempts: 5, retryMode: 'standard', requestHandler: http });
+const dynamodb = new DynamoDBClient({ maxAttempts: 5, requestHandler: http });
+const s3 = new S3Client({ maxAttempts: 5, retryMode: 'standard', requestHandler: http });
 const planSettings = toPlanSettings(settings);
+/** SearchJobs pages (20 jobs each, newest first) read for an upload's earlier job. */
+const SEARCH_PAGES = 5;
 
-type Outcome = 'submitted' | 'duplicate' | 'failed';
-
-async function submitUpload(upload: UploadedObject): Promise<Outcome> {
-  const { assetId, source, clientRequestToken } = describeJob(upload);
-  const fields = { table: settings.jobsTable, assetId };
-  try {
-    await dynamodb.send(
-      new PutItemCommand(
-        buildClaimRequest({
-          ...fields,
-          source,
-          pipeline: settings.pipeline,
-          clientRequestToken,
-          now: new Date(),
-          claimTtlSeconds: settings.claimTtlSeconds,
-        }),
-      ),
-    );
-  } catch (error) {
-    if (!(error instanceof ConditionalCheckFailedException)) throw error;
-    logger.info('Duplicate delivery; the upload already has a job', { key: upload.key, assetId });
-    return 'duplicate';
-  }
-  let jobId: string | undefined;
-  let planned: PlannedSource | undefined;
-  try {
-    // Probe, summarize, plan: the job is built from what the upload is (probe-source.ts).
-    planned = await planSource(upload, { mediaconvert, s3 }, settings.ladder, planSettings);
-    jobId = (await mediaconvert.send(new CreateJobCommand(buildCreateJobRequest(upload, settings, planned.plan, planned.source)))).Job?.Id;
-  } catch (error) {
-    const permanent = isPermanentError(error) || error instanceof NotMediaError;
-    const failure = { name: (error as Error).name, message: error instanceof Error ? error.message : String(error) };
-    await dynamodb.send(
-      new UpdateItemCommand(
-        buildRecordUpdate({
-          ...fields,
-          expectedStatus: 'SUBMITTING',
-          fields: { status: permanent ? 'FAILED' : 'RETRYABLE', error: failure, updatedAt: new Date().toISOString() },
-        }),
-      ),
-    );
-    if (!permanent) throw error;
-    logger.error('No job for this upload; recorded as FAILED, not retried', { key: upload.key, assetId, error });
-    return 'failed';
-  }
-  try {
-    await dynamodb.send(
-      new UpdateItemCommand(
-        buildRecordUpdate({
-          ...fields,
-          expectedStatus: 'SUBMITTING',
-          fields: { status: 'SUBMITTED', jobId, updatedAt: new Date().toISOString(), ...recordFieldsOf(planned) },
-        }),
-      ),
-    );
-  } catch (error) {
-    // The job's first state change can be recorded before this write; that record is newer.
-    if (!(error instanceof ConditionalCheckFailedException)) throw error;
-  }
-  logger.info('Submitted MediaConvert job', {
-    key: upload.key,
-    assetId,
-    jobId,
-    plan: planned.plan.basis,
-    fallbackReason: planned.fallbackReason,
-  });
-  return 'submitted';
+function ports(context: InvocationContext | undefined): SubmissionPorts {
+  const signal = (then: 'record' | 'return') => ({ abortSignal: budgetSignal(context, settings.requestTimeoutMs, then) });
+  return {
+    transition: (input, then) => applyTransition(dynamodb, input, signal(then).abortSignal),
+    async findJob({ jobId, source, assetId }) {
+      if (jobId !== undefined) {
+        const found = await mediaconvert.send(new GetJobCommand({ Id: jobId }), signal('record')).catch((error: unknown) => {
+          if (error instanceof NotFoundException) return undefined;
+          throw error;
+        });
+        if (found?.Job?.Id !== undefined) return found.Job.Id;
+      }
+      let nextToken: string | undefined;
+      for (let page = 0; page < SEARCH_PAGES; page += 1) {
+        const result = await mediaconvert.send(
+          new SearchJobsCommand({ InputFile: source, Queue: settings.queueArn, MaxResults: 20, NextToken: nextToken }),
+          signal('record'),
+        );
+        const job = pickJobOfUpload(result.Jobs ?? [], { assetId, source });
+        if (job?.Id !== undefined) return job.Id;
+        nextToken = result.NextToken;
+        if (nextToken === undefined) break;
+      }
+      return undefined;
+    },
+    planSource: (upload) => planSource(upload, { mediaconvert, s3 }, settings.ladder, planSettings, signal('record').abortSignal),
+    async createJob(request) {
+      const { Job } = await mediaconvert.send(new CreateJobCommand(request), signal('record'));
+      if (Job?.Id === undefined) throw new Error('CreateJob answered without a job id; retrying the event');
+      return Job.Id;
+    },
+    now: () => new Date(),
+  };
 }
 
 /** S3 ObjectCreated notification → one MediaConvert job per new video upload. */
-export async function handler(event: unknown, context?: { awsRequestId?: string }): Promise<Record<Outcome | 'skipped', number>> {
+export async function handler(event: unknown, context?: InvocationContext): Promise<Record<SubmitOutcome | 'skipped', number>> {
   logger.resetKeys();
   logger.appendKeys({ requestId: context?.awsRequestId });
   const counts = { submitted: 0, duplicate: 0, failed: 0, skipped: 0 };
@@ -97,8 +69,10 @@ export async function handler(event: unknown, context?: { awsRequestId?: string 
     logger.info('Ignored S3 test event');
     return counts;
   }
+  // The request id is kept across Lambda's retries of this event; the nonce is this invocation's.
+  const invocation = { requestId: context?.awsRequestId ?? randomUUID(), nonce: randomUUID(), ports: ports(context) };
   const failures: { key: string; error: unknown }[] = [];
-  for (const plan of parseS3Event(event)) {
+  for (const [index, plan] of parseS3Event(event).entries()) {
     if (plan.action === 'skip') {
       logger.info('Skipped record', { key: plan.key, reason: plan.reason, detail: plan.detail });
       counts.skipped += 1;
@@ -106,7 +80,8 @@ export async function handler(event: unknown, context?: { awsRequestId?: string 
     }
     // Each record on its own: a failure is collected, the rest still run.
     try {
-      counts[await submitUpload(plan.upload)] += 1;
+      const claimId = newClaimId(invocation.requestId, `${invocation.nonce}.${index}`);
+      counts[await submitUpload(plan.upload, { settings, claimId, logger }, invocation.ports)] += 1;
     } catch (error) {
       logger.error('Record failed; it will be retried', { key: plan.upload.key, error });
       failures.push({ key: plan.upload.key, error });

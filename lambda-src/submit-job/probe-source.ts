@@ -38,7 +38,7 @@ export interface PlannedSource {
 }
 
 /** Reads byte ranges of the exact uploaded version. */
-function rangeReader(s3: S3Client, upload: UploadedObject): ReadRange {
+function rangeReader(s3: S3Client, upload: UploadedObject, abortSignal?: AbortSignal): ReadRange {
   return async (start, end) => {
     const response = await s3.send(
       new GetObjectCommand({
@@ -47,6 +47,7 @@ function rangeReader(s3: S3Client, upload: UploadedObject): ReadRange {
         ...(upload.versionId ? { VersionId: upload.versionId } : {}),
         Range: `bytes=${start}-${end - 1}`,
       }),
+      { abortSignal },
     );
     return (await response.Body?.transformToByteArray()) ?? new Uint8Array();
   };
@@ -55,13 +56,20 @@ function rangeReader(s3: S3Client, upload: UploadedObject): ReadRange {
 /**
  * Probes the upload and reads its rotation when Probe gives none for an MP4/MOV.
  * Throttling and 5xx of either call propagate (retried like CreateJob).
+ * @param abortSignal ends every call when the invocation's time budget runs out.
  */
-export async function probeSource(upload: UploadedObject, clients: { mediaconvert: MediaConvertClient; s3: S3Client }) {
-  const response = await clients.mediaconvert.send(new ProbeCommand({ InputFiles: [{ FileUrl: toS3Uri(upload.bucket, upload.key) }] }));
+export async function probeSource(
+  upload: UploadedObject,
+  clients: { mediaconvert: MediaConvertClient; s3: S3Client },
+  abortSignal?: AbortSignal,
+) {
+  const response = await clients.mediaconvert.send(new ProbeCommand({ InputFiles: [{ FileUrl: toS3Uri(upload.bucket, upload.key) }] }), {
+    abortSignal,
+  });
   const result = response.ProbeResults?.[0];
   const video = result?.Container?.Tracks?.find((t) => t.TrackType === 'video');
   const needsHeader = hasMp4Header(result?.Container?.Format) && video !== undefined && typeof video.VideoProperties?.Rotation !== 'number';
-  const rotationReading = needsHeader ? await readMp4Rotation(rangeReader(clients.s3, upload), upload.size) : undefined;
+  const rotationReading = needsHeader ? await readMp4Rotation(rangeReader(clients.s3, upload, abortSignal), upload.size) : undefined;
   return { verdict: summarizeProbe(result, rotationReading?.rotation), rotationReading };
 }
 
@@ -74,8 +82,9 @@ export async function planSource(
   clients: { mediaconvert: MediaConvertClient; s3: S3Client },
   ladder: EncodingLadder,
   settings: PlanSettings,
+  abortSignal?: AbortSignal,
 ): Promise<PlannedSource> {
-  const { verdict, rotationReading } = await probeSource(upload, clients);
+  const { verdict, rotationReading } = await probeSource(upload, clients, abortSignal);
   return planFromVerdict(upload, verdict, ladder, settings, rotationReading);
 }
 

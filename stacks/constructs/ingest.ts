@@ -1,4 +1,5 @@
 import { Construct } from 'constructs';
+import { Fn } from 'cdktf';
 import { LambdaPermission } from '@cdktf/provider-aws/lib/lambda-permission';
 import { S3BucketNotification } from '@cdktf/provider-aws/lib/s3-bucket-notification';
 import { VIDEO_EXTENSIONS } from '../../lambda-src/lib/keys';
@@ -11,6 +12,7 @@ import {
   StatusUpdateInterval,
   toEnvironment,
 } from '../../lambda-src/submit-job/contract';
+import { requestTimeoutMsFor } from '../../lambda-src/lib/time-budget';
 import { accountIdOf } from '../lib/account';
 import { checkIntegerProp, checkOneOfProp } from '../lib/prop-validation';
 import { FunctionSettings, NodeFunction, resolveFunctionSettings } from './node-function';
@@ -100,6 +102,8 @@ export class Ingest extends Construct {
     );
     const { queue, role } = props.transcoding;
     const table = props.jobsTable.table;
+    // Jobs have no queue in their ARN: every job of this account and region.
+    const jobArns = Fn.replace(queue.arn, '/:queues/.*$/', ':jobs/*');
 
     this.submitFunction = new NodeFunction(this, 'SubmitJob', {
       ...functionSettings,
@@ -117,6 +121,7 @@ export class Ingest extends Construct {
         accelerationMinSourceMinutes,
         // A claim older than one invocation belongs to a timed-out attempt.
         claimTtlSeconds: functionSettings.timeoutSeconds,
+        requestTimeoutMs: requestTimeoutMsFor(functionSettings.timeoutSeconds),
       }),
       statements: [
         { sid: 'CreateJobsOnOwnQueue', effect: 'Allow', actions: ['mediaconvert:CreateJob'], resources: [queue.arn] },
@@ -127,7 +132,10 @@ export class Ingest extends Construct {
           resources: [role.arn],
           condition: [{ test: 'StringEquals', variable: 'iam:PassedToService', values: ['mediaconvert.amazonaws.com'] }],
         },
-        { sid: 'ClaimAndRecordJobs', effect: 'Allow', actions: ['dynamodb:PutItem', 'dynamodb:UpdateItem'], resources: [table.arn] },
+        // Before re-creating a job whose CreateJob answer was lost: GetJob by id, or SearchJobs on the queue.
+        { sid: 'FindEarlierJobsOnOwnQueue', effect: 'Allow', actions: ['mediaconvert:SearchJobs'], resources: [queue.arn] },
+        { sid: 'ReadEarlierJobs', effect: 'Allow', actions: ['mediaconvert:GetJob'], resources: [jobArns] },
+        { sid: 'ClaimAndRecordJobs', effect: 'Allow', actions: ['dynamodb:UpdateItem'], resources: [table.arn] },
         // Probe has no resource-level permissions; it reads the source with the caller's credentials.
         { sid: 'ProbeSources', effect: 'Allow', actions: ['mediaconvert:Probe'], resources: ['*'] },
         // Probe's read, and the ranged reads of the MP4/MOV header for the rotation.

@@ -8,7 +8,8 @@ import { SqsQueue } from '@cdktf/provider-aws/lib/sqs-queue';
 import { SqsQueuePolicy } from '@cdktf/provider-aws/lib/sqs-queue-policy';
 import { jobStateChangePattern, toEnvironment } from '../../lambda-src/job-events/contract';
 import { checkIntegerProp } from '../lib/prop-validation';
-import { FunctionSettings, NodeFunction } from './node-function';
+import { requestTimeoutMsFor } from '../../lambda-src/lib/time-budget';
+import { FunctionSettings, NodeFunction, resolveFunctionSettings } from './node-function';
 import { JobsTable } from './jobs-table';
 import { PolicyDocument } from '../lib/policy';
 
@@ -76,8 +77,9 @@ export class JobEvents extends Construct {
       });
     }
 
+    const functionSettings = resolveFunctionSettings(props.functionSettings);
     this.completionFunction = new NodeFunction(this, 'JobEventsFunction', {
-      ...props.functionSettings,
+      ...functionSettings,
       functionName: `${name}-job-events`,
       entry: 'job-events',
       environment: toEnvironment({
@@ -86,6 +88,9 @@ export class JobEvents extends Construct {
         topicArn: this.topic.arn,
         outputBucket: props.outputBucketName,
         distributionDomain: props.distributionDomain,
+        // A publish claim older than one invocation belongs to a timed-out attempt.
+        claimTtlSeconds: functionSettings.timeoutSeconds,
+        requestTimeoutMs: requestTimeoutMsFor(functionSettings.timeoutSeconds),
       }),
       statements: [
         { sid: 'PublishJobNotifications', effect: 'Allow', actions: ['sns:Publish'], resources: [this.topic.arn] },

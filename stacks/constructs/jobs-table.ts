@@ -1,5 +1,6 @@
 import { Construct } from 'constructs';
 import { DynamodbTable } from '@cdktf/provider-aws/lib/dynamodb-table';
+import { OPEN_RECORDS_INDEX } from '../../lambda-src/lib/jobs-table-schema';
 
 export interface JobsTableProps {
   /** Table name. */
@@ -12,8 +13,11 @@ export interface JobsTableProps {
 }
 
 /**
- * One item per asset (`assetId`): the submit function claims it with a conditional put,
- * the job-events function records status, outputs and errors. On-demand, encrypted, PITR.
+ * One item per asset (`assetId`), changed only through the transitions of lambda-src/lib/job-record:
+ * the submit function claims it and records the job, the job-events function records status,
+ * outputs and errors and the one notification. On-demand, encrypted, PITR. A sparse index of
+ * the records still open (no outcome or no notification yet) lets the sweep find stuck ones
+ * without scanning the table.
  */
 export class JobsTable extends Construct {
   readonly table: DynamodbTable;
@@ -25,7 +29,20 @@ export class JobsTable extends Construct {
       name: props.tableName,
       billingMode: 'PAY_PER_REQUEST',
       hashKey: 'assetId',
-      attribute: [{ name: 'assetId', type: 'S' }],
+      attribute: [
+        { name: 'assetId', type: 'S' },
+        { name: OPEN_RECORDS_INDEX.partitionKey, type: 'S' },
+        { name: OPEN_RECORDS_INDEX.sortKey, type: 'N' },
+      ],
+      globalSecondaryIndex: [
+        {
+          name: OPEN_RECORDS_INDEX.name,
+          hashKey: OPEN_RECORDS_INDEX.partitionKey,
+          rangeKey: OPEN_RECORDS_INDEX.sortKey,
+          projectionType: 'INCLUDE',
+          nonKeyAttributes: [...OPEN_RECORDS_INDEX.projectedAttributes],
+        },
+      ],
       pointInTimeRecovery: { enabled: true },
       serverSideEncryption: { enabled: true },
       deletionProtectionEnabled: deletionProtection,

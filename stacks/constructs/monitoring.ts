@@ -4,6 +4,21 @@ import { SnsTopic } from '@cdktf/provider-aws/lib/sns-topic';
 import { SqsQueue } from '@cdktf/provider-aws/lib/sqs-queue';
 import { NodeFunction } from './node-function';
 
+/** An alarm on a metric another construct emits (e.g. the job sweep's), raised by Monitoring with the rest. */
+export interface MetricAlarmSpec {
+  /** The alarm's name in CloudWatch. */
+  readonly alarmName: string;
+  /** What it means and what to do: the text the on-call person reads. */
+  readonly description: string;
+  readonly namespace: string;
+  readonly metricName: string;
+  readonly dimensions: Readonly<Record<string, string>>;
+  /** Seconds per evaluation period (a multiple of 60). */
+  readonly period: number;
+  /** `breaching` when no data means the emitter stopped, which is itself worth an alarm. */
+  readonly treatMissingData: 'breaching' | 'notBreaching';
+}
+
 export interface MonitoringProps {
   /** Resource name prefix, e.g. `vod-dev`. */
   readonly name: string;
@@ -14,9 +29,14 @@ export interface MonitoringProps {
   readonly deadLetterQueues: Readonly<Record<string, SqsQueue>>;
   /** Functions whose errors raise an alarm, by a stable name (the alarm's construct id). */
   readonly functions: Readonly<Record<string, NodeFunction>>;
+  /**
+   * Alarms on other metrics, by a stable name (the alarm's construct id); each fires at a value of 1 or more.
+   * @default {}
+   */
+  readonly metricAlarms?: Readonly<Record<string, MetricAlarmSpec>>;
 }
 
-/** An alarm per dead-letter queue and per function, sent to an encrypted alarm topic. */
+/** An alarm per dead-letter queue, per function and per given metric, sent to an encrypted alarm topic. */
 export class Monitoring extends Construct {
   readonly alarmTopic: SnsTopic;
 
@@ -51,6 +71,19 @@ export class Monitoring extends Construct {
         metricName: 'Errors',
         statistic: 'Sum',
         dimensions: { FunctionName: fn.fn.functionName },
+      });
+    }
+    for (const [name, spec] of Object.entries(props.metricAlarms ?? {})) {
+      new CloudwatchMetricAlarm(this, `MetricAlarm-${name}`, {
+        ...common,
+        alarmName: spec.alarmName,
+        alarmDescription: spec.description,
+        namespace: spec.namespace,
+        metricName: spec.metricName,
+        dimensions: { ...spec.dimensions },
+        statistic: 'Maximum',
+        period: spec.period,
+        treatMissingData: spec.treatMissingData,
       });
     }
   }

@@ -49,12 +49,19 @@ function sourceFiles(dir: string): string[] {
 
 /** Hash of the handler sources, the lockfile (the dependencies) and the options version. */
 function bundleCacheKey(entry: string): string {
-  const hash = createHash('sha256').update(`${BUNDLE_OPTIONS_VERSION}\0${entry}\0`);
+  sourcesDigest ??= digestOfSources();
+  return createHash('sha256').update(`${BUNDLE_OPTIONS_VERSION}\0${entry}\0${sourcesDigest}`).digest('hex').slice(0, 32);
+}
+
+/** One hash of every handler source and the lockfile, read once per process whatever the number of handlers. */
+function digestOfSources(): string {
+  const hash = createHash('sha256');
   for (const file of [...sourceFiles(LAMBDA_SOURCE_DIR), path.join(PROJECT_ROOT, 'package-lock.json')]) {
     hash.update(path.relative(PROJECT_ROOT, file)).update('\0').update(readFileSync(file)).update('\0');
   }
-  return hash.digest('hex').slice(0, 32);
+  return hash.digest('hex');
 }
+let sourcesDigest: string | undefined;
 
 function buildBundle(entryFile: string): Buffer {
   // esbuild is a build-time tool: loaded only when bundling from source, never in an installed package.

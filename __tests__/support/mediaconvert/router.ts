@@ -2,7 +2,7 @@
  * The REST-JSON routes of the MediaConvert stand-in: one method and path shape each,
  * mapped onto the store. Unknown routes raise RouteNotFound so the gap is obvious.
  */
-import type { MediaConvertStore } from './store';
+import type { MediaConvertStore, SearchJobsQuery } from './store';
 
 type Json = Record<string, unknown>;
 
@@ -17,9 +17,23 @@ export class RouteNotFound extends Error {
   }
 }
 
+/** SearchJobs' query members (`inputFile`, `queue`, `status`, `order`, `maxResults`, `nextToken`). */
+function searchQuery(query: URLSearchParams): SearchJobsQuery {
+  const text = (name: string) => query.get(name) ?? undefined;
+  const maxResults = text('maxResults');
+  return {
+    ...(text('inputFile') !== undefined ? { inputFile: text('inputFile') } : {}),
+    ...(text('queue') !== undefined ? { queue: text('queue') } : {}),
+    ...(text('status') !== undefined ? { status: text('status') } : {}),
+    ...(text('order') !== undefined ? { order: text('order') } : {}),
+    ...(maxResults !== undefined ? { maxResults: Number(maxResults) } : {}),
+    ...(text('nextToken') !== undefined ? { nextToken: text('nextToken') } : {}),
+  };
+}
+
 /**
  * Answers one request. `segments` is the decoded path split on '/', `readBody` parses the
- * JSON body on demand (GET and DELETE never read it).
+ * JSON body on demand (GET and DELETE never read it), `query` holds the query members.
  * @returns the HTTP status and the JSON body.
  */
 export async function routeRequest(
@@ -27,6 +41,7 @@ export async function routeRequest(
   method: string,
   segments: readonly string[],
   readBody: () => Promise<Json>,
+  query: URLSearchParams = new URLSearchParams(),
 ): Promise<[number, Json]> {
   const [prefix, collection, id, ...rest] = segments;
   if (prefix !== API_PREFIX || rest.length > 0) throw new RouteNotFound();
@@ -51,6 +66,8 @@ export async function routeRequest(
       return [200, { jobs: store.listJobs() }];
     case 'GET jobs/{id}':
       return [200, { job: store.getJob(id as string) }];
+    case 'GET search':
+      return [200, { ...store.searchJobs(searchQuery(query)) }];
     case 'GET tags/{id}':
       return [200, { resourceTags: { arn: id, tags: store.tagsOf(id as string) } }];
     case 'POST tags':

@@ -13,6 +13,7 @@ import type { AddressInfo } from 'node:net';
 import { isRecord } from '../../../lambda-src/lib/guards';
 import { RouteNotFound, routeRequest } from './router';
 import {
+  Clock,
   DEFAULT_IDEMPOTENCY_WINDOW_MS,
   MediaConvertFault,
   MediaConvertStore,
@@ -38,6 +39,11 @@ export interface MediaConvertStubOptions {
    * @default 60000
    */
   readonly idempotencyWindowMs?: number;
+  /**
+   * The stand-in's time (token window, job ids, timestamps); tests pass a simulated clock.
+   * @default Date.now
+   */
+  readonly clock?: Clock;
   /** Where diagnostics (unknown routes, bad JSON) go. @default - a line on process.stderr */
   readonly log?: (line: string) => void;
   /** Where Probe reads `s3://` objects from, e.g. moto through an S3 client. @default - none: Probe answers 400 */
@@ -110,6 +116,7 @@ export async function startMediaConvertStub(options: MediaConvertStubOptions = {
       ...(options.reader ? { reader: options.reader } : {}),
       ...(options.reportRotation !== undefined ? { reportRotation: options.reportRotation } : {}),
     },
+    options.clock ?? Date.now,
   );
   const log = options.log ?? ((line: string) => void process.stderr.write(`${line}\n`));
   const requests: StubRequest[] = [];
@@ -129,7 +136,8 @@ export async function startMediaConvertStub(options: MediaConvertStubOptions = {
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const method = req.method ?? 'GET';
-    const rawPath = new URL(req.url ?? '/', 'http://stub').pathname;
+    const url = new URL(req.url ?? '/', 'http://stub');
+    const rawPath = url.pathname;
     let segments: string[];
     try {
       // Path labels such as a tagged resource's ARN arrive percent-encoded, '/' included.
@@ -140,7 +148,7 @@ export async function startMediaConvertStub(options: MediaConvertStubOptions = {
     }
     requests.push({ method, path: `/${segments.join('/')}` });
     try {
-      const [status, body] = await routeRequest(store, method, segments, () => readJson(req));
+      const [status, body] = await routeRequest(store, method, segments, () => readJson(req), url.searchParams);
       send(res, status, body);
     } catch (err) {
       if (err instanceof RouteNotFound) {

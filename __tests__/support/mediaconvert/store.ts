@@ -88,8 +88,25 @@ export class StubHttpError extends Error {
 export const badRequest = (message: string): StubHttpError => new StubHttpError(400, 'BadRequestException', message);
 const notFound = (message: string): StubHttpError => new StubHttpError(404, 'NotFoundException', message);
 
-function epochSeconds(): number {
-  return Math.floor(Date.now() / 1000);
+/** Milliseconds since the epoch; tests pass a simulated clock to move through token windows. */
+export type Clock = () => number;
+
+/** SearchJobs returns at most this many jobs per page, as the service does. */
+export const SEARCH_PAGE_SIZE = 20;
+
+/** The filters and paging of SearchJobs (`GET /2017-08-29/search`), as query members. */
+export interface SearchJobsQuery {
+  /** A substring of an input's `fileInput` (the service matches a URL or a partial name). */
+  readonly inputFile?: string;
+  /** Queue name or ARN. */
+  readonly queue?: string;
+  readonly status?: string;
+  /** @default 'DESCENDING' (newest first) */
+  readonly order?: string;
+  /** 1..20. @default 20 */
+  readonly maxResults?: number;
+  /** The `nextToken` of the previous page. */
+  readonly nextToken?: string;
 }
 
 function stringMap(value: unknown, member: string): Record<string, string> {
@@ -117,8 +134,9 @@ export class MediaConvertStore {
     readonly accountId: string,
     private readonly idempotencyWindowMs: number = DEFAULT_IDEMPOTENCY_WINDOW_MS,
     private readonly probeOptions: ProbeOptions = {},
+    private readonly clock: Clock = Date.now,
   ) {
-    const now = epochSeconds();
+    const now = this.epochSeconds();
     this.queues.set(DEFAULT_QUEUE_NAME, {
       name: DEFAULT_QUEUE_NAME,
       arn: this.queueArn(DEFAULT_QUEUE_NAME),
@@ -130,6 +148,10 @@ export class MediaConvertStore {
       submittedJobsCount: 0,
       progressingJobsCount: 0,
     });
+  }
+
+  private epochSeconds(): number {
+    return Math.floor(this.clock() / 1000);
   }
 
   /** How many jobs CreateJob has created (idempotent repeats and rejections excluded). */
@@ -197,7 +219,7 @@ export class MediaConvertStore {
       throw badRequest(`/pricingPlan: ON_DEMAND or RESERVED, got ${JSON.stringify(pricingPlan)}`);
     if (status !== 'ACTIVE' && status !== 'PAUSED') throw badRequest(`/status: ACTIVE or PAUSED, got ${JSON.stringify(status)}`);
     if (this.queues.has(name)) throw new StubHttpError(409, 'ConflictException', `A queue named ${name} already exists`);
-    const at = epochSeconds();
+    const at = this.epochSeconds();
     const queue: StubQueue = {
       name,
       arn: this.queueArn(name),
@@ -224,7 +246,7 @@ export class MediaConvertStore {
     if (typeof body.description === 'string') queue.description = body.description;
     if (typeof body.status === 'string') queue.status = body.status;
     if (typeof body.concurrentJobs === 'number') queue.concurrentJobs = body.concurrentJobs;
-    queue.lastUpdated = epochSeconds();
+    queue.lastUpdated = this.epochSeconds();
     return queue;
   }
 
@@ -245,12 +267,12 @@ export class MediaConvertStore {
 
     const token = body.clientRequestToken as string | undefined;
     const previous = token === undefined ? undefined : this.tokens.get(token);
-    const original = previous && Date.now() - previous.at <= this.idempotencyWindowMs ? this.jobs.get(previous.jobId) : undefined;
+    const original = previous && this.clock() - previous.at <= this.idempotencyWindowMs ? this.jobs.get(previous.jobId) : undefined;
     if (original) return original;
 
     this.jobCounter += 1;
-    const id = `${Date.now()}-${this.jobCounter.toString(36).padStart(6, '0')}`;
-    const createdAt = epochSeconds();
+    const id = `${this.clock()}-${this.jobCounter.toString(36).padStart(6, '0')}`;
+    const createdAt = this.epochSeconds();
     const queue = this.resolveQueue((body.queue as string | undefined) ?? DEFAULT_QUEUE_NAME) as StubQueue;
     const job: StubJob = {
       id,
@@ -270,7 +292,7 @@ export class MediaConvertStore {
     };
     this.jobs.set(id, job);
     queue.submittedJobsCount += 1;
-    if (token !== undefined) this.tokens.set(token, { jobId: id, at: Date.now() });
+    if (token !== undefined) this.tokens.set(token, { jobId: id, at: this.clock() });
     const jobTags = stringMap(body.tags, 'tags');
     if (Object.keys(jobTags).length > 0) this.tags.set(job.arn, { ...jobTags });
     return job;
@@ -280,6 +302,34 @@ export class MediaConvertStore {
     const job = this.jobs.get(id);
     if (!job) throw notFound(`The specified job was not found: ${id}`);
     return job;
+  }
+
+  /**
+   * SearchJobs: jobs whose input file contains `inputFile`, in `queue` and `status` when
+   * given, newest first unless `order` is ASCENDING, one page of at most 20 at a time.
+   */
+  searchJobs(query: SearchJobsQuery): { jobs: StubJob[]; nextToken?: string } {
+    const maxResults = query.maxResults ?? SEARCH_PAGE_SIZE;
+    if (!Number.isInteger(maxResults) || maxResults < 1 || maxResults > SEARCH_PAGE_SIZE)
+      throw badRequest(`/maxResults: 1..${SEARCH_PAGE_SIZE}, got ${String(query.maxResults)}`);
+    const offset = query.nextToken === undefined ? 0 : Number(query.nextToken);
+    if (!Number.isInteger(offset) || offset < 0) throw badRequest(`/nextToken: not a token this service issued: ${query.nextToken}`);
+    const queueArn = query.queue === undefined ? undefined : this.resolveQueue(query.queue)?.arn;
+    if (query.queue !== undefined && queueArn === undefined) throw notFound(`The specified queue was not found: ${query.queue}`);
+    const inputsOf = (job: StubJob): string[] => {
+      const inputs = (job.settings as { inputs?: { fileInput?: unknown }[] }).inputs ?? [];
+      return inputs.map((input) => input.fileInput).filter((file): file is string => typeof file === 'string');
+    };
+    const matching = [...this.jobs.values()].filter(
+      (job) =>
+        (query.inputFile === undefined || inputsOf(job).some((file) => file.includes(query.inputFile as string))) &&
+        (queueArn === undefined || job.queue === queueArn) &&
+        (query.status === undefined || job.status === query.status),
+    );
+    const ordered = query.order === 'ASCENDING' ? matching : matching.reverse();
+    const page = ordered.slice(offset, offset + maxResults);
+    const next = offset + maxResults;
+    return { jobs: page, ...(next < ordered.length ? { nextToken: String(next) } : {}) };
   }
 
   /** Jobs, newest first, as ListJobs returns them. */

@@ -1,9 +1,9 @@
 import { cpSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { PROJECT_ROOT } from '../stacks/lib/project-paths';
-import { runTerraform, terraformOrThrow, writeTerraformCliConfig } from '../scripts/lib/terraform';
-import { describeWithTools } from './support/tiers';
+import { PROJECT_ROOT } from '../../stacks/lib/project-paths';
+import { runTerraform, terraformOrThrow, writeTerraformCliConfig } from '../../scripts/lib/terraform';
+import { describeWithTools } from '../support/tiers';
 
 const EXAMPLES = readdirSync(path.join(PROJECT_ROOT, 'examples'));
 

@@ -1,4 +1,4 @@
-import { CreateTableCommand, DynamoDBClient, GetItemCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient, GetItemCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
 import {
   CreateBucketCommand,
   GetObjectCommand,
@@ -8,13 +8,14 @@ import {
   S3Client,
 } from '@aws-sdk/client-s3';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
-import { DEFAULT_RUNGS, EncodingLadderSchema } from '../lambda-src/lib/ladder';
-import { toEnvironment } from '../lambda-src/submit-job/contract';
-import { MotoServer, startMoto } from '../scripts/lib/local-env';
-import { encodeS3Key, s3Event, s3Record } from './fixtures/s3-events';
-import { MediaConvertStub, startMediaConvertStub } from './support/mediaconvert/server';
-import { MediaFixtureName, readMediaFixture } from './support/media-fixtures';
-import { describeWithTools } from './support/tiers';
+import { DEFAULT_RUNGS, EncodingLadderSchema } from '../../lambda-src/lib/ladder';
+import { toEnvironment } from '../../lambda-src/submit-job/contract';
+import { MotoServer, startMoto } from '../../scripts/lib/local-env';
+import { createJobsTable } from '../support/aws/jobs-table';
+import { encodeS3Key, s3Event, s3Record } from '../fixtures/s3-events';
+import { MediaConvertStub, startMediaConvertStub } from '../support/mediaconvert/server';
+import { MediaFixtureName, readMediaFixture } from '../support/media-fixtures';
+import { describeWithTools } from '../support/tiers';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- wire JSON of CreateJob
 type Handler = (event: unknown) => Promise<Record<string, number>>;
@@ -81,14 +82,7 @@ describeWithTools('submit-job with real media files', ['moto'], () => {
     await s3.send(new CreateBucketCommand({ Bucket: SOURCE_BUCKET }));
     await s3.send(new PutBucketVersioningCommand({ Bucket: SOURCE_BUCKET, VersioningConfiguration: { Status: 'Enabled' } }));
     // As stacks/constructs/jobs-table.ts declares it.
-    await dynamodb.send(
-      new CreateTableCommand({
-        TableName: TABLE,
-        BillingMode: 'PAY_PER_REQUEST',
-        KeySchema: [{ AttributeName: 'assetId', KeyType: 'HASH' }],
-        AttributeDefinitions: [{ AttributeName: 'assetId', AttributeType: 'S' }],
-      }),
-    );
+    await createJobsTable(dynamodb, TABLE);
     stub = await startMediaConvertStub({
       log: () => undefined,
       reader: async (bucket, key) => {
@@ -116,12 +110,13 @@ describeWithTools('submit-job with real media files', ['moto'], () => {
         accelerationMode: 'DISABLED',
         accelerationMinSourceMinutes: 0,
         claimTtlSeconds: 60,
+        requestTimeoutMs: 10_000,
       }),
     });
     jest.spyOn(process.stdout, 'write').mockImplementation(() => true);
     // Imported after the environment is set, like a cold start (the module reads it at load).
     jest.isolateModules(() => {
-      handler = (require('../lambda-src/submit-job') as { handler: Handler }).handler; // eslint-disable-line @typescript-eslint/no-require-imports
+      handler = (require('../../lambda-src/submit-job') as { handler: Handler }).handler; // eslint-disable-line @typescript-eslint/no-require-imports
     });
   }, 60_000);
 

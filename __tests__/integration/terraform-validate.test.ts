@@ -1,10 +1,10 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { synthApp } from '../scripts/lib/synth';
-import { terraformOrThrow, writeTerraformCliConfig } from '../scripts/lib/terraform';
-import { PROJECT_ROOT } from '../stacks/lib/project-paths';
-import { describeWithTools } from './support/tiers';
+import { synthApp } from '../../scripts/lib/synth';
+import { terraformOrThrow, writeTerraformCliConfig } from '../../scripts/lib/terraform';
+import { PROJECT_ROOT } from '../../stacks/lib/project-paths';
+import { describeWithTools } from '../support/tiers';
 
 interface ValidateReport {
   readonly valid: boolean;
