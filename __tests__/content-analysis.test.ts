@@ -4,6 +4,7 @@ import { ContentAnalysis, ContentAnalysisProps } from '../stacks/constructs/cont
 import { JobsTable } from '../stacks/constructs/jobs-table';
 import { SecureBucket } from '../stacks/constructs/secure-bucket';
 import { Template, refOf } from '../testing';
+import { TEST_ENVIRONMENT, synthPipeline } from './support/pipeline';
 
 /** The analysis construct with the pieces it takes from the rest of the pipeline. */
 function synthAnalysis(props: Partial<ContentAnalysisProps> = {}) {
@@ -178,5 +179,44 @@ describe('ContentAnalysis', () => {
     [{ topLabels: 0 }, /'topLabels' is 0/],
   ])('refuses %p at synth, naming the construct', (props, message) => {
     expect(() => synthAnalysis(props)).toThrow(message);
+  });
+});
+
+describe('content analysis in the pipeline stack', () => {
+  /** Resource types only the analysis adds. */
+  const analysisResources = (template: Template) =>
+    Object.keys(template.json.resource as Record<string, Record<string, unknown>>).flatMap((type) =>
+      Object.keys(template.resources(type))
+        .filter((id) => id.startsWith('ContentAnalysis'))
+        .map((id) => `${type}.${id}`),
+    );
+
+  it('is off by default: no function, topic, role, rule or queue of it', () => {
+    // Act
+    const { template, stack } = synthPipeline(TEST_ENVIRONMENT);
+
+    // Assess
+    expect(stack.contentAnalysis).toBeUndefined();
+    expect(analysisResources(template)).toEqual([]);
+    expect(JSON.stringify(template.json)).not.toMatch(/rekognition/i);
+  });
+
+  it('when enabled, analyses the pipeline jobs and announces on its notification topic', () => {
+    // Act
+    const { template, stack } = synthPipeline({ ...TEST_ENVIRONMENT, contentAnalysis: { enabled: true, minConfidence: 80, topLabels: 5 } });
+    const variables = (template.resource('aws_lambda_function', 'AnalysisFunction').environment as { variables: Record<string, string> })
+      .variables;
+
+    // Assess
+    expect(analysisResources(template).length).toBeGreaterThan(10);
+    expect(variables).toEqual(
+      expect.objectContaining({
+        PIPELINE_ID: 'vod-test',
+        TOPIC_ARN: refOf(stack.jobEvents.topic, 'arn'),
+        OUTPUT_BUCKET: refOf(stack.storage.outputBucket.bucket, 'bucket'),
+        MIN_CONFIDENCE: '80',
+        TOP_LABELS: '5',
+      }),
+    );
   });
 });

@@ -1,5 +1,5 @@
 import { MEDIACONVERT_PRICES, PriceTableSchema, priceTableCodec } from '../lambda-src/lib/pricing';
-import { parseSubmittedAt, parseBillingTier, timingMetadata } from '../lambda-src/lib/job-metadata';
+import { parseBillingTier, parseSubmittedAt } from '../lambda-src/lib/job-metadata';
 
 describe('PriceTableSchema', () => {
   it('fills every field from the documented table', () => {
@@ -45,16 +45,6 @@ describe('priceTableCodec', () => {
 });
 
 describe('job timing metadata', () => {
-  it('round-trips the submission time and the tier through UserMetadata', () => {
-    // Act
-    const metadata = timingMetadata(new Date(1_700_000_000_123), 'PROFESSIONAL');
-
-    // Assess
-    expect(metadata).toEqual({ submittedAt: '1700000000123', billingTier: 'PROFESSIONAL' });
-    expect(parseSubmittedAt(metadata.submittedAt)).toBe(1_700_000_000_123);
-    expect(parseBillingTier(metadata.billingTier)).toBe('PROFESSIONAL');
-  });
-
   it.each([undefined, '', 'yesterday', '-5', '0', 1_700_000_000_123, '1e12'])('reads no submission time from %p', (value) => {
     expect(parseSubmittedAt(value)).toBeUndefined();
   });

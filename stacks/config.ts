@@ -8,6 +8,7 @@ import { CONTENT_ANALYSIS_DEFAULTS } from './constructs/content-analysis';
 import { CORS_ORIGIN_PATTERN } from './constructs/delivery';
 import { INGEST_DEFAULTS } from './constructs/ingest';
 import { JOB_SWEEP_DEFAULTS } from './constructs/job-sweep';
+import { MONITORING_DEFAULTS } from './constructs/monitoring';
 import { FUNCTION_DEFAULTS } from './constructs/node-function';
 
 export { LOG_RETENTION_DAYS } from './lib/aws-limits';
@@ -32,6 +33,7 @@ export const EMULATED_SERVICES = [
   'dynamodb',
   'cloudwatch',
   'logs',
+  'kms',
   'mediaconvert',
 ] as const;
 export type EmulatedService = (typeof EMULATED_SERVICES)[number];
@@ -148,6 +150,14 @@ export const PipelineConfigSchema = z.strictObject({
       overdueJobMinutes: z.number().int().min(1).max(10_080).default(JOB_SWEEP_DEFAULTS.overdueJobMinutes),
       /** Minutes between sweeps of the jobs table's open records. */
       sweepIntervalMinutes: z.number().int().min(1).max(60).default(JOB_SWEEP_DEFAULTS.intervalMinutes),
+      /** Optional e-mail subscription to the alarm topic (needs confirming by mail). */
+      alarmEmail: z.email('must be an e-mail address').optional(),
+      /** Alarm when more than this percent of the jobs finished in `errorRatePeriodMinutes` ended in ERROR. */
+      errorRateThresholdPercent: z.number().min(0).max(100).default(MONITORING_DEFAULTS.errorRateThresholdPercent),
+      /** The window of the job error rate, in minutes. */
+      errorRatePeriodMinutes: z.number().int().min(1).max(1440).default(MONITORING_DEFAULTS.errorRatePeriodMinutes),
+      /** Alarm when the estimated MediaConvert cost of one UTC day's completed jobs exceeds this (USD). */
+      dailyCostBudgetUsd: z.number().min(0.01).max(1_000_000).default(MONITORING_DEFAULTS.dailyCostBudgetUsd),
     })
     .prefault({}),
   notifications: z

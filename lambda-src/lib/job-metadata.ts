@@ -10,11 +10,6 @@ export const SUBMITTED_AT_METADATA_KEY = 'submittedAt';
 /** `BASIC` or `PROFESSIONAL`: the plan's tier (see cost.ts billingTierOf). */
 export const BILLING_TIER_METADATA_KEY = 'billingTier';
 
-/** The two entries for a job submitted at `submittedAt` on `tier`. */
-export function timingMetadata(submittedAt: Date, tier: BillingTier): Record<string, string> {
-  return { [SUBMITTED_AT_METADATA_KEY]: String(submittedAt.getTime()), [BILLING_TIER_METADATA_KEY]: tier };
-}
-
 /** The submission time read back; undefined when absent or not a positive integer. */
 export function parseSubmittedAt(value: unknown): number | undefined {
   if (typeof value !== 'string' || !/^\d{1,15}$/.test(value)) return undefined;

@@ -10,9 +10,11 @@ import { SqsQueue } from '@cdktf/provider-aws/lib/sqs-queue';
 import { SqsQueuePolicy } from '@cdktf/provider-aws/lib/sqs-queue-policy';
 import { MIN_CONFIDENCE_RANGE, TOP_LABELS_RANGE, completedJobPattern, toEnvironment } from '../../lambda-src/content-analysis/contract';
 import { OUTPUT_FOLDERS } from '../../lambda-src/lib/keys';
+import { METRIC_NAMESPACE, metricDimensions } from '../../lambda-src/lib/pipeline-metrics';
 import { checkIntegerProp } from '../lib/prop-validation';
 import { PolicyDocument, serviceTrust } from '../lib/policy';
 import { JobsTable } from './jobs-table';
+import { MetricAlarmSpec } from './monitoring';
 import { FunctionSettings, NodeFunction } from './node-function';
 import { SecureBucket } from './secure-bucket';
 
@@ -73,6 +75,8 @@ export class ContentAnalysis extends Construct {
   readonly rule: CloudwatchEventRule;
   /** Where COMPLETE events and completion messages go when delivery to the function fails. */
   readonly deliveryDeadLetterQueue: SqsQueue;
+  /** The failed-analysis alarm, by a stable name, for the Monitoring construct. */
+  readonly metricAlarms: Readonly<Record<string, MetricAlarmSpec>>;
 
   constructor(scope: Construct, id: string, props: ContentAnalysisProps) {
     super(scope, id);
@@ -195,5 +199,17 @@ export class ContentAnalysis extends Construct {
       endpoint: fn.arn,
       redrivePolicy: JSON.stringify({ deadLetterTargetArn: this.deliveryDeadLetterQueue.arn }),
     });
+
+    this.metricAlarms = {
+      'failed-analyses': {
+        alarmName: `${name}-failed-analyses`,
+        description: `Rekognition could not analyse a completed job's MP4, or refused to start. The job itself is fine; the record's analysis.error and the ANALYSIS_FAILED notification say why (video too large or unreadable, an IAM change). Re-analyse by putting the job's COMPLETE event again once fixed.`,
+        namespace: METRIC_NAMESPACE,
+        metricName: 'AnalysesFailed',
+        dimensions: metricDimensions('AnalysesFailed', name),
+        period: 300,
+        treatMissingData: 'notBreaching',
+      },
+    };
   }
 }
