@@ -1,3 +1,5 @@
+import { RekognitionClient } from '@aws-sdk/client-rekognition';
+import { mockClient } from 'aws-sdk-client-mock';
 import { InvalidJobEventError } from '../../lambda-src/lib/errors';
 import type { JobRecord } from '../../lambda-src/lib/job-record';
 import { SNS_PUBLISH_MAX_BYTES } from '../../lambda-src/lib/notification';
@@ -233,6 +235,21 @@ describeWithTools('job-events handler', ['moto'], () => {
       }),
     ]);
     expect(metricsOf()).toEqual([]);
+  });
+
+  it('starts no content analysis itself: with the flag off there is no analysis function, and job-events never calls Rekognition', async () => {
+    // Prepare
+    const rekognition = mockClient(RekognitionClient);
+
+    // Act
+    try {
+      await handler(completeEvent('my-trip'));
+
+      // Assess
+      expect(rekognition.calls()).toEqual([]);
+    } finally {
+      rekognition.restore();
+    }
   });
 
   it('drops a PROGRESSING that arrives after COMPLETE without throwing', async () => {
