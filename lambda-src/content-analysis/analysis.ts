@@ -1,7 +1,7 @@
 /**
  * Content analysis of one completed job, in two steps: start label detection on the job's MP4
  * (a COMPLETE event), then store, record and announce the labels (Rekognition's completion
- * message). Every decision is a pure function of lib/content-analysis and lib/analysis-record;
+ * message). Every decision is a pure function of lib/label-analysis and lib/analysis-record;
  * this module only sequences the calls. Nothing here touches the job's transcoding outcome.
  */
 import type { UpdateItemCommandInput } from '@aws-sdk/client-dynamodb';
