@@ -3,7 +3,7 @@
  * handler reads, and the metrics the handler emits and the construct's alarms watch.
  */
 import { defineEnvContract, integerCodec, stringCodec } from '../lib/env-contract';
-import { METRIC_NAMESPACE, PIPELINE_DIMENSION } from '../lib/pipeline-metrics';
+import { METRIC_NAMESPACE, PIPELINE_DIMENSION } from '../lib/metric-namespace';
 
 /** CloudWatch namespace of the sweep's metrics (embedded metric format, no PutMetricData call): the pipeline's one namespace. */
 export const SWEEP_METRIC_NAMESPACE = METRIC_NAMESPACE;

@@ -11,11 +11,10 @@ import type { JobStateChange } from './job-event';
 import type { PriceTable } from './pricing';
 import { SKIP_REASONS, SkipReason } from './s3-event';
 import type { SourceSummary } from './source-profile';
+import { PIPELINE_DIMENSION } from './metric-namespace';
 
-/** The namespace of every pipeline metric (the job sweep's too). */
-export const METRIC_NAMESPACE = 'VideoPipeline';
-/** The dimension every metric carries: the pipeline id (`vod-prod`). */
-export const PIPELINE_DIMENSION = 'Pipeline';
+export { METRIC_NAMESPACE, PIPELINE_DIMENSION } from './metric-namespace';
+
 /** Powertools adds it to every metric it emits: the emitting function's service name. */
 export const SERVICE_DIMENSION = 'service';
 
