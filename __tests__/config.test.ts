@@ -1,3 +1,4 @@
+import { MEDIACONVERT_PRICES } from '../lambda-src/lib/pricing';
 import { ConfigError, PipelineConfigInput, parsePipelineConfig, pipelineId } from '../stacks/config';
 
 const minimal: PipelineConfigInput = { environment: 'test', backend: { type: 'local' } };
@@ -24,6 +25,23 @@ describe('parsePipelineConfig', () => {
     });
     expect(config.lambda.packaging).toBe('archive');
     expect(config.transcoding.ladder.rungs.map((r) => r.name)).toEqual(['1080p', '720p', '480p', '360p']);
+    expect(config.contentAnalysis).toEqual({ enabled: false, minConfidence: 70, topLabels: 10 });
+    expect(config.pricing).toEqual(MEDIACONVERT_PRICES);
+    expect(config.monitoring).toEqual(
+      expect.objectContaining({
+        errorRateThresholdPercent: 10,
+        errorRatePeriodMinutes: 60,
+        dailyCostBudgetUsd: 50,
+        overdueJobMinutes: 240,
+      }),
+    );
+  });
+
+  it('takes a price override and keeps the rest of the documented table', () => {
+    expect(parsePipelineConfig({ ...minimal, pricing: { basicPerNormalizedMinute: 0.0085 } }, 'test').pricing).toEqual({
+      ...MEDIACONVERT_PRICES,
+      basicPerNormalizedMinute: 0.0085,
+    });
   });
 
   it.each([
@@ -57,6 +75,16 @@ describe('parsePipelineConfig', () => {
     ],
     ['a 3 s Lambda timeout', { lambda: { timeoutSeconds: 3 } }, /lambda\.timeoutSeconds: must be at least 10/],
     ['an unknown field (a typo)', { forceDestory: true }, /Unrecognized key: "forceDestory"/],
+    [
+      'a negative price',
+      { pricing: { professionalPerNormalizedMinute: -1 } },
+      /pricing\.professionalPerNormalizedMinute: professionalPerNormalizedMinute must be a positive number/,
+    ],
+    ['an error rate above 100%', { monitoring: { errorRateThresholdPercent: 150 } }, /monitoring\.errorRateThresholdPercent/],
+    ['a zero daily budget', { monitoring: { dailyCostBudgetUsd: 0 } }, /monitoring\.dailyCostBudgetUsd/],
+    ['an alarm e-mail that is not one', { monitoring: { alarmEmail: 'oncall' } }, /monitoring\.alarmEmail: must be an e-mail address/],
+    ['a fractional confidence', { contentAnalysis: { enabled: true, minConfidence: 70.5 } }, /contentAnalysis\.minConfidence/],
+    ['too many top labels', { contentAnalysis: { topLabels: 500 } }, /contentAnalysis\.topLabels/],
     ['an S3 backend without a bucket', { backend: { type: 's3', region: 'us-east-1', keyPrefix: 'p' } }, /backend\.bucket/],
     [
       'a CORS origin with a path',

@@ -1,4 +1,12 @@
-import { estimateCost, resolutionClass } from '../lambda-src/lib/cost';
+import {
+  BilledOutput,
+  BillingTier,
+  billedOutputsOf,
+  billingTierOf,
+  estimateCompletedJobCost,
+  estimateCost,
+  resolutionClass,
+} from '../lambda-src/lib/cost';
 import { BASIC_TIER_PLAN_SETTINGS, planEncoding } from '../lambda-src/lib/encoding-plan';
 import { DEFAULT_RUNGS, EncodingLadderSchema } from '../lambda-src/lib/ladder';
 import { MEDIACONVERT_PRICES } from '../lambda-src/lib/pricing';
@@ -70,5 +78,144 @@ describe('cost report', () => {
     expect(formatCostTable(costRows())).toMatch(
       /^\| source \|[\s\S]*\| 1080p60, 5 min \| \$0\.1350 \| \$0\.4050 \| 0\.33 \|[\s\S]*as of 2024-09/,
     );
+  });
+});
+
+describe('billedOutputsOf', () => {
+  it('lists every output with a duration, frame captures told apart by their .jpg files', () => {
+    // Prepare
+    const groups = [
+      {
+        type: 'HLS_GROUP',
+        playlistFilePaths: ['s3://out/a/hls/a.m3u8'],
+        outputDetails: [
+          { outputFilePaths: ['s3://out/a/hls/a_720p.m3u8'], durationInMs: 60_000, videoDetails: { widthInPx: 1280, heightInPx: 720 } },
+        ],
+      },
+      {
+        type: 'FILE_GROUP',
+        playlistFilePaths: [],
+        outputDetails: [
+          { outputFilePaths: ['s3://out/a/mp4/a_720p.mp4'], durationInMs: 60_000, videoDetails: { widthInPx: 1280, heightInPx: 720 } },
+          {
+            outputFilePaths: ['s3://out/a/thumbnails/a_thumb.0000011.jpg'],
+            durationInMs: 61_000,
+            videoDetails: { widthInPx: 640, heightInPx: 360 },
+          },
+          { outputFilePaths: ['s3://out/a/thumbnails/a_poster.0000001.jpg'] },
+        ],
+      },
+    ];
+
+    // Act
+    const outputs = billedOutputsOf(groups);
+
+    // Assess
+    expect(outputs).toEqual([
+      { durationMs: 60_000, width: 1280, height: 720, frameCapture: false },
+      { durationMs: 60_000, width: 1280, height: 720, frameCapture: false },
+      { durationMs: 61_000, frameCapture: true },
+    ]);
+  });
+});
+
+describe('estimateCompletedJobCost', () => {
+  const video = (width: number, height: number, seconds: number): BilledOutput => ({
+    durationMs: seconds * 1000,
+    width,
+    height,
+    frameCapture: false,
+  });
+  const capture = (seconds: number): BilledOutput => ({ durationMs: seconds * 1000, frameCapture: true });
+  const ladder1080 = (seconds: number) => [
+    video(1920, 1080, seconds),
+    video(1280, 720, seconds),
+    video(854, 480, seconds),
+    video(640, 360, seconds),
+    video(1920, 1080, seconds),
+    capture(seconds),
+    capture(seconds),
+  ];
+
+  it.each<[string, BilledOutput[], BillingTier, number | undefined, { outputMinutes: number; normalizedMinutes: number; usd: number }]>([
+    // 3 HD (x2) + 2 SD + 2 captures = 10 normalized minutes per minute.
+    ['the default 1080p30 ladder for 10 min', ladder1080(600), 'BASIC', 30, { outputMinutes: 70, normalizedMinutes: 100, usd: 0.75 }],
+    // 95.5 s is billed as 96 s = 1.6 min.
+    [
+      'a fractional minute, rounded up to the second',
+      [video(1280, 720, 95.5)],
+      'BASIC',
+      30,
+      { outputMinutes: 1.6, normalizedMinutes: 3.2, usd: 0.024 },
+    ],
+    // Video outputs x2 above 30 fps; captures are not.
+    [
+      'a 60 fps job: video outputs count twice',
+      [video(1280, 720, 60), capture(60)],
+      'BASIC',
+      60,
+      { outputMinutes: 2, normalizedMinutes: 5, usd: 0.0375 },
+    ],
+    ['29.97 fps stays at the normal rate', [video(1280, 720, 60)], 'BASIC', 29.97, { outputMinutes: 1, normalizedMinutes: 2, usd: 0.015 }],
+    ['a UHD output counts four times', [video(3840, 2160, 60)], 'BASIC', 30, { outputMinutes: 1, normalizedMinutes: 4, usd: 0.03 }],
+    ['a portrait 720x1280 output is HD', [video(720, 1280, 60)], 'BASIC', 30, { outputMinutes: 1, normalizedMinutes: 2, usd: 0.015 }],
+    [
+      'a Professional-tier job: every output at the Pro rate',
+      [video(1280, 720, 60), capture(60)],
+      'PROFESSIONAL',
+      30,
+      { outputMinutes: 2, normalizedMinutes: 3, usd: 0.0675 },
+    ],
+    [
+      'a 3 s output is billed as 10 s',
+      [video(640, 360, 3)],
+      'BASIC',
+      30,
+      { outputMinutes: 10 / 60, normalizedMinutes: 10 / 60, usd: 0.00125 },
+    ],
+    [
+      'a video output without a size counts as HD',
+      [{ durationMs: 60_000, frameCapture: false }],
+      'BASIC',
+      30,
+      { outputMinutes: 1, normalizedMinutes: 2, usd: 0.015 },
+    ],
+    [
+      'an unknown frame rate counts at the normal rate',
+      [video(1280, 720, 60)],
+      'BASIC',
+      undefined,
+      { outputMinutes: 1, normalizedMinutes: 2, usd: 0.015 },
+    ],
+  ])('estimates %s', (_case, outputs, tier, fps, expected) => {
+    // Act
+    const cost = estimateCompletedJobCost(outputs, { tier, fps }, MEDIACONVERT_PRICES);
+
+    // Assess
+    expect(cost.outputMinutes).toBeCloseTo(expected.outputMinutes, 6);
+    expect(cost.normalizedMinutes).toBeCloseTo(expected.normalizedMinutes, 6);
+    expect(cost.usd).toBeCloseTo(expected.usd, 8);
+    expect(cost.tier).toBe(tier);
+  });
+
+  it('prices with the table it is given', () => {
+    // Prepare
+    const prices = { ...MEDIACONVERT_PRICES, basicPerNormalizedMinute: 0.01 };
+
+    // Act
+    const cost = estimateCompletedJobCost([video(1280, 720, 60)], { tier: 'BASIC', fps: 30 }, prices);
+
+    // Assess
+    expect(cost.usd).toBeCloseTo(0.02, 8);
+  });
+});
+
+describe('billingTierOf', () => {
+  it.each([
+    ['DISABLED', 'BASIC'],
+    ['ENABLED', 'PROFESSIONAL'],
+    ['PREFERRED', 'PROFESSIONAL'],
+  ] as const)('bills a job with acceleration %s at the %s tier', (mode, tier) => {
+    expect(billingTierOf(mode)).toBe(tier);
   });
 });

@@ -1,3 +1,4 @@
+import { MEDIACONVERT_PRICES } from '../lambda-src/lib/pricing';
 import { InvalidEnvironmentError, MissingEnvironmentError } from '../lambda-src/lib/errors';
 import { parseJobStateEvent } from '../lambda-src/lib/job-event';
 import {
@@ -20,6 +21,7 @@ const SETTINGS: JobEventsSettings = {
   distributionDomain: 'd111111abcdef8.cloudfront.net',
   claimTtlSeconds: 60,
   requestTimeoutMs: 10_000,
+  prices: MEDIACONVERT_PRICES,
 };
 const LAMBDA_RUNTIME = { AWS_REGION: 'us-east-1' };
 

@@ -1,3 +1,4 @@
+import { MEDIACONVERT_PRICES } from '../lambda-src/lib/pricing';
 import { jobStateChangePattern } from '../lambda-src/job-events/contract';
 import { TEST_ENVIRONMENT, synthPipeline } from './support/pipeline';
 import { Template, refOf } from '../testing';
@@ -106,6 +107,7 @@ describe('JobEvents', () => {
       DISTRIBUTION_DOMAIN: refOf(stack.delivery.distribution, 'domain_name'),
       CLAIM_TTL_SECONDS: '60',
       REQUEST_TIMEOUT_MS: '10000',
+      PRICE_TABLE: JSON.stringify(MEDIACONVERT_PRICES),
     });
   });
 

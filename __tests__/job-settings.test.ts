@@ -2,8 +2,10 @@ import type { CreateJobRequest, H264Settings, OutputGroup } from '@aws-sdk/clien
 import { BASIC_TIER_PLAN_SETTINGS, EncodingPlan, PlanSettings, planEncoding } from '../lambda-src/lib/encoding-plan';
 import { DEFAULT_RUNGS, EncodingLadderSchema } from '../lambda-src/lib/ladder';
 import { JobContext, POSTER_NAME_MODIFIER, THUMBNAIL_NAME_MODIFIER, buildCreateJobRequest } from '../lambda-src/lib/job-settings';
+import { parseJobStateEvent } from '../lambda-src/lib/job-event';
 import { UploadedObject } from '../lambda-src/lib/s3-event';
-import { SourceProfile, describeSource } from '../lambda-src/lib/source-profile';
+import { SourceProfile, describeSource, summarizeSource } from '../lambda-src/lib/source-profile';
+import { PIPELINE, jobStateChange } from './fixtures/mediaconvert-events';
 
 const ladder = EncodingLadderSchema.parse({ rungs: [...DEFAULT_RUNGS] });
 const context: JobContext = {
@@ -19,6 +21,7 @@ const profile: SourceProfile = describeSource();
 const plan = planEncoding(profile, ladder, BASIC_TIER_PLAN_SETTINGS);
 const planFor = (overrides: Partial<SourceProfile>, settings: PlanSettings = BASIC_TIER_PLAN_SETTINGS): EncodingPlan =>
   planEncoding({ ...profile, ...overrides }, ladder, settings);
+const describeSummary = () => summarizeSource(profile);
 const upload: UploadedObject = {
   bucket: 'source-bucket',
   key: 'uploads/My Trip (2024) #1+final.MP4',
@@ -50,13 +53,14 @@ describe('buildCreateJobRequest', () => {
     expect(request.StatusUpdateInterval).toBe('SECONDS_60');
   });
 
-  it('tags the job with pipeline, assetId and source for event routing', () => {
+  it('tags the job with pipeline, assetId and source for event routing, and its billing tier', () => {
     const request = buildCreateJobRequest(upload, context, plan);
 
     expect(request.UserMetadata).toEqual({
       pipeline: 'vod-test',
       assetId: expect.stringMatching(/^my-trip-2024-1-final-[0-9a-f]{12}$/),
       source: 's3://source-bucket/uploads/My Trip (2024) #1+final.MP4',
+      billingTier: 'BASIC',
     });
   });
 
@@ -75,6 +79,27 @@ describe('buildCreateJobRequest', () => {
     const request = buildCreateJobRequest(upload, context, plan, summary);
 
     expect(JSON.parse(request.UserMetadata?.sourceProfile ?? '{}')).toEqual(summary);
+  });
+
+  it.each<[string, PlanSettings, string]>([
+    ['a Basic-tier plan', BASIC_TIER_PLAN_SETTINGS, 'BASIC'],
+    ['an accelerated plan', { acceleration: { mode: 'PREFERRED', minSourceMinutes: 0 } }, 'PROFESSIONAL'],
+  ])('carries the submission time and the billing tier of %s to the job events', (_case, settings, tier) => {
+    // Act
+    const request = buildCreateJobRequest(upload, context, planEncoding(profile, ladder, settings), undefined, new Date(1_700_000_000_123));
+
+    // Assess
+    const change = parseJobStateEvent(jobStateChange('COMPLETE', {}, { metadata: request.UserMetadata }), PIPELINE);
+    expect(request.UserMetadata).toEqual(expect.objectContaining({ submittedAt: '1700000000123', billingTier: tier }));
+    expect(change).toEqual(
+      expect.objectContaining({ event: expect.objectContaining({ submittedAt: 1_700_000_000_123, billingTier: tier }) }),
+    );
+  });
+
+  it('keeps the UserMetadata within 10 entries', () => {
+    const request = buildCreateJobRequest(upload, context, plan, describeSummary(), new Date());
+
+    expect(Object.keys(request.UserMetadata ?? {}).length).toBeLessThanOrEqual(10);
   });
 
   it('keeps every UserMetadata value within 256 characters, even for a 1,024-byte key', () => {

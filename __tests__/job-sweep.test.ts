@@ -1,11 +1,13 @@
-import { JOB_SWEEP_VARIABLES, JobSweepSettings, fromEnvironment, toEnvironment } from '../lambda-src/job-sweep/contract';
+import { JOB_SWEEP_VARIABLES, JobSweepSettings, SWEEP_METRICS, fromEnvironment, toEnvironment } from '../lambda-src/job-sweep/contract';
 import { InvalidEnvironmentError } from '../lambda-src/lib/errors';
 import { TEST_ENVIRONMENT, synthPipeline } from './support/pipeline';
 import { Template, refOf } from '../testing';
 
 const sweepPolicy = (t: Template) => t.statementsOf(t.resource('aws_iam_role_policy', 'JobSweep').policy);
 const sweepAlarms = (t: Template) =>
-  Object.values(t.resources('aws_cloudwatch_metric_alarm')).filter((a) => a.namespace === 'VideoPipeline');
+  Object.values(t.resources('aws_cloudwatch_metric_alarm')).filter(
+    (a) => a.namespace === 'VideoPipeline' && (Object.values(SWEEP_METRICS) as unknown[]).includes(a.metric_name),
+  );
 
 describe('JobSweep', () => {
   const { template, stack } = synthPipeline(TEST_ENVIRONMENT);

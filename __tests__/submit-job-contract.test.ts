@@ -1,3 +1,4 @@
+import { MEDIACONVERT_PRICES } from '../lambda-src/lib/pricing';
 import { InvalidEnvironmentError, MissingEnvironmentError } from '../lambda-src/lib/errors';
 import { DEFAULT_RUNGS, EncodingLadderSchema } from '../lambda-src/lib/ladder';
 import { SUBMIT_JOB_VARIABLES, SubmitSettings, fromEnvironment, toEnvironment } from '../lambda-src/submit-job/contract';
@@ -15,6 +16,7 @@ const SETTINGS: SubmitSettings = {
   accelerationMinSourceMinutes: 20,
   claimTtlSeconds: 120,
   requestTimeoutMs: 10_000,
+  prices: MEDIACONVERT_PRICES,
 };
 
 describe('submit-job contract', () => {

@@ -1,11 +1,14 @@
 import { z } from 'zod';
 import { DEFAULT_RUNGS, EncodingLadderSchema } from '../lambda-src/lib/ladder';
 import { formatZodIssues } from '../lambda-src/lib/errors';
+import { PriceTableSchema } from '../lambda-src/lib/pricing';
 import { ACCELERATION_MODES, MAX_ACCELERATION_MIN_SOURCE_MINUTES, STATUS_UPDATE_INTERVALS } from '../lambda-src/submit-job/contract';
 import { COLD_STORAGE_CLASSES, LAMBDA_LIMITS, LOG_RETENTION_DAYS, MIN_TRANSITION_DAYS, PRICE_CLASSES } from './lib/aws-limits';
+import { CONTENT_ANALYSIS_DEFAULTS } from './constructs/content-analysis';
 import { CORS_ORIGIN_PATTERN } from './constructs/delivery';
 import { INGEST_DEFAULTS } from './constructs/ingest';
 import { JOB_SWEEP_DEFAULTS } from './constructs/job-sweep';
+import { MONITORING_DEFAULTS } from './constructs/monitoring';
 import { FUNCTION_DEFAULTS } from './constructs/node-function';
 
 export { LOG_RETENTION_DAYS } from './lib/aws-limits';
@@ -30,6 +33,7 @@ export const EMULATED_SERVICES = [
   'dynamodb',
   'cloudwatch',
   'logs',
+  'kms',
   'mediaconvert',
 ] as const;
 export type EmulatedService = (typeof EMULATED_SERVICES)[number];
@@ -146,12 +150,39 @@ export const PipelineConfigSchema = z.strictObject({
       overdueJobMinutes: z.number().int().min(1).max(10_080).default(JOB_SWEEP_DEFAULTS.overdueJobMinutes),
       /** Minutes between sweeps of the jobs table's open records. */
       sweepIntervalMinutes: z.number().int().min(1).max(60).default(JOB_SWEEP_DEFAULTS.intervalMinutes),
+      /** Optional e-mail subscription to the alarm topic (needs confirming by mail). */
+      alarmEmail: z.email('must be an e-mail address').optional(),
+      /** Alarm when more than this percent of the jobs finished in `errorRatePeriodMinutes` ended in ERROR. */
+      errorRateThresholdPercent: z.number().min(0).max(100).default(MONITORING_DEFAULTS.errorRateThresholdPercent),
+      /** The window of the job error rate, in minutes. */
+      errorRatePeriodMinutes: z.number().int().min(1).max(1440).default(MONITORING_DEFAULTS.errorRatePeriodMinutes),
+      /** Alarm when the estimated MediaConvert cost of one UTC day's completed jobs exceeds this (USD). */
+      dailyCostBudgetUsd: z.number().min(0.01).max(1_000_000).default(MONITORING_DEFAULTS.dailyCostBudgetUsd),
     })
     .prefault({}),
   notifications: z
     .strictObject({
       /** Optional e-mail subscription to job notifications (needs confirming by mail). */
       email: z.email('must be an e-mail address').optional(),
+    })
+    .prefault({}),
+  /**
+   * The MediaConvert price table the cost estimates use (lambda-src/lib/pricing.ts documents the
+   * figures, their source and date). Override a figure when your prices differ (region, volume tier).
+   */
+  pricing: z.prefault(PriceTableSchema, {}),
+  /**
+   * Content analysis with Amazon Rekognition Video: label detection on each completed job's MP4,
+   * stored next to the outputs and summarized on the record. Off by default: it is billed per
+   * minute of video analysed, on top of transcoding.
+   */
+  contentAnalysis: z
+    .strictObject({
+      enabled: z.boolean().default(false),
+      /** Labels below this confidence (whole percent) are not returned by Rekognition. */
+      minConfidence: z.number().int().min(0).max(100).default(CONTENT_ANALYSIS_DEFAULTS.minConfidence),
+      /** How many labels the job record and the notification summarize (labels.json has them all). */
+      topLabels: z.number().int().min(1).max(50).default(CONTENT_ANALYSIS_DEFAULTS.topLabels),
     })
     .prefault({}),
   /**

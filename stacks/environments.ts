@@ -36,6 +36,8 @@ export const ENVIRONMENTS: Readonly<Record<string, PipelineConfigInput>> = {
     logRetentionDays: 1,
     delivery: { waitForDeployment: false, responseHeadersPolicy: false },
     lambda: { packaging: 'zip' },
+    // Rekognition is not emulated (see __tests__/support/emulator-gaps.ts).
+    contentAnalysis: { enabled: false },
     emulator: { endpoint: 'http://127.0.0.1:5000' },
   },
 };

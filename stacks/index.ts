@@ -11,6 +11,8 @@ export type { EnvironmentOverrides } from './environment-loader';
 export { PipelineConfigSchema, parsePipelineConfig, pipelineId, ConfigError, LOG_RETENTION_DAYS, EMULATED_SERVICES } from './config';
 export type { PipelineConfig, PipelineConfigInput, EmulatedService } from './config';
 export { DEFAULT_RUNGS } from '../lambda-src/lib/ladder';
+export { MEDIACONVERT_PRICES } from '../lambda-src/lib/pricing';
+export type { PriceTable } from '../lambda-src/lib/pricing';
 export type { EncodingLadder, EncodingLadderInput, LadderRung } from '../lambda-src/lib/ladder';
 
 // Stacks.
@@ -38,10 +40,18 @@ export { JobEvents } from './constructs/job-events';
 export type { JobEventsProps } from './constructs/job-events';
 export { JobSweep, JOB_SWEEP_DEFAULTS } from './constructs/job-sweep';
 export type { JobSweepProps } from './constructs/job-sweep';
-export { Monitoring } from './constructs/monitoring';
+export { Monitoring, MONITORING_DEFAULTS } from './constructs/monitoring';
 export type { MonitoringProps, MetricAlarmSpec } from './constructs/monitoring';
+export { AlarmTopic } from './constructs/alarm-topic';
+export type { AlarmTopicProps } from './constructs/alarm-topic';
+export { ContentAnalysis, CONTENT_ANALYSIS_DEFAULTS } from './constructs/content-analysis';
+export type { ContentAnalysisProps } from './constructs/content-analysis';
+export { buildDashboardBody } from './lib/dashboard-body';
+export type { DashboardInput } from './lib/dashboard-body';
 export { InvalidPropsError } from './lib/prop-validation';
 export type { PolicyStatement } from './lib/policy';
 
 // What the functions publish and match, for subscribers and rule authors.
 export { FORWARDED_JOB_STATUSES, jobStateChangePattern } from '../lambda-src/job-events/contract';
+export { METRIC_NAMESPACE, PIPELINE_METRICS } from '../lambda-src/lib/pipeline-metrics';
+export type { AnalysisNotification } from '../lambda-src/lib/analysis-record';

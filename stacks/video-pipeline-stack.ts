@@ -3,6 +3,7 @@ import { TerraformOutput, TerraformStack } from 'cdktf';
 import { PipelineConfig, pipelineId } from './config';
 import { configureAwsProvider, configureBackend } from './lib/terraform-settings';
 import { accountIdOf } from './lib/account';
+import { ContentAnalysis } from './constructs/content-analysis';
 import { Delivery } from './constructs/delivery';
 import { Ingest } from './constructs/ingest';
 import { JobEvents } from './constructs/job-events';
@@ -28,6 +29,8 @@ export class VideoPipelineStack extends TerraformStack {
   readonly jobEvents: JobEvents;
   readonly jobSweep: JobSweep;
   readonly monitoring: Monitoring;
+  /** Rekognition content analysis; undefined unless `contentAnalysis.enabled`. */
+  readonly contentAnalysis?: ContentAnalysis;
 
   constructor(scope: Construct, id: string, props: VideoPipelineStackProps) {
     super(scope, id);
@@ -61,6 +64,7 @@ export class VideoPipelineStack extends TerraformStack {
       statusUpdateInterval: config.transcoding.statusUpdateInterval,
       accelerationMode: config.transcoding.accelerationMode,
       accelerationMinSourceMinutes: config.transcoding.accelerationMinSourceMinutes,
+      prices: config.pricing,
       functionSettings,
     });
     this.delivery = new Delivery(this, 'Delivery', {
@@ -78,6 +82,7 @@ export class VideoPipelineStack extends TerraformStack {
       outputBucketName: this.storage.outputBucket.bucketName,
       distributionDomain: this.delivery.domainName,
       notificationEmail: config.notifications.email,
+      prices: config.pricing,
       functionSettings,
     });
     this.jobSweep = new JobSweep(this, 'JobSweep', {
@@ -88,20 +93,45 @@ export class VideoPipelineStack extends TerraformStack {
       intervalMinutes: config.monitoring.sweepIntervalMinutes,
       functionSettings,
     });
+    if (config.contentAnalysis.enabled) {
+      this.contentAnalysis = new ContentAnalysis(this, 'ContentAnalysis', {
+        pipelineId: name,
+        jobsTable: this.jobsTable,
+        outputBucket: this.storage.outputBucket,
+        distributionDomain: this.delivery.domainName,
+        notificationTopic: this.jobEvents.topic,
+        accountId: accountIdOf(this),
+        minConfidence: config.contentAnalysis.minConfidence,
+        topLabels: config.contentAnalysis.topLabels,
+        functionSettings,
+      });
+    }
+    const analysis = this.contentAnalysis;
     this.monitoring = new Monitoring(this, 'Monitoring', {
       name,
+      region: config.region,
+      mediaconvertQueueArn: this.transcoding.queue.arn,
       deadLetterQueues: {
         'submit-job': this.ingest.submitFunction.deadLetterQueue,
         'job-events': this.jobEvents.completionFunction.deadLetterQueue,
         'job-events-rule': this.jobEvents.ruleDeadLetterQueue,
         'job-sweep': this.jobSweep.sweepFunction.deadLetterQueue,
+        ...(analysis
+          ? { 'content-analysis': analysis.analysisFunction.deadLetterQueue, 'content-analysis-delivery': analysis.deliveryDeadLetterQueue }
+          : {}),
       },
       functions: {
         'submit-job': this.ingest.submitFunction,
         'job-events': this.jobEvents.completionFunction,
         'job-sweep': this.jobSweep.sweepFunction,
+        ...(analysis ? { 'content-analysis': analysis.analysisFunction } : {}),
       },
-      metricAlarms: this.jobSweep.metricAlarms,
+      metricAlarms: { ...this.jobSweep.metricAlarms, ...analysis?.metricAlarms },
+      alarmEmail: config.monitoring.alarmEmail,
+      errorRateThresholdPercent: config.monitoring.errorRateThresholdPercent,
+      errorRatePeriodMinutes: config.monitoring.errorRatePeriodMinutes,
+      dailyCostBudgetUsd: config.monitoring.dailyCostBudgetUsd,
+      contentAnalysis: analysis !== undefined,
     });
 
     const outputs: Record<string, string> = {
@@ -119,6 +149,9 @@ export class VideoPipelineStack extends TerraformStack {
       job_sweep_function: this.jobSweep.sweepFunction.fn.functionName,
       job_sweep_schedule: this.jobSweep.schedule.name,
       mediaconvert_queue_arn: this.transcoding.queue.arn,
+      alarm_topic_arn: this.monitoring.alarmTopic.arn,
+      dashboard_name: this.monitoring.dashboard.dashboardName,
+      ...(analysis ? { content_analysis_function: analysis.analysisFunction.fn.functionName } : {}),
     };
     for (const [outputId, value] of Object.entries(outputs)) new TerraformOutput(this, outputId, { value });
   }

@@ -1,3 +1,5 @@
+import { RekognitionClient } from '@aws-sdk/client-rekognition';
+import { mockClient } from 'aws-sdk-client-mock';
 import { InvalidJobEventError } from '../../lambda-src/lib/errors';
 import type { JobRecord } from '../../lambda-src/lib/job-record';
 import { SNS_PUBLISH_MAX_BYTES } from '../../lambda-src/lib/notification';
@@ -8,6 +10,7 @@ import {
   PIPELINE,
   REGION,
   SOURCE_URI,
+  TIMESTAMP,
   completeEvent,
   errorEvent,
   jobStateChange,
@@ -194,6 +197,59 @@ describeWithTools('job-events handler', ['moto'], () => {
     expect(summary).toEqual({ outcome: 'stale', jobId: JOB_ID, status: 'COMPLETE' });
     expect(await rig.takePublished()).toEqual([]);
     expect(logsAt('INFO').map((line) => line.message)).toContain('Stale or duplicate event; the record is at this state or a later one');
+  });
+
+  it('counts a COMPLETE once in embedded metrics: the job, its processing time, output minutes and estimated cost', async () => {
+    // Prepare: submitted 95.5 s before the event, a 30 fps source, Basic tier.
+    const metadata = {
+      submittedAt: String(TIMESTAMP - 95_500),
+      billingTier: 'BASIC',
+      sourceProfile: JSON.stringify({
+        width: 1920,
+        height: 1080,
+        durationMs: 180_041,
+        fps: 30,
+        audio: true,
+        hdr: null,
+        interlaced: false,
+        rotation: 0,
+      }),
+    };
+    const metricsOf = () => logLines.filter((line) => '_aws' in line);
+
+    // Act
+    await handler(completeEvent('my-trip', { metadata }));
+    const first = metricsOf();
+    logLines.length = 0;
+    await handler(completeEvent('my-trip', { metadata }));
+
+    // Assess: 4 HLS variants and an MP4 (HD, 181 s billed each), two captures (SD, 180 s and 10 s).
+    expect(first).toEqual([
+      expect.objectContaining({
+        Pipeline: PIPELINE,
+        service: 'job-events',
+        JobsCompleted: 1,
+        ProcessingSeconds: 95.5,
+        OutputMinutes: Math.round(((5 * 181 + 190) / 60) * 1e4) / 1e4,
+        EstimatedCostUSD: Math.round(((5 * 181 * 2 + 190) / 60) * 0.0075 * 1e6) / 1e6,
+      }),
+    ]);
+    expect(metricsOf()).toEqual([]);
+  });
+
+  it('starts no content analysis itself: with the flag off there is no analysis function, and job-events never calls Rekognition', async () => {
+    // Prepare
+    const rekognition = mockClient(RekognitionClient);
+
+    // Act
+    try {
+      await handler(completeEvent('my-trip'));
+
+      // Assess
+      expect(rekognition.calls()).toEqual([]);
+    } finally {
+      rekognition.restore();
+    }
   });
 
   it('drops a PROGRESSING that arrives after COMPLETE without throwing', async () => {

@@ -1,3 +1,4 @@
+import { MEDIACONVERT_PRICES } from '../../lambda-src/lib/pricing';
 import { DynamoDBClient, GetItemCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
 import {
   CreateBucketCommand,
@@ -111,6 +112,7 @@ describeWithTools('submit-job with real media files', ['moto'], () => {
         accelerationMinSourceMinutes: 0,
         claimTtlSeconds: 60,
         requestTimeoutMs: 10_000,
+        prices: MEDIACONVERT_PRICES,
       }),
     });
     jest.spyOn(process.stdout, 'write').mockImplementation(() => true);

@@ -107,6 +107,38 @@ describeWithTools('submit-job handler', ['moto'], () => {
     expect(fileInputs()).toEqual(['s3://source-bucket/multi-a.mp4', 's3://source-bucket/multi-b.mov']);
   });
 
+  it('counts each record in embedded metrics: jobs submitted with their source minutes, skips by reason', async () => {
+    // Act
+    await handler(s3Event([s3Record({ key: 'count-a.mp4' }), s3Record({ key: 'readme.txt' }), s3Record({ key: 'count-b.mov' })]));
+
+    // Assess
+    const emf = logLines.filter((line) => '_aws' in line);
+    const buffered = emf.find((line) => 'JobsSubmitted' in line);
+    expect(buffered).toEqual(expect.objectContaining({ Pipeline: RIG_PIPELINE, service: 'submit-job', JobsSubmitted: [1, 1] }));
+    expect(emf).toContainEqual(
+      expect.objectContaining({ JobsSkipped: 1, Reason: 'not-a-video', Pipeline: RIG_PIPELINE, service: 'submit-job' }),
+    );
+    // The rig's uploads are one 2 s HD clip: 0.0334 minutes each.
+    expect(buffered?.SourceMinutes).toEqual([0.0334, 0.0334]);
+    expect(emf.filter((line) => 'ResolutionClass' in line).map((line) => [line.ResolutionClass, line.SourceMinutes])).toEqual([
+      ['HD', 0.0334],
+      ['HD', 0.0334],
+    ]);
+  });
+
+  it('publishes what it counted even when a record fails and the invocation throws', async () => {
+    // Prepare
+    rig.mediaconvertProxy.inject({ match: createJob('count-fails.mp4'), action: { kind: 'server-error' } });
+
+    // Act
+    await expect(handler(s3Event([s3Record({ key: 'count-ok.mp4' }), s3Record({ key: 'count-fails.mp4' })]))).rejects.toThrow(
+      /count-fails/,
+    );
+
+    // Assess
+    expect(logLines).toContainEqual(expect.objectContaining({ _aws: expect.anything(), JobsSubmitted: 1 }));
+  });
+
   it('creates no second job for a duplicate delivery', async () => {
     // Prepare
     const event = s3Event([s3Record({ key: 'dup.mp4', versionId: 'v1' })]);

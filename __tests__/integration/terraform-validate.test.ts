@@ -1,7 +1,11 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { App } from 'cdktf';
 import { synthApp } from '../../scripts/lib/synth';
+import { buildApp } from '../../stacks/app';
+import { loadEnvironments } from '../../stacks/environment-loader';
+import { ENVIRONMENTS } from '../../stacks/environments';
 import { terraformOrThrow, writeTerraformCliConfig } from '../../scripts/lib/terraform';
 import { PROJECT_ROOT } from '../../stacks/lib/project-paths';
 import { describeWithTools } from '../support/tiers';
@@ -12,6 +16,21 @@ interface ValidateReport {
 }
 
 const STACKS = ['state', 'vod-dev', 'vod-prod', 'vod-local'];
+/** Every optional part on: content analysis (off in every embedded environment) and an alarm e-mail. */
+const ALL_ON = 'vod-allon';
+
+/** Synthesizes the dev environment with every optional part switched on, as stack `vod-allon`. */
+function synthAllOn(outdir: string): void {
+  const app = new App({ outdir });
+  const input = {
+    ...ENVIRONMENTS.dev!,
+    environment: 'allon',
+    contentAnalysis: { enabled: true },
+    monitoring: { alarmEmail: 'oncall@example.com' },
+  };
+  buildApp(app, loadEnvironments({ LAMBDA_PACKAGING: 'zip' }, { allon: input }));
+  app.synth();
+}
 
 // Real `terraform validate` with hashicorp/aws 5.100.0 from the offline mirror. Lambda
 // packaging is `zip` here: the mirror holds only the AWS provider, so a stack that uses
@@ -26,12 +45,15 @@ describeWithTools('terraform validate', ['terraform', 'mirror'], () => {
     outdir = mkdtempSync(path.join(os.tmpdir(), 'vod-validate-'));
     const cliConfig = writeTerraformCliConfig(path.join(PROJECT_ROOT, '.local', 'terraform'));
     stacks = synthApp(outdir, { LAMBDA_PACKAGING: 'zip' });
-    const dirOf = (stack: string) => path.join(outdir, 'stacks', stack);
+    synthAllOn(path.join(outdir, 'all-on'));
+    const dirOf = (stack: string) => (stack === ALL_ON ? path.join(outdir, 'all-on', 'stacks', stack) : path.join(outdir, 'stacks', stack));
     // One init at a time: Terraform's plugin cache is not safe for concurrent installs.
-    for (const stack of STACKS) await terraformOrThrow(['init', '-backend=false', '-input=false', '-no-color'], dirOf(stack), cliConfig);
+    for (const stack of [...STACKS, ALL_ON]) {
+      await terraformOrThrow(['init', '-backend=false', '-input=false', '-no-color'], dirOf(stack), cliConfig);
+    }
     // Each validate spends ~2 s loading the provider schema: run those side by side.
     await Promise.all(
-      STACKS.map(async (stack) => {
+      [...STACKS, ALL_ON].map(async (stack) => {
         const result = await terraformOrThrow(['validate', '-json', '-no-color'], dirOf(stack), cliConfig);
         reports.set(stack, JSON.parse(result.stdout) as ValidateReport);
       }),
@@ -44,7 +66,26 @@ describeWithTools('terraform validate', ['terraform', 'mirror'], () => {
     expect(stacks).toEqual([...STACKS].sort());
   });
 
-  it.each(STACKS)('validates stack %s with the real AWS provider, offline', (stack) => {
+  it('validates content analysis too: vod-allon has its rule, topic, role and function', () => {
+    // Act
+    const synthesized = JSON.parse(readFileSync(path.join(outdir, 'all-on', 'stacks', ALL_ON, 'cdk.tf.json'), 'utf8')) as {
+      resource: Record<string, Record<string, unknown>>;
+    };
+    const ids = Object.entries(synthesized.resource).flatMap(([type, byId]) => Object.keys(byId).map((id) => `${type}.${id}`));
+
+    // Assess
+    for (const type of [
+      'aws_cloudwatch_event_rule',
+      'aws_sns_topic',
+      'aws_iam_role',
+      'aws_lambda_function',
+      'aws_sns_topic_subscription',
+    ]) {
+      expect(ids.filter((id) => id.startsWith(`${type}.ContentAnalysis`))).not.toEqual([]);
+    }
+  });
+
+  it.each([...STACKS, ALL_ON])('validates stack %s with the real AWS provider, offline', (stack) => {
     const report = reports.get(stack);
 
     expect(report?.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);

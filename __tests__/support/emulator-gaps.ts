@@ -46,6 +46,12 @@ export const EMULATOR_OMISSIONS: readonly EmulatorGap[] = [
     reason: 'moto answers CreateResponseHeadersPolicy with 404; the local environment sets delivery.responseHeadersPolicy = false',
   },
   {
+    resourceType: 'Amazon Rekognition Video',
+    attributes: [],
+    reason:
+      'moto does not emulate Rekognition (StartLabelDetection, GetLabelDetection): the local environment keeps contentAnalysis.enabled = false, so none of its resources are applied; the content-analysis handler is tested against moto with Rekognition mocked (aws-sdk-client-mock)',
+  },
+  {
     resourceType: 'archive_file',
     attributes: [],
     reason: 'the offline mirror has no hashicorp/archive; the local environment zips Lambda code at synth (lambda.packaging = zip)',

@@ -5,6 +5,7 @@
  */
 import { defineEnvContract, integerCodec, stringCodec } from '../lib/env-contract';
 import { requiredEnv } from '../lib/guards';
+import { PriceTable, priceTableCodec } from '../lib/pricing';
 
 /** The EventBridge `source` of every MediaConvert event. */
 export const MEDIACONVERT_EVENT_SOURCE = 'aws.mediaconvert';
@@ -65,6 +66,8 @@ export interface JobEventsSettings {
   readonly claimTtlSeconds: number;
   /** The SDK clients' per-attempt HTTP timeout, well inside the function timeout (requestTimeoutMsFor). */
   readonly requestTimeoutMs: number;
+  /** The price table of each completed job's EstimatedCostUSD. */
+  readonly prices: PriceTable;
 }
 
 /** The settings plus what Lambda itself provides. */
@@ -81,6 +84,7 @@ const contract = defineEnvContract<JobEventsSettings>({
   distributionDomain: { name: 'DISTRIBUTION_DOMAIN', codec: { encode: (value) => value, decode: normalizeDistributionDomain } },
   claimTtlSeconds: { name: 'CLAIM_TTL_SECONDS', codec: integerCodec(1, 900) },
   requestTimeoutMs: { name: 'REQUEST_TIMEOUT_MS', codec: integerCodec(50, 60_000) },
+  prices: { name: 'PRICE_TABLE', codec: priceTableCodec },
 });
 
 /** The environment variables and their codecs. */

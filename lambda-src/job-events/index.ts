@@ -3,9 +3,11 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { InvocationContext, budgetSignal, httpHandlerOptions } from '../io/budget';
 import { applyTransition } from '../io/jobs-table';
+import { createPipelineMetrics, flushMetrics, recordMetrics } from '../io/metrics';
 import { parseJobStateEvent } from '../lib/job-event';
 import { newClaimId } from '../lib/job-record';
 import { Logger } from '../lib/logger';
+import { jobStateMetrics } from '../lib/pipeline-metrics';
 import { fromEnvironment } from './contract';
 import { JobEventSummary, NotifyPorts, recordAndNotify } from './notify';
 
@@ -17,6 +19,7 @@ const config = fromEnvironment(process.env);
 const http = httpHandlerOptions(config.requestTimeoutMs);
 const dynamodb = new DynamoDBClient({ maxAttempts: 5, requestHandler: http });
 const sns = new SNSClient({ maxAttempts: 5, requestHandler: http });
+const metrics = createPipelineMetrics('job-events', config.pipeline);
 
 function ports(context: InvocationContext | undefined): NotifyPorts {
   const signal = (then: 'record' | 'return') => budgetSignal(context, config.requestTimeoutMs, then);
@@ -29,8 +32,8 @@ function ports(context: InvocationContext | undefined): NotifyPorts {
 
 /**
  * MediaConvert job state change → jobs-table record; a terminal state is also published to
- * SNS once. Errors other than a refused condition propagate, so the event is retried and then
- * dead-lettered.
+ * SNS once, and counted (JobsCompleted…, ProcessingSeconds, EstimatedCostUSD). Errors other than
+ * a refused condition propagate, so the event is retried and then dead-lettered.
  */
 export async function handler(event: unknown, context?: InvocationContext): Promise<JobEventSummary> {
   logger.resetKeys();
@@ -45,5 +48,8 @@ export async function handler(event: unknown, context?: InvocationContext): Prom
   if (change.outputGroupDetailsMissing) logger.warn('COMPLETE event has no outputGroupDetails; notifying without output URLs');
   // The request id is kept across Lambda's retries of this event; the nonce is this invocation's.
   const publishClaimId = newClaimId(context?.awsRequestId ?? randomUUID(), randomUUID());
-  return recordAndNotify(change, { config, publishClaimId, logger }, ports(context));
+  const summary = await recordAndNotify(change, { config, publishClaimId, logger }, ports(context));
+  recordMetrics(metrics, jobStateMetrics(change, summary.outcome, config.prices));
+  flushMetrics(metrics);
+  return summary;
 }

@@ -3,11 +3,12 @@
  * handler reads, and the metrics the handler emits and the construct's alarms watch.
  */
 import { defineEnvContract, integerCodec, stringCodec } from '../lib/env-contract';
+import { METRIC_NAMESPACE, PIPELINE_DIMENSION } from '../lib/metric-namespace';
 
-/** CloudWatch namespace of the sweep's metrics (embedded metric format, no PutMetricData call). */
-export const SWEEP_METRIC_NAMESPACE = 'VideoPipeline';
+/** CloudWatch namespace of the sweep's metrics (embedded metric format, no PutMetricData call): the pipeline's one namespace. */
+export const SWEEP_METRIC_NAMESPACE = METRIC_NAMESPACE;
 /** The one dimension of every sweep metric: the pipeline id. */
-export const SWEEP_METRIC_DIMENSION = 'Pipeline';
+export const SWEEP_METRIC_DIMENSION = PIPELINE_DIMENSION;
 
 /** The metrics each sweep emits: counts of open records past their threshold. */
 export const SWEEP_METRICS = {

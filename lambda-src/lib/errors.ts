@@ -34,6 +34,24 @@ export class InvalidJobEventError extends Error {
   }
 }
 
+/** A message on the analysis topic that is not a Rekognition completion of one of our jobs. */
+export class InvalidAnalysisNotificationError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'InvalidAnalysisNotificationError';
+  }
+}
+
+/** Rekognition announced a finished analysis whose results it does not serve yet: retried. */
+export class AnalysisNotReadyError extends Error {
+  constructor(rekognitionJobId: string, announced: string, served: string | undefined) {
+    super(
+      `Rekognition announced label detection ${rekognitionJobId} as ${announced}, but GetLabelDetection says ${served ?? 'nothing'}; the message is retried.`,
+    );
+    this.name = 'AnalysisNotReadyError';
+  }
+}
+
 /** A required environment variable of a handler is missing. */
 export class MissingEnvironmentError extends Error {
   constructor(name: string) {

@@ -2,6 +2,8 @@ import { asRecord } from './guards';
 import { InvalidJobEventError } from './errors';
 import { FORWARDED_JOB_STATUSES, JOB_STATE_CHANGE_DETAIL_TYPE, JobState, MEDIACONVERT_EVENT_SOURCE } from '../job-events/contract';
 import { SOURCE_PROFILE_METADATA_KEY, SourceSummary, parseSourceSummary } from './source-profile';
+import type { BillingTier } from './cost';
+import { BILLING_TIER_METADATA_KEY, SUBMITTED_AT_METADATA_KEY, parseBillingTier, parseSubmittedAt } from './job-metadata';
 
 export type { JobState } from '../job-events/contract';
 
@@ -55,6 +57,10 @@ export interface JobStateChange {
   readonly warnings: readonly JobWarning[];
   /** What Probe said of the source (`userMetadata.sourceProfile`); absent for a fallback job. */
   readonly sourceProfile?: SourceSummary;
+  /** When the job was submitted, epoch ms (`userMetadata.submittedAt`); absent on older jobs. */
+  readonly submittedAt?: number;
+  /** The tier the job is billed at (`userMetadata.billingTier`); absent on older jobs. */
+  readonly billingTier?: BillingTier;
 }
 
 /** Why a well-formed event is not recorded. Each is logged with the job id; none is retried. */
@@ -215,6 +221,8 @@ export function parseJobStateEvent(event: unknown, expectedPipeline: string): Jo
   const errorCode = normalizeErrorCode(detail.errorCode);
   const errorMessage = nonEmptyString(detail.errorMessage);
   const sourceProfile = parseSourceSummary(metadata[SOURCE_PROFILE_METADATA_KEY]);
+  const submittedAt = parseSubmittedAt(metadata[SUBMITTED_AT_METADATA_KEY]);
+  const billingTier = parseBillingTier(metadata[BILLING_TIER_METADATA_KEY]);
   return {
     action: 'record',
     event: {
@@ -231,6 +239,8 @@ export function parseJobStateEvent(event: unknown, expectedPipeline: string): Jo
       ...(errorCode !== undefined ? { errorCode } : {}),
       ...(errorMessage !== undefined ? { errorMessage } : {}),
       ...(sourceProfile !== undefined ? { sourceProfile } : {}),
+      ...(submittedAt !== undefined ? { submittedAt } : {}),
+      ...(billingTier !== undefined ? { billingTier } : {}),
     },
   };
 }

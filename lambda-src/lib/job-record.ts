@@ -2,7 +2,8 @@
  * The jobs-table record of one upload (key `assetId`) and every way it may change. Each
  * transition is a conditional UpdateItem that returns the blocking item when refused
  * (`ReturnValuesOnConditionCheckFailure: ALL_OLD`), and each refusal has a pure decision
- * that reads that item. Both handlers change records only through these transitions.
+ * that reads that item. Both handlers change records only through these transitions; the
+ * content-analysis function writes only the record's `analysis` attribute (lib/analysis-record).
  *
  * ```
  *            claimUpload             recordSubmitted            recordJobState         claimPublish → markNotified
@@ -17,6 +18,7 @@ import type { UpdateItemCommandInput } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { FORWARDED_JOB_STATUSES, JobState, TERMINAL_JOB_STATUSES } from '../job-events/contract';
 import type { JobStateChange, JobWarning } from './job-event';
+import type { AnalysisRecord } from './analysis-record';
 import type { OutputUrls } from './outputs';
 import { OPEN_RECORDS_INDEX } from './jobs-table-schema';
 
@@ -97,6 +99,8 @@ export interface JobRecord {
   readonly publishClaimId?: string;
   readonly publishClaimedAt?: number;
   readonly notifiedAt?: string;
+  /** Content analysis of the job's MP4 (lib/analysis-record), when it is on. */
+  readonly analysis?: AnalysisRecord;
   readonly updatedAt?: string;
 }
 

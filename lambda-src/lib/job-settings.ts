@@ -11,8 +11,10 @@ import type { SubmitSettings } from '../submit-job/contract';
 import type { EncodingPlan, PlannedCapture, PlannedRendition } from './encoding-plan';
 import { EncodingLadder } from './ladder';
 import { SOURCE_PROFILE_METADATA_KEY, SourceSummary, serializeSourceSummary } from './source-profile';
+import { billingTierOf } from './cost';
+import { BILLING_TIER_METADATA_KEY, SUBMITTED_AT_METADATA_KEY } from './job-metadata';
 import { UploadedObject } from './s3-event';
-import { deriveAssetId, deriveClientRequestToken, slugOfKey, toS3Uri, truncateMiddle } from './keys';
+import { OUTPUT_FOLDERS, deriveAssetId, deriveClientRequestToken, slugOfKey, toS3Uri, truncateMiddle } from './keys';
 
 /** UserMetadata values are limited to 256 characters by MediaConvert. */
 export const USER_METADATA_VALUE_MAX = 256;
@@ -28,9 +30,9 @@ export type JobContext = Pick<SubmitSettings, 'pipeline' | 'queueArn' | 'roleArn
 export function outputDestinations(outputBucket: string, assetId: string, baseName: string) {
   const prefix = `s3://${outputBucket}/${assetId}`;
   return {
-    hls: `${prefix}/hls/${baseName}`,
-    mp4: `${prefix}/mp4/${baseName}`,
-    thumbnails: `${prefix}/thumbnails/${baseName}`,
+    hls: `${prefix}/${OUTPUT_FOLDERS.hls}/${baseName}`,
+    mp4: `${prefix}/${OUTPUT_FOLDERS.mp4}/${baseName}`,
+    thumbnails: `${prefix}/${OUTPUT_FOLDERS.thumbnails}/${baseName}`,
   };
 }
 
@@ -241,12 +243,14 @@ export function describeJob(upload: UploadedObject) {
  * The complete CreateJob request for one upload and its plan. Deterministic: the same upload
  * always yields the same assetId, token and destinations, which is what makes retries safe.
  * Acceleration is the plan's: DISABLED keeps every output on the Basic tier.
+ * @param submittedAt when CreateJob is called (the caller's clock): carried in UserMetadata so job events can time the job.
  */
 export function buildCreateJobRequest(
   upload: UploadedObject,
   context: JobContext,
   plan: EncodingPlan,
   sourceSummary?: SourceSummary,
+  submittedAt?: Date,
 ): CreateJobRequest & { Settings: JobSettings } {
   const { assetId, source, clientRequestToken } = describeJob(upload);
   return {
@@ -261,6 +265,9 @@ export function buildCreateJobRequest(
       source: truncateMiddle(source, USER_METADATA_VALUE_MAX),
       // Job events carry it into the notification without reading the jobs table.
       ...(sourceSummary ? { [SOURCE_PROFILE_METADATA_KEY]: serializeSourceSummary(sourceSummary) } : {}),
+      // Job events time the job and price its outputs from these, without reading the jobs table.
+      [BILLING_TIER_METADATA_KEY]: billingTierOf(plan.accelerationMode),
+      ...(submittedAt ? { [SUBMITTED_AT_METADATA_KEY]: String(submittedAt.getTime()) } : {}),
     },
     Settings: buildJobSettings(plan, context.ladder, source, outputDestinations(context.outputBucket, assetId, slugOfKey(upload.key))),
   };

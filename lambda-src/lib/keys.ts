@@ -22,6 +22,12 @@ export const VIDEO_EXTENSIONS = [
   'wmv',
 ] as const;
 
+/**
+ * The folders of an asset's outputs, `<assetId>/<folder>/`: written by MediaConvert (hls, mp4,
+ * thumbnails) and by content analysis (analysis). IAM policies scope reads and writes to them.
+ */
+export const OUTPUT_FOLDERS = { hls: 'hls', mp4: 'mp4', thumbnails: 'thumbnails', analysis: 'analysis' } as const;
+
 /** The identity of one upload: same for a duplicate delivery, new for a re-upload. */
 export interface UploadIdentity {
   readonly bucket: string;

@@ -80,13 +80,20 @@ export function buildNotification(
  * The SNS Subject, e.g. `[vod-dev] COMPLETE my-trip-3f2a9c0d1e4b`: printable ASCII only,
  * cut to 100 characters with a trailing `...`, as SNS requires.
  */
-export function notificationSubject(notification: Pick<JobNotification, 'pipeline' | 'status' | 'assetId'>): string {
+export function notificationSubject(notification: {
+  readonly pipeline: string;
+  readonly status: string;
+  readonly assetId: string;
+}): string {
   const subject = `[${notification.pipeline}] ${notification.status} ${notification.assetId}`.replace(/[^\x20-\x7e]/g, '?');
   return subject.length <= SUBJECT_MAX_LENGTH ? subject : `${subject.slice(0, SUBJECT_MAX_LENGTH - 3)}...`;
 }
 
 /** `status` and `pipeline` as String attributes, so subscriptions can filter (e.g. only ERROR). */
-export function buildMessageAttributes(notification: Pick<JobNotification, 'pipeline' | 'status'>): Record<string, MessageAttributeValue> {
+export function buildMessageAttributes(notification: {
+  readonly pipeline: string;
+  readonly status: string;
+}): Record<string, MessageAttributeValue> {
   return {
     status: { DataType: 'String', StringValue: notification.status },
     pipeline: { DataType: 'String', StringValue: notification.pipeline },

@@ -1,3 +1,8 @@
+// zod/mini, as in ladder.ts: the handlers that decode the table stay small.
+import * as z from 'zod/mini';
+import type { EnvCodec } from './env-contract';
+import { formatZodIssues } from './errors';
+
 /**
  * MediaConvert on-demand prices the cost model uses: one table, its units, tier and date.
  *
@@ -49,4 +54,53 @@ export const MEDIACONVERT_PRICES: PriceTable = {
   highFrameRateAboveFps: 30,
   hdFromPixels: 1280 * 720,
   uhdAbovePixels: 1920 * 1080,
+};
+
+const positive = (label: string) => z.number().check(z.positive(`${label} must be a positive number`));
+const rate = (label: string) => positive(label).check(z.maximum(10, `${label} is in USD per normalized minute; above $10 is a typo`));
+
+/**
+ * The price table as configuration: every field optional, defaulting to {@link MEDIACONVERT_PRICES}.
+ * The stack config takes it (`pricing`), and the functions that estimate cost receive it as JSON
+ * ({@link priceTableCodec}), so a price change is one line in `terraform plan`.
+ */
+export const PriceTableSchema = z
+  .strictObject({
+    asOf: z._default(z.string().check(z.regex(/^\d{4}-\d{2}$/, 'use YYYY-MM, the month the prices were read')), MEDIACONVERT_PRICES.asOf),
+    region: z._default(z.string().check(z.minLength(1)), MEDIACONVERT_PRICES.region),
+    basicPerNormalizedMinute: z._default(rate('basicPerNormalizedMinute'), MEDIACONVERT_PRICES.basicPerNormalizedMinute),
+    professionalPerNormalizedMinute: z._default(
+      rate('professionalPerNormalizedMinute'),
+      MEDIACONVERT_PRICES.professionalPerNormalizedMinute,
+    ),
+    resolutionMultiplier: z._default(
+      z.strictObject({ sd: positive('sd'), hd: positive('hd'), uhd: positive('uhd') }),
+      MEDIACONVERT_PRICES.resolutionMultiplier,
+    ),
+    highFrameRateMultiplier: z._default(positive('highFrameRateMultiplier'), MEDIACONVERT_PRICES.highFrameRateMultiplier),
+    highFrameRateAboveFps: z._default(positive('highFrameRateAboveFps'), MEDIACONVERT_PRICES.highFrameRateAboveFps),
+    hdFromPixels: z._default(z.number().check(z.int(), z.positive()), MEDIACONVERT_PRICES.hdFromPixels),
+    uhdAbovePixels: z._default(z.number().check(z.int(), z.positive()), MEDIACONVERT_PRICES.uhdAbovePixels),
+  })
+  .check(
+    z.refine((t) => t.hdFromPixels < t.uhdAbovePixels, {
+      message: 'hdFromPixels must be below uhdAbovePixels',
+      path: ['uhdAbovePixels'],
+    }),
+  );
+
+/** The price table travels as compact JSON and is validated again when decoded. */
+export const priceTableCodec: EnvCodec<PriceTable> = {
+  encode: (table) => JSON.stringify(table),
+  decode: (raw) => {
+    let value: unknown;
+    try {
+      value = JSON.parse(raw);
+    } catch (cause) {
+      throw new Error(`not JSON (${(cause as Error).message})`, { cause });
+    }
+    const result = PriceTableSchema.safeParse(value);
+    if (!result.success) throw new Error(`not a price table:\n${formatZodIssues(result.error)}`);
+    return result.data;
+  },
 };

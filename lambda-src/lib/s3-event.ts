@@ -8,9 +8,16 @@ export interface UploadedObject extends UploadIdentity {
   readonly eventName: string;
 }
 
-/** Why a record does not become a job. Each is logged, none is retried. */
-export type SkipReason =
-  'not-object-created' | 'malformed-record' | 'undecodable-key' | 'folder-placeholder' | 'empty-object' | 'not-a-video';
+/** Why a record does not become a job. Each is logged and counted (JobsSkipped by Reason), none is retried. */
+export const SKIP_REASONS = [
+  'not-object-created',
+  'malformed-record',
+  'undecodable-key',
+  'folder-placeholder',
+  'empty-object',
+  'not-a-video',
+] as const;
+export type SkipReason = (typeof SKIP_REASONS)[number];
 
 /** What to do with one record of an S3 event. */
 export type RecordPlan =

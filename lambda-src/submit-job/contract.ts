@@ -6,6 +6,7 @@
 import { EncodingLadder, parseLadder, serializeLadder } from '../lib/ladder';
 import { defineEnvContract, enumCodec, integerCodec, stringCodec } from '../lib/env-contract';
 import type { PlanSettings } from '../lib/encoding-plan';
+import { PriceTable, priceTableCodec } from '../lib/pricing';
 
 /** `AccelerationSettings.Mode` of CreateJob. Anything but DISABLED may bill the job at Professional-tier rates. */
 export const ACCELERATION_MODES = ['DISABLED', 'ENABLED', 'PREFERRED'] as const;
@@ -61,6 +62,8 @@ export interface SubmitSettings {
   readonly claimTtlSeconds: number;
   /** The SDK clients' per-attempt HTTP timeout, well inside the function timeout (requestTimeoutMsFor). */
   readonly requestTimeoutMs: number;
+  /** The price table of the cost estimate on the record and of the source-resolution metric. */
+  readonly prices: PriceTable;
 }
 
 const contract = defineEnvContract<SubmitSettings>({
@@ -76,6 +79,8 @@ const contract = defineEnvContract<SubmitSettings>({
   accelerationMinSourceMinutes: { name: 'ACCELERATION_MIN_SOURCE_MINUTES', codec: integerCodec(0, MAX_ACCELERATION_MIN_SOURCE_MINUTES) },
   claimTtlSeconds: { name: 'CLAIM_TTL_SECONDS', codec: integerCodec(1, MAX_CLAIM_TTL_SECONDS) },
   requestTimeoutMs: { name: 'REQUEST_TIMEOUT_MS', codec: integerCodec(50, MAX_REQUEST_TIMEOUT_MS) },
+  // Compact JSON, like the ladder: a price change is one readable line in `terraform plan`.
+  prices: { name: 'PRICE_TABLE', codec: priceTableCodec },
 });
 
 /** The environment variables and their codecs. */

@@ -4,10 +4,12 @@ import { CreateJobCommand, GetJobCommand, MediaConvertClient, NotFoundException,
 import { S3Client } from '@aws-sdk/client-s3';
 import { InvocationContext, budgetSignal, httpHandlerOptions } from '../io/budget';
 import { applyTransition } from '../io/jobs-table';
+import { createPipelineMetrics, flushMetrics, recordMetrics } from '../io/metrics';
 import { RecordsFailedError } from '../lib/errors';
 import { pickJobOfUpload } from '../lib/job-lookup';
 import { newClaimId } from '../lib/job-record';
 import { Logger } from '../lib/logger';
+import { submissionMetrics } from '../lib/pipeline-metrics';
 import { isS3TestEvent, parseS3Event } from '../lib/s3-event';
 import { fromEnvironment, toPlanSettings } from './contract';
 import { planSource } from './probe-source';
@@ -22,6 +24,7 @@ const mediaconvert = new MediaConvertClient({ maxAttempts: 5, retryMode: 'standa
 const dynamodb = new DynamoDBClient({ maxAttempts: 5, requestHandler: http });
 const s3 = new S3Client({ maxAttempts: 5, retryMode: 'standard', requestHandler: http });
 const planSettings = toPlanSettings(settings);
+const metrics = createPipelineMetrics('submit-job', settings.pipeline);
 /** SearchJobs pages (20 jobs each, newest first) read for an upload's earlier job. */
 const SEARCH_PAGES = 5;
 
@@ -50,7 +53,8 @@ function ports(context: InvocationContext | undefined): SubmissionPorts {
       }
       return undefined;
     },
-    planSource: (upload) => planSource(upload, { mediaconvert, s3 }, settings.ladder, planSettings, signal('record').abortSignal),
+    planSource: (upload) =>
+      planSource(upload, { mediaconvert, s3 }, settings.ladder, planSettings, settings.prices, signal('record').abortSignal),
     async createJob(request) {
       const { Job } = await mediaconvert.send(new CreateJobCommand(request), signal('record'));
       if (Job?.Id === undefined) throw new Error('CreateJob answered without a job id; retrying the event');
@@ -60,7 +64,7 @@ function ports(context: InvocationContext | undefined): SubmissionPorts {
   };
 }
 
-/** S3 ObjectCreated notification → one MediaConvert job per new video upload. */
+/** S3 ObjectCreated notification → one MediaConvert job per new video upload; each record counted (JobsSubmitted, JobsSkipped…). */
 export async function handler(event: unknown, context?: InvocationContext): Promise<Record<SubmitOutcome | 'skipped', number>> {
   logger.resetKeys();
   logger.appendKeys({ requestId: context?.awsRequestId });
@@ -72,20 +76,28 @@ export async function handler(event: unknown, context?: InvocationContext): Prom
   // The request id is kept across Lambda's retries of this event; the nonce is this invocation's.
   const invocation = { requestId: context?.awsRequestId ?? randomUUID(), nonce: randomUUID(), ports: ports(context) };
   const failures: { key: string; error: unknown }[] = [];
-  for (const [index, plan] of parseS3Event(event).entries()) {
-    if (plan.action === 'skip') {
-      logger.info('Skipped record', { key: plan.key, reason: plan.reason, detail: plan.detail });
-      counts.skipped += 1;
-      continue;
+  try {
+    for (const [index, plan] of parseS3Event(event).entries()) {
+      if (plan.action === 'skip') {
+        logger.info('Skipped record', { key: plan.key, reason: plan.reason, detail: plan.detail });
+        counts.skipped += 1;
+        recordMetrics(metrics, submissionMetrics({ outcome: 'skipped', reason: plan.reason }, settings.prices));
+        continue;
+      }
+      // Each record on its own: a failure is collected, the rest still run.
+      try {
+        const claimId = newClaimId(invocation.requestId, `${invocation.nonce}.${index}`);
+        const result = await submitUpload(plan.upload, { settings, claimId, logger }, invocation.ports);
+        counts[result.outcome] += 1;
+        recordMetrics(metrics, submissionMetrics(result, settings.prices));
+      } catch (error) {
+        logger.error('Record failed; it will be retried', { key: plan.upload.key, error });
+        failures.push({ key: plan.upload.key, error });
+      }
     }
-    // Each record on its own: a failure is collected, the rest still run.
-    try {
-      const claimId = newClaimId(invocation.requestId, `${invocation.nonce}.${index}`);
-      counts[await submitUpload(plan.upload, { settings, claimId, logger }, invocation.ports)] += 1;
-    } catch (error) {
-      logger.error('Record failed; it will be retried', { key: plan.upload.key, error });
-      failures.push({ key: plan.upload.key, error });
-    }
+  } finally {
+    // What was counted is published even when the invocation throws for a retry.
+    flushMetrics(metrics);
   }
   if (failures.length > 0) throw new RecordsFailedError(failures);
   return counts;

@@ -10,7 +10,7 @@ import { EncodingPlan, PlanSettings, planEncoding } from '../lib/encoding-plan';
 import { toS3Uri } from '../lib/keys';
 import type { EncodingLadder } from '../lib/ladder';
 import { ReadRange, RotationReading, readMp4Rotation } from '../lib/mp4-rotation';
-import { MEDIACONVERT_PRICES } from '../lib/pricing';
+import type { PriceTable } from '../lib/pricing';
 import type { UploadedObject } from '../lib/s3-event';
 import { SourceSummary, SourceVerdict, hasMp4Header, summarizeProbe, summarizeSource } from '../lib/source-profile';
 
@@ -82,10 +82,11 @@ export async function planSource(
   clients: { mediaconvert: MediaConvertClient; s3: S3Client },
   ladder: EncodingLadder,
   settings: PlanSettings,
+  prices: PriceTable,
   abortSignal?: AbortSignal,
 ): Promise<PlannedSource> {
   const { verdict, rotationReading } = await probeSource(upload, clients, abortSignal);
-  return planFromVerdict(upload, verdict, ladder, settings, rotationReading);
+  return planFromVerdict(upload, verdict, ladder, settings, prices, rotationReading);
 }
 
 function planFromVerdict(
@@ -93,6 +94,7 @@ function planFromVerdict(
   verdict: SourceVerdict,
   ladder: EncodingLadder,
   settings: PlanSettings,
+  prices: PriceTable,
   rotationReading: RotationReading | undefined,
 ): PlannedSource {
   if (verdict.kind === 'not-media') throw new NotMediaError(upload.key, verdict.reason);
@@ -104,7 +106,7 @@ function planFromVerdict(
   return {
     plan,
     source: summarizeSource(verdict.profile),
-    estimatedCost: estimateCost(plan, verdict.profile.durationSeconds, MEDIACONVERT_PRICES),
+    estimatedCost: estimateCost(plan, verdict.profile.durationSeconds, prices),
     ...reading,
   };
 }

@@ -20,6 +20,7 @@ import { buildCreateJobRequest, describeJob } from '../lib/job-settings';
 import type { Logger } from '../lib/logger';
 import type { UploadedObject } from '../lib/s3-event';
 import type { TransitionResult } from '../io/jobs-table';
+import type { SourceSummary } from '../lib/source-profile';
 import type { SubmitSettings } from './contract';
 import { NotMediaError, PlannedSource, recordFieldsOf } from './probe-source';
 
@@ -37,6 +38,12 @@ export interface SubmissionPorts {
 }
 
 export type SubmitOutcome = 'submitted' | 'duplicate' | 'failed';
+
+/** What a submission did, and the source it probed when this attempt created the job (for its metrics). */
+export interface SubmitResult {
+  readonly outcome: SubmitOutcome;
+  readonly source?: SourceSummary;
+}
 
 /** Claim rounds before giving up: each refused round means another invocation moved the record. */
 const MAX_CLAIM_ROUNDS = 3;
@@ -58,7 +65,7 @@ export async function submitUpload(
   upload: UploadedObject,
   context: { readonly settings: SubmitSettings; readonly claimId: string; readonly logger: Logger },
   ports: SubmissionPorts,
-): Promise<SubmitOutcome> {
+): Promise<SubmitResult> {
   const { settings, claimId, logger } = context;
   const { assetId, source, clientRequestToken } = describeJob(upload);
   const holder = () => ({ table: settings.jobsTable, assetId, claimId, now: ports.now() });
@@ -88,7 +95,7 @@ export async function submitUpload(
   }
 
   /** Releases the claim after a transient failure, then rethrows for Lambda's retry, unless the job's events recorded a job meanwhile. */
-  async function releaseAndRethrow(error: unknown, jobId?: string): Promise<SubmitOutcome> {
+  async function releaseAndRethrow(error: unknown, jobId?: string): Promise<SubmitResult> {
     let result: TransitionResult;
     try {
       result = await ports.transition(releaseRetryable({ ...holder(), error: failureOf(error), ...(jobId ? { jobId } : {}) }), 'return');
@@ -100,7 +107,7 @@ export async function submitUpload(
       const decision = decideRefusedHolderWrite(result.record, { claimId }, { status: 'RETRYABLE', ...(jobId ? { jobId } : {}) });
       if (decision.action === 'job-recorded') {
         logger.info('The job was recorded by its first state change', { ...fields, jobId: decision.jobId });
-        return 'submitted';
+        return { outcome: 'submitted' };
       }
     }
     throw error;
@@ -109,7 +116,7 @@ export async function submitUpload(
   const claimed = await claim();
   if (claimed.action === 'duplicate') {
     logger.info('Duplicate delivery; the upload is already handled', { ...fields, reason: claimed.reason });
-    return 'duplicate';
+    return { outcome: 'duplicate' };
   }
 
   let jobId: string | undefined;
@@ -126,7 +133,7 @@ export async function submitUpload(
     try {
       // Probe, summarize, plan: the job is built from what the upload is (probe-source.ts).
       planned = await ports.planSource(upload);
-      jobId = await ports.createJob(buildCreateJobRequest(upload, settings, planned.plan, planned.source));
+      jobId = await ports.createJob(buildCreateJobRequest(upload, settings, planned.plan, planned.source, ports.now()));
     } catch (error) {
       if (!isPermanentError(error) && !(error instanceof NotMediaError)) {
         logger.error('Probe or CreateJob failed; the claim is released for the retry', { ...fields, error });
@@ -137,7 +144,7 @@ export async function submitUpload(
         throw new RecordConflictError(assetId, 'FAILED', result.record?.status, { cause: error });
       }
       logger.error('No job for this upload; recorded as FAILED, not retried', { ...fields, error });
-      return 'failed';
+      return { outcome: 'failed' };
     }
   }
 
@@ -166,5 +173,5 @@ export async function submitUpload(
     jobId,
     ...(planned ? { plan: planned.plan.basis, fallbackReason: planned.fallbackReason } : {}),
   });
-  return 'submitted';
+  return { outcome: 'submitted', ...(planned?.source ? { source: planned.source } : {}) };
 }

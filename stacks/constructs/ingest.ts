@@ -12,6 +12,7 @@ import {
   StatusUpdateInterval,
   toEnvironment,
 } from '../../lambda-src/submit-job/contract';
+import { MEDIACONVERT_PRICES, PriceTable } from '../../lambda-src/lib/pricing';
 import { requestTimeoutMsFor } from '../../lambda-src/lib/time-budget';
 import { accountIdOf } from '../lib/account';
 import { checkIntegerProp, checkOneOfProp } from '../lib/prop-validation';
@@ -64,6 +65,11 @@ export interface IngestProps {
    * @default 0
    */
   readonly accelerationMinSourceMinutes?: number;
+  /**
+   * The MediaConvert price table of the function's cost estimates (lambda-src/lib/pricing.ts).
+   * @default MEDIACONVERT_PRICES
+   */
+  readonly prices?: PriceTable;
   /**
    * Packaging, memory, timeout, concurrency, retries and log retention of the function.
    * @default - the defaults of NodeFunction (FUNCTION_DEFAULTS)
@@ -122,6 +128,7 @@ export class Ingest extends Construct {
         // A claim older than one invocation belongs to a timed-out attempt.
         claimTtlSeconds: functionSettings.timeoutSeconds,
         requestTimeoutMs: requestTimeoutMsFor(functionSettings.timeoutSeconds),
+        prices: props.prices ?? MEDIACONVERT_PRICES,
       }),
       statements: [
         { sid: 'CreateJobsOnOwnQueue', effect: 'Allow', actions: ['mediaconvert:CreateJob'], resources: [queue.arn] },

@@ -8,6 +8,7 @@ import { SqsQueue } from '@cdktf/provider-aws/lib/sqs-queue';
 import { SqsQueuePolicy } from '@cdktf/provider-aws/lib/sqs-queue-policy';
 import { jobStateChangePattern, toEnvironment } from '../../lambda-src/job-events/contract';
 import { checkIntegerProp } from '../lib/prop-validation';
+import { MEDIACONVERT_PRICES, PriceTable } from '../../lambda-src/lib/pricing';
 import { requestTimeoutMsFor } from '../../lambda-src/lib/time-budget';
 import { FunctionSettings, NodeFunction, resolveFunctionSettings } from './node-function';
 import { JobsTable } from './jobs-table';
@@ -32,6 +33,11 @@ export interface JobEventsProps {
    * @default { maximumEventAgeSeconds: 3600, maximumRetryAttempts: 10 }
    */
   readonly targetRetry?: { readonly maximumEventAgeSeconds: number; readonly maximumRetryAttempts: number };
+  /**
+   * The MediaConvert price table of the function's cost estimates (lambda-src/lib/pricing.ts).
+   * @default MEDIACONVERT_PRICES
+   */
+  readonly prices?: PriceTable;
   /**
    * Packaging, memory, timeout, concurrency, retries and log retention of the function.
    * @default - the defaults of NodeFunction (FUNCTION_DEFAULTS)
@@ -91,6 +97,7 @@ export class JobEvents extends Construct {
         // A publish claim older than one invocation belongs to a timed-out attempt.
         claimTtlSeconds: functionSettings.timeoutSeconds,
         requestTimeoutMs: requestTimeoutMsFor(functionSettings.timeoutSeconds),
+        prices: props.prices ?? MEDIACONVERT_PRICES,
       }),
       statements: [
         { sid: 'PublishJobNotifications', effect: 'Allow', actions: ['sns:Publish'], resources: [this.topic.arn] },

@@ -31,6 +31,20 @@ export function checkIntegerProp(
   }
 }
 
+/** Throws unless `value` is a finite number within the limit (fractions allowed). */
+export function checkNumberProp(
+  scope: IConstruct,
+  prop: string,
+  value: number,
+  limit: { readonly min: number; readonly max: number },
+  why: string,
+): void {
+  if (!isKnown(value)) return;
+  if (!Number.isFinite(value) || value < limit.min || value > limit.max) {
+    throw new InvalidPropsError(scope, `'${prop}' is ${value}; ${why}. Use a number from ${limit.min} to ${limit.max}.`);
+  }
+}
+
 /** Throws unless `value` is one of `allowed`. */
 export function checkOneOfProp<T extends string | number>(
   scope: IConstruct,

@@ -26,6 +26,7 @@ import { readMediaFixture } from '../media-fixtures';
 import { MediaConvertStub, StubJob, startMediaConvertStub } from '../mediaconvert/server';
 import { SimulatedClock } from './clock';
 import { FaultProxy, startFaultProxy } from './proxy';
+import { MEDIACONVERT_PRICES } from '../../../lambda-src/lib/pricing';
 
 const CREDENTIALS = { accessKeyId: 'testing', secretAccessKey: 'testing' };
 /** The pipeline, region, output bucket and distribution of the event fixtures, so their events are this rig's. */
@@ -144,6 +145,7 @@ export async function startFaultRig(clock: SimulatedClock = new SimulatedClock()
         accelerationMinSourceMinutes: 0,
         claimTtlSeconds: claimTtlSeconds(timing),
         requestTimeoutMs: timing.requestTimeoutMs,
+        prices: MEDIACONVERT_PRICES,
       }),
       ...sdkEnv(),
     }),
@@ -156,6 +158,7 @@ export async function startFaultRig(clock: SimulatedClock = new SimulatedClock()
         distributionDomain: DISTRIBUTION_DOMAIN,
         claimTtlSeconds: claimTtlSeconds(timing),
         requestTimeoutMs: timing.requestTimeoutMs,
+        prices: MEDIACONVERT_PRICES,
       }),
       ...sdkEnv(),
     }),

@@ -1,0 +1,20 @@
+import { ConditionalCheckFailedException, DynamoDBClient, UpdateItemCommand, UpdateItemCommandInput } from '@aws-sdk/client-dynamodb';
+import { RecordWithAnalysis, refusedAnalysisRecord } from '../lib/analysis-record';
+
+/**
+ * Sends one analysis write (lib/analysis-record). A refused condition is an answer, with the
+ * record that blocked it; throttling, 5xx and timeouts throw after the SDK's retries.
+ */
+export async function applyAnalysisWrite(
+  client: DynamoDBClient,
+  input: UpdateItemCommandInput,
+): Promise<{ readonly applied: boolean; readonly record?: RecordWithAnalysis }> {
+  try {
+    await client.send(new UpdateItemCommand(input));
+    return { applied: true };
+  } catch (error) {
+    if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    const record = refusedAnalysisRecord(error.Item);
+    return record === undefined ? { applied: false } : { applied: false, record };
+  }
+}
