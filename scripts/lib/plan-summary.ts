@@ -249,7 +249,7 @@ export interface ReviewRule {
 /**
  * What the summary flags. Security: who may do what, who may read, and encryption.
  * Cost: what moves the MediaConvert and CloudFront bill or the storage kept.
- * The two environment variable names are the submit function's contract (lambda-src/lib/submit-config.ts).
+ * The Lambda environment variable names come from the submit function's contract (lambda-src/submit-job/contract.ts).
  */
 export const REVIEW_RULES: readonly ReviewRule[] = [
   {
