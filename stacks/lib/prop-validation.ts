@@ -14,35 +14,31 @@ function isKnown(value: unknown): boolean {
   return !Token.isUnresolved(value);
 }
 
+/** A numeric limit of a prop, inclusive. */
+type Limit = { readonly min: number; readonly max: number };
+
+function checkRange(scope: IConstruct, prop: string, value: number, limit: Limit, why: string, kind: 'integer' | 'number'): void {
+  if (!isKnown(value)) return;
+  const fits = kind === 'integer' ? Number.isInteger(value) : Number.isFinite(value);
+  if (!fits || value < limit.min || value > limit.max) {
+    throw new InvalidPropsError(
+      scope,
+      `'${prop}' is ${value}; ${why}. Use ${kind === 'integer' ? 'an integer' : 'a number'} from ${limit.min} to ${limit.max}.`,
+    );
+  }
+}
+
 /**
  * Throws unless `value` is an integer within the limit.
  * @param why what the limit means, e.g. "Lambda retries an async event at most twice".
  */
-export function checkIntegerProp(
-  scope: IConstruct,
-  prop: string,
-  value: number,
-  limit: { readonly min: number; readonly max: number },
-  why: string,
-): void {
-  if (!isKnown(value)) return;
-  if (!Number.isInteger(value) || value < limit.min || value > limit.max) {
-    throw new InvalidPropsError(scope, `'${prop}' is ${value}; ${why}. Use an integer from ${limit.min} to ${limit.max}.`);
-  }
+export function checkIntegerProp(scope: IConstruct, prop: string, value: number, limit: Limit, why: string): void {
+  checkRange(scope, prop, value, limit, why, 'integer');
 }
 
 /** Throws unless `value` is a finite number within the limit (fractions allowed). */
-export function checkNumberProp(
-  scope: IConstruct,
-  prop: string,
-  value: number,
-  limit: { readonly min: number; readonly max: number },
-  why: string,
-): void {
-  if (!isKnown(value)) return;
-  if (!Number.isFinite(value) || value < limit.min || value > limit.max) {
-    throw new InvalidPropsError(scope, `'${prop}' is ${value}; ${why}. Use a number from ${limit.min} to ${limit.max}.`);
-  }
+export function checkNumberProp(scope: IConstruct, prop: string, value: number, limit: Limit, why: string): void {
+  checkRange(scope, prop, value, limit, why, 'number');
 }
 
 /** Throws unless `value` is one of `allowed`. */
