@@ -5,7 +5,7 @@ import {
   decideRefusedAnalysisWrite,
   recordAnalysisResult,
   recordAnalysisStart,
-} from '../lambda-src/lib/analysis-record';
+} from '../lambda-src/analysis/analysis-record';
 
 const NOW = new Date('2026-11-25T10:00:00.000Z');
 

@@ -1,4 +1,4 @@
-import { MEDIACONVERT_PRICES } from '../lambda-src/lib/pricing';
+import { MEDIACONVERT_PRICES } from '../contracts/pricing';
 import { ConfigError, PipelineConfigInput, parsePipelineConfig, pipelineId } from '../stacks/config';
 
 const minimal: PipelineConfigInput = { environment: 'test', backend: { type: 'local' } };

@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
 import { Testing } from 'cdktf';
-import { DEFAULT_RUNGS, EncodingLadderSchema } from '../lambda-src/lib/ladder';
+import { DEFAULT_RUNGS, EncodingLadderSchema } from '../contracts/ladder';
 import { Delivery } from '../stacks/constructs/delivery';
 import { Ingest, IngestProps } from '../stacks/constructs/ingest';
 import { JobEvents } from '../stacks/constructs/job-events';

@@ -4,7 +4,7 @@ import {
   completedJobPattern,
   fromEnvironment,
   toEnvironment,
-} from '../lambda-src/content-analysis/contract';
+} from '../contracts/functions/content-analysis';
 
 const SETTINGS: ContentAnalysisSettings = {
   pipeline: 'vod-dev',

@@ -1,5 +1,5 @@
 import { SnsTopic } from '@cdktf/provider-aws/lib/sns-topic';
-import { CONTENT_ANALYSIS_VARIABLES, fromEnvironment } from '../lambda-src/content-analysis/contract';
+import { CONTENT_ANALYSIS_VARIABLES, fromEnvironment } from '../contracts/functions/content-analysis';
 import { ContentAnalysis, ContentAnalysisProps } from '../stacks/constructs/content-analysis';
 import { JobsTable } from '../stacks/constructs/jobs-table';
 import { SecureBucket } from '../stacks/constructs/secure-bucket';

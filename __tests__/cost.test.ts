@@ -6,11 +6,11 @@ import {
   estimateCompletedJobCost,
   estimateCost,
   resolutionClass,
-} from '../lambda-src/lib/cost';
-import { BASIC_TIER_PLAN_SETTINGS, planEncoding } from '../lambda-src/lib/encoding-plan';
-import { DEFAULT_RUNGS, EncodingLadderSchema } from '../lambda-src/lib/ladder';
-import { MEDIACONVERT_PRICES } from '../lambda-src/lib/pricing';
-import { SourceProfile, describeSource } from '../lambda-src/lib/source-profile';
+} from '../lambda-src/cost/cost';
+import { BASIC_TIER_PLAN_SETTINGS, planEncoding } from '../lambda-src/encoding/encoding-plan';
+import { DEFAULT_RUNGS, EncodingLadderSchema } from '../contracts/ladder';
+import { MEDIACONVERT_PRICES } from '../contracts/pricing';
+import { SourceProfile, describeSource } from '../lambda-src/encoding/source-profile';
 import { COST_CORPUS, costRows, formatCostTable } from '../scripts/lib/cost-report';
 
 const ladder = EncodingLadderSchema.parse({ rungs: [...DEFAULT_RUNGS] });

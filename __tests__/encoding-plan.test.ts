@@ -5,9 +5,9 @@ import {
   capFrameRate,
   planEncoding,
   thumbnailInterval,
-} from '../lambda-src/lib/encoding-plan';
-import { DEFAULT_RUNGS, EncodingLadderSchema } from '../lambda-src/lib/ladder';
-import { SourceProfile, describeSource } from '../lambda-src/lib/source-profile';
+} from '../lambda-src/encoding/encoding-plan';
+import { DEFAULT_RUNGS, EncodingLadderSchema } from '../contracts/ladder';
+import { SourceProfile, describeSource } from '../lambda-src/encoding/source-profile';
 
 const ladder = EncodingLadderSchema.parse({ rungs: [...DEFAULT_RUNGS] });
 

@@ -1,8 +1,8 @@
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
-import { BASIC_TIER_PLAN_SETTINGS } from '../lambda-src/lib/encoding-plan';
-import { DEFAULT_RUNGS, EncodingLadderSchema } from '../lambda-src/lib/ladder';
-import { MEDIACONVERT_PRICES } from '../lambda-src/lib/pricing';
+import { BASIC_TIER_PLAN_SETTINGS } from '../lambda-src/encoding/encoding-plan';
+import { DEFAULT_RUNGS, EncodingLadderSchema } from '../contracts/ladder';
+import { MEDIACONVERT_PRICES } from '../contracts/pricing';
 import { EstimateBasis, EstimateOptions, estimateSource, formatEstimate, parseEstimateArgs, profileOf } from '../scripts/lib/estimate';
 import { PROJECT_ROOT } from '../stacks/lib/project-paths';
 

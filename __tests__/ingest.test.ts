@@ -1,5 +1,5 @@
-import { VIDEO_EXTENSIONS } from '../lambda-src/lib/keys';
-import { parseLadder } from '../lambda-src/lib/ladder';
+import { VIDEO_EXTENSIONS } from '../lambda-src/jobs/keys';
+import { parseLadder } from '../contracts/ladder';
 import { videoSuffixes } from '../stacks/constructs/ingest';
 import { TEST_ENVIRONMENT, synthPipeline } from './support/pipeline';
 import { Template, refOf } from '../testing';

@@ -1,5 +1,5 @@
-import { InvalidJobEventError } from '../lambda-src/lib/errors';
-import { JobEventPlan, JobStateChange, normalizeErrorCode, parseJobStateEvent } from '../lambda-src/lib/job-event';
+import { InvalidJobEventError } from '../contracts/errors';
+import { JobEventPlan, JobStateChange, normalizeErrorCode, parseJobStateEvent } from '../lambda-src/jobs/job-event';
 import {
   ASSET_ID,
   JOB_ID,

@@ -1,6 +1,6 @@
-import { MEDIACONVERT_PRICES } from '../lambda-src/lib/pricing';
-import { InvalidEnvironmentError, MissingEnvironmentError } from '../lambda-src/lib/errors';
-import { parseJobStateEvent } from '../lambda-src/lib/job-event';
+import { MEDIACONVERT_PRICES } from '../contracts/pricing';
+import { InvalidEnvironmentError, MissingEnvironmentError } from '../contracts/errors';
+import { parseJobStateEvent } from '../lambda-src/jobs/job-event';
 import {
   FORWARDED_JOB_STATUSES,
   JOB_EVENTS_VARIABLES,
@@ -9,7 +9,7 @@ import {
   jobStateChangePattern,
   normalizeDistributionDomain,
   toEnvironment,
-} from '../lambda-src/job-events/contract';
+} from '../contracts/functions/job-events';
 import { jobStateChange } from './fixtures/mediaconvert-events';
 import { TEST_ENVIRONMENT, synthPipeline } from './support/pipeline';
 

@@ -1,5 +1,5 @@
-import { MEDIACONVERT_PRICES } from '../lambda-src/lib/pricing';
-import { jobStateChangePattern } from '../lambda-src/job-events/contract';
+import { MEDIACONVERT_PRICES } from '../contracts/pricing';
+import { jobStateChangePattern } from '../contracts/functions/job-events';
 import { TEST_ENVIRONMENT, synthPipeline } from './support/pipeline';
 import { Template, refOf } from '../testing';
 

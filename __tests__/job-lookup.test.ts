@@ -1,5 +1,5 @@
 import type { Job } from '@aws-sdk/client-mediaconvert';
-import { pickJobOfUpload } from '../lambda-src/lib/job-lookup';
+import { pickJobOfUpload } from '../lambda-src/jobs/job-lookup';
 
 const SOURCE = 's3://vod-source/uploads/clip.mp4';
 const job = (id: string, assetId: string, fileInput: string, createdAt: string): Job =>

@@ -1,10 +1,10 @@
 import type { CreateJobRequest, H264Settings, OutputGroup } from '@aws-sdk/client-mediaconvert';
-import { BASIC_TIER_PLAN_SETTINGS, EncodingPlan, PlanSettings, planEncoding } from '../lambda-src/lib/encoding-plan';
-import { DEFAULT_RUNGS, EncodingLadderSchema } from '../lambda-src/lib/ladder';
-import { JobContext, POSTER_NAME_MODIFIER, THUMBNAIL_NAME_MODIFIER, buildCreateJobRequest } from '../lambda-src/lib/job-settings';
-import { parseJobStateEvent } from '../lambda-src/lib/job-event';
-import { UploadedObject } from '../lambda-src/lib/s3-event';
-import { SourceProfile, describeSource, summarizeSource } from '../lambda-src/lib/source-profile';
+import { BASIC_TIER_PLAN_SETTINGS, EncodingPlan, PlanSettings, planEncoding } from '../lambda-src/encoding/encoding-plan';
+import { DEFAULT_RUNGS, EncodingLadderSchema } from '../contracts/ladder';
+import { JobContext, POSTER_NAME_MODIFIER, THUMBNAIL_NAME_MODIFIER, buildCreateJobRequest } from '../lambda-src/encoding/job-settings';
+import { parseJobStateEvent } from '../lambda-src/jobs/job-event';
+import { UploadedObject } from '../lambda-src/jobs/s3-event';
+import { SourceProfile, describeSource, summarizeSource } from '../lambda-src/encoding/source-profile';
 import { PIPELINE, jobStateChange } from './fixtures/mediaconvert-events';
 
 const ladder = EncodingLadderSchema.parse({ rungs: [...DEFAULT_RUNGS] });

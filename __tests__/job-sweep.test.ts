@@ -1,5 +1,5 @@
-import { JOB_SWEEP_VARIABLES, JobSweepSettings, SWEEP_METRICS, fromEnvironment, toEnvironment } from '../lambda-src/job-sweep/contract';
-import { InvalidEnvironmentError } from '../lambda-src/lib/errors';
+import { JOB_SWEEP_VARIABLES, JobSweepSettings, SWEEP_METRICS, fromEnvironment, toEnvironment } from '../contracts/functions/job-sweep';
+import { InvalidEnvironmentError } from '../contracts/errors';
 import { TEST_ENVIRONMENT, synthPipeline } from './support/pipeline';
 import { Template, refOf } from '../testing';
 

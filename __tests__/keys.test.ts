@@ -6,7 +6,7 @@ import {
   slugOfKey,
   truncateMiddle,
   uploadIdentityString,
-} from '../lambda-src/lib/keys';
+} from '../lambda-src/jobs/keys';
 
 const upload = { bucket: 'src', key: 'uploads/My Trip (2024) #1+final.MP4', versionId: 'v1' };
 

@@ -6,8 +6,8 @@ import {
   parseAnalysisCompletion,
   planAnalysisStart,
   summarizeLabels,
-} from '../lambda-src/lib/label-analysis';
-import { JobStateChange, parseJobStateEvent } from '../lambda-src/lib/job-event';
+} from '../lambda-src/analysis/label-analysis';
+import { JobStateChange, parseJobStateEvent } from '../lambda-src/jobs/job-event';
 import { ASSET_ID, JOB_ID, OUTPUT_BUCKET, PIPELINE, completeEvent, jobStateChange, outputPrefix } from './fixtures/mediaconvert-events';
 
 const SETTINGS = {

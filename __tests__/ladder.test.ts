@@ -1,5 +1,5 @@
-import { InvalidLadderError } from '../lambda-src/lib/errors';
-import { DEFAULT_RUNGS, EncodingLadderSchema, parseLadder, selectMp4Rung, serializeLadder } from '../lambda-src/lib/ladder';
+import { InvalidLadderError } from '../contracts/errors';
+import { DEFAULT_RUNGS, EncodingLadderSchema, parseLadder, selectMp4Rung, serializeLadder } from '../contracts/ladder';
 
 const valid = EncodingLadderSchema.parse({ rungs: [...DEFAULT_RUNGS] });
 

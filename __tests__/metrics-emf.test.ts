@@ -1,6 +1,6 @@
 import { createPipelineMetrics, flushMetrics, recordMetrics } from '../lambda-src/io/metrics';
-import { submissionMetrics } from '../lambda-src/lib/pipeline-metrics';
-import { MEDIACONVERT_PRICES } from '../lambda-src/lib/pricing';
+import { submissionMetrics } from '../lambda-src/metrics/pipeline-metrics';
+import { MEDIACONVERT_PRICES } from '../contracts/pricing';
 
 interface EmfLine {
   _aws: {

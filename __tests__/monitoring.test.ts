@@ -1,4 +1,4 @@
-import { SWEEP_METRICS } from '../lambda-src/job-sweep/contract';
+import { SWEEP_METRICS } from '../contracts/functions/job-sweep';
 import { Template, refOf } from '../testing';
 import { unpublishedMetricLines } from './support/dashboard-metrics';
 import { SynthesizedPipeline, TEST_ENVIRONMENT, synthPipeline } from './support/pipeline';

@@ -1,4 +1,4 @@
-import { readMp4Rotation, rotationOfMatrix } from '../lambda-src/lib/mp4-rotation';
+import { readMp4Rotation, rotationOfMatrix } from '../lambda-src/encoding/mp4-rotation';
 import { MediaFixtureName, readMediaFixture, recordingReader } from './support/media-fixtures';
 
 const ONE = 65536; // 1.0 in 16.16 fixed point

@@ -139,6 +139,6 @@ describe('NodeFunction', () => {
   });
 
   it('fails at synth with the path to create when the handler does not exist', () => {
-    expect(() => synthFunction({ entry: 'no-such-handler' })).toThrow(/lambda-src\/no-such-handler\/index\.ts/);
+    expect(() => synthFunction({ entry: 'no-such-handler' })).toThrow(/lambda-src\/functions\/no-such-handler\/index\.ts/);
   });
 });

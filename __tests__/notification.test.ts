@@ -1,4 +1,4 @@
-import type { JobStateChange } from '../lambda-src/lib/job-event';
+import type { JobStateChange } from '../lambda-src/jobs/job-event';
 import {
   NOTIFICATION_SCHEMA_VERSION,
   buildMessageAttributes,
@@ -9,9 +9,9 @@ import {
   notificationSubject,
   publishInputBytes,
   SNS_PUBLISH_MAX_BYTES,
-} from '../lambda-src/lib/notification';
-import { NotificationTooLargeError } from '../lambda-src/lib/errors';
-import type { MappedOutputs } from '../lambda-src/lib/outputs';
+} from '../lambda-src/delivery/notification';
+import { NotificationTooLargeError } from '../contracts/errors';
+import type { MappedOutputs } from '../lambda-src/delivery/outputs';
 
 const CONTEXT = { region: 'us-west-2', pipeline: 'vod-dev' };
 const TOPIC_ARN = 'arn:aws:sns:us-west-2:111122223333:vod-dev-job-notifications';

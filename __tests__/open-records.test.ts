@@ -1,5 +1,5 @@
-import type { JobRecord } from '../lambda-src/lib/job-record';
-import { buildSweepMetrics, classifyOpenRecord, summarizeOpenRecords, sweepCutoff, SweepThresholds } from '../lambda-src/lib/open-records';
+import type { JobRecord } from '../lambda-src/jobs/job-record';
+import { buildSweepMetrics, classifyOpenRecord, summarizeOpenRecords, sweepCutoff, SweepThresholds } from '../lambda-src/jobs/open-records';
 
 const NOW = new Date('2026-11-25T12:00:00.000Z');
 const T = NOW.getTime();

@@ -1,5 +1,5 @@
-import type { OutputGroupDetail } from '../lambda-src/lib/job-event';
-import { POSTER_NAME_MODIFIER, THUMBNAIL_NAME_MODIFIER } from '../lambda-src/lib/job-settings';
+import type { OutputGroupDetail } from '../lambda-src/jobs/job-event';
+import { POSTER_NAME_MODIFIER, THUMBNAIL_NAME_MODIFIER } from '../lambda-src/encoding/job-settings';
 import {
   expandFrameCaptureKeys,
   mapOutputsToUrls,
@@ -7,7 +7,7 @@ import {
   parseS3Uri,
   pickOutputUrls,
   toDistributionUrl,
-} from '../lambda-src/lib/outputs';
+} from '../lambda-src/delivery/outputs';
 
 const BUCKET = 'vod-test-output';
 const DOMAIN = 'd111111abcdef8.cloudfront.net';

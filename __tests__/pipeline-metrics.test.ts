@@ -1,4 +1,4 @@
-import { JobStateChange, parseJobStateEvent } from '../lambda-src/lib/job-event';
+import { JobStateChange, parseJobStateEvent } from '../lambda-src/jobs/job-event';
 import {
   EXTRA_DIMENSIONS,
   JobEventOutcome,
@@ -9,10 +9,10 @@ import {
   jobStateMetrics,
   metricDimensions,
   submissionMetrics,
-} from '../lambda-src/lib/pipeline-metrics';
-import { MEDIACONVERT_PRICES } from '../lambda-src/lib/pricing';
-import { SKIP_REASONS } from '../lambda-src/lib/s3-event';
-import type { SourceSummary } from '../lambda-src/lib/source-profile';
+} from '../lambda-src/metrics/pipeline-metrics';
+import { MEDIACONVERT_PRICES } from '../contracts/pricing';
+import { SKIP_REASONS } from '../lambda-src/jobs/s3-event';
+import type { SourceSummary } from '../lambda-src/encoding/source-profile';
 import { PIPELINE, TIMESTAMP, completeEvent, jobStateChange } from './fixtures/mediaconvert-events';
 
 const summary = (overrides: Partial<SourceSummary> = {}): SourceSummary => ({

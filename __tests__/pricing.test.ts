@@ -1,5 +1,5 @@
-import { MEDIACONVERT_PRICES, PriceTableSchema, priceTableCodec } from '../lambda-src/lib/pricing';
-import { parseBillingTier, parseSubmittedAt } from '../lambda-src/lib/job-metadata';
+import { MEDIACONVERT_PRICES, PriceTableSchema, priceTableCodec } from '../contracts/pricing';
+import { parseBillingTier, parseSubmittedAt } from '../contracts/job-metadata';
 
 describe('PriceTableSchema', () => {
   it('fills every field from the documented table', () => {

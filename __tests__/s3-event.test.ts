@@ -1,5 +1,5 @@
-import { InvalidS3EventError } from '../lambda-src/lib/errors';
-import { decodeS3Key, isS3TestEvent, parseS3Event } from '../lambda-src/lib/s3-event';
+import { InvalidS3EventError } from '../contracts/errors';
+import { decodeS3Key, isS3TestEvent, parseS3Event } from '../lambda-src/jobs/s3-event';
 import { s3Event, s3Record } from './fixtures/s3-events';
 
 describe('decodeS3Key', () => {

@@ -1,5 +1,5 @@
 import { MediaConvertClient, ProbeCommand, ProbeResult } from '@aws-sdk/client-mediaconvert';
-import { readMp4Rotation } from '../lambda-src/lib/mp4-rotation';
+import { readMp4Rotation } from '../lambda-src/encoding/mp4-rotation';
 import {
   SourceProfile,
   hasMp4Header,
@@ -7,7 +7,7 @@ import {
   serializeSourceSummary,
   summarizeProbe,
   summarizeSource,
-} from '../lambda-src/lib/source-profile';
+} from '../lambda-src/encoding/source-profile';
 import { MediaConvertStub, startMediaConvertStub } from './support/mediaconvert/server';
 import { MediaFixtureName, readMediaFixture, recordingReader } from './support/media-fixtures';
 

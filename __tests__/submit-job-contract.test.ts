@@ -1,7 +1,7 @@
-import { MEDIACONVERT_PRICES } from '../lambda-src/lib/pricing';
-import { InvalidEnvironmentError, MissingEnvironmentError } from '../lambda-src/lib/errors';
-import { DEFAULT_RUNGS, EncodingLadderSchema } from '../lambda-src/lib/ladder';
-import { SUBMIT_JOB_VARIABLES, SubmitSettings, fromEnvironment, toEnvironment } from '../lambda-src/submit-job/contract';
+import { MEDIACONVERT_PRICES } from '../contracts/pricing';
+import { InvalidEnvironmentError, MissingEnvironmentError } from '../contracts/errors';
+import { DEFAULT_RUNGS, EncodingLadderSchema } from '../contracts/ladder';
+import { SUBMIT_JOB_VARIABLES, SubmitSettings, fromEnvironment, toEnvironment } from '../contracts/functions/submit-job';
 import { TEST_ENVIRONMENT, synthPipeline } from './support/pipeline';
 
 const SETTINGS: SubmitSettings = {

@@ -1,4 +1,4 @@
-import { asyncRetryWindowSeconds, callBudgetMs, requestTimeoutMsFor, RETURN_MARGIN_MS } from '../lambda-src/lib/time-budget';
+import { asyncRetryWindowSeconds, callBudgetMs, requestTimeoutMsFor, RETURN_MARGIN_MS } from '../contracts/time-budget';
 
 describe('requestTimeoutMsFor', () => {
   it.each([

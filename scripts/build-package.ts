@@ -11,7 +11,7 @@ import path from 'node:path';
 import { LAMBDA_SOURCE_DIR, PREBUILT_LAMBDA_DIR, PrebuiltManifest, bundleFromSource } from '../stacks/lib/lambda-bundle';
 import { PROJECT_ROOT } from '../stacks/lib/project-paths';
 
-/** Every handler: a directory of lambda-src/ with an index.ts. */
+/** Every handler: a directory of lambda-src/functions/ with an index.ts. */
 export function handlerEntries(): string[] {
   return readdirSync(LAMBDA_SOURCE_DIR, { withFileTypes: true })
     .filter((e) => e.isDirectory() && existsSync(path.join(LAMBDA_SOURCE_DIR, e.name, 'index.ts')))

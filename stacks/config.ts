@@ -1,9 +1,9 @@
 import { z } from 'zod';
-import { DEFAULT_RUNGS, EncodingLadderSchema } from '../lambda-src/lib/ladder';
-import { formatZodIssues } from '../lambda-src/lib/errors';
-import { PriceTableSchema } from '../lambda-src/lib/pricing';
-import { ACCELERATION_MODES, MAX_ACCELERATION_MIN_SOURCE_MINUTES, STATUS_UPDATE_INTERVALS } from '../lambda-src/submit-job/contract';
-import { COLD_STORAGE_CLASSES, LAMBDA_LIMITS, LOG_RETENTION_DAYS, MIN_TRANSITION_DAYS, PRICE_CLASSES } from './lib/aws-limits';
+import { DEFAULT_RUNGS, EncodingLadderSchema } from '../contracts/ladder';
+import { formatZodIssues } from '../contracts/errors';
+import { PriceTableSchema } from '../contracts/pricing';
+import { ACCELERATION_MODES, MAX_ACCELERATION_MIN_SOURCE_MINUTES, STATUS_UPDATE_INTERVALS } from '../contracts/functions/submit-job';
+import { COLD_STORAGE_CLASSES, LAMBDA_LIMITS, LOG_RETENTION_DAYS, MIN_TRANSITION_DAYS, PRICE_CLASSES } from '../contracts/aws-limits';
 import { CONTENT_ANALYSIS_DEFAULTS } from './constructs/content-analysis';
 import { CORS_ORIGIN_PATTERN } from './constructs/delivery';
 import { INGEST_DEFAULTS } from './constructs/ingest';
@@ -11,7 +11,7 @@ import { JOB_SWEEP_DEFAULTS } from './constructs/job-sweep';
 import { MONITORING_DEFAULTS } from './constructs/monitoring';
 import { FUNCTION_DEFAULTS } from './constructs/node-function';
 
-export { LOG_RETENTION_DAYS } from './lib/aws-limits';
+export { LOG_RETENTION_DAYS } from '../contracts/aws-limits';
 
 /** An AWS region name, e.g. `eu-west-1`. */
 const regionSchema = z.string().regex(/^[a-z]{2}(-gov)?-[a-z]+-\d$/, 'must be an AWS region such as "eu-west-1"');
@@ -167,7 +167,7 @@ export const PipelineConfigSchema = z.strictObject({
     })
     .prefault({}),
   /**
-   * The MediaConvert price table the cost estimates use (lambda-src/lib/pricing.ts documents the
+   * The MediaConvert price table the cost estimates use (contracts/pricing.ts documents the
    * figures, their source and date). Override a figure when your prices differ (region, volume tier).
    */
   pricing: z.prefault(PriceTableSchema, {}),

@@ -1,5 +1,5 @@
 import { ConfigError, PipelineConfig, PipelineConfigInput, PipelineConfigSchema, pipelineId } from './config';
-import { formatZodIssues } from '../lambda-src/lib/errors';
+import { formatZodIssues } from '../contracts/errors';
 
 /** Environment variables that override parts of the declared environments. */
 export interface EnvironmentOverrides {

@@ -10,10 +10,10 @@ export { loadEnvironments } from './environment-loader';
 export type { EnvironmentOverrides } from './environment-loader';
 export { PipelineConfigSchema, parsePipelineConfig, pipelineId, ConfigError, LOG_RETENTION_DAYS, EMULATED_SERVICES } from './config';
 export type { PipelineConfig, PipelineConfigInput, EmulatedService } from './config';
-export { DEFAULT_RUNGS } from '../lambda-src/lib/ladder';
-export { MEDIACONVERT_PRICES } from '../lambda-src/lib/pricing';
-export type { PriceTable } from '../lambda-src/lib/pricing';
-export type { EncodingLadder, EncodingLadderInput, LadderRung } from '../lambda-src/lib/ladder';
+export { DEFAULT_RUNGS } from '../contracts/ladder';
+export { MEDIACONVERT_PRICES } from '../contracts/pricing';
+export type { PriceTable } from '../contracts/pricing';
+export type { EncodingLadder, EncodingLadderInput, LadderRung } from '../contracts/ladder';
 
 // Stacks.
 export { VideoPipelineStack } from './video-pipeline-stack';
@@ -52,6 +52,6 @@ export { InvalidPropsError } from './lib/prop-validation';
 export type { PolicyStatement } from './lib/policy';
 
 // What the functions publish and match, for subscribers and rule authors.
-export { FORWARDED_JOB_STATUSES, jobStateChangePattern } from '../lambda-src/job-events/contract';
-export { METRIC_NAMESPACE, PIPELINE_METRICS } from '../lambda-src/lib/pipeline-metrics';
-export type { AnalysisNotification } from '../lambda-src/lib/analysis-record';
+export { FORWARDED_JOB_STATUSES, jobStateChangePattern } from '../contracts/functions/job-events';
+export { METRIC_NAMESPACE, PIPELINE_METRICS } from '../lambda-src/metrics/pipeline-metrics';
+export type { AnalysisNotification } from '../lambda-src/analysis/analysis-record';

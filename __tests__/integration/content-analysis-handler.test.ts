@@ -13,14 +13,14 @@ import { CreateTopicCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client
 import { CreateQueueCommand, DeleteMessageCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
-import { toEnvironment } from '../../lambda-src/content-analysis/contract';
-import type { AnalysisNotification } from '../../lambda-src/lib/analysis-record';
-import { analysisClientRequestToken } from '../../lambda-src/lib/label-analysis';
+import { toEnvironment } from '../../contracts/functions/content-analysis';
+import type { AnalysisNotification } from '../../lambda-src/analysis/analysis-record';
+import { analysisClientRequestToken } from '../../lambda-src/analysis/label-analysis';
 import { MotoServer, startMoto } from '../../scripts/lib/local-env';
 import { ASSET_ID, DISTRIBUTION_DOMAIN, JOB_ID, OUTPUT_BUCKET, PIPELINE, completeEvent } from '../fixtures/mediaconvert-events';
 import { describeWithTools } from '../support/tiers';
 
-type Handler = typeof import('../../lambda-src/content-analysis').handler;
+type Handler = typeof import('../../lambda-src/functions/content-analysis').handler;
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 const REGION = 'us-east-1';
@@ -132,7 +132,7 @@ describeWithTools('content-analysis handler', ['moto'], () => {
       }),
     };
     // Imported after the environment is set, like a cold start.
-    ({ handler } = await import('../../lambda-src/content-analysis'));
+    ({ handler } = await import('../../lambda-src/functions/content-analysis'));
   }, 60_000);
 
   afterAll(async () => {

@@ -5,8 +5,8 @@
  * against moto and the MediaConvert stand-in, with faults injected at the network by the proxy.
  * Every test asserts the end state: jobs per upload, records, dead letters, messages published.
  */
-import type { JobRecord } from '../../lambda-src/lib/job-record';
-import { deriveAssetId } from '../../lambda-src/lib/keys';
+import type { JobRecord } from '../../lambda-src/jobs/job-record';
+import { deriveAssetId } from '../../lambda-src/jobs/keys';
 import { bundleLambda } from '../../stacks/lib/lambda-bundle';
 import { JOB_ID, completeEvent, jobStateChange } from '../fixtures/mediaconvert-events';
 import { s3Event, s3Record } from '../fixtures/s3-events';

@@ -1,8 +1,8 @@
 import { RekognitionClient } from '@aws-sdk/client-rekognition';
 import { mockClient } from 'aws-sdk-client-mock';
-import { InvalidJobEventError } from '../../lambda-src/lib/errors';
-import type { JobRecord } from '../../lambda-src/lib/job-record';
-import { SNS_PUBLISH_MAX_BYTES } from '../../lambda-src/lib/notification';
+import { InvalidJobEventError } from '../../contracts/errors';
+import type { JobRecord } from '../../lambda-src/jobs/job-record';
+import { SNS_PUBLISH_MAX_BYTES } from '../../lambda-src/delivery/notification';
 import {
   ASSET_ID,
   DISTRIBUTION_DOMAIN,
@@ -41,7 +41,7 @@ const SUBMITTED: JobRecord = {
 // The handler against moto's DynamoDB and SNS (an SQS subscriber counts what is published), behind the fault proxy.
 describeWithTools('job-events handler', ['moto'], () => {
   let rig: FaultRig;
-  let handler: typeof import('../../lambda-src/job-events').handler;
+  let handler: typeof import('../../lambda-src/functions/job-events').handler;
   let logLines: Record<string, unknown>[];
   const logsAt = (level: string) => logLines.filter((line) => line.level === level);
   const record = async () => (await rig.records()).find((r) => r.assetId === ASSET_ID);
@@ -50,7 +50,7 @@ describeWithTools('job-events handler', ['moto'], () => {
     rig = await startFaultRig();
     // The handler reads its environment once, at import.
     process.env = { ...originalEnv, ...rig.jobEventsEnv(TIMING) };
-    ({ handler } = await import('../../lambda-src/job-events'));
+    ({ handler } = await import('../../lambda-src/functions/job-events'));
   });
 
   afterAll(async () => {

@@ -1,7 +1,7 @@
 import { ConditionalCheckFailedException, DynamoDBClient, QueryCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import type { UpdateItemCommandInput } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
-import type { JobStateChange } from '../../lambda-src/lib/job-event';
+import type { JobStateChange } from '../../lambda-src/jobs/job-event';
 import {
   JobRecord,
   OPEN_RECORDS_INDEX,
@@ -22,7 +22,7 @@ import {
   retakeClaim,
   retakePublish,
   statusesBefore,
-} from '../../lambda-src/lib/job-record';
+} from '../../lambda-src/jobs/job-record';
 import { MotoServer, startMoto } from '../../scripts/lib/local-env';
 import { createJobsTable, readRecord, writeRecord } from '../support/aws/jobs-table';
 import { describeWithTools } from '../support/tiers';

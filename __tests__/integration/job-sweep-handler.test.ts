@@ -1,10 +1,10 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { applyTransition } from '../../lambda-src/io/jobs-table';
-import { toEnvironment } from '../../lambda-src/job-sweep/contract';
-import { claimPublish, claimUpload, markNotified, recordJobState, recordSubmitted } from '../../lambda-src/lib/job-record';
+import { toEnvironment } from '../../contracts/functions/job-sweep';
+import { claimPublish, claimUpload, markNotified, recordJobState, recordSubmitted } from '../../lambda-src/jobs/job-record';
 import { MotoServer, startMoto } from '../../scripts/lib/local-env';
 import { jobStateChange } from '../fixtures/mediaconvert-events';
-import { parseJobStateEvent } from '../../lambda-src/lib/job-event';
+import { parseJobStateEvent } from '../../lambda-src/jobs/job-event';
 import { createJobsTable } from '../support/aws/jobs-table';
 import { describeWithTools } from '../support/tiers';
 
@@ -16,7 +16,7 @@ const originalEnv = process.env;
 describeWithTools('job-sweep handler', ['moto'], () => {
   let moto: MotoServer;
   let client: DynamoDBClient;
-  let handler: typeof import('../../lambda-src/job-sweep').handler;
+  let handler: typeof import('../../lambda-src/functions/job-sweep').handler;
   let logLines: Record<string, unknown>[];
   const signal = () => AbortSignal.timeout(10_000);
   const minutesAgo = (minutes: number) => new Date(Date.now() - minutes * MINUTE);
@@ -49,7 +49,7 @@ describeWithTools('job-sweep handler', ['moto'], () => {
         unnotifiedOutcomeSeconds: 600,
       }),
     };
-    ({ handler } = await import('../../lambda-src/job-sweep'));
+    ({ handler } = await import('../../lambda-src/functions/job-sweep'));
   });
 
   afterAll(async () => {

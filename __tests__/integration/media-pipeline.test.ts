@@ -1,4 +1,4 @@
-import { MEDIACONVERT_PRICES } from '../../lambda-src/lib/pricing';
+import { MEDIACONVERT_PRICES } from '../../contracts/pricing';
 import { DynamoDBClient, GetItemCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
 import {
   CreateBucketCommand,
@@ -9,8 +9,8 @@ import {
   S3Client,
 } from '@aws-sdk/client-s3';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
-import { DEFAULT_RUNGS, EncodingLadderSchema } from '../../lambda-src/lib/ladder';
-import { toEnvironment } from '../../lambda-src/submit-job/contract';
+import { DEFAULT_RUNGS, EncodingLadderSchema } from '../../contracts/ladder';
+import { toEnvironment } from '../../contracts/functions/submit-job';
 import { MotoServer, startMoto } from '../../scripts/lib/local-env';
 import { createJobsTable } from '../support/aws/jobs-table';
 import { encodeS3Key, s3Event, s3Record } from '../fixtures/s3-events';
@@ -118,7 +118,7 @@ describeWithTools('submit-job with real media files', ['moto'], () => {
     jest.spyOn(process.stdout, 'write').mockImplementation(() => true);
     // Imported after the environment is set, like a cold start (the module reads it at load).
     jest.isolateModules(() => {
-      handler = (require('../../lambda-src/submit-job') as { handler: Handler }).handler; // eslint-disable-line @typescript-eslint/no-require-imports
+      handler = (require('../../lambda-src/functions/submit-job') as { handler: Handler }).handler; // eslint-disable-line @typescript-eslint/no-require-imports
     });
   }, 60_000);
 

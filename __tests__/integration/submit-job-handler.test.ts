@@ -1,5 +1,5 @@
-import type { JobRecord } from '../../lambda-src/lib/job-record';
-import { deriveAssetId } from '../../lambda-src/lib/keys';
+import type { JobRecord } from '../../lambda-src/jobs/job-record';
+import { deriveAssetId } from '../../lambda-src/jobs/keys';
 import { s3Event, s3Record } from '../fixtures/s3-events';
 import { writeRecord } from '../support/aws/jobs-table';
 import { createJob, writesStatus } from '../support/faults/matchers';
@@ -30,7 +30,7 @@ describeWithTools('submit-job handler', ['moto'], () => {
     rig = await startFaultRig();
     Object.assign(process.env, rig.submitEnv(TIMING));
     // The handler builds its clients and reads its environment at import, like a cold start.
-    handler = (await import('../../lambda-src/submit-job')).handler as Handler;
+    handler = (await import('../../lambda-src/functions/submit-job')).handler as Handler;
   });
 
   beforeEach(() => {

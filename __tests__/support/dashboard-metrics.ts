@@ -1,6 +1,6 @@
 /**
  * Checks a CloudWatch dashboard body against the metrics that exist: the ones the functions emit
- * (lambda-src/lib/pipeline-metrics, with their exact dimension sets) and the AWS-published ones
+ * (lambda-src/metrics/pipeline-metrics, with their exact dimension sets) and the AWS-published ones
  * the dashboard may use, with the dimension AWS publishes them under.
  */
 import {
@@ -9,7 +9,7 @@ import {
   PIPELINE_METRICS,
   PipelineMetricName,
   metricDimensions,
-} from '../../lambda-src/lib/pipeline-metrics';
+} from '../../lambda-src/metrics/pipeline-metrics';
 
 /**
  * Metrics AWS publishes that the dashboard draws, and the one dimension each is published per

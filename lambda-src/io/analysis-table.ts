@@ -1,5 +1,5 @@
 import { ConditionalCheckFailedException, DynamoDBClient, UpdateItemCommand, UpdateItemCommandInput } from '@aws-sdk/client-dynamodb';
-import { RecordWithAnalysis, refusedAnalysisRecord } from '../lib/analysis-record';
+import { RecordWithAnalysis, refusedAnalysisRecord } from '../analysis/analysis-record';
 
 /**
  * Sends one analysis write (lib/analysis-record). A refused condition is an answer, with the

@@ -1,4 +1,4 @@
-import { callBudgetMs } from '../lib/time-budget';
+import { callBudgetMs } from '../../contracts/time-budget';
 
 /** The part of a Lambda context the handlers use. */
 export interface InvocationContext {

@@ -1,5 +1,5 @@
 import { Metrics } from '@aws-lambda-powertools/metrics';
-import { METRIC_NAMESPACE, MetricDatum, MetricEmitter, PIPELINE_DIMENSION, PIPELINE_METRICS } from '../lib/pipeline-metrics';
+import { METRIC_NAMESPACE, MetricDatum, MetricEmitter, PIPELINE_DIMENSION, PIPELINE_METRICS } from '../metrics/pipeline-metrics';
 
 /** The metrics of one function, for {@link recordMetrics}. */
 export interface PipelineMetrics {
@@ -27,7 +27,9 @@ export function recordMetrics(metrics: PipelineMetrics, data: readonly MetricDat
   for (const { name, value, dimensions } of data) {
     const definition = PIPELINE_METRICS[name];
     if (definition.emitter !== metrics.emitter) {
-      throw new Error(`Metric ${name} is emitted by ${definition.emitter}, not ${metrics.emitter}; see lambda-src/lib/pipeline-metrics.ts`);
+      throw new Error(
+        `Metric ${name} is emitted by ${definition.emitter}, not ${metrics.emitter}; see lambda-src/metrics/pipeline-metrics.ts`,
+      );
     }
     const extra = Object.entries(dimensions ?? {});
     if (extra.length === 0) {

@@ -5,7 +5,7 @@
  * with transient faults injected at the network on some uploads and duplicate deliveries of others.
  */
 import path from 'node:path';
-import { deriveAssetId } from '../../lambda-src/lib/keys';
+import { deriveAssetId } from '../../lambda-src/jobs/keys';
 import { bundleLambda } from '../../stacks/lib/lambda-bundle';
 import { s3Event, s3Record } from '../../__tests__/fixtures/s3-events';
 import { AsyncLambda } from '../../__tests__/support/faults/async-lambda';

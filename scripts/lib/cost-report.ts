@@ -4,11 +4,11 @@
  * whatever the source, frame rate following the source, PREFERRED acceleration so Professional
  * rates), and their ratio.
  */
-import { estimateCost } from '../../lambda-src/lib/cost';
-import { BASIC_TIER_PLAN_SETTINGS, planEncoding } from '../../lambda-src/lib/encoding-plan';
-import { DEFAULT_RUNGS, EncodingLadder, EncodingLadderSchema } from '../../lambda-src/lib/ladder';
-import { MEDIACONVERT_PRICES, PriceTable } from '../../lambda-src/lib/pricing';
-import { SourceProfile, describeSource } from '../../lambda-src/lib/source-profile';
+import { estimateCost } from '../../lambda-src/cost/cost';
+import { BASIC_TIER_PLAN_SETTINGS, planEncoding } from '../../lambda-src/encoding/encoding-plan';
+import { DEFAULT_RUNGS, EncodingLadder, EncodingLadderSchema } from '../../contracts/ladder';
+import { MEDIACONVERT_PRICES, PriceTable } from '../../contracts/pricing';
+import { SourceProfile, describeSource } from '../../lambda-src/encoding/source-profile';
 
 /** One source of the corpus. */
 export interface CorpusSource {
@@ -79,6 +79,6 @@ export function formatCostTable(rows: readonly CostRow[], prices: PriceTable = M
     `|---|---|---|---|`,
     ...rows.map((r) => `| ${r.label} | ${usd(r.planPerMinute)} | ${usd(r.oldPerMinute)} | ${r.ratio.toFixed(2)} |`),
     ``,
-    `Prices: MediaConvert on-demand, ${prices.region}, first volume tier, as of ${prices.asOf} (lambda-src/lib/pricing.ts).`,
+    `Prices: MediaConvert on-demand, ${prices.region}, first volume tier, as of ${prices.asOf} (contracts/pricing.ts).`,
   ].join('\n');
 }

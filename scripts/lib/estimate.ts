@@ -1,13 +1,13 @@
 /**
  * `npm run estimate`: the plan the pipeline would submit for a described source, and its cost,
- * from the same plan and cost model as the submit function (lambda-src/lib/encoding-plan, cost).
+ * from the same plan and cost model as the submit function (lambda-src/encoding/encoding-plan, cost).
  */
 import { parseArgs } from 'node:util';
-import { CostEstimate, estimateCost } from '../../lambda-src/lib/cost';
-import { EncodingPlan, PlanSettings, planEncoding } from '../../lambda-src/lib/encoding-plan';
-import type { EncodingLadder } from '../../lambda-src/lib/ladder';
-import type { PriceTable } from '../../lambda-src/lib/pricing';
-import { SourceProfile, describeSource } from '../../lambda-src/lib/source-profile';
+import { CostEstimate, estimateCost } from '../../lambda-src/cost/cost';
+import { EncodingPlan, PlanSettings, planEncoding } from '../../lambda-src/encoding/encoding-plan';
+import type { EncodingLadder } from '../../contracts/ladder';
+import type { PriceTable } from '../../contracts/pricing';
+import { SourceProfile, describeSource } from '../../lambda-src/encoding/source-profile';
 import type { PipelineConfig } from '../../stacks/config';
 
 export const ESTIMATE_USAGE = `Usage: npm run estimate -- --minutes <n> --height <lines> --fps <n> [--portrait] [--hdr] [--env <name>]
@@ -150,7 +150,7 @@ export function formatEstimate(options: EstimateOptions, basis: EstimateBasis): 
   const fps = profile.frameRate.numerator / profile.frameRate.denominator;
   return [
     `Source: ${minutes} min, ${profile.displayWidth}x${profile.displayHeight}, ${Number(fps.toFixed(3))} fps${options.hdr ? ', HDR (HLG, 10-bit)' : ''}`,
-    `Config: ${basis.environment === undefined ? 'the config defaults' : `environment ${basis.environment}`}; prices of ${basis.prices.asOf}, ${basis.prices.region} (lambda-src/lib/pricing.ts)`,
+    `Config: ${basis.environment === undefined ? 'the config defaults' : `environment ${basis.environment}`}; prices of ${basis.prices.asOf}, ${basis.prices.region} (contracts/pricing.ts)`,
     `Plan: ${plan.renditions.length} HLS renditions, an MP4, thumbnails every ${plan.thumbnails.intervalSeconds} s and a poster; ${cost.tier} tier (acceleration ${plan.accelerationMode})`,
     `  ${'output'.padEnd(14)} ${'size'.padEnd(10)} ${'class'.padEnd(5)} ${'USD/min'.padStart(8)}`,
     ...rows,

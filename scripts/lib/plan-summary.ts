@@ -4,7 +4,7 @@
  * (sensitive values masked, unknown values marked), and flags for security and cost review.
  * No I/O here: the CLIs in scripts/ read files and run terraform.
  */
-import { SUBMIT_JOB_VARIABLES } from '../../lambda-src/submit-job/contract';
+import { SUBMIT_JOB_VARIABLES } from '../../contracts/functions/submit-job';
 
 /** One action list of a planned change, as Terraform writes it. */
 export type PlanAction = 'no-op' | 'create' | 'read' | 'update' | 'delete' | 'forget';
@@ -249,7 +249,7 @@ export interface ReviewRule {
 /**
  * What the summary flags. Security: who may do what, who may read, and encryption.
  * Cost: what moves the MediaConvert and CloudFront bill or the storage kept.
- * The Lambda environment variable names come from the submit function's contract (lambda-src/submit-job/contract.ts).
+ * The Lambda environment variable names come from the submit function's contract (contracts/functions/submit-job.ts).
  */
 export const REVIEW_RULES: readonly ReviewRule[] = [
   {

@@ -2,7 +2,7 @@ import { Construct } from 'constructs';
 import { CloudfrontDistribution } from '@cdktf/provider-aws/lib/cloudfront-distribution';
 import { CloudfrontOriginAccessControl } from '@cdktf/provider-aws/lib/cloudfront-origin-access-control';
 import { CloudfrontResponseHeadersPolicy } from '@cdktf/provider-aws/lib/cloudfront-response-headers-policy';
-import { PRICE_CLASSES, PriceClass } from '../lib/aws-limits';
+import { PRICE_CLASSES, PriceClass } from '../../contracts/aws-limits';
 import { InvalidPropsError, checkOneOfProp, checkPatternProp } from '../lib/prop-validation';
 import { SecureBucket } from './secure-bucket';
 

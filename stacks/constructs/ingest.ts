@@ -2,8 +2,8 @@ import { Construct } from 'constructs';
 import { Fn } from 'cdktf';
 import { LambdaPermission } from '@cdktf/provider-aws/lib/lambda-permission';
 import { S3BucketNotification } from '@cdktf/provider-aws/lib/s3-bucket-notification';
-import { VIDEO_EXTENSIONS } from '../../lambda-src/lib/keys';
-import { EncodingLadder } from '../../lambda-src/lib/ladder';
+import { VIDEO_EXTENSIONS } from '../../lambda-src/jobs/keys';
+import { EncodingLadder } from '../../contracts/ladder';
 import {
   ACCELERATION_MODES,
   AccelerationMode,
@@ -11,9 +11,9 @@ import {
   STATUS_UPDATE_INTERVALS,
   StatusUpdateInterval,
   toEnvironment,
-} from '../../lambda-src/submit-job/contract';
-import { MEDIACONVERT_PRICES, PriceTable } from '../../lambda-src/lib/pricing';
-import { requestTimeoutMsFor } from '../../lambda-src/lib/time-budget';
+} from '../../contracts/functions/submit-job';
+import { MEDIACONVERT_PRICES, PriceTable } from '../../contracts/pricing';
+import { requestTimeoutMsFor } from '../../contracts/time-budget';
 import { accountIdOf } from '../lib/account';
 import { checkIntegerProp, checkOneOfProp } from '../lib/prop-validation';
 import { FunctionSettings, NodeFunction, resolveFunctionSettings } from './node-function';
@@ -66,7 +66,7 @@ export interface IngestProps {
    */
   readonly accelerationMinSourceMinutes?: number;
   /**
-   * The MediaConvert price table of the function's cost estimates (lambda-src/lib/pricing.ts).
+   * The MediaConvert price table of the function's cost estimates (contracts/pricing.ts).
    * @default MEDIACONVERT_PRICES
    */
   readonly prices?: PriceTable;

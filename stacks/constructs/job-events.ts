@@ -6,10 +6,10 @@ import { SnsTopic } from '@cdktf/provider-aws/lib/sns-topic';
 import { SnsTopicSubscription } from '@cdktf/provider-aws/lib/sns-topic-subscription';
 import { SqsQueue } from '@cdktf/provider-aws/lib/sqs-queue';
 import { SqsQueuePolicy } from '@cdktf/provider-aws/lib/sqs-queue-policy';
-import { jobStateChangePattern, toEnvironment } from '../../lambda-src/job-events/contract';
+import { jobStateChangePattern, toEnvironment } from '../../contracts/functions/job-events';
 import { checkIntegerProp } from '../lib/prop-validation';
-import { MEDIACONVERT_PRICES, PriceTable } from '../../lambda-src/lib/pricing';
-import { requestTimeoutMsFor } from '../../lambda-src/lib/time-budget';
+import { MEDIACONVERT_PRICES, PriceTable } from '../../contracts/pricing';
+import { requestTimeoutMsFor } from '../../contracts/time-budget';
 import { FunctionSettings, NodeFunction, resolveFunctionSettings } from './node-function';
 import { JobsTable } from './jobs-table';
 import { PolicyDocument } from '../lib/policy';
@@ -34,7 +34,7 @@ export interface JobEventsProps {
    */
   readonly targetRetry?: { readonly maximumEventAgeSeconds: number; readonly maximumRetryAttempts: number };
   /**
-   * The MediaConvert price table of the function's cost estimates (lambda-src/lib/pricing.ts).
+   * The MediaConvert price table of the function's cost estimates (contracts/pricing.ts).
    * @default MEDIACONVERT_PRICES
    */
   readonly prices?: PriceTable;

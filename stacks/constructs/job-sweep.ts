@@ -8,9 +8,9 @@ import {
   SWEEP_METRIC_NAMESPACE,
   SweepMetric,
   toEnvironment,
-} from '../../lambda-src/job-sweep/contract';
-import { OPEN_RECORDS_INDEX } from '../../lambda-src/lib/jobs-table-schema';
-import { asyncRetryWindowSeconds } from '../../lambda-src/lib/time-budget';
+} from '../../contracts/functions/job-sweep';
+import { OPEN_RECORDS_INDEX } from '../../contracts/jobs-table';
+import { asyncRetryWindowSeconds } from '../../contracts/time-budget';
 import { checkIntegerProp } from '../lib/prop-validation';
 import { JobsTable } from './jobs-table';
 import { MetricAlarmSpec } from './monitoring';

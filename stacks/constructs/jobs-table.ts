@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
 import { DynamodbTable } from '@cdktf/provider-aws/lib/dynamodb-table';
-import { OPEN_RECORDS_INDEX } from '../../lambda-src/lib/jobs-table-schema';
+import { OPEN_RECORDS_INDEX } from '../../contracts/jobs-table';
 
 export interface JobsTableProps {
   /** Table name. */
@@ -13,7 +13,7 @@ export interface JobsTableProps {
 }
 
 /**
- * One item per asset (`assetId`), changed only through the transitions of lambda-src/lib/job-record:
+ * One item per asset (`assetId`), changed only through the transitions of lambda-src/jobs/job-record:
  * the submit function claims it and records the job, the job-events function records status,
  * outputs and errors and the one notification. On-demand, encrypted, PITR. A sparse index of
  * the records still open (no outcome or no notification yet) lets the sweep find stuck ones

@@ -8,7 +8,7 @@ import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { LambdaFunction } from '@cdktf/provider-aws/lib/lambda-function';
 import { LambdaFunctionEventInvokeConfig } from '@cdktf/provider-aws/lib/lambda-function-event-invoke-config';
 import { SqsQueue } from '@cdktf/provider-aws/lib/sqs-queue';
-import { LAMBDA_LIMITS, LOG_RETENTION_DAYS } from '../lib/aws-limits';
+import { LAMBDA_LIMITS, LOG_RETENTION_DAYS } from '../../contracts/aws-limits';
 import { bundleLambda } from '../lib/lambda-bundle';
 import { checkIntegerProp, checkOneOfProp, checkPatternProp } from '../lib/prop-validation';
 import { PolicyDocument, PolicyStatement, serviceTrust } from '../lib/policy';
@@ -49,7 +49,7 @@ export function resolveFunctionSettings(settings: FunctionSettings = {}): Requir
 export interface NodeFunctionProps {
   /** Function name (1-64 letters, digits, '-' or '_'), also the base name of its role, log group and DLQ. */
   readonly functionName: string;
-  /** Handler directory under `lambda-src/`, e.g. `submit-job`. */
+  /** Handler directory under `lambda-src/functions/`, e.g. `submit-job`. */
   readonly entry: string;
   /**
    * `archive`: `data.archive_file` (hashicorp/archive) zips the bundle at plan time.
@@ -92,7 +92,7 @@ export interface NodeFunctionProps {
 }
 
 /**
- * A Node.js 22 arm64 Lambda from `lambda-src/<entry>` (bundled at synth here, prebuilt in the package), with
+ * A Node.js 22 arm64 Lambda from `lambda-src/functions/<entry>` (bundled at synth here, prebuilt in the package), with
  * its own role, its own log group with retention, active tracing, reserved concurrency,
  * and an encrypted dead-letter queue behind its async retries.
  */

@@ -1,5 +1,5 @@
 import { Construct } from 'constructs';
-import { COLD_STORAGE_CLASSES, ColdStorageClass, MIN_TRANSITION_DAYS } from '../lib/aws-limits';
+import { COLD_STORAGE_CLASSES, ColdStorageClass, MIN_TRANSITION_DAYS } from '../../contracts/aws-limits';
 import { checkIntegerProp, checkOneOfProp } from '../lib/prop-validation';
 import { SecureBucket } from './secure-bucket';
 

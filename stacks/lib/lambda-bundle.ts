@@ -6,8 +6,10 @@ import path from 'node:path';
 import { PROJECT_ROOT } from './project-paths';
 import { createDeterministicZip } from './zip';
 
-/** Where handler sources live; each subdirectory with an index.ts is one function. */
-export const LAMBDA_SOURCE_DIR = path.join(PROJECT_ROOT, 'lambda-src');
+/** Where handler entry points live; each subdirectory with an index.ts is one function. */
+export const LAMBDA_SOURCE_DIR = path.join(PROJECT_ROOT, 'lambda-src', 'functions');
+/** Every directory a handler bundle is built from: a change in any of them changes the bundle. */
+const BUNDLED_SOURCE_DIRS = [path.join(PROJECT_ROOT, 'lambda-src'), path.join(PROJECT_ROOT, 'contracts')];
 /** Where the published package carries its prebuilt handlers (`npm run build`), with manifest.json. */
 export const PREBUILT_LAMBDA_DIR = path.join(PROJECT_ROOT, 'dist', 'lambda');
 
@@ -56,7 +58,7 @@ function bundleCacheKey(entry: string): string {
 /** One hash of every handler source and the lockfile, read once per process whatever the number of handlers. */
 function digestOfSources(): string {
   const hash = createHash('sha256');
-  for (const file of [...sourceFiles(LAMBDA_SOURCE_DIR), path.join(PROJECT_ROOT, 'package-lock.json')]) {
+  for (const file of [...BUNDLED_SOURCE_DIRS.flatMap(sourceFiles), path.join(PROJECT_ROOT, 'package-lock.json')]) {
     hash.update(path.relative(PROJECT_ROOT, file)).update('\0').update(readFileSync(file)).update('\0');
   }
   return hash.digest('hex');
@@ -87,7 +89,7 @@ function buildBundle(entryFile: string): Buffer {
 }
 
 /**
- * Bundles `lambda-src/<entry>/index.ts` with esbuild for Node 22: minified, no source paths,
+ * Bundles `lambda-src/functions/<entry>/index.ts` with esbuild for Node 22: minified, no source paths,
  * no timestamps, so two machines produce the same bytes. Cached on disk by a hash of sources
  * and lockfile, since esbuild takes ~0.35 s per handler. `npm run build` ships the same bytes.
  */
@@ -108,7 +110,7 @@ function readPrebuilt(entry: string): Buffer {
   const expected = manifest[entry];
   if (expected === undefined) {
     throw new Error(
-      `Lambda entry "${entry}" has neither a source (lambda-src/${entry}/index.ts) nor a prebuilt bundle (dist/lambda/${entry}); fix the entry name, or rebuild the package with \`npm run build\`.`,
+      `Lambda entry "${entry}" has neither a source (lambda-src/functions/${entry}/index.ts) nor a prebuilt bundle (dist/lambda/${entry}); fix the entry name, or rebuild the package with \`npm run build\`.`,
     );
   }
   const code = readFileSync(path.join(PREBUILT_LAMBDA_DIR, entry, 'index.js'));

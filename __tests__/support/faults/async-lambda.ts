@@ -7,7 +7,7 @@
  * Lambda does; then it goes to the dead-letter list with the last error.
  */
 import { Worker } from 'node:worker_threads';
-import { LAMBDA_ASYNC_RETRY_DELAYS_SECONDS } from '../../../lambda-src/lib/time-budget';
+import { LAMBDA_ASYNC_RETRY_DELAYS_SECONDS } from '../../../contracts/time-budget';
 import type { SimulatedClock } from './clock';
 
 /** Lambda waits about one minute before the first retry and two before the second. */

@@ -14,11 +14,11 @@ import {
   SQSClient,
 } from '@aws-sdk/client-sqs';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
-import type { JobRecord } from '../../../lambda-src/lib/job-record';
-import { DEFAULT_RUNGS, EncodingLadderSchema } from '../../../lambda-src/lib/ladder';
-import type { JobNotification } from '../../../lambda-src/lib/notification';
-import { toEnvironment as jobEventsEnvironment } from '../../../lambda-src/job-events/contract';
-import { toEnvironment as submitEnvironment } from '../../../lambda-src/submit-job/contract';
+import type { JobRecord } from '../../../lambda-src/jobs/job-record';
+import { DEFAULT_RUNGS, EncodingLadderSchema } from '../../../contracts/ladder';
+import type { JobNotification } from '../../../lambda-src/delivery/notification';
+import { toEnvironment as jobEventsEnvironment } from '../../../contracts/functions/job-events';
+import { toEnvironment as submitEnvironment } from '../../../contracts/functions/submit-job';
 import { MotoServer, startMoto } from '../../../scripts/lib/local-env';
 import { DISTRIBUTION_DOMAIN, OUTPUT_BUCKET, PIPELINE, REGION } from '../../fixtures/mediaconvert-events';
 import { createJobsTable } from '../aws/jobs-table';
@@ -26,7 +26,7 @@ import { readMediaFixture } from '../media-fixtures';
 import { MediaConvertStub, StubJob, startMediaConvertStub } from '../mediaconvert/server';
 import { SimulatedClock } from './clock';
 import { FaultProxy, startFaultProxy } from './proxy';
-import { MEDIACONVERT_PRICES } from '../../../lambda-src/lib/pricing';
+import { MEDIACONVERT_PRICES } from '../../../contracts/pricing';
 
 const CREDENTIALS = { accessKeyId: 'testing', secretAccessKey: 'testing' };
 /** The pipeline, region, output bucket and distribution of the event fixtures, so their events are this rig's. */

@@ -10,7 +10,7 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { isRecord } from '../../../lambda-src/lib/guards';
+import { isRecord } from '../../../contracts/guards';
 import { RouteNotFound, routeRequest } from './router';
 import {
   Clock,

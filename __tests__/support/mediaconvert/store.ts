@@ -2,7 +2,7 @@
  * The state of the local MediaConvert stand-in: queues, jobs, tags and client request
  * tokens, with the operations the REST routes call. No HTTP here (see router.ts).
  */
-import { isRecord } from '../../../lambda-src/lib/guards';
+import { isRecord } from '../../../contracts/guards';
 import { findFixtureByContent } from '../media-fixtures';
 import { probeResultFor } from './probe';
 import { validateCreateJob } from './validation';

@@ -19,8 +19,8 @@ import {
   InputRotate,
   ScalingBehavior,
 } from '@aws-sdk/client-mediaconvert';
-import { isRecord as isObject } from '../../../lambda-src/lib/guards';
-import { ACCELERATION_MODES, STATUS_UPDATE_INTERVALS } from '../../../lambda-src/submit-job/contract';
+import { isRecord as isObject } from '../../../contracts/guards';
+import { ACCELERATION_MODES, STATUS_UPDATE_INTERVALS } from '../../../contracts/functions/submit-job';
 
 type Json = Record<string, unknown>;
 
