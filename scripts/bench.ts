@@ -17,7 +17,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { bundleLambda } from '../stacks/lib/lambda-bundle';
 import { PROJECT_ROOT } from '../stacks/lib/project-paths';
-import { runBurst } from './lib/burst';
+import { runBurst } from '../__tests__/support/bench/burst';
 import { costRows, formatCostTable } from './lib/cost-report';
 import { missingTools } from './lib/tools';
 

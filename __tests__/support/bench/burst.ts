@@ -5,13 +5,13 @@
  * with transient faults injected at the network on some uploads and duplicate deliveries of others.
  */
 import path from 'node:path';
-import { deriveAssetId } from '../../lambda-src/jobs/keys';
-import { bundleLambda } from '../../stacks/lib/lambda-bundle';
-import { s3Event, s3Record } from '../../__tests__/fixtures/s3-events';
-import { AsyncLambda } from '../../__tests__/support/faults/async-lambda';
-import { createJob, writesStatus } from '../../__tests__/support/faults/matchers';
-import type { CallMatcher, FaultAction, ProxiedCall } from '../../__tests__/support/faults/proxy';
-import { RigTiming, startFaultRig } from '../../__tests__/support/faults/rig';
+import { deriveAssetId } from '../../../lambda-src/jobs/keys';
+import { bundleLambda } from '../../../stacks/lib/lambda-bundle';
+import { s3Event, s3Record } from '../../fixtures/s3-events';
+import { AsyncLambda } from '../faults/async-lambda';
+import { createJob, writesStatus } from '../faults/matchers';
+import type { CallMatcher, FaultAction, ProxiedCall } from '../faults/proxy';
+import { RigTiming, startFaultRig } from '../faults/rig';
 
 export interface BurstOptions {
   readonly uploads: number;
