@@ -1,12 +1,12 @@
 import {
   BilledOutput,
-  BillingTier,
   billedOutputsOf,
   billingTierOf,
   estimateCompletedJobCost,
   estimateCost,
   resolutionClass,
 } from '../lambda-src/cost/cost';
+import { BillingTier } from '../contracts/job-metadata';
 import { BASIC_TIER_PLAN_SETTINGS, planEncoding } from '../lambda-src/encoding/encoding-plan';
 import { DEFAULT_RUNGS, EncodingLadderSchema } from '../contracts/ladder';
 import { MEDIACONVERT_PRICES } from '../contracts/pricing';

@@ -1,11 +1,11 @@
 import {
   BASIC_TIER_PLAN_SETTINGS,
-  PlanSettings,
   accelerationFor,
   capFrameRate,
   planEncoding,
   thumbnailInterval,
 } from '../lambda-src/encoding/encoding-plan';
+import { PlanSettings } from "../contracts/functions/submit-job";
 import { DEFAULT_RUNGS, EncodingLadderSchema } from '../contracts/ladder';
 import { SourceProfile, describeSource } from '../lambda-src/encoding/source-profile';
 

@@ -1,4 +1,4 @@
-import { VIDEO_EXTENSIONS } from '../lambda-src/jobs/keys';
+import { VIDEO_EXTENSIONS } from '../contracts/storage-layout';
 import { parseLadder } from '../contracts/ladder';
 import { videoSuffixes } from '../stacks/constructs/ingest';
 import { TEST_ENVIRONMENT, synthPipeline } from './support/pipeline';

@@ -1,7 +1,9 @@
 import type { CreateJobRequest, H264Settings, OutputGroup } from '@aws-sdk/client-mediaconvert';
-import { BASIC_TIER_PLAN_SETTINGS, EncodingPlan, PlanSettings, planEncoding } from '../lambda-src/encoding/encoding-plan';
+import { BASIC_TIER_PLAN_SETTINGS, EncodingPlan, planEncoding } from '../lambda-src/encoding/encoding-plan';
+import { PlanSettings } from "../contracts/functions/submit-job";
 import { DEFAULT_RUNGS, EncodingLadderSchema } from '../contracts/ladder';
-import { JobContext, POSTER_NAME_MODIFIER, THUMBNAIL_NAME_MODIFIER, buildCreateJobRequest } from '../lambda-src/encoding/job-settings';
+import { JobContext, buildCreateJobRequest } from '../lambda-src/encoding/job-settings';
+import { POSTER_NAME_MODIFIER, THUMBNAIL_NAME_MODIFIER } from '../contracts/storage-layout';
 import { parseJobStateEvent } from '../lambda-src/jobs/job-event';
 import { UploadedObject } from '../lambda-src/jobs/s3-event';
 import { SourceProfile, describeSource, summarizeSource } from '../lambda-src/encoding/source-profile';

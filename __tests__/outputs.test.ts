@@ -1,5 +1,5 @@
 import type { OutputGroupDetail } from '../lambda-src/jobs/job-event';
-import { POSTER_NAME_MODIFIER, THUMBNAIL_NAME_MODIFIER } from '../lambda-src/encoding/job-settings';
+import { POSTER_NAME_MODIFIER, THUMBNAIL_NAME_MODIFIER } from '../contracts/storage-layout';
 import {
   expandFrameCaptureKeys,
   mapOutputsToUrls,

@@ -1,17 +1,14 @@
 import { JobStateChange, parseJobStateEvent } from '../lambda-src/jobs/job-event';
 import {
-  EXTRA_DIMENSIONS,
   JobEventOutcome,
-  MetricDatum,
-  PIPELINE_METRICS,
   SubmissionOutcome,
   analysisMetrics,
   jobStateMetrics,
-  metricDimensions,
   submissionMetrics,
 } from '../lambda-src/metrics/pipeline-metrics';
+import { EXTRA_DIMENSIONS, MetricDatum, PIPELINE_METRICS, metricDimensions } from '../contracts/metrics';
 import { MEDIACONVERT_PRICES } from '../contracts/pricing';
-import { SKIP_REASONS } from '../lambda-src/jobs/s3-event';
+import { SKIP_REASONS } from '../contracts/metrics';
 import type { SourceSummary } from '../lambda-src/encoding/source-profile';
 import { PIPELINE, TIMESTAMP, completeEvent, jobStateChange } from './fixtures/mediaconvert-events';
 

@@ -1,9 +1,22 @@
 /**
- * UserMetadata a job carries from the submit function to its state-change events, beside the
- * pipeline, assetId, source and source profile: when it was submitted and the tier it is billed
- * at. Job events then measure processing time and estimate cost without reading the jobs table.
+ * Every UserMetadata key a job carries from the submit function to its state-change events: the
+ * event rule matches on the pipeline, job events find the record by assetId, and measure processing
+ * time and cost from the rest without reading the jobs table. Written once here, read everywhere.
  */
-import { BILLING_TIERS, BillingTier } from '../lambda-src/cost/cost';
+
+/** `vod-<env>`: whose job it is; the EventBridge rule matches only its own pipeline's jobs. */
+export const PIPELINE_METADATA_KEY = 'pipeline';
+/** The jobs-table key of the upload (see deriveAssetId). */
+export const ASSET_ID_METADATA_KEY = 'assetId';
+/** The `s3://` URI of the upload. */
+export const SOURCE_METADATA_KEY = 'source';
+/** What Probe said of the source, compact JSON (serializeSourceSummary). */
+export const SOURCE_PROFILE_METADATA_KEY = 'sourceProfile';
+
+/** The MediaConvert pricing tier a job is billed at: every output of it alike. */
+export type BillingTier = 'BASIC' | 'PROFESSIONAL';
+/** The tiers, for parsers of the tier a job carries. */
+export const BILLING_TIERS: readonly BillingTier[] = ['BASIC', 'PROFESSIONAL'];
 
 /** Epoch milliseconds of the CreateJob call, as decimal text. */
 export const SUBMITTED_AT_METADATA_KEY = 'submittedAt';

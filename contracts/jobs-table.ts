@@ -14,6 +14,6 @@ export const OPEN_RECORDS_INDEX = {
   sortKey: 'openSince',
   /** The one partition value: a record is open or absent from the index. */
   partition: 'open',
-  /** What the sweep reads of each record besides the keys (lib/open-records). */
+  /** What the sweep reads of each record besides the keys (jobs/open-records). */
   projectedAttributes: ['status', 'jobId', 'submittedAt', 'completedAt', 'updatedAt', 'notifiedAt'],
 } as const;

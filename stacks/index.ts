@@ -53,5 +53,5 @@ export type { PolicyStatement } from './lib/policy';
 
 // What the functions publish and match, for subscribers and rule authors.
 export { FORWARDED_JOB_STATUSES, jobStateChangePattern } from '../contracts/functions/job-events';
-export { METRIC_NAMESPACE, PIPELINE_METRICS } from '../lambda-src/metrics/pipeline-metrics';
-export type { AnalysisNotification } from '../lambda-src/analysis/analysis-record';
+export { METRIC_NAMESPACE, PIPELINE_METRICS } from '../contracts/metrics';
+export type { AnalysisNotification } from '../contracts/notifications';

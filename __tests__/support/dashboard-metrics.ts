@@ -1,15 +1,4 @@
-/**
- * Checks a CloudWatch dashboard body against the metrics that exist: the ones the functions emit
- * (lambda-src/metrics/pipeline-metrics, with their exact dimension sets) and the AWS-published ones
- * the dashboard may use, with the dimension AWS publishes them under.
- */
-import {
-  EXTRA_DIMENSIONS,
-  METRIC_NAMESPACE,
-  PIPELINE_METRICS,
-  PipelineMetricName,
-  metricDimensions,
-} from '../../lambda-src/metrics/pipeline-metrics';
+import { EXTRA_DIMENSIONS, METRIC_NAMESPACE, PIPELINE_METRICS, PipelineMetricName, metricDimensions } from '../../contracts/metrics';
 
 /**
  * Metrics AWS publishes that the dashboard draws, and the one dimension each is published per

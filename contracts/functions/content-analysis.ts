@@ -4,6 +4,7 @@
  * and the handler reads.
  */
 import { defineEnvContract, integerCodec, stringCodec } from '../env-contract';
+import { PIPELINE_METADATA_KEY } from '../job-metadata';
 import { JOB_STATE_CHANGE_DETAIL_TYPE, MEDIACONVERT_EVENT_SOURCE, normalizeDistributionDomain } from './job-events';
 import { requiredEnv } from '../guards';
 
@@ -12,7 +13,7 @@ export function completedJobPattern(pipelineId: string): Record<string, unknown>
   return {
     source: [MEDIACONVERT_EVENT_SOURCE],
     'detail-type': [JOB_STATE_CHANGE_DETAIL_TYPE],
-    detail: { status: ['COMPLETE'], userMetadata: { pipeline: [pipelineId] } },
+    detail: { status: ['COMPLETE'], userMetadata: { [PIPELINE_METADATA_KEY]: [pipelineId] } },
   };
 }
 

@@ -4,6 +4,7 @@
  * the environment the construct writes and the handler reads.
  */
 import { defineEnvContract, integerCodec, stringCodec } from '../env-contract';
+import { PIPELINE_METADATA_KEY } from '../job-metadata';
 import { requiredEnv } from '../guards';
 import { PriceTable, priceTableCodec } from '../pricing';
 
@@ -30,7 +31,7 @@ export function jobStateChangePattern(pipelineId: string): Record<string, unknow
     'detail-type': [JOB_STATE_CHANGE_DETAIL_TYPE],
     detail: {
       status: [...FORWARDED_JOB_STATUSES],
-      userMetadata: { pipeline: [pipelineId] },
+      userMetadata: { [PIPELINE_METADATA_KEY]: [pipelineId] },
     },
   };
 }

@@ -5,7 +5,6 @@
  */
 import { EncodingLadder, parseLadder, serializeLadder } from '../ladder';
 import { defineEnvContract, enumCodec, integerCodec, stringCodec } from '../env-contract';
-import type { PlanSettings } from '../../lambda-src/encoding/encoding-plan';
 import { PriceTable, priceTableCodec } from '../pricing';
 
 /** `AccelerationSettings.Mode` of CreateJob. Anything but DISABLED may bill the job at Professional-tier rates. */
@@ -34,6 +33,23 @@ export type StatusUpdateInterval = (typeof STATUS_UPDATE_INTERVALS)[number];
 
 /** Longest source MediaConvert accepts is far below a day; a larger minimum is a typo. */
 export const MAX_ACCELERATION_MIN_SOURCE_MINUTES = 1440;
+
+/** When to pay for accelerated transcoding. */
+export interface AccelerationPolicy {
+  /** The mode for sources the rule lets through. */
+  readonly mode: AccelerationMode;
+  /**
+   * Accelerate only sources at least this long (a long source is where the speed-up matters and
+   * a short one is cheap to wait for); 0 accelerates every source. With a minimum, sources of
+   * unknown length are not accelerated.
+   */
+  readonly minSourceMinutes: number;
+}
+
+/** Inputs of the plan that are configuration, not facts of the source (the ladder is the other). */
+export interface PlanSettings {
+  readonly acceleration: AccelerationPolicy;
+}
 
 /** Longest claim TTL accepted: Lambda's maximum timeout. */
 const MAX_CLAIM_TTL_SECONDS = 900;

@@ -5,10 +5,11 @@
  * conditional on the record still belonging to the analysed job, and returns the blocking item
  * when refused (ALL_OLD), like the transitions of job-record.
  */
+import { ANALYSIS_NOTIFICATION_SCHEMA_VERSION, AnalysisError, AnalysisNotification } from '../../contracts/notifications';
 import type { UpdateItemCommandInput } from '@aws-sdk/client-dynamodb';
 import type { PublishCommandInput } from '@aws-sdk/client-sns';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
-import type { LabelSummary } from './label-analysis';
+import type { LabelSummary } from '../../contracts/notifications';
 import { buildMessageAttributes, notificationSubject } from '../delivery/notification';
 import { toDistributionUrl } from '../delivery/outputs';
 
@@ -17,12 +18,6 @@ export const ANALYSIS_ATTRIBUTE = 'analysis';
 
 /** Where an analysis is: started, stored, or failed (to start, or in Rekognition). */
 export type AnalysisStatus = 'IN_PROGRESS' | 'SUCCEEDED' | 'FAILED';
-
-/** Why an analysis failed: Rekognition's or StartLabelDetection's error. */
-export interface AnalysisError {
-  readonly code: string;
-  readonly message: string;
-}
 
 /** The `analysis` attribute of a job record. */
 export interface AnalysisRecord {
@@ -167,29 +162,6 @@ export function decideRefusedAnalysisWrite(
   if (record === undefined) return 'no-record';
   if (record.jobId !== jobId) return 'foreign-job';
   return 'duplicate';
-}
-
-/** Version of the analysis notification's JSON, versioned like the job notification. */
-export const ANALYSIS_NOTIFICATION_SCHEMA_VERSION = '1';
-
-/** The `status` (and message attribute) of an analysis notification: distinct from the job states. */
-export type AnalysisNotificationStatus = 'ANALYSIS_COMPLETE' | 'ANALYSIS_FAILED';
-
-/** The message published when an analysis ends. Every field is always present (null when not applicable). */
-export interface AnalysisNotification {
-  readonly version: typeof ANALYSIS_NOTIFICATION_SCHEMA_VERSION;
-  readonly pipeline: string;
-  readonly status: AnalysisNotificationStatus;
-  readonly jobId: string;
-  readonly assetId: string;
-  /** labels.json on the distribution; null when the analysis failed. */
-  readonly labelsUrl: string | null;
-  readonly labelCount: number | null;
-  /** The top labels by confidence; empty when the analysis failed. */
-  readonly topLabels: readonly LabelSummary[];
-  readonly error: AnalysisError | null;
-  /** When the analysis ended, as ISO 8601. */
-  readonly timestamp: string;
 }
 
 /** The notification of one finished analysis. */

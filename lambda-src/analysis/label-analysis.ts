@@ -3,13 +3,14 @@
  * the StartLabelDetection request, what Rekognition's completion message says, the labels document
  * stored next to the outputs and the summary the record and the notification carry.
  */
+import type { LabelSummary } from '../../contracts/notifications';
 import { createHash } from 'node:crypto';
 import type { LabelDetection, StartLabelDetectionRequest, VideoMetadata } from '@aws-sdk/client-rekognition';
 import { isPermanentError } from '../core/aws-errors';
 import { InvalidAnalysisNotificationError } from '../../contracts/errors';
 import { asRecord } from '../../contracts/guards';
 import type { JobStateChange } from '../jobs/job-event';
-import { OUTPUT_FOLDERS } from '../jobs/keys';
+import { OUTPUT_FOLDERS } from '../../contracts/storage-layout';
 import { parseS3Uri } from '../delivery/outputs';
 
 /** The labels document's name in `<assetId>/analysis/`. */
@@ -169,16 +170,6 @@ export function labelsKey(assetId: string): string {
   return `${assetId}/${OUTPUT_FOLDERS.analysis}/${LABELS_FILE_NAME}`;
 }
 
-/** One label of the summary: its name, its highest confidence, how often it was seen and when first. */
-export interface LabelSummary {
-  readonly name: string;
-  /** Highest confidence of any detection, percent, one decimal. */
-  readonly confidence: number;
-  /** Detections (timestamps) of the label. */
-  readonly occurrences: number;
-  readonly firstSeenMs: number;
-}
-
 /**
  * The top labels of a video: detections grouped by label name, ranked by highest confidence,
  * then by occurrences, then by name (so equal inputs give equal summaries).
@@ -248,4 +239,13 @@ export function buildLabelsDocument(args: {
     labelCount: args.labels.length,
     labels: args.labels,
   };
+}
+
+/** Every page of one label-detection job, as GetLabelDetection returned them. */
+export interface LabelDetectionResult {
+  readonly jobStatus: string | undefined;
+  readonly statusMessage: string | undefined;
+  readonly labels: readonly LabelDetection[];
+  readonly labelModelVersion: string | undefined;
+  readonly videoMetadata: VideoMetadata | undefined;
 }

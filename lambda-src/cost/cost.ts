@@ -1,11 +1,8 @@
-import type { AccelerationMode, EncodingPlan } from '../encoding/encoding-plan';
+import type { EncodingPlan } from '../encoding/encoding-plan';
+import type { AccelerationMode } from '../../contracts/functions/submit-job';
 import type { OutputGroupDetail } from '../jobs/job-event';
 import type { PriceTable } from '../../contracts/pricing';
-
-/** The MediaConvert pricing tier a job is billed at: every output of it alike. */
-export type BillingTier = 'BASIC' | 'PROFESSIONAL';
-/** The tiers, for parsers of the tier a job carries. */
-export const BILLING_TIERS: readonly BillingTier[] = ['BASIC', 'PROFESSIONAL'];
+import type { BillingTier } from '../../contracts/job-metadata';
 
 /** One billed output of a plan. */
 export interface OutputCost {

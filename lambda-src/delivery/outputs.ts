@@ -1,5 +1,5 @@
 import type { OutputGroupDetail } from '../jobs/job-event';
-import { POSTER_NAME_MODIFIER, THUMBNAIL_NAME_MODIFIER } from '../encoding/job-settings';
+import { POSTER_NAME_MODIFIER, THUMBNAIL_NAME_MODIFIER } from '../../contracts/storage-layout';
 
 /** Where the renditions are served from. */
 export interface OutputLocation {

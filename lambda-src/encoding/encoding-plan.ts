@@ -1,26 +1,7 @@
 import type { InputRotate } from '@aws-sdk/client-mediaconvert';
-import type { AccelerationMode } from '../../contracts/functions/submit-job';
+import type { AccelerationMode, AccelerationPolicy, PlanSettings } from '../../contracts/functions/submit-job';
 import { EncodingLadder, LadderRung, selectMp4Rung } from '../../contracts/ladder';
 import { SourceProfile, hasMp4Header } from './source-profile';
-
-export type { AccelerationMode } from '../../contracts/functions/submit-job';
-
-/** When to pay for accelerated transcoding. */
-export interface AccelerationPolicy {
-  /** The mode for sources the rule lets through. */
-  readonly mode: AccelerationMode;
-  /**
-   * Accelerate only sources at least this long (a long source is where the speed-up matters and
-   * a short one is cheap to wait for); 0 accelerates every source. With a minimum, sources of
-   * unknown length are not accelerated.
-   */
-  readonly minSourceMinutes: number;
-}
-
-/** Inputs of the plan that are configuration, not facts of the source (the ladder is the other). */
-export interface PlanSettings {
-  readonly acceleration: AccelerationPolicy;
-}
 
 /** Basic tier for every source: no acceleration, so no Professional-tier billing. */
 export const BASIC_TIER_PLAN_SETTINGS: PlanSettings = { acceleration: { mode: 'DISABLED', minSourceMinutes: 0 } };

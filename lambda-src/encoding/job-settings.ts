@@ -1,3 +1,4 @@
+import { POSTER_NAME_MODIFIER, THUMBNAIL_NAME_MODIFIER } from '../../contracts/storage-layout';
 import type {
   AudioDescription,
   CreateJobRequest,
@@ -10,17 +11,22 @@ import type {
 import type { SubmitSettings } from '../../contracts/functions/submit-job';
 import type { EncodingPlan, PlannedCapture, PlannedRendition } from './encoding-plan';
 import { EncodingLadder } from '../../contracts/ladder';
-import { SOURCE_PROFILE_METADATA_KEY, SourceSummary, serializeSourceSummary } from './source-profile';
+import { SourceSummary, serializeSourceSummary } from './source-profile';
 import { billingTierOf } from '../cost/cost';
-import { BILLING_TIER_METADATA_KEY, SUBMITTED_AT_METADATA_KEY } from '../../contracts/job-metadata';
+import {
+  ASSET_ID_METADATA_KEY,
+  PIPELINE_METADATA_KEY,
+  SOURCE_METADATA_KEY,
+  SOURCE_PROFILE_METADATA_KEY,
+  BILLING_TIER_METADATA_KEY,
+  SUBMITTED_AT_METADATA_KEY,
+} from '../../contracts/job-metadata';
 import { UploadedObject } from '../jobs/s3-event';
-import { OUTPUT_FOLDERS, deriveAssetId, deriveClientRequestToken, slugOfKey, toS3Uri, truncateMiddle } from '../jobs/keys';
+import { deriveAssetId, deriveClientRequestToken, slugOfKey, toS3Uri, truncateMiddle } from '../jobs/keys';
+import { OUTPUT_FOLDERS } from '../../contracts/storage-layout';
 
 /** UserMetadata values are limited to 256 characters by MediaConvert. */
 export const USER_METADATA_VALUE_MAX = 256;
-/** Name modifiers of the frame-capture outputs; the completion function maps on them. */
-export const THUMBNAIL_NAME_MODIFIER = '_thumb';
-export const POSTER_NAME_MODIFIER = '_poster';
 const AUDIO_SELECTOR = 'Audio Selector 1';
 
 /** Everything the submit function knows besides the upload itself. */
@@ -260,9 +266,9 @@ export function buildCreateJobRequest(
     AccelerationSettings: { Mode: plan.accelerationMode },
     StatusUpdateInterval: context.statusUpdateInterval,
     UserMetadata: {
-      pipeline: truncateMiddle(context.pipeline, USER_METADATA_VALUE_MAX),
-      assetId,
-      source: truncateMiddle(source, USER_METADATA_VALUE_MAX),
+      [PIPELINE_METADATA_KEY]: truncateMiddle(context.pipeline, USER_METADATA_VALUE_MAX),
+      [ASSET_ID_METADATA_KEY]: assetId,
+      [SOURCE_METADATA_KEY]: truncateMiddle(source, USER_METADATA_VALUE_MAX),
       // Job events carry it into the notification without reading the jobs table.
       ...(sourceSummary ? { [SOURCE_PROFILE_METADATA_KEY]: serializeSourceSummary(sourceSummary) } : {}),
       // Job events time the job and price its outputs from these, without reading the jobs table.

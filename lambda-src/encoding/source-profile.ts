@@ -205,9 +205,6 @@ export function summarizeSource(profile: SourceProfile): SourceSummary {
   };
 }
 
-/** The UserMetadata key that carries the source summary from the submit side to job events. */
-export const SOURCE_PROFILE_METADATA_KEY = 'sourceProfile';
-
 /** The summary as compact JSON for UserMetadata (well under its 256-character limit). */
 export function serializeSourceSummary(summary: SourceSummary): string {
   return JSON.stringify(summary);

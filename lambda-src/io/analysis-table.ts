@@ -2,7 +2,7 @@ import { ConditionalCheckFailedException, DynamoDBClient, UpdateItemCommand, Upd
 import { RecordWithAnalysis, refusedAnalysisRecord } from '../analysis/analysis-record';
 
 /**
- * Sends one analysis write (lib/analysis-record). A refused condition is an answer, with the
+ * Sends one analysis write (analysis/analysis-record). A refused condition is an answer, with the
  * record that blocked it; throttling, 5xx and timeouts throw after the SDK's retries.
  */
 export async function applyAnalysisWrite(

@@ -13,7 +13,7 @@ import { JobRecord, OPEN_RECORDS_INDEX, refusedRecord } from '../jobs/job-record
 export type TransitionResult = { readonly applied: true } | { readonly applied: false; readonly record?: JobRecord };
 
 /**
- * Sends one jobs-table transition (a conditional UpdateItem from lib/job-record). A refused
+ * Sends one jobs-table transition (a conditional UpdateItem from jobs/job-record). A refused
  * condition is an answer, not an error; throttling, 5xx and timeouts still throw after the
  * SDK's retries.
  */

@@ -1,5 +1,5 @@
 import { Metrics } from '@aws-lambda-powertools/metrics';
-import { METRIC_NAMESPACE, MetricDatum, MetricEmitter, PIPELINE_DIMENSION, PIPELINE_METRICS } from '../metrics/pipeline-metrics';
+import { METRIC_NAMESPACE, MetricDatum, MetricEmitter, PIPELINE_DIMENSION, PIPELINE_METRICS } from '../../contracts/metrics';
 
 /** The metrics of one function, for {@link recordMetrics}. */
 export interface PipelineMetrics {

@@ -1,5 +1,5 @@
 import { GetLabelDetectionCommand, LabelDetection, RekognitionClient } from '@aws-sdk/client-rekognition';
-import type { LabelDetectionResult } from '../functions/content-analysis/analysis';
+import type { LabelDetectionResult } from '../analysis/label-analysis';
 import { LABELS_PAGE_SIZE } from '../analysis/label-analysis';
 
 /** A bound on pages read, so a paging bug cannot loop until the timeout: 10,000 pages is 10 million labels. */

@@ -6,9 +6,18 @@ import {
   JobState,
   MEDIACONVERT_EVENT_SOURCE,
 } from '../../contracts/functions/job-events';
-import { SOURCE_PROFILE_METADATA_KEY, SourceSummary, parseSourceSummary } from '../encoding/source-profile';
-import type { BillingTier } from '../cost/cost';
-import { BILLING_TIER_METADATA_KEY, SUBMITTED_AT_METADATA_KEY, parseBillingTier, parseSubmittedAt } from '../../contracts/job-metadata';
+import { SourceSummary, parseSourceSummary } from '../encoding/source-profile';
+import type { BillingTier } from '../../contracts/job-metadata';
+import {
+  ASSET_ID_METADATA_KEY,
+  PIPELINE_METADATA_KEY,
+  SOURCE_METADATA_KEY,
+  SOURCE_PROFILE_METADATA_KEY,
+  BILLING_TIER_METADATA_KEY,
+  SUBMITTED_AT_METADATA_KEY,
+  parseBillingTier,
+  parseSubmittedAt,
+} from '../../contracts/job-metadata';
 
 export type { JobState } from '../../contracts/functions/job-events';
 
@@ -189,7 +198,7 @@ export function parseJobStateEvent(event: unknown, expectedPipeline: string): Jo
     );
   }
   const metadata = asRecord(detail.userMetadata) ?? {};
-  const pipeline = nonEmptyString(metadata.pipeline);
+  const pipeline = nonEmptyString(metadata[PIPELINE_METADATA_KEY]);
   if (pipeline !== expectedPipeline) {
     return {
       action: 'skip',
@@ -207,7 +216,7 @@ export function parseJobStateEvent(event: unknown, expectedPipeline: string): Jo
       detail: `status ${JSON.stringify(status ?? null)} is not recorded; recorded are ${FORWARDED_JOB_STATUSES.join(', ')}`,
     };
   }
-  const assetId = nonEmptyString(metadata.assetId);
+  const assetId = nonEmptyString(metadata[ASSET_ID_METADATA_KEY]);
   if (assetId === undefined) {
     return {
       action: 'skip',
@@ -222,7 +231,7 @@ export function parseJobStateEvent(event: unknown, expectedPipeline: string): Jo
   }
   const state = status as JobState;
   const groups = state === 'COMPLETE' && Array.isArray(detail.outputGroupDetails) ? parseOutputGroups(detail.outputGroupDetails) : [];
-  const source = nonEmptyString(metadata.source);
+  const source = nonEmptyString(metadata[SOURCE_METADATA_KEY]);
   const errorCode = normalizeErrorCode(detail.errorCode);
   const errorMessage = nonEmptyString(detail.errorMessage);
   const sourceProfile = parseSourceSummary(metadata[SOURCE_PROFILE_METADATA_KEY]);

@@ -1,3 +1,4 @@
+import { ASSET_ID_METADATA_KEY } from '../../contracts/job-metadata';
 import type { Job } from '@aws-sdk/client-mediaconvert';
 
 /** What identifies the job of one upload among MediaConvert's jobs. */
@@ -16,7 +17,8 @@ export interface UploadJobIdentity {
 export function pickJobOfUpload(jobs: readonly Job[], upload: UploadJobIdentity): Job | undefined {
   const matching = jobs.filter(
     (job) =>
-      job.UserMetadata?.assetId === upload.assetId && (job.Settings?.Inputs ?? []).some((input) => input.FileInput === upload.source),
+      job.UserMetadata?.[ASSET_ID_METADATA_KEY] === upload.assetId &&
+      (job.Settings?.Inputs ?? []).some((input) => input.FileInput === upload.source),
   );
   return [...matching].sort((a, b) => (a.CreatedAt?.getTime() ?? 0) - (b.CreatedAt?.getTime() ?? 0))[0];
 }

@@ -3,7 +3,7 @@
  * transition is a conditional UpdateItem that returns the blocking item when refused
  * (`ReturnValuesOnConditionCheckFailure: ALL_OLD`), and each refusal has a pure decision
  * that reads that item. Both handlers change records only through these transitions; the
- * content-analysis function writes only the record's `analysis` attribute (lib/analysis-record).
+ * content-analysis function writes only the record's `analysis` attribute (analysis/analysis-record).
  *
  * ```
  *            claimUpload             recordSubmitted            recordJobState         claimPublish → markNotified
@@ -99,7 +99,7 @@ export interface JobRecord {
   readonly publishClaimId?: string;
   readonly publishClaimedAt?: number;
   readonly notifiedAt?: string;
-  /** Content analysis of the job's MP4 (lib/analysis-record), when it is on. */
+  /** Content analysis of the job's MP4 (analysis/analysis-record), when it is on. */
   readonly analysis?: AnalysisRecord;
   readonly updatedAt?: string;
 }

@@ -1,32 +1,5 @@
 import { createHash } from 'node:crypto';
-
-/**
- * Input containers MediaConvert accepts that users upload (MediaConvert's supported input containers). The bucket
- * notification lists each in lower and upper case; the handler checks any case.
- */
-export const VIDEO_EXTENSIONS = [
-  'mp4',
-  'm4v',
-  'mov',
-  'mkv',
-  'mxf',
-  'webm',
-  'ts',
-  'm2ts',
-  'mts',
-  'avi',
-  'mpg',
-  'mpeg',
-  'flv',
-  '3gp',
-  'wmv',
-] as const;
-
-/**
- * The folders of an asset's outputs, `<assetId>/<folder>/`: written by MediaConvert (hls, mp4,
- * thumbnails) and by content analysis (analysis). IAM policies scope reads and writes to them.
- */
-export const OUTPUT_FOLDERS = { hls: 'hls', mp4: 'mp4', thumbnails: 'thumbnails', analysis: 'analysis' } as const;
+import { VIDEO_EXTENSIONS } from '../../contracts/storage-layout';
 
 /** The identity of one upload: same for a duplicate delivery, new for a re-upload. */
 export interface UploadIdentity {

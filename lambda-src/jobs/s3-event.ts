@@ -1,5 +1,6 @@
 import { asRecord } from '../../contracts/guards';
 import { InvalidS3EventError } from '../../contracts/errors';
+import type { SkipReason } from '../../contracts/metrics';
 import { UploadIdentity, isVideoKey } from './keys';
 
 /** A new object in the source bucket that should become a MediaConvert job. */
@@ -7,17 +8,6 @@ export interface UploadedObject extends UploadIdentity {
   readonly size: number;
   readonly eventName: string;
 }
-
-/** Why a record does not become a job. Each is logged and counted (JobsSkipped by Reason), none is retried. */
-export const SKIP_REASONS = [
-  'not-object-created',
-  'malformed-record',
-  'undecodable-key',
-  'folder-placeholder',
-  'empty-object',
-  'not-a-video',
-] as const;
-export type SkipReason = (typeof SKIP_REASONS)[number];
 
 /** What to do with one record of an S3 event. */
 export type RecordPlan =

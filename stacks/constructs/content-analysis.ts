@@ -9,8 +9,8 @@ import { SnsTopicSubscription } from '@cdktf/provider-aws/lib/sns-topic-subscrip
 import { SqsQueue } from '@cdktf/provider-aws/lib/sqs-queue';
 import { SqsQueuePolicy } from '@cdktf/provider-aws/lib/sqs-queue-policy';
 import { MIN_CONFIDENCE_RANGE, TOP_LABELS_RANGE, completedJobPattern, toEnvironment } from '../../contracts/functions/content-analysis';
-import { OUTPUT_FOLDERS } from '../../lambda-src/jobs/keys';
-import { METRIC_NAMESPACE, metricDimensions } from '../../lambda-src/metrics/pipeline-metrics';
+import { OUTPUT_FOLDERS } from '../../contracts/storage-layout';
+import { METRIC_NAMESPACE, metricDimensions } from '../../contracts/metrics';
 import { checkIntegerProp } from '../lib/prop-validation';
 import { PolicyDocument, serviceTrust } from '../lib/policy';
 import { JobsTable } from './jobs-table';

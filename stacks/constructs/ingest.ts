@@ -2,7 +2,7 @@ import { Construct } from 'constructs';
 import { Fn } from 'cdktf';
 import { LambdaPermission } from '@cdktf/provider-aws/lib/lambda-permission';
 import { S3BucketNotification } from '@cdktf/provider-aws/lib/s3-bucket-notification';
-import { VIDEO_EXTENSIONS } from '../../lambda-src/jobs/keys';
+import { VIDEO_EXTENSIONS } from '../../contracts/storage-layout';
 import { EncodingLadder } from '../../contracts/ladder';
 import {
   ACCELERATION_MODES,

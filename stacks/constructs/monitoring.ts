@@ -4,7 +4,7 @@ import { CloudwatchMetricAlarm } from '@cdktf/provider-aws/lib/cloudwatch-metric
 import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
 import { SnsTopic } from '@cdktf/provider-aws/lib/sns-topic';
 import { SqsQueue } from '@cdktf/provider-aws/lib/sqs-queue';
-import { METRIC_NAMESPACE, metricDimensions } from '../../lambda-src/metrics/pipeline-metrics';
+import { METRIC_NAMESPACE, metricDimensions } from '../../contracts/metrics';
 import { accountIdOf, partitionOf } from '../lib/account';
 import { buildDashboardBody, errorRateQueries } from '../lib/dashboard-body';
 import { checkIntegerProp, checkNumberProp } from '../lib/prop-validation';

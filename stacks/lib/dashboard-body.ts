@@ -1,15 +1,4 @@
-/**
- * The pipeline's CloudWatch dashboard as data: a pure function of names and settings, so a test
- * can check every widget's metric against what the functions emit (lambda-src/metrics/pipeline-metrics)
- * and what AWS publishes. The Monitoring construct serializes it into `aws_cloudwatch_dashboard`.
- */
-import {
-  EXTRA_DIMENSIONS,
-  ExtraDimension,
-  METRIC_NAMESPACE,
-  PipelineMetricName,
-  metricDimensions,
-} from '../../lambda-src/metrics/pipeline-metrics';
+import { EXTRA_DIMENSIONS, ExtraDimension, METRIC_NAMESPACE, PipelineMetricName, metricDimensions } from '../../contracts/metrics';
 
 /** One metric line of a widget: `[namespace, name, dim, value, …, options]`, CloudWatch's own form. */
 export type MetricLine = (string | Record<string, unknown>)[];

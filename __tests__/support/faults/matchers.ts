@@ -1,6 +1,6 @@
 /**
  * Matchers for the calls the handlers make, for fault rules. The jobs-table ones read the
- * transitions' request shape from lib/job-record: `:status` is the status a transition writes.
+ * transitions' request shape from jobs/job-record: `:status` is the status a transition writes.
  */
 import type { CallMatcher, ProxiedCall } from './proxy';
 

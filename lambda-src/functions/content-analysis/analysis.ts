@@ -1,14 +1,13 @@
 /**
  * Content analysis of one completed job, in two steps: start label detection on the job's MP4
  * (a COMPLETE event), then store, record and announce the labels (Rekognition's completion
- * message). Every decision is a pure function of lib/label-analysis and lib/analysis-record;
+ * message). Every decision is a pure function of analysis/label-analysis and analysis/analysis-record;
  * this module only sequences the calls. Nothing here touches the job's transcoding outcome.
  */
 import type { UpdateItemCommandInput } from '@aws-sdk/client-dynamodb';
-import type { LabelDetection, StartLabelDetectionRequest, VideoMetadata } from '@aws-sdk/client-rekognition';
+import type { StartLabelDetectionRequest } from '@aws-sdk/client-rekognition';
 import type { PublishCommandInput } from '@aws-sdk/client-sns';
 import {
-  AnalysisError,
   AnalysisRecord,
   RecordWithAnalysis,
   buildAnalysisNotification,
@@ -18,7 +17,9 @@ import {
   recordAnalysisResult,
   recordAnalysisStart,
 } from '../../analysis/analysis-record';
+import { AnalysisError } from '../../../contracts/notifications';
 import {
+  LabelDetectionResult,
   buildLabelsDocument,
   isPermanentAnalysisError,
   labelsKey,
@@ -31,15 +32,6 @@ import type { JobStateChange } from '../../jobs/job-event';
 import type { Logger } from '../../core/logger';
 import type { AnalysisOutcome } from '../../metrics/pipeline-metrics';
 import type { ContentAnalysisConfig } from '../../../contracts/functions/content-analysis';
-
-/** Every page of one label-detection job, as GetLabelDetection returned them. */
-export interface LabelDetectionResult {
-  readonly jobStatus: string | undefined;
-  readonly statusMessage: string | undefined;
-  readonly labels: readonly LabelDetection[];
-  readonly labelModelVersion: string | undefined;
-  readonly videoMetadata: VideoMetadata | undefined;
-}
 
 /** The calls an analysis makes; the handler binds them to its clients. */
 export interface AnalysisPorts {

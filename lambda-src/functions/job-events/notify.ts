@@ -1,7 +1,7 @@
 /**
  * One job state change → the record moved on, and a terminal state published exactly once
  * among concurrent duplicates: record, claim the publish, publish, mark notified. Each step's
- * outcome is decided by a pure function of lib/job-record; this module only sequences them.
+ * outcome is decided by a pure function of jobs/job-record; this module only sequences them.
  */
 import type { UpdateItemCommandInput } from '@aws-sdk/client-dynamodb';
 import type { PublishCommandInput } from '@aws-sdk/client-sns';
@@ -50,7 +50,7 @@ const MAX_CLAIM_ROUNDS = 3;
 /**
  * Records one state change and, for a terminal state, publishes it once. Throws so the event
  * is retried when a call fails (a failed publish releases its claim first, so the retry publishes).
- * @param publishClaimId this invocation's claim (lib/job-record newClaimId)
+ * @param publishClaimId this invocation's claim (jobs/job-record newClaimId)
  */
 export async function recordAndNotify(
   change: JobStateChange,

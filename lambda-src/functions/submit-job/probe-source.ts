@@ -6,7 +6,8 @@
 import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { MediaConvertClient, ProbeCommand } from '@aws-sdk/client-mediaconvert';
 import { CostEstimate, estimateCost } from '../../cost/cost';
-import { EncodingPlan, PlanSettings, planEncoding } from '../../encoding/encoding-plan';
+import { EncodingPlan, planEncoding } from '../../encoding/encoding-plan';
+import { PlanSettings } from '../../../contracts/functions/submit-job';
 import { toS3Uri } from '../../jobs/keys';
 import type { EncodingLadder } from '../../../contracts/ladder';
 import { ReadRange, RotationReading, readMp4Rotation } from '../../encoding/mp4-rotation';

@@ -1,7 +1,7 @@
 /**
  * One upload → at most one MediaConvert job, under every fault: claim the record, look for a
  * job an earlier attempt created, create one only if none exists, record it. Each step's
- * outcome is decided by a pure function of lib/job-record; this module only sequences them.
+ * outcome is decided by a pure function of jobs/job-record; this module only sequences them.
  */
 import type { CreateJobRequest } from '@aws-sdk/client-mediaconvert';
 import type { UpdateItemCommandInput } from '@aws-sdk/client-dynamodb';
@@ -59,7 +59,7 @@ function failureOf(error: unknown): { name: string; message: string } {
 /**
  * Submits one upload. Returns its outcome, or throws so Lambda retries the event (the claim is
  * then RETRYABLE, or SUBMITTING until it goes stale, and the retry finds any job before creating one).
- * @param claimId this invocation's claim on this upload (lib/job-record newClaimId)
+ * @param claimId this invocation's claim on this upload (jobs/job-record newClaimId)
  */
 export async function submitUpload(
   upload: UploadedObject,

@@ -1,0 +1,35 @@
+/**
+ * Where things are in the buckets: which uploads are videos, and the layout of an asset's outputs.
+ * The bucket notification, IAM scoping, the submit function and the completion side all read these.
+ */
+/**
+ * Input containers MediaConvert accepts that users upload (MediaConvert's supported input containers). The bucket
+ * notification lists each in lower and upper case; the handler checks any case.
+ */
+export const VIDEO_EXTENSIONS = [
+  'mp4',
+  'm4v',
+  'mov',
+  'mkv',
+  'mxf',
+  'webm',
+  'ts',
+  'm2ts',
+  'mts',
+  'avi',
+  'mpg',
+  'mpeg',
+  'flv',
+  '3gp',
+  'wmv',
+] as const;
+
+/**
+ * The folders of an asset's outputs, `<assetId>/<folder>/`: written by MediaConvert (hls, mp4,
+ * thumbnails) and by content analysis (analysis). IAM policies scope reads and writes to them.
+ */
+export const OUTPUT_FOLDERS = { hls: 'hls', mp4: 'mp4', thumbnails: 'thumbnails', analysis: 'analysis' } as const;
+
+/** Name modifiers of the frame-capture outputs; the completion function maps on them. */
+export const THUMBNAIL_NAME_MODIFIER = '_thumb';
+export const POSTER_NAME_MODIFIER = '_poster';
