@@ -10,7 +10,13 @@ const OURS = '^(contracts|lambda-src|stacks|scripts|testing|__tests__|examples)/
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {
   forbidden: [
-    { name: 'no-cycle', severity: 'error', comment: 'A cycle makes two modules one: merge them or move the shared fact down.', from: {}, to: { circular: true } },
+    {
+      name: 'no-cycle',
+      severity: 'error',
+      comment: 'A cycle makes two modules one: merge them or move the shared fact down.',
+      from: {},
+      to: { circular: true },
+    },
     {
       name: 'contracts-import-only-contracts',
       severity: 'error',
@@ -23,7 +29,7 @@ module.exports = {
       severity: 'error',
       comment: 'contracts/ loads in stacks, scripts and handlers alike: no AWS SDK, no cdktf, no constructs.',
       from: { path: '^contracts/' },
-      to: { path: '^node_modules/(@aws-sdk|@smithy|cdktf|@cdktf|constructs|@aws-lambda-powertools)/' },
+      to: { path: '(^|/)node_modules/(@aws-sdk|@smithy|cdktf|@cdktf|constructs|@aws-lambda-powertools)/' },
     },
     {
       name: 'domain-imports-contracts-and-domain',
@@ -35,9 +41,14 @@ module.exports = {
     {
       name: 'domain-no-sdk-at-run-time',
       severity: 'error',
-      comment: 'Domain code may name SDK shapes (import type) but never calls the SDK: that is io/.',
+      comment:
+        'Domain code may name SDK shapes (import type) but never calls the SDK: that is io/. util-dynamodb is allowed: marshall/unmarshall convert plain values, no client, no I/O.',
       from: { path: DOMAIN },
-      to: { path: '^node_modules/(@aws-sdk|@smithy|@aws-lambda-powertools)/', dependencyTypesNot: ['type-only'] },
+      to: {
+        path: '(^|/)node_modules/(@aws-sdk|@smithy|@aws-lambda-powertools)/',
+        pathNot: '(^|/)node_modules/@aws-sdk/util-dynamodb/',
+        dependencyTypesNot: ['type-only'],
+      },
     },
     {
       name: 'io-below-functions',

@@ -5,7 +5,7 @@ import {
   planEncoding,
   thumbnailInterval,
 } from '../lambda-src/encoding/encoding-plan';
-import { PlanSettings } from "../contracts/functions/submit-job";
+import { PlanSettings } from '../contracts/functions/submit-job';
 import { DEFAULT_RUNGS, EncodingLadderSchema } from '../contracts/ladder';
 import { SourceProfile, describeSource } from '../lambda-src/encoding/source-profile';
 

@@ -1,6 +1,6 @@
 import type { CreateJobRequest, H264Settings, OutputGroup } from '@aws-sdk/client-mediaconvert';
 import { BASIC_TIER_PLAN_SETTINGS, EncodingPlan, planEncoding } from '../lambda-src/encoding/encoding-plan';
-import { PlanSettings } from "../contracts/functions/submit-job";
+import { PlanSettings } from '../contracts/functions/submit-job';
 import { DEFAULT_RUNGS, EncodingLadderSchema } from '../contracts/ladder';
 import { JobContext, buildCreateJobRequest } from '../lambda-src/encoding/job-settings';
 import { POSTER_NAME_MODIFIER, THUMBNAIL_NAME_MODIFIER } from '../contracts/storage-layout';

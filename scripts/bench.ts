@@ -11,13 +11,13 @@
  *
  * `npx tsx scripts/bench.ts --only cost` (or synth, bundle, jest, burst) runs one section; `--seed N` repeats a burst.
  */
-import { execFileSync } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
+import { promisify } from 'node:util';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { bundleLambda } from '../stacks/lib/lambda-bundle';
 import { PROJECT_ROOT } from '../stacks/lib/project-paths';
-import { runBurst } from '../__tests__/support/bench/burst';
 import { costRows, formatCostTable } from './lib/cost-report';
 import { missingTools } from './lib/tools';
 
@@ -143,6 +143,21 @@ function benchJest(): void {
   console.log(`jest wall time, e2e tier (three terraform applies to moto, the consumer package): ${(e2e / 1000).toFixed(1)} s`);
 }
 
+/** What the burst harness prints (its BurstResult). */
+interface BurstResult {
+  readonly uploads: number;
+  readonly deliveries: number;
+  readonly invocations: number;
+  readonly jobs: number;
+  readonly duplicates: number;
+  readonly lost: number;
+  readonly deadLettered: number;
+  readonly faultsInjected: Readonly<Record<string, number>>;
+  readonly duplicateDeliveries: Readonly<Record<string, number>>;
+  readonly wallSeconds: number;
+  readonly simulatedSeconds: number;
+}
+
 async function benchBurst(seed: number): Promise<void> {
   // 5. A burst of uploads under transient faults and duplicate deliveries.
   const reason = missingTools(['moto']);
@@ -150,7 +165,13 @@ async function benchBurst(seed: number): Promise<void> {
     console.log(`burst: skipped: ${reason}`);
     return;
   }
-  const result = await runBurst({ uploads: 1000, faultRate: 0.1, duplicateRate: 0.1, concurrency: 10, seed });
+  // The harness drives the fault rig, a test double: it runs as its own process, never imported by a script.
+  const { stdout } = await promisify(execFile)(
+    path.join(PROJECT_ROOT, 'node_modules', '.bin', 'tsx'),
+    [path.join(PROJECT_ROOT, '__tests__', 'support', 'bench', 'burst.ts'), '--seed', String(seed)],
+    { cwd: PROJECT_ROOT, maxBuffer: 64 * 1024 * 1024 },
+  );
+  const result = JSON.parse(stdout.trim().split('\n').at(-1)!) as BurstResult;
   const target = result.jobs === result.uploads - result.deadLettered && result.duplicates === 0 && result.lost === 0;
   const list = (counts: Readonly<Record<string, number>>) =>
     Object.entries(counts)

@@ -14,7 +14,7 @@ import { CreateQueueCommand, DeleteMessageCommand, GetQueueAttributesCommand, Re
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { toEnvironment } from '../../contracts/functions/content-analysis';
-import type { AnalysisNotification } from "../../contracts/notifications";
+import type { AnalysisNotification } from '../../contracts/notifications';
 import { analysisClientRequestToken } from '../../lambda-src/analysis/label-analysis';
 import { MotoServer, startMoto } from '../../scripts/lib/local-env';
 import { ASSET_ID, DISTRIBUTION_DOMAIN, JOB_ID, OUTPUT_BUCKET, PIPELINE, completeEvent } from '../fixtures/mediaconvert-events';

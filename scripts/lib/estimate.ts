@@ -5,7 +5,7 @@
 import { parseArgs } from 'node:util';
 import { CostEstimate, estimateCost } from '../../lambda-src/cost/cost';
 import { EncodingPlan, planEncoding } from '../../lambda-src/encoding/encoding-plan';
-import { PlanSettings } from "../../contracts/functions/submit-job";
+import { PlanSettings } from '../../contracts/functions/submit-job';
 import type { EncodingLadder } from '../../contracts/ladder';
 import type { PriceTable } from '../../contracts/pricing';
 import { SourceProfile, describeSource } from '../../lambda-src/encoding/source-profile';

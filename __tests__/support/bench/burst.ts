@@ -3,6 +3,9 @@
  * runs it asynchronously (concurrent execution environments, retries after one and two
  * minutes of simulated time, a dead-letter list), against moto and the MediaConvert stand-in,
  * with transient faults injected at the network on some uploads and duplicate deliveries of others.
+ *
+ * `npm run bench` runs it as a process (scripts never import test doubles):
+ * `tsx __tests__/support/bench/burst.ts --seed N` prints the BurstResult as JSON on its last line.
  */
 import path from 'node:path';
 import { deriveAssetId } from '../../../lambda-src/jobs/keys';
@@ -166,4 +169,16 @@ export async function runBurst(options: BurstOptions): Promise<BurstResult> {
     await fn.close();
     await rig.close();
   }
+}
+
+if (require.main === module) {
+  const seedIndex = process.argv.indexOf('--seed');
+  const seed = seedIndex === -1 ? 20261125 : Number(process.argv[seedIndex + 1]);
+  runBurst({ uploads: 1000, faultRate: 0.1, duplicateRate: 0.1, concurrency: 10, seed }).then(
+    (result) => process.stdout.write(`${JSON.stringify(result)}\n`),
+    (error: unknown) => {
+      console.error(error);
+      process.exitCode = 1;
+    },
+  );
 }
