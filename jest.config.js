@@ -6,7 +6,8 @@ module.exports = {
   transform: { '^.+\\.ts$': ['@swc/jest'] },
   setupFilesAfterEnv: ['<rootDir>/__tests__/setup.ts'],
   // The e2e tier applies real Terraform; it gets its own generous timeout in the file.
-  testTimeout: 60_000,
+  // Generous real timeouts: a busy 2-core laptop must pass (tests never race the clock).
+  testTimeout: 180_000,
   // Jest's default (cores - 1) runs everything in one worker on a 2-core machine.
   maxWorkers: '100%',
 };

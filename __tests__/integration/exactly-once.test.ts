@@ -18,8 +18,11 @@ import { FaultRig, RigTiming, startFaultRig } from '../support/faults/rig';
 import { describeWithTools } from '../support/tiers';
 import path from 'node:path';
 
-/** A 3 s function with 300 ms SDK attempts: the real ratios (60 s / 10 s) shrunk, so a test takes seconds. */
-const TIMING: RigTiming = { timeoutMs: 3_000, requestTimeoutMs: 300 };
+/**
+ * A 20 s function with 2 s SDK attempts: short enough that a hang costs seconds, long enough that a
+ * busy 2-core machine never turns a normal call into a timeout (the outcome must not depend on load).
+ */
+const TIMING: RigTiming = { timeoutMs: 20_000, requestTimeoutMs: 2_000 };
 const MINUTE = 60_000;
 /** An outage that lasts through the first invocation and heals before Lambda's first retry. */
 const FIRST_INVOCATION_MS = 30_000;
@@ -288,9 +291,9 @@ describeWithTools('exactly one job per upload and one notification per outcome, 
       });
 
       it('past a function timeout shorter than the handler believes: Lambda kills it, and the retry finds the job', async () => {
-        // Prepare: the handler plans for 20 s but is killed at 3 s, mid-CreateJob, before it can record anything.
+        // Prepare: the handler plans for 200 s but is killed at 10 s, mid-CreateJob (which hangs), before it can record anything.
         const upload = newUpload();
-        const fn = submitFunction({ reportedTimeoutMs: 20_000, timing: { ...TIMING, requestTimeoutMs: 5_000 } });
+        const fn = submitFunction({ killAfterMs: 10_000, reportedTimeoutMs: 200_000, timing: { ...TIMING, requestTimeoutMs: 100_000 } });
         rig.mediaconvertProxy.inject({ match: createJob(), action: { kind: 'hang', apply: true }, times: 1 });
 
         // Act

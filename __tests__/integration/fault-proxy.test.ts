@@ -28,7 +28,8 @@ describeWithTools('fault proxy', ['moto'], () => {
       endpoint: awsProxy.url,
       credentials: CREDENTIALS,
       maxAttempts,
-      requestHandler: { requestTimeout: 300, throwOnRequestTimeout: true },
+      // 3 s: long enough that a busy machine never times out a normal call; hangs wait it out.
+      requestHandler: { requestTimeout: 3_000, throwOnRequestTimeout: true },
     });
   const put = (id: string) => new PutItemCommand({ TableName: TABLE, Item: { assetId: { S: id } } });
   const stored = async (id: string) => (await direct.send(new GetItemCommand({ TableName: TABLE, Key: { assetId: { S: id } } }))).Item;

@@ -56,7 +56,8 @@ export async function startMoto(options: { detached?: boolean; python?: string }
   const url = `http://127.0.0.1:${port}`;
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   try {
-    await waitForHttp(`${url}/moto-api/`, child, 30_000);
+    // Generous: moto takes ~3 s to start on an idle machine, many times that on a busy one.
+    await waitForHttp(`${url}/moto-api/`, child, 90_000);
   } catch (error) {
     child.kill('SIGKILL');
     throw error;

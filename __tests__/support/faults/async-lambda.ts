@@ -22,6 +22,13 @@ export interface AsyncLambdaOptions {
   /** The function timeout, in real milliseconds (simulated time runs at real speed during work). */
   readonly timeoutMs: number;
   /**
+   * When the harness kills a run, in real milliseconds. Lambda kills at the function timeout, but a
+   * busy test machine runs the same work many times slower than Lambda: a kill at `timeoutMs` would
+   * make a test's outcome depend on the machine's load. Tests about the kill itself set it.
+   * @default the larger of 10 x timeoutMs and 30 s
+   */
+  readonly killAfterMs?: number;
+  /**
    * What `context.getRemainingTimeInMillis()` counts down from, when it should differ from the
    * real timeout: a larger value makes the handler plan for time it does not have, so Lambda kills it.
    * @default timeoutMs
@@ -221,6 +228,10 @@ export class AsyncLambda {
     return created;
   }
 
+  private get killAfterMs(): number {
+    return this.options.killAfterMs ?? Math.max(10 * this.options.timeoutMs, 30_000);
+  }
+
   private async invoke(queued: QueuedEvent): Promise<void> {
     this.running += 1;
     const environment = this.environment();
@@ -229,7 +240,7 @@ export class AsyncLambda {
       event: queued.event,
       requestId: queued.requestId,
       offset: this.options.clock.offsetMs,
-      timeoutMs: this.options.timeoutMs,
+      timeoutMs: this.killAfterMs,
       reportedTimeoutMs: this.options.reportedTimeoutMs ?? this.options.timeoutMs,
     });
     this.running -= 1;
@@ -237,7 +248,7 @@ export class AsyncLambda {
     if (timedOut) this.all.delete(environment);
     else this.idle.push(environment);
     const error = timedOut
-      ? { name: 'Sandbox.Timedout', message: `Task timed out after ${(this.options.timeoutMs / 1000).toFixed(2)} seconds` }
+      ? { name: 'Sandbox.Timedout', message: `Task timed out after ${(this.killAfterMs / 1000).toFixed(2)} seconds` }
       : reply.ok
         ? undefined
         : reply.error;
