@@ -68,6 +68,13 @@ describe.each(PAGES)('%s', (page) => {
     expect(slugs.filter((s, i) => slugs.indexOf(s) !== i)).toEqual([]);
   });
 
+  it('names only repository paths that exist', () => {
+    const named = [
+      ...prose(markdown).matchAll(/`((?:contracts|lambda-src|stacks|scripts|testing|examples|__tests__|docs)\/[\w./-]+)`/g),
+    ].map((m) => m[1]!);
+    expect(named.filter((file) => !existsSync(path.join(ROOT, file)))).toEqual([]);
+  });
+
   it('links only to files and headings that exist', () => {
     const broken = relativeLinksOf(markdown).filter((target) => {
       const [file, anchor] = target.split('#') as [string, string | undefined];
