@@ -236,7 +236,7 @@ export const PipelineConfigSchema = z.strictObject({
   pricing: z
     .prefault(PriceTableSchema, {})
     .describe(
-      'The MediaConvert price table of every estimate (record, metric, `npm run estimate`); `contracts/pricing.ts` documents the figures, their source and date. Override any figure when your prices differ (region, volume tier), e.g. `{ basicPerNormalizedMinute: 0.0085, asOf: "2026-01" }`; the rest keeps its default.',
+      'The MediaConvert price table of every estimate (record, metric, `npm run estimate`); `contracts/pricing.ts` documents the figures, their source and date. Override any figure when your prices differ (region, volume tier), e.g. `{ basicPerNormalizedMinute: 0.0085, asOf: "2026-01" }`; the rest keeps its default. It reaches the submit and job-events functions as JSON in `PRICE_TABLE`, validated again at cold start.',
     ),
   contentAnalysis: z
     .strictObject({

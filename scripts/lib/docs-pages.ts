@@ -5,7 +5,7 @@
  * pages with what these functions make.
  */
 import { z } from 'zod';
-import { PIPELINE_METRICS, type MetricDefinition } from '../../contracts/metrics';
+import { EXTRA_DIMENSIONS, PIPELINE_METRICS, type MetricDefinition } from '../../contracts/metrics';
 import { PipelineConfigSchema, parsePipelineConfig } from '../../stacks/config';
 
 /** A JSON Schema node as zod's `toJSONSchema` writes it (the parts rendered here). */
@@ -160,7 +160,9 @@ export function renderConfigurationPage(): string {
 export const METRICS_TABLE_MARKERS = { start: '<!-- generated: metrics (npm run docs:metrics) -->', end: '<!-- /generated -->' } as const;
 
 function dimensionsOf(definition: MetricDefinition): string {
-  return definition.dimensionSets.map((set) => (set.length === 0 ? 'total' : `by ${set.map((d) => code(d)).join(', ')}`)).join('; ');
+  const by = (set: readonly (keyof typeof EXTRA_DIMENSIONS)[]) =>
+    set.map((d) => `${code(d)} (${EXTRA_DIMENSIONS[d].join(', ')})`).join(', ');
+  return definition.dimensionSets.map((set) => (set.length === 0 ? 'total' : `by ${by(set)}`)).join('; ');
 }
 
 /** The metrics table, one row per metric of the catalog. */
