@@ -388,13 +388,13 @@ describe('summaries of real plans', () => {
     for (const r of consequences) expect(r.changes.filter((c) => c.forcesReplacement).map((c) => c.after)).toEqual([KNOWN_AFTER_APPLY]);
   });
 
-  it("the README's example comments are rendered from the real plans", () => {
-    const readme = readFileSync(path.join(__dirname, '..', 'README.md'), 'utf8');
+  it("docs/plan-review.md's example comments are rendered from the real plans", () => {
+    const page = readFileSync(path.join(__dirname, '..', 'docs', 'plan-review.md'), 'utf8');
     const ladder = renderPlanSummary([summarizePlan('vod-local', realPlan('ladder'))]);
     const rename = renderPlanSummary([summarizePlan('vod-local', realPlan('rename'))], { protectedStacks: ['vod-local'] });
 
-    expect(readme).toContain(ladder);
-    const renameExcerpt = /<!-- example: rename -->\n([\s\S]*?)<!-- \/example -->/.exec(readme)?.[1] ?? '';
+    expect(page).toContain(ladder);
+    const renameExcerpt = /<!-- example: rename -->\n([\s\S]*?)<!-- \/example -->/.exec(page)?.[1] ?? '';
     expect(renameExcerpt.split('\n').length).toBeGreaterThan(10);
     for (const line of renameExcerpt.split('\n')) expect(rename.split('\n')).toContain(line);
   });

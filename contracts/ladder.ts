@@ -13,14 +13,16 @@ const evenDimension = () =>
 
 /** One rendition of the HLS ladder, encoded as H.264 QVBR. */
 export const LadderRungSchema = z.strictObject({
-  /** Short name, used as the output NameModifier (`_<name>`) and in URLs. */
-  name: z.string().check(z.regex(/^[a-z0-9]{1,16}$/, 'use 1-16 lowercase letters or digits, e.g. "720p"')),
-  width: evenDimension(),
-  height: evenDimension(),
-  /** QVBR quality level, 1 (lowest) to 10. */
-  qvbrQualityLevel: int(1, 10),
-  /** Peak bitrate in bits per second (MediaConvert accepts 1,000..1,152,000,000). */
-  maxBitrate: int(1_000, 1_152_000_000),
+  name: z
+    .string()
+    .check(
+      z.regex(/^[a-z0-9]{1,16}$/, 'use 1-16 lowercase letters or digits, e.g. "720p"'),
+      z.describe('Short name, used as the output NameModifier (`_<name>`) and in URLs.'),
+    ),
+  width: evenDimension().check(z.describe('Width in pixels of a landscape source (even); portrait sources get it as their height.')),
+  height: evenDimension().check(z.describe('Height in pixels of a landscape source (even).')),
+  qvbrQualityLevel: int(1, 10).check(z.describe('QVBR quality level, 1 (lowest) to 10.')),
+  maxBitrate: int(1_000, 1_152_000_000).check(z.describe('Peak bitrate in bits per second (MediaConvert accepts 1,000..1,152,000,000).')),
 });
 
 /**
@@ -30,26 +32,32 @@ export const LadderRungSchema = z.strictObject({
  */
 export const EncodingLadderSchema = z
   .strictObject({
-    rungs: z.array(LadderRungSchema).check(z.minLength(1, 'declare at least one rung'), z.maxLength(10, 'use at most 10 rungs')),
-    /** Rung encoded again as the progressive-download MP4. @default the first rung */
-    mp4Rung: z.optional(z.string()),
-    /** HLS segment length in seconds; Apple's authoring spec recommends 6. */
-    segmentLengthSeconds: z._default(int(1, 60), 6),
-    /** Closed GOP length in seconds; an IDR frame at least every 2 s. */
-    gopSeconds: z._default(int(1, 10), 2),
-    /** Stereo AAC-LC bitrate in bits per second, at 48 kHz. */
-    audioBitrate: z._default(
-      z.number().check(z.refine((n) => (AAC_BITRATES as readonly number[]).includes(n), `must be one of ${AAC_BITRATES.join(', ')}`)),
-      128_000,
-    ),
-    /** One thumbnail every N seconds. */
-    thumbnailIntervalSeconds: z._default(int(1, 3600), 5),
-    /** Upper bound of thumbnails per job (MediaConvert MaxCaptures). */
-    maxThumbnails: z._default(int(1, 10_000), 200),
-    /** Long side of thumbnails and poster in pixels; the short side follows the source's shape. */
-    thumbnailLongSidePx: z._default(evenDimension().check(z.maximum(1920, 'must be at most 1920')), 640),
-    /** JPEG quality of thumbnails and poster, 1..100. */
-    thumbnailQuality: z._default(int(1, 100), 80),
+    rungs: z
+      .array(LadderRungSchema)
+      .check(
+        z.minLength(1, 'declare at least one rung'),
+        z.maxLength(10, 'use at most 10 rungs'),
+        z.describe('The renditions of the HLS ladder, 1 to 10, each encoded as H.264 QVBR; names must be unique.'),
+      ),
+    mp4Rung: z.optional(z.string()).check(z.describe('Rung encoded again as the progressive-download MP4. Unset: the first rung.')),
+    segmentLengthSeconds: z
+      ._default(int(1, 60), 6)
+      .check(z.describe("HLS segment length in seconds; Apple's authoring spec recommends 6.")),
+    gopSeconds: z._default(int(1, 10), 2).check(z.describe('Closed GOP length in seconds; an IDR frame at least every 2 s.')),
+    audioBitrate: z
+      ._default(
+        z.number().check(z.refine((n) => (AAC_BITRATES as readonly number[]).includes(n), `must be one of ${AAC_BITRATES.join(', ')}`)),
+        128_000,
+      )
+      .check(z.describe(`Stereo AAC-LC bitrate in bits per second, at 48 kHz: one of ${AAC_BITRATES.join(', ')}.`)),
+    thumbnailIntervalSeconds: z
+      ._default(int(1, 3600), 5)
+      .check(z.describe('One thumbnail every N seconds (the interval grows for long videos, within `maxThumbnails`).')),
+    maxThumbnails: z._default(int(1, 10_000), 200).check(z.describe('Upper bound of thumbnails per job (MediaConvert MaxCaptures).')),
+    thumbnailLongSidePx: z
+      ._default(evenDimension().check(z.maximum(1920, 'must be at most 1920')), 640)
+      .check(z.describe("Long side of thumbnails and poster in pixels; the short side follows the source's shape.")),
+    thumbnailQuality: z._default(int(1, 100), 80).check(z.describe('JPEG quality of thumbnails and poster, 1..100.')),
   })
   .check(
     z.superRefine((ladder, ctx) => {

@@ -43,7 +43,7 @@ export interface MetricDefinition {
    * alone. A metric emitted under two sets is two CloudWatch metrics (a total and a breakdown).
    */
   readonly dimensionSets: readonly (readonly ExtraDimension[])[];
-  /** What one data point is: for the README and the dashboard. */
+  /** What one data point is: for docs/operating.md and the dashboard. */
   readonly description: string;
 }
 

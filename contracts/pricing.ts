@@ -66,21 +66,38 @@ const rate = (label: string) => positive(label).check(z.maximum(10, `${label} is
  */
 export const PriceTableSchema = z
   .strictObject({
-    asOf: z._default(z.string().check(z.regex(/^\d{4}-\d{2}$/, 'use YYYY-MM, the month the prices were read')), MEDIACONVERT_PRICES.asOf),
-    region: z._default(z.string().check(z.minLength(1)), MEDIACONVERT_PRICES.region),
-    basicPerNormalizedMinute: z._default(rate('basicPerNormalizedMinute'), MEDIACONVERT_PRICES.basicPerNormalizedMinute),
-    professionalPerNormalizedMinute: z._default(
-      rate('professionalPerNormalizedMinute'),
-      MEDIACONVERT_PRICES.professionalPerNormalizedMinute,
-    ),
-    resolutionMultiplier: z._default(
-      z.strictObject({ sd: positive('sd'), hd: positive('hd'), uhd: positive('uhd') }),
-      MEDIACONVERT_PRICES.resolutionMultiplier,
-    ),
-    highFrameRateMultiplier: z._default(positive('highFrameRateMultiplier'), MEDIACONVERT_PRICES.highFrameRateMultiplier),
-    highFrameRateAboveFps: z._default(positive('highFrameRateAboveFps'), MEDIACONVERT_PRICES.highFrameRateAboveFps),
-    hdFromPixels: z._default(z.number().check(z.int(), z.positive()), MEDIACONVERT_PRICES.hdFromPixels),
-    uhdAbovePixels: z._default(z.number().check(z.int(), z.positive()), MEDIACONVERT_PRICES.uhdAbovePixels),
+    asOf: z
+      ._default(z.string().check(z.regex(/^\d{4}-\d{2}$/, 'use YYYY-MM, the month the prices were read')), MEDIACONVERT_PRICES.asOf)
+      .check(z.describe('When the figures were read from the price list (YYYY-MM).')),
+    region: z._default(z.string().check(z.minLength(1)), MEDIACONVERT_PRICES.region).check(z.describe('The region the figures are for.')),
+    basicPerNormalizedMinute: z
+      ._default(rate('basicPerNormalizedMinute'), MEDIACONVERT_PRICES.basicPerNormalizedMinute)
+      .check(z.describe('Basic tier rate, USD per normalized minute.')),
+    professionalPerNormalizedMinute: z
+      ._default(rate('professionalPerNormalizedMinute'), MEDIACONVERT_PRICES.professionalPerNormalizedMinute)
+      .check(z.describe('Professional tier rate, USD per normalized minute.')),
+    resolutionMultiplier: z
+      ._default(
+        z.strictObject({
+          sd: positive('sd').check(z.describe('Multiplier of SD outputs (below `hdFromPixels`).')),
+          hd: positive('hd').check(z.describe('Multiplier of HD outputs (up to `uhdAbovePixels`).')),
+          uhd: positive('uhd').check(z.describe('Multiplier of UHD outputs (above `uhdAbovePixels`).')),
+        }),
+        MEDIACONVERT_PRICES.resolutionMultiplier,
+      )
+      .check(z.describe('Normalized minutes per output minute, by resolution class (SD, HD, UHD).')),
+    highFrameRateMultiplier: z
+      ._default(positive('highFrameRateMultiplier'), MEDIACONVERT_PRICES.highFrameRateMultiplier)
+      .check(z.describe('Applied on top of the resolution multiplier to outputs above `highFrameRateAboveFps`.')),
+    highFrameRateAboveFps: z
+      ._default(positive('highFrameRateAboveFps'), MEDIACONVERT_PRICES.highFrameRateAboveFps)
+      .check(z.describe('Frame rate above which an output counts as high frame rate.')),
+    hdFromPixels: z
+      ._default(z.number().check(z.int(), z.positive()), MEDIACONVERT_PRICES.hdFromPixels)
+      .check(z.describe('Pixel count from which an output is HD; below it, SD.')),
+    uhdAbovePixels: z
+      ._default(z.number().check(z.int(), z.positive()), MEDIACONVERT_PRICES.uhdAbovePixels)
+      .check(z.describe('Pixel count above which an output is UHD.')),
   })
   .check(
     z.refine((t) => t.hdFromPixels < t.uhdAbovePixels, {

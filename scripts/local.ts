@@ -76,7 +76,7 @@ async function up(): Promise<void> {
     const deployment = await deployLocalStack({ workDir: WORK_DIR, awsEndpoint: moto.url, mediaconvertEndpoint: stub.url, progress });
     const servers: Servers = { motoPid: moto.pid, stubPid: stub.pid, stackDir: deployment.stackDir, cliConfig: deployment.cliConfig };
     writeFileSync(STATE_FILE, JSON.stringify(servers, null, 2));
-    progress('done; the stack outputs follow (README, "Local, against the emulator", says what to do with them)');
+    progress('done; the stack outputs follow (docs/local-emulator.md says what to do with them)');
     console.log(JSON.stringify({ emulator: moto.url, mediaconvert: stub.url, outputs: deployment.outputs }, null, 2));
   } catch (error) {
     stop(moto.pid);

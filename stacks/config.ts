@@ -39,163 +39,239 @@ export const EMULATED_SERVICES = [
 export type EmulatedService = (typeof EMULATED_SERVICES)[number];
 
 const S3BackendSchema = z.strictObject({
-  type: z.literal('s3'),
-  /** State bucket, created by the bootstrap stack. Override with TF_STATE_BUCKET. */
+  type: z.literal('s3').describe('State in S3, encrypted, locked with an S3 lockfile (`use_lockfile`).'),
   bucket: z
     .string()
-    .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'must be a valid S3 bucket name (3-63 lowercase letters, digits, dots, hyphens)'),
-  /** Region of the state bucket. Override with TF_STATE_REGION. */
-  region: regionSchema,
-  /** Key prefix; each stack writes `<keyPrefix>/<stack>.tfstate`. Override with TF_STATE_KEY_PREFIX. */
+    .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'must be a valid S3 bucket name (3-63 lowercase letters, digits, dots, hyphens)')
+    .describe('State bucket, created by the bootstrap stack. Override with `TF_STATE_BUCKET`.'),
+  region: regionSchema.describe('Region of the state bucket. Override with `TF_STATE_REGION`.'),
   keyPrefix: z
     .string()
     .regex(/^[A-Za-z0-9!_.*'()\/-]+$/, 'must be a plain S3 key prefix without leading or trailing slash')
-    .refine((p) => !p.startsWith('/') && !p.endsWith('/'), 'must not start or end with "/"'),
+    .refine((p) => !p.startsWith('/') && !p.endsWith('/'), 'must not start or end with "/"')
+    .describe('Key prefix; each stack writes `<keyPrefix>/<stack>.tfstate`. Override with `TF_STATE_KEY_PREFIX`.'),
 });
 
 const LocalBackendSchema = z.strictObject({
-  type: z.literal('local'),
-  /** Relative path of the state file, relative to the stack's synth directory. */
-  path: z.string().default('terraform.tfstate'),
+  type: z.literal('local').describe('State in a local file: for the emulator and throwaway environments.'),
+  path: z.string().default('terraform.tfstate').describe("Path of the state file, relative to the stack's synth directory."),
 });
 
 /** Everything one environment of the pipeline can decide. Defaults are the secure choice. */
 export const PipelineConfigSchema = z.strictObject({
-  /** Environment name: part of every resource name and of the pipeline id. */
-  environment: z.string().regex(/^[a-z][a-z0-9]{1,9}$/, 'use 2-10 lowercase letters or digits, starting with a letter'),
-  /** Prefix of every resource name. Keep it short: bucket names are limited to 63 characters. */
+  environment: z
+    .string()
+    .regex(/^[a-z][a-z0-9]{1,9}$/, 'use 2-10 lowercase letters or digits, starting with a letter')
+    .describe(
+      'Environment name (`dev`, `prod`, `local`…): part of every resource name and of the pipeline id `<namePrefix>-<environment>`.',
+    ),
   namePrefix: z
     .string()
     .regex(/^[a-z][a-z0-9-]{0,11}[a-z0-9]$/, 'use 2-13 lowercase letters, digits or hyphens, e.g. "vod"')
-    .default('vod'),
-  region: regionSchema.default('us-east-1'),
-  /** Tags on every resource, through the provider's default_tags. */
-  tags: z.record(z.string(), z.string().max(256)).default({}),
-  backend: z.discriminatedUnion('type', [S3BackendSchema, LocalBackendSchema]),
-  /** Let `terraform destroy` delete non-empty buckets. Only for throwaway environments. */
-  forceDestroy: z.boolean().default(false),
-  /** Retention of every CloudWatch log group. */
+    .default('vod')
+    .describe('Prefix of every resource name. Keep it short: bucket names are limited to 63 characters.'),
+  region: regionSchema.default('us-east-1').describe('AWS region of the pipeline.'),
+  tags: z
+    .record(z.string(), z.string().max(256))
+    .default({})
+    .describe("Tags on every resource, through the provider's `default_tags` (plus `ManagedBy = cdktf`)."),
+  backend: z
+    .discriminatedUnion('type', [S3BackendSchema, LocalBackendSchema])
+    .describe(
+      'Where Terraform keeps the state of this environment: `{ type: "s3", bucket, region, keyPrefix }` or `{ type: "local", path }`.',
+    ),
+  forceDestroy: z
+    .boolean()
+    .default(false)
+    .describe('Let `terraform destroy` delete non-empty buckets and the jobs table. Only for throwaway environments.'),
   logRetentionDays: z
     .number()
     .refine(
       (n) => (LOG_RETENTION_DAYS as readonly number[]).includes(n),
       `must be one of the CloudWatch Logs values: ${LOG_RETENTION_DAYS.join(', ')}`,
     )
-    .default(FUNCTION_DEFAULTS.logRetentionDays),
+    .default(FUNCTION_DEFAULTS.logRetentionDays)
+    .describe(`Retention of every CloudWatch log group, in days: one of the CloudWatch Logs values (${LOG_RETENTION_DAYS.join(', ')}).`),
   storage: z
     .strictObject({
-      /** Days after upload before source originals move to `sourceColdStorageClass`. */
       sourceTransitionDays: z
         .number()
         .int()
         .min(MIN_TRANSITION_DAYS, `must be at least ${MIN_TRANSITION_DAYS} (S3 minimum before STANDARD_IA)`)
-        .default(30),
-      /** Storage class source originals move to. */
-      sourceColdStorageClass: z.enum(COLD_STORAGE_CLASSES).default('GLACIER_IR'),
-      /** Days before replaced (noncurrent) source versions are deleted. */
-      noncurrentVersionExpirationDays: z.number().int().min(1).default(30),
-      /** Days before access logs are deleted. */
-      accessLogExpirationDays: z.number().int().min(1).default(365),
+        .default(30)
+        .describe('Days after upload before source originals move to `sourceColdStorageClass`.'),
+      sourceColdStorageClass: z.enum(COLD_STORAGE_CLASSES).default('GLACIER_IR').describe('Storage class source originals move to.'),
+      noncurrentVersionExpirationDays: z
+        .number()
+        .int()
+        .min(1)
+        .default(30)
+        .describe('Days before replaced (noncurrent) source versions are deleted.'),
+      accessLogExpirationDays: z.number().int().min(1).default(365).describe('Days before access logs are deleted.'),
     })
-    .prefault({}),
+    .prefault({})
+    .describe('The buckets: when source originals go cold, when old versions and access logs expire.'),
   delivery: z
     .strictObject({
-      /** CloudFront price class: which edge locations serve viewers. */
-      priceClass: z.enum(PRICE_CLASSES).default('PriceClass_100'),
-      /** Origins allowed by CORS, for players (hls.js) on another site. */
+      priceClass: z.enum(PRICE_CLASSES).default('PriceClass_100').describe('CloudFront price class: which edge locations serve viewers.'),
       corsAllowedOrigins: z
         .array(z.string().regex(CORS_ORIGIN_PATTERN, 'use "*" or an origin such as "https://player.example.com"'))
         .min(1)
-        .default(['*']),
-      /** Wait for the distribution to deploy (turn off against emulators). */
-      waitForDeployment: z.boolean().default(true),
-      /** Own response-headers policy (CORS + security headers). The emulator does not implement it. */
-      responseHeadersPolicy: z.boolean().default(true),
+        .default(['*'])
+        .describe(
+          'Origins allowed by CORS, for players (hls.js) on another site: `"*"` or origins such as `"https://player.example.com"`.',
+        ),
+      waitForDeployment: z.boolean().default(true).describe('Wait for the distribution to deploy. Turn off only against emulators.'),
+      responseHeadersPolicy: z
+        .boolean()
+        .default(true)
+        .describe('Own response-headers policy (CORS and security headers). Turn off only against emulators, which do not implement it.'),
     })
-    .prefault({}),
+    .prefault({})
+    .describe('CloudFront in front of the output bucket.'),
   lambda: z
     .strictObject({
-      /** `archive`: provider-archive zips at plan time. `zip`: zipped at synth time, for mirrors with only the AWS provider. */
-      packaging: z.enum(['archive', 'zip']).default(FUNCTION_DEFAULTS.packaging),
-      memorySize: limited(LAMBDA_LIMITS.memorySize).default(FUNCTION_DEFAULTS.memorySize),
-      /** At least 10 s: Lambda's default 3 s is too short for SDK retries. */
-      timeoutSeconds: limited(LAMBDA_LIMITS.timeoutSeconds, '; 3 s is too short for SDK retries, and Lambda stops at 900 s').default(
-        FUNCTION_DEFAULTS.timeoutSeconds,
-      ),
-      /** Caps concurrent CreateJob calls (CKV_AWS_115). */
-      reservedConcurrency: limited(LAMBDA_LIMITS.reservedConcurrency).default(FUNCTION_DEFAULTS.reservedConcurrency),
-      retryAttempts: limited(LAMBDA_LIMITS.retryAttempts).default(FUNCTION_DEFAULTS.retryAttempts),
-      maximumEventAgeSeconds: limited(LAMBDA_LIMITS.maximumEventAgeSeconds).default(FUNCTION_DEFAULTS.maximumEventAgeSeconds),
+      packaging: z
+        .enum(['archive', 'zip'])
+        .default(FUNCTION_DEFAULTS.packaging)
+        .describe(
+          '`archive`: hashicorp/archive zips the bundle at plan time (`archive_file`). `zip`: zipped at synth time, for provider mirrors that hold only hashicorp/aws.',
+        ),
+      memorySize: limited(LAMBDA_LIMITS.memorySize).default(FUNCTION_DEFAULTS.memorySize).describe('Memory of each function, in MB.'),
+      timeoutSeconds: limited(LAMBDA_LIMITS.timeoutSeconds, '; 3 s is too short for SDK retries, and Lambda stops at 900 s')
+        .default(FUNCTION_DEFAULTS.timeoutSeconds)
+        .describe("Timeout of each function, in seconds. At least 10: Lambda's default 3 s is too short for SDK retries."),
+      reservedConcurrency: limited(LAMBDA_LIMITS.reservedConcurrency)
+        .default(FUNCTION_DEFAULTS.reservedConcurrency)
+        .describe('Reserved concurrency of each function; caps concurrent CreateJob calls (CKV_AWS_115).'),
+      retryAttempts: limited(LAMBDA_LIMITS.retryAttempts)
+        .default(FUNCTION_DEFAULTS.retryAttempts)
+        .describe("Lambda's retries of a failed asynchronous invocation before the event goes to the dead-letter queue."),
+      maximumEventAgeSeconds: limited(LAMBDA_LIMITS.maximumEventAgeSeconds)
+        .default(FUNCTION_DEFAULTS.maximumEventAgeSeconds)
+        .describe('How long Lambda keeps retrying an asynchronous event before it goes to the dead-letter queue, in seconds.'),
     })
-    .prefault({}),
+    .prefault({})
+    .describe('Every function of the pipeline: packaging, size, and the asynchronous retries before the dead-letter queue.'),
   transcoding: z
     .strictObject({
-      ladder: z.prefault(EncodingLadderSchema, { rungs: [...DEFAULT_RUNGS] }),
-      /** How often MediaConvert emits STATUS_UPDATE events. */
-      statusUpdateInterval: z.enum(STATUS_UPDATE_INTERVALS).default(INGEST_DEFAULTS.statusUpdateInterval),
-      /** Job acceleration: anything but DISABLED may bill a job at Professional-tier rates. */
-      accelerationMode: z.enum(ACCELERATION_MODES).default(INGEST_DEFAULTS.accelerationMode),
-      /** With acceleration on, accelerate only sources at least this long (0: all); see README, "What it costs". */
+      ladder: z
+        .prefault(EncodingLadderSchema, { rungs: [...DEFAULT_RUNGS] })
+        .describe(
+          'The encoding ladder: the ceiling and the rung list of every job, never a promise (no rendition is larger than the source). It reaches the submit function as compact JSON in `ENCODING_LADDER`, so a change is a readable line in `terraform plan`; the function validates it again at cold start.',
+        ),
+      statusUpdateInterval: z
+        .enum(STATUS_UPDATE_INTERVALS)
+        .default(INGEST_DEFAULTS.statusUpdateInterval)
+        .describe('How often MediaConvert emits STATUS_UPDATE events.'),
+      accelerationMode: z
+        .enum(ACCELERATION_MODES)
+        .default(INGEST_DEFAULTS.accelerationMode)
+        .describe('Job acceleration: anything but `DISABLED` may bill the whole job at Professional-tier rates.'),
       accelerationMinSourceMinutes: z
         .number()
         .int()
         .min(0)
         .max(MAX_ACCELERATION_MIN_SOURCE_MINUTES)
-        .default(INGEST_DEFAULTS.accelerationMinSourceMinutes),
+        .default(INGEST_DEFAULTS.accelerationMinSourceMinutes)
+        .describe(
+          'With an acceleration mode, accelerate only sources at least this many minutes long (0: all); sources of unknown length never are.',
+        ),
     })
-    .prefault({}),
+    .prefault({})
+    .describe('What MediaConvert makes of each upload, and on which pricing tier.'),
   monitoring: z
     .strictObject({
-      /** A job without a terminal state this many minutes after submission counts as overdue (the sweep's OverdueJobs). */
-      overdueJobMinutes: z.number().int().min(1).max(10_080).default(JOB_SWEEP_DEFAULTS.overdueJobMinutes),
-      /** Minutes between sweeps of the jobs table's open records. */
-      sweepIntervalMinutes: z.number().int().min(1).max(60).default(JOB_SWEEP_DEFAULTS.intervalMinutes),
-      /** Optional e-mail subscription to the alarm topic (needs confirming by mail). */
-      alarmEmail: z.email('must be an e-mail address').optional(),
-      /** Alarm when more than this percent of the jobs finished in `errorRatePeriodMinutes` ended in ERROR. */
-      errorRateThresholdPercent: z.number().min(0).max(100).default(MONITORING_DEFAULTS.errorRateThresholdPercent),
-      /** The window of the job error rate, in minutes. */
-      errorRatePeriodMinutes: z.number().int().min(1).max(1440).default(MONITORING_DEFAULTS.errorRatePeriodMinutes),
-      /** Alarm when the estimated MediaConvert cost of one UTC day's completed jobs exceeds this (USD). */
-      dailyCostBudgetUsd: z.number().min(0.01).max(1_000_000).default(MONITORING_DEFAULTS.dailyCostBudgetUsd),
+      overdueJobMinutes: z
+        .number()
+        .int()
+        .min(1)
+        .max(10_080)
+        .default(JOB_SWEEP_DEFAULTS.overdueJobMinutes)
+        .describe(
+          "A job without a terminal state this many minutes after submission counts as overdue (the sweep's `OverdueJobs`, alarm `<pipeline>-overdue-jobs`).",
+        ),
+      sweepIntervalMinutes: z
+        .number()
+        .int()
+        .min(1)
+        .max(60)
+        .default(JOB_SWEEP_DEFAULTS.intervalMinutes)
+        .describe("Minutes between sweeps of the jobs table's open records."),
+      alarmEmail: z
+        .email('must be an e-mail address')
+        .optional()
+        .describe('Optional e-mail subscription to the alarm topic (needs confirming by mail).'),
+      errorRateThresholdPercent: z
+        .number()
+        .min(0)
+        .max(100)
+        .default(MONITORING_DEFAULTS.errorRateThresholdPercent)
+        .describe('Alarm when more than this percent of the jobs finished in `errorRatePeriodMinutes` ended in ERROR.'),
+      errorRatePeriodMinutes: z
+        .number()
+        .int()
+        .min(1)
+        .max(1440)
+        .default(MONITORING_DEFAULTS.errorRatePeriodMinutes)
+        .describe('The window of the job error rate, in minutes.'),
+      dailyCostBudgetUsd: z
+        .number()
+        .min(0.01)
+        .max(1_000_000)
+        .default(MONITORING_DEFAULTS.dailyCostBudgetUsd)
+        .describe("Alarm when the estimated MediaConvert cost of one UTC day's completed jobs exceeds this, in USD."),
     })
-    .prefault({}),
+    .prefault({})
+    .describe('The job sweep and the alarms (what each alarm means and what to do: docs/operating.md).'),
   notifications: z
     .strictObject({
-      /** Optional e-mail subscription to job notifications (needs confirming by mail). */
-      email: z.email('must be an e-mail address').optional(),
+      email: z
+        .email('must be an e-mail address')
+        .optional()
+        .describe('Optional e-mail subscription to job notifications (needs confirming by mail).'),
     })
-    .prefault({}),
-  /**
-   * The MediaConvert price table the cost estimates use (contracts/pricing.ts documents the
-   * figures, their source and date). Override a figure when your prices differ (region, volume tier).
-   */
-  pricing: z.prefault(PriceTableSchema, {}),
-  /**
-   * Content analysis with Amazon Rekognition Video: label detection on each completed job's MP4,
-   * stored next to the outputs and summarized on the record. Off by default: it is billed per
-   * minute of video analysed, on top of transcoding.
-   */
+    .prefault({})
+    .describe('Subscriptions to the job notifications topic.'),
+  pricing: z
+    .prefault(PriceTableSchema, {})
+    .describe(
+      'The MediaConvert price table of every estimate (record, metric, `npm run estimate`); `contracts/pricing.ts` documents the figures, their source and date. Override any figure when your prices differ (region, volume tier), e.g. `{ basicPerNormalizedMinute: 0.0085, asOf: "2026-01" }`; the rest keeps its default. It reaches the submit and job-events functions as JSON in `PRICE_TABLE`, validated again at cold start.',
+    ),
   contentAnalysis: z
     .strictObject({
-      enabled: z.boolean().default(false),
-      /** Labels below this confidence (whole percent) are not returned by Rekognition. */
-      minConfidence: z.number().int().min(0).max(100).default(CONTENT_ANALYSIS_DEFAULTS.minConfidence),
-      /** How many labels the job record and the notification summarize (labels.json has them all). */
-      topLabels: z.number().int().min(1).max(50).default(CONTENT_ANALYSIS_DEFAULTS.topLabels),
+      enabled: z.boolean().default(false).describe('Analyse each completed job with Rekognition Video.'),
+      minConfidence: z
+        .number()
+        .int()
+        .min(0)
+        .max(100)
+        .default(CONTENT_ANALYSIS_DEFAULTS.minConfidence)
+        .describe('Labels below this confidence (whole percent) are not returned by Rekognition.'),
+      topLabels: z
+        .number()
+        .int()
+        .min(1)
+        .max(50)
+        .default(CONTENT_ANALYSIS_DEFAULTS.topLabels)
+        .describe('How many labels the job record and the notification summarize (labels.json has them all).'),
     })
-    .prefault({}),
-  /**
-   * Endpoint of a local AWS emulator. Set only for the `local` environment:
-   * every service in EMULATED_SERVICES is pointed at it, with fake credentials.
-   */
+    .prefault({})
+    .describe(
+      "Content analysis with Amazon Rekognition Video: label detection on each completed job's MP4, stored next to the outputs and summarized on the record. Off by default: it is billed per minute of video analysed, on top of transcoding.",
+    ),
   emulator: z
     .strictObject({
-      endpoint: z.url('must be a URL such as "http://127.0.0.1:5000"'),
-      /** MediaConvert has no emulator; a test server stands in. @default endpoint */
-      mediaconvertEndpoint: z.url().optional(),
+      endpoint: z.url('must be a URL such as "http://127.0.0.1:5000"').describe("The emulator's URL."),
+      mediaconvertEndpoint: z
+        .url()
+        .optional()
+        .describe('MediaConvert has no emulator; a test server stands in at this URL. Unset: `endpoint`.'),
     })
-    .optional(),
+    .optional()
+    .describe(
+      'Endpoint of a local AWS emulator. Set only for the `local` environment: every service in `EMULATED_SERVICES` is pointed at it, with fake credentials.',
+    ),
 });
 
 export type PipelineConfigInput = z.input<typeof PipelineConfigSchema>;
@@ -217,7 +293,7 @@ export function parsePipelineConfig(input: unknown, source: string): PipelineCon
   const result = PipelineConfigSchema.safeParse(input);
   if (!result.success) {
     throw new ConfigError(
-      `Invalid pipeline config (${source}):\n${formatZodIssues(result.error)}\nFix these fields where the environment is declared, or the environment variables that override them (README, "Configuration reference").`,
+      `Invalid pipeline config (${source}):\n${formatZodIssues(result.error)}\nFix these fields where the environment is declared, or the environment variables that override them (docs/configuration.md).`,
       { cause: result.error },
     );
   }

@@ -85,7 +85,7 @@ export function loadEnvironments(env: EnvironmentOverrides, environments: Readon
   }
   if (failures.length > 0) {
     throw new ConfigError(
-      `Invalid pipeline config:\n${failures.join('\n')}\nFix these fields where the environments are declared, or the environment variables that override them (README, "Configuration reference").`,
+      `Invalid pipeline config:\n${failures.join('\n')}\nFix these fields where the environments are declared, or the environment variables that override them (docs/configuration.md).`,
     );
   }
   const stackNames = new Map([...parsed].map(([name, config]) => [pipelineId(config), name]));

@@ -14,13 +14,16 @@ const ourPackage = JSON.parse(readFileSync(path.join(PROJECT_ROOT, 'package.json
   devDependencies: Record<string, string>;
 };
 
-/** The code block that follows `<!-- consumer:<file> -->` in README.md, verbatim. */
+/** The page whose samples a consumer project writes verbatim. */
+const SAMPLES_PAGE = path.join('docs', 'using-the-package.md');
+
+/** The code block that follows `<!-- consumer:<file> -->` in docs/using-the-package.md, verbatim. */
 function readmeBlock(file: string): string {
-  const readme = readFileSync(path.join(PROJECT_ROOT, 'README.md'), 'utf8');
+  const page = readFileSync(path.join(PROJECT_ROOT, SAMPLES_PAGE), 'utf8');
   const marker = `<!-- consumer:${file} -->`;
-  const start = readme.indexOf(marker);
-  const match = start === -1 ? null : /```ts\n([\s\S]*?)```/.exec(readme.slice(start));
-  if (match?.[1] === undefined) throw new Error(`README.md has no \`\`\`ts block after ${marker}`);
+  const start = page.indexOf(marker);
+  const match = start === -1 ? null : /```ts\n([\s\S]*?)```/.exec(page.slice(start));
+  if (match?.[1] === undefined) throw new Error(`${SAMPLES_PAGE} has no \`\`\`ts block after ${marker}`);
   return match[1];
 }
 
@@ -134,7 +137,7 @@ describeWithTools('the packed package in a consumer project', ['terraform', 'mir
     expect(() => run(consumer, path.join('node_modules', '.bin', 'tsc'), ['--noEmit', '-p', 'tsconfig.json'])).not.toThrow();
   }, 120_000);
 
-  it("runs the README's sample test and the consumer's pipeline test under jest", () => {
+  it("runs the documented sample test (docs/using-the-package.md) and the consumer's pipeline test under jest", () => {
     // Act
     const report = JSON.parse(run(consumer, path.join('node_modules', '.bin', 'jest'), ['--ci', '--json'])) as {
       success: boolean;

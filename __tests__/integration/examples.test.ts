@@ -7,7 +7,7 @@ import { describeWithTools } from '../support/tiers';
 
 const EXAMPLES = readdirSync(path.join(PROJECT_ROOT, 'examples'));
 
-// The README's HCL (the CI roles, the existing configuration that reads our outputs) is
+// The HCL the docs quote (the CI roles, the existing configuration that reads our outputs) is
 // real Terraform: formatted and valid against hashicorp/aws from the offline mirror.
 describeWithTools('examples', ['terraform', 'mirror'], () => {
   let workDir: string;
@@ -23,10 +23,10 @@ describeWithTools('examples', ['terraform', 'mirror'], () => {
     expect(EXAMPLES.sort()).toEqual(['ci-roles', 'existing-terraform']);
   });
 
-  it("the README quotes the plan role's state statements as they stand in examples/ci-roles", () => {
-    const readme = readFileSync(path.join(PROJECT_ROOT, 'README.md'), 'utf8');
+  it("docs/plan-review.md quotes the plan role's state statements as they stand in examples/ci-roles", () => {
+    const page = readFileSync(path.join(PROJECT_ROOT, 'docs', 'plan-review.md'), 'utf8');
     const roles = readFileSync(path.join(PROJECT_ROOT, 'examples', 'ci-roles', 'main.tf'), 'utf8');
-    const quoted = /The state part of the plan role[^\n]*\n\n```hcl\n([\s\S]*?)```/.exec(readme)?.[1] ?? '';
+    const quoted = /The state part of the plan role[^\n]*\n\n```hcl\n([\s\S]*?)```/.exec(page)?.[1] ?? '';
 
     expect(quoted).toContain('TakeStateLock');
     const normalize = (text: string) => text.replace(/\s+/g, ' ').trim();

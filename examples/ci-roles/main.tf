@@ -4,7 +4,7 @@
 #   - deploy role, one per environment (apply-reviewed.yml, GitHub environments dev/prod):
 #     manages only resources named <name_prefix>-<environment>* and that stack's state.
 # Apply it once with admin credentials; put the role ARNs in the repository (plan) and
-# environment (deploy) variables the README lists.
+# environment (deploy) variables docs/plan-review.md lists.
 
 terraform {
   required_version = ">= 1.10"

@@ -71,7 +71,7 @@ export function costRows(
   });
 }
 
-/** The rows as a Markdown table, as the README shows it. */
+/** The rows as a Markdown table, as docs/how-it-works.md shows it. */
 export function formatCostTable(rows: readonly CostRow[], prices: PriceTable = MEDIACONVERT_PRICES): string {
   const usd = (n: number) => `$${n.toFixed(4)}`;
   return [

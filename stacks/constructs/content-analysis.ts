@@ -203,7 +203,7 @@ export class ContentAnalysis extends Construct {
     this.metricAlarms = {
       'failed-analyses': {
         alarmName: `${name}-failed-analyses`,
-        description: `Rekognition could not analyse a completed job's MP4, or refused to start. The job itself is fine; the record's analysis.error and the ANALYSIS_FAILED notification say why (video too large or unreadable, an IAM change); see the README, Operating the pipeline.`,
+        description: `Rekognition could not analyse a completed job's MP4, or refused to start. The job itself is fine; the record's analysis.error and the ANALYSIS_FAILED notification say why (video too large or unreadable, an IAM change); see docs/operating.md.`,
         namespace: METRIC_NAMESPACE,
         metricName: 'AnalysesFailed',
         dimensions: metricDimensions('AnalysesFailed', name),

@@ -130,7 +130,7 @@ export class Monitoring extends Construct {
       new CloudwatchMetricAlarm(this, `DeadLetterAlarm-${name}`, {
         ...common,
         alarmName: `${queue.name}-not-empty`,
-        alarmDescription: `Events were dead-lettered to ${queue.name}: read them (aws sqs receive-message), fix the cause the function logged, then redrive them (aws sqs start-message-move-task).`,
+        alarmDescription: `Events were dead-lettered to ${queue.name}: read them (aws sqs receive-message), fix the cause the function logged, then invoke the function again with each event (docs/operating.md, Redrive a dead-letter queue).`,
         namespace: 'AWS/SQS',
         metricName: 'ApproximateNumberOfMessagesVisible',
         statistic: 'Maximum',

@@ -224,7 +224,7 @@ export function buildDashboardBody(input: DashboardInput): { widgets: DashboardW
     width: 24,
     height: 2,
     properties: {
-      markdown: `## Video pipeline ${pipeline}\nMetrics of the submit and job-events functions (namespace \`${METRIC_NAMESPACE}\`), Lambda, the dead-letter queues and the MediaConvert queue. What each alarm means and what to do: README, "Operating the pipeline".`,
+      markdown: `## Video pipeline ${pipeline}\nMetrics of the submit and job-events functions (namespace \`${METRIC_NAMESPACE}\`), Lambda, the dead-letter queues and the MediaConvert queue. What each alarm means and what to do: docs/operating.md.`,
     },
   };
   return {

@@ -29,7 +29,7 @@ export async function handler(_event: unknown, context?: InvocationContext): Pro
   const records = await readOpenRecords(dynamodb, settings.jobsTable, sweepCutoff(now, thresholds));
   const summary = summarizeOpenRecords(records, now, thresholds);
   for (const finding of summary.findings.slice(0, MAX_FINDINGS_LOGGED)) {
-    logger.warn('Open record past its threshold; see the README, Reliability', { ...finding });
+    logger.warn('Open record past its threshold; see docs/operating.md, Alarms', { ...finding });
   }
   logger.info('Swept open records', { examined: summary.examined, ...buildSweepMetrics(summary, settings.pipeline, now) });
   return { examined: summary.examined, ...summary.counts };
