@@ -4,21 +4,35 @@ import { formatZodIssues } from '../contracts/errors';
 import { PriceTableSchema } from '../contracts/pricing';
 import { ACCELERATION_MODES, MAX_ACCELERATION_MIN_SOURCE_MINUTES, STATUS_UPDATE_INTERVALS } from '../contracts/functions/submit-job';
 import { COLD_STORAGE_CLASSES, LAMBDA_LIMITS, LOG_RETENTION_DAYS, MIN_TRANSITION_DAYS, PRICE_CLASSES } from '../contracts/aws-limits';
-import { CONTENT_ANALYSIS_DEFAULTS } from './constructs/content-analysis';
-import { CORS_ORIGIN_PATTERN } from './constructs/delivery';
-import { INGEST_DEFAULTS } from './constructs/ingest';
-import { JOB_SWEEP_DEFAULTS } from './constructs/job-sweep';
-import { MONITORING_DEFAULTS } from './constructs/monitoring';
-import { FUNCTION_DEFAULTS } from './constructs/node-function';
+import { MIN_CONFIDENCE_RANGE, TOP_LABELS_RANGE } from '../contracts/functions/content-analysis';
+import {
+  CONTENT_ANALYSIS_DEFAULTS,
+  CORS_ORIGIN_PATTERN,
+  DELIVERY_DEFAULTS,
+  FUNCTION_DEFAULTS,
+  INGEST_DEFAULTS,
+  JOB_SWEEP_DEFAULTS,
+  JOB_SWEEP_RANGES,
+  LAMBDA_PACKAGINGS,
+  LAMBDA_TIMEOUT_REASON,
+  MONITORING_DEFAULTS,
+  MONITORING_RANGES,
+  STORAGE_DEFAULTS,
+} from '../contracts/defaults';
 
 export { LOG_RETENTION_DAYS } from '../contracts/aws-limits';
 
 /** An AWS region name, e.g. `eu-west-1`. */
 const regionSchema = z.string().regex(/^[a-z]{2}(-gov)?-[a-z]+-\d$/, 'must be an AWS region such as "eu-west-1"');
 
-/** An integer setting checked against a service limit. */
-const limited = (limit: { readonly min: number; readonly max: number }, why = '') =>
-  z.number().int().min(limit.min, `must be at least ${limit.min}${why}`).max(limit.max, `must be at most ${limit.max}${why}`);
+type Range = { readonly min: number; readonly max: number };
+
+/** A number setting checked against its range. */
+const within = (range: Range, why = '') =>
+  z.number().min(range.min, `must be at least ${range.min}${why}`).max(range.max, `must be at most ${range.max}${why}`);
+
+/** An integer setting checked against its range (often a service limit). */
+const limited = (range: Range, why = '') => within(range, why).int();
 
 /** Services the stack talks to; the `local` environment points each at the emulator. */
 export const EMULATED_SERVICES = [
@@ -73,7 +87,7 @@ export const PipelineConfigSchema = z.strictObject({
   tags: z.record(z.string(), z.string().max(256)).default({}),
   backend: z.discriminatedUnion('type', [S3BackendSchema, LocalBackendSchema]),
   /** Let `terraform destroy` delete non-empty buckets. Only for throwaway environments. */
-  forceDestroy: z.boolean().default(false),
+  forceDestroy: z.boolean().default(STORAGE_DEFAULTS.forceDestroy),
   /** Retention of every CloudWatch log group. */
   logRetentionDays: z
     .number()
@@ -89,39 +103,37 @@ export const PipelineConfigSchema = z.strictObject({
         .number()
         .int()
         .min(MIN_TRANSITION_DAYS, `must be at least ${MIN_TRANSITION_DAYS} (S3 minimum before STANDARD_IA)`)
-        .default(30),
+        .default(STORAGE_DEFAULTS.sourceTransitionDays),
       /** Storage class source originals move to. */
-      sourceColdStorageClass: z.enum(COLD_STORAGE_CLASSES).default('GLACIER_IR'),
+      sourceColdStorageClass: z.enum(COLD_STORAGE_CLASSES).default(STORAGE_DEFAULTS.sourceColdStorageClass),
       /** Days before replaced (noncurrent) source versions are deleted. */
-      noncurrentVersionExpirationDays: z.number().int().min(1).default(30),
+      noncurrentVersionExpirationDays: z.number().int().min(1).default(STORAGE_DEFAULTS.noncurrentVersionExpirationDays),
       /** Days before access logs are deleted. */
-      accessLogExpirationDays: z.number().int().min(1).default(365),
+      accessLogExpirationDays: z.number().int().min(1).default(STORAGE_DEFAULTS.accessLogExpirationDays),
     })
     .prefault({}),
   delivery: z
     .strictObject({
       /** CloudFront price class: which edge locations serve viewers. */
-      priceClass: z.enum(PRICE_CLASSES).default('PriceClass_100'),
+      priceClass: z.enum(PRICE_CLASSES).default(DELIVERY_DEFAULTS.priceClass),
       /** Origins allowed by CORS, for players (hls.js) on another site. */
       corsAllowedOrigins: z
         .array(z.string().regex(CORS_ORIGIN_PATTERN, 'use "*" or an origin such as "https://player.example.com"'))
         .min(1)
-        .default(['*']),
+        .default([...DELIVERY_DEFAULTS.corsAllowedOrigins]),
       /** Wait for the distribution to deploy (turn off against emulators). */
-      waitForDeployment: z.boolean().default(true),
+      waitForDeployment: z.boolean().default(DELIVERY_DEFAULTS.waitForDeployment),
       /** Own response-headers policy (CORS + security headers). The emulator does not implement it. */
-      responseHeadersPolicy: z.boolean().default(true),
+      responseHeadersPolicy: z.boolean().default(DELIVERY_DEFAULTS.responseHeadersPolicy),
     })
     .prefault({}),
   lambda: z
     .strictObject({
       /** `archive`: provider-archive zips at plan time. `zip`: zipped at synth time, for mirrors with only the AWS provider. */
-      packaging: z.enum(['archive', 'zip']).default(FUNCTION_DEFAULTS.packaging),
+      packaging: z.enum(LAMBDA_PACKAGINGS).default(FUNCTION_DEFAULTS.packaging),
       memorySize: limited(LAMBDA_LIMITS.memorySize).default(FUNCTION_DEFAULTS.memorySize),
       /** At least 10 s: Lambda's default 3 s is too short for SDK retries. */
-      timeoutSeconds: limited(LAMBDA_LIMITS.timeoutSeconds, '; 3 s is too short for SDK retries, and Lambda stops at 900 s').default(
-        FUNCTION_DEFAULTS.timeoutSeconds,
-      ),
+      timeoutSeconds: limited(LAMBDA_LIMITS.timeoutSeconds, `; ${LAMBDA_TIMEOUT_REASON}`).default(FUNCTION_DEFAULTS.timeoutSeconds),
       /** Caps concurrent CreateJob calls (CKV_AWS_115). */
       reservedConcurrency: limited(LAMBDA_LIMITS.reservedConcurrency).default(FUNCTION_DEFAULTS.reservedConcurrency),
       retryAttempts: limited(LAMBDA_LIMITS.retryAttempts).default(FUNCTION_DEFAULTS.retryAttempts),
@@ -147,17 +159,17 @@ export const PipelineConfigSchema = z.strictObject({
   monitoring: z
     .strictObject({
       /** A job without a terminal state this many minutes after submission counts as overdue (the sweep's OverdueJobs). */
-      overdueJobMinutes: z.number().int().min(1).max(10_080).default(JOB_SWEEP_DEFAULTS.overdueJobMinutes),
+      overdueJobMinutes: limited(JOB_SWEEP_RANGES.overdueJobMinutes).default(JOB_SWEEP_DEFAULTS.overdueJobMinutes),
       /** Minutes between sweeps of the jobs table's open records. */
-      sweepIntervalMinutes: z.number().int().min(1).max(60).default(JOB_SWEEP_DEFAULTS.intervalMinutes),
+      sweepIntervalMinutes: limited(JOB_SWEEP_RANGES.intervalMinutes).default(JOB_SWEEP_DEFAULTS.intervalMinutes),
       /** Optional e-mail subscription to the alarm topic (needs confirming by mail). */
       alarmEmail: z.email('must be an e-mail address').optional(),
       /** Alarm when more than this percent of the jobs finished in `errorRatePeriodMinutes` ended in ERROR. */
-      errorRateThresholdPercent: z.number().min(0).max(100).default(MONITORING_DEFAULTS.errorRateThresholdPercent),
+      errorRateThresholdPercent: within(MONITORING_RANGES.errorRateThresholdPercent).default(MONITORING_DEFAULTS.errorRateThresholdPercent),
       /** The window of the job error rate, in minutes. */
-      errorRatePeriodMinutes: z.number().int().min(1).max(1440).default(MONITORING_DEFAULTS.errorRatePeriodMinutes),
+      errorRatePeriodMinutes: limited(MONITORING_RANGES.errorRatePeriodMinutes).default(MONITORING_DEFAULTS.errorRatePeriodMinutes),
       /** Alarm when the estimated MediaConvert cost of one UTC day's completed jobs exceeds this (USD). */
-      dailyCostBudgetUsd: z.number().min(0.01).max(1_000_000).default(MONITORING_DEFAULTS.dailyCostBudgetUsd),
+      dailyCostBudgetUsd: within(MONITORING_RANGES.dailyCostBudgetUsd).default(MONITORING_DEFAULTS.dailyCostBudgetUsd),
     })
     .prefault({}),
   notifications: z
@@ -180,9 +192,9 @@ export const PipelineConfigSchema = z.strictObject({
     .strictObject({
       enabled: z.boolean().default(false),
       /** Labels below this confidence (whole percent) are not returned by Rekognition. */
-      minConfidence: z.number().int().min(0).max(100).default(CONTENT_ANALYSIS_DEFAULTS.minConfidence),
+      minConfidence: limited(MIN_CONFIDENCE_RANGE).default(CONTENT_ANALYSIS_DEFAULTS.minConfidence),
       /** How many labels the job record and the notification summarize (labels.json has them all). */
-      topLabels: z.number().int().min(1).max(50).default(CONTENT_ANALYSIS_DEFAULTS.topLabels),
+      topLabels: limited(TOP_LABELS_RANGE).default(CONTENT_ANALYSIS_DEFAULTS.topLabels),
     })
     .prefault({}),
   /**

@@ -8,30 +8,19 @@ import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { LambdaFunction } from '@cdktf/provider-aws/lib/lambda-function';
 import { LambdaFunctionEventInvokeConfig } from '@cdktf/provider-aws/lib/lambda-function-event-invoke-config';
 import { SqsQueue } from '@cdktf/provider-aws/lib/sqs-queue';
-import { LAMBDA_LIMITS, LOG_RETENTION_DAYS } from '../../contracts/aws-limits';
+import { LAMBDA_LIMITS, LOG_RETENTION_DAYS, SQS_MAX_RETENTION_SECONDS } from '../../contracts/aws-limits';
+import { FUNCTION_DEFAULTS, LAMBDA_PACKAGINGS, LAMBDA_TIMEOUT_REASON, LambdaPackaging } from '../../contracts/defaults';
 import { bundleLambda } from '../lib/lambda-bundle';
 import { checkIntegerProp, checkOneOfProp, checkPatternProp } from '../lib/prop-validation';
 import { PolicyDocument, PolicyStatement, serviceTrust } from '../lib/policy';
 
-/** How the bundle becomes the zip that Lambda receives. */
-export type LambdaPackaging = 'archive' | 'zip';
+export { FUNCTION_DEFAULTS, type LambdaPackaging } from '../../contracts/defaults';
 
 /** The settings that environments decide for every function alike. */
 export type FunctionSettings = Pick<
   NodeFunctionProps,
   'packaging' | 'logRetentionDays' | 'memorySize' | 'timeoutSeconds' | 'reservedConcurrency' | 'retryAttempts' | 'maximumEventAgeSeconds'
 >;
-
-/** The defaults of {@link FunctionSettings}: the config schema and every construct read them here. */
-export const FUNCTION_DEFAULTS = {
-  packaging: 'archive',
-  logRetentionDays: 90,
-  memorySize: 256,
-  timeoutSeconds: 60,
-  reservedConcurrency: 10,
-  retryAttempts: 2,
-  maximumEventAgeSeconds: 21_600,
-} as const satisfies Required<FunctionSettings>;
 
 /** The settings with every default filled in. */
 export function resolveFunctionSettings(settings: FunctionSettings = {}): Required<FunctionSettings> {
@@ -76,7 +65,7 @@ export interface NodeFunctionProps {
    */
   readonly memorySize?: number;
   /**
-   * Timeout in seconds, 10..900; the default 3 s of Lambda is too short for SDK retries.
+   * Timeout in seconds (LAMBDA_LIMITS); the default 3 s of Lambda is too short for SDK retries.
    * @default 60
    */
   readonly timeoutSeconds?: number;
@@ -120,7 +109,7 @@ export class NodeFunction extends Construct {
     this.deadLetterQueue = new SqsQueue(this, 'DeadLetterQueue', {
       name: `${props.functionName}-dlq`,
       sqsManagedSseEnabled: true,
-      messageRetentionSeconds: 1_209_600,
+      messageRetentionSeconds: SQS_MAX_RETENTION_SECONDS,
     });
     this.role = new IamRole(this, 'Role', {
       name: props.functionName,
@@ -163,7 +152,7 @@ export class NodeFunction extends Construct {
       /^[A-Za-z0-9_-]{1,64}$/,
       'Lambda function names are 1-64 letters, digits, hyphens or underscores',
     );
-    checkOneOfProp(this, 'packaging', settings.packaging, ['archive', 'zip'], 'the code is packaged by archive_file or zipped at synth');
+    checkOneOfProp(this, 'packaging', settings.packaging, LAMBDA_PACKAGINGS, 'the code is packaged by archive_file or zipped at synth');
     checkOneOfProp(
       this,
       'logRetentionDays',
@@ -172,13 +161,7 @@ export class NodeFunction extends Construct {
       'CloudWatch Logs accepts only fixed retention periods',
     );
     checkIntegerProp(this, 'memorySize', settings.memorySize, LAMBDA_LIMITS.memorySize, 'Lambda memory is set in MB');
-    checkIntegerProp(
-      this,
-      'timeoutSeconds',
-      settings.timeoutSeconds,
-      LAMBDA_LIMITS.timeoutSeconds,
-      'shorter leaves SDK retries no time, and Lambda stops at 900 s',
-    );
+    checkIntegerProp(this, 'timeoutSeconds', settings.timeoutSeconds, LAMBDA_LIMITS.timeoutSeconds, LAMBDA_TIMEOUT_REASON);
     checkIntegerProp(
       this,
       'reservedConcurrency',
