@@ -20,6 +20,9 @@ import type { JobWarning } from './job-event';
 import type { AnalysisRecord } from '../analysis/analysis-record';
 import type { OutputUrls } from '../delivery/outputs';
 import type { JobRecordStatus } from './record-status';
+import type { BillingTier } from '../../contracts/job-metadata';
+import type { EncodingPlan } from '../encoding/encoding-plan';
+import type { SourceSummary } from '../encoding/source-profile';
 
 /** Why the submit side gave up on an attempt (FAILED or RETRYABLE). */
 export interface SubmitFailure {
@@ -33,8 +36,23 @@ export interface JobError {
   readonly message: string | null;
 }
 
+/**
+ * What the record keeps of the submit function's plan (probe-source recordFieldsOf), written by
+ * recordSubmitted when the attempt planned the job rather than found it.
+ */
+export interface PlanRecordFields {
+  /** Whether the plan was built from Probe's reading of the source or is the fallback ladder. */
+  readonly plan: EncodingPlan['basis'];
+  /** The probe summary; absent for the fallback plan. */
+  readonly sourceProfile?: SourceSummary;
+  /** Why the fallback plan was used. */
+  readonly fallbackReason?: string;
+  /** Absent when the source's length is unknown (fallback). */
+  readonly estimatedCost?: { readonly usd: number; readonly tier: BillingTier; readonly pricesAsOf: string };
+}
+
 /** One upload's record, as stored. */
-export interface JobRecord {
+export interface JobRecord extends Partial<PlanRecordFields> {
   readonly assetId: string;
   readonly status: JobRecordStatus;
   readonly pipeline?: string;
@@ -57,11 +75,6 @@ export interface JobRecord {
   readonly durationMs?: number;
   /** When MediaConvert reached the terminal state. */
   readonly completedAt?: string;
-  /** What the submit function planned (probe-source recordFieldsOf), when it planned the job. */
-  readonly plan?: string;
-  readonly sourceProfile?: unknown;
-  readonly fallbackReason?: string;
-  readonly estimatedCost?: { readonly usd: number; readonly tier: string; readonly pricesAsOf: string };
   /** The job's warnings, on a terminal state that has any. */
   readonly warnings?: readonly JobWarning[];
   /** The invocation publishing the terminal state, and when it claimed that. */

@@ -4,7 +4,7 @@
  */
 import type { UpdateItemCommandInput } from '@aws-sdk/client-dynamodb';
 import { OPEN_RECORDS_INDEX } from '../../contracts/jobs-table';
-import { ClaimHolder, JobRecord, SubmitFailure, requestIdOf } from './job-record';
+import { ClaimHolder, JobRecord, PlanRecordFields, SubmitFailure, requestIdOf } from './job-record';
 import { JobRecordStatus, STATUS_RANK } from './record-status';
 import { Computed, conditionalUpdate } from './update-expression';
 
@@ -67,9 +67,7 @@ const HELD_CLAIM = '#claimId = :claimId AND #status = :submitting';
  * keeps of the job's plan (probe-source recordFieldsOf: basis, source profile, cost), when this
  * attempt planned the job rather than found it.
  */
-export function recordSubmitted(
-  args: ClaimHolder & { readonly jobId: string; readonly plan?: Readonly<Record<string, unknown>> },
-): UpdateItemCommandInput {
+export function recordSubmitted(args: ClaimHolder & { readonly jobId: string; readonly plan?: PlanRecordFields }): UpdateItemCommandInput {
   return conditionalUpdate({
     ...args,
     set: {
