@@ -10,7 +10,11 @@ import { LambdaFunctionEventInvokeConfig } from '@cdktf/provider-aws/lib/lambda-
 import { SqsQueue } from '@cdktf/provider-aws/lib/sqs-queue';
 import { LAMBDA_LIMITS, LOG_RETENTION_DAYS, SQS_MAX_RETENTION_SECONDS } from '../../contracts/aws-limits';
 import { FUNCTION_DEFAULTS, LAMBDA_PACKAGINGS, LAMBDA_TIMEOUT_REASON, LambdaPackaging } from '../../contracts/defaults';
-import { bundleLambda } from '../lib/lambda-bundle';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { PIPELINE_HANDLERS, isPipelineHandler } from '../../contracts/functions/handlers';
+import { LambdaBundle, USER_HANDLER_EXTENSIONS, bundleLambda, bundleUserHandler } from '../lib/lambda-bundle';
+import { InvalidPropsError } from '../lib/prop-validation';
 import { checkIntegerProp, checkOneOfProp, checkPatternProp } from '../lib/prop-validation';
 import { PolicyDocument, PolicyStatement, serviceTrust } from '../lib/policy';
 
@@ -38,7 +42,14 @@ export function resolveFunctionSettings(settings: FunctionSettings = {}): Requir
 export interface NodeFunctionProps {
   /** Function name (1-64 letters, digits, '-' or '_'), also the base name of its role, log group and DLQ. */
   readonly functionName: string;
-  /** Handler directory under `lambda-src/functions/`, e.g. `submit-job`. */
+  /**
+   * What the function runs: the name of one of this package's handlers (PIPELINE_HANDLERS, e.g.
+   * `submit-job`), or the path of your own TypeScript or JavaScript file that exports `handler`,
+   * absolute or relative to the directory synth runs in (where cdktf.json is). Your file is
+   * bundled at synth with esbuild (install it in your project) exactly as the package's handlers
+   * are: one minified index.js with your dependencies, a deterministic zip, no absolute path in
+   * the synthesized configuration.
+   */
   readonly entry: string;
   /**
    * `archive`: `data.archive_file` (hashicorp/archive) zips the bundle at plan time.
@@ -118,7 +129,7 @@ export class NodeFunction extends Construct {
     this.policy = new PolicyDocument(this, 'Policy', [...this.baseStatements(), ...(props.statements ?? [])]);
     new IamRolePolicy(this, 'RolePolicy', { name: 'least-privilege', role: this.role.id, policy: this.policy.json });
 
-    const code = this.packageCode(props.entry, packaging);
+    const code = this.packageCode(this.resolveEntry(props.entry, props.functionName), packaging);
     this.fn = new LambdaFunction(this, 'Function', {
       functionName: props.functionName,
       role: this.role.arn,
@@ -204,8 +215,31 @@ export class NodeFunction extends Construct {
     ];
   }
 
-  private packageCode(entry: string, packaging: LambdaPackaging): { filename: string; sourceCodeHash: string } {
-    const bundle = bundleLambda(entry);
+  /** The bundle of `entry` and the name its zip gets in the configuration (never a path of this machine). */
+  private resolveEntry(entry: string, functionName: string): { bundle: LambdaBundle; name: string } {
+    if (isPipelineHandler(entry)) return { bundle: bundleLambda(entry), name: entry };
+    const file = path.resolve(entry);
+    const extension = path.extname(file);
+    if (!(USER_HANDLER_EXTENSIONS as readonly string[]).includes(extension)) {
+      throw new InvalidPropsError(
+        this,
+        `'entry' is "${entry}": neither one of the package's handlers (${PIPELINE_HANDLERS.join(', ')}) nor a handler file (${USER_HANDLER_EXTENSIONS.join(', ')}). Use one of those names, or the path of your own file that exports \`handler\`.`,
+      );
+    }
+    if (!existsSync(file)) {
+      throw new InvalidPropsError(
+        this,
+        `'entry' is "${entry}", but ${file} does not exist. Give the path of your handler file, absolute or relative to ${process.cwd()} (where synth runs).`,
+      );
+    }
+    return { bundle: bundleUserHandler(file), name: `custom-${functionName}` };
+  }
+
+  private packageCode(
+    source: { bundle: LambdaBundle; name: string },
+    packaging: LambdaPackaging,
+  ): { filename: string; sourceCodeHash: string } {
+    const { bundle, name } = source;
     if (packaging === 'zip') {
       const asset = new TerraformAsset(this, 'Code', { path: bundle.zipFile, type: AssetType.FILE });
       return { filename: asset.path, sourceCodeHash: bundle.zipSha256 };
@@ -216,7 +250,7 @@ export class NodeFunction extends Construct {
     const archive = new DataArchiveFile(this, 'Archive', {
       type: 'zip',
       sourceDir: asset.path,
-      outputPath: `\${path.module}/build/${entry}.zip`,
+      outputPath: `\${path.module}/build/${name}.zip`,
       // archive_file zeroes timestamps; fixing the mode too makes the hash machine-independent.
       outputFileMode: '0644',
     });
