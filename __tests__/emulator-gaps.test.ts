@@ -1,4 +1,4 @@
-import { PlanAction } from '../scripts/lib/plan-summary';
+import { PlanAction } from '../scripts/lib/plan-json';
 import { PlannedChange, plannedChanges, unexplainedChanges } from './support/emulator-gaps';
 
 function change(

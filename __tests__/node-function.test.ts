@@ -138,7 +138,14 @@ describe('NodeFunction', () => {
     expect(synthesized).toHaveResource(LambdaFunctionEventInvokeConfig);
   });
 
-  it('fails at synth with the path to create when the handler does not exist', () => {
-    expect(() => synthFunction({ entry: 'no-such-handler' })).toThrow(/lambda-src\/functions\/no-such-handler\/index\.ts/);
+  it.each([
+    [
+      'a name that is not one of the package handlers',
+      'no-such-handler',
+      /'entry' is "no-such-handler": neither one of the package's handlers \(content-analysis, job-events, job-sweep, submit-job\)/,
+    ],
+    ['a path to a file that does not exist', 'src/missing.ts', /'entry' is "src\/missing\.ts", but .*src\/missing\.ts does not exist/],
+  ])('fails at synth naming the fix for %s', (_case, entry, message) => {
+    expect(() => synthFunction({ entry })).toThrow(message);
   });
 });

@@ -28,3 +28,6 @@ export type ColdStorageClass = (typeof COLD_STORAGE_CLASSES)[number];
 
 /** S3 needs objects to stay 30 days in STANDARD before a transition to STANDARD_IA. */
 export const MIN_TRANSITION_DAYS = 30;
+
+/** SQS keeps a message at most 14 days: every dead-letter queue keeps its messages that long, to give a redrive time. */
+export const SQS_MAX_RETENTION_SECONDS = 1_209_600;

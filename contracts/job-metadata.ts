@@ -4,6 +4,9 @@
  * time and cost from the rest without reading the jobs table. Written once here, read everywhere.
  */
 
+/** MediaConvert's UserMetadata limits: at most 10 entries, keys up to 128 characters, values up to 256. */
+export const USER_METADATA_LIMITS = { maxEntries: 10, maxKeyLength: 128, maxValueLength: 256 } as const;
+
 /** `vod-<env>`: whose job it is; the EventBridge rule matches only its own pipeline's jobs. */
 export const PIPELINE_METADATA_KEY = 'pipeline';
 /** The jobs-table key of the upload (see deriveAssetId). */

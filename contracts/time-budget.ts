@@ -2,6 +2,12 @@
  * Time limits that keep a handler ahead of its own timeout, and the retry window they imply.
  * Used by the handlers at run time and by the constructs that set their environment.
  */
+import { LAMBDA_LIMITS } from './aws-limits';
+
+/** Claim TTLs the handlers accept: a claim outlives its holder's invocation, which Lambda stops at its maximum timeout. */
+export const CLAIM_TTL_SECONDS_RANGE = { min: 1, max: LAMBDA_LIMITS.timeoutSeconds.max } as const;
+/** Per-attempt SDK timeouts the handlers accept. */
+export const REQUEST_TIMEOUT_MS_RANGE = { min: 50, max: 60_000 } as const;
 
 /** Lambda waits about one minute before the first async retry and about two before the second. */
 export const LAMBDA_ASYNC_RETRY_DELAYS_SECONDS: readonly number[] = [60, 120];

@@ -6,18 +6,11 @@
  */
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { LAMBDA_SOURCE_DIR, PREBUILT_LAMBDA_DIR, PrebuiltManifest, bundleFromSource } from '../stacks/lib/lambda-bundle';
+import { PIPELINE_HANDLERS } from '../contracts/functions/handlers';
+import { PREBUILT_LAMBDA_DIR, PrebuiltManifest, bundleFromSource } from '../stacks/lib/lambda-bundle';
 import { PROJECT_ROOT } from '../stacks/lib/project-paths';
-
-/** Every handler: a directory of lambda-src/functions/ with an index.ts. */
-export function handlerEntries(): string[] {
-  return readdirSync(LAMBDA_SOURCE_DIR, { withFileTypes: true })
-    .filter((e) => e.isDirectory() && existsSync(path.join(LAMBDA_SOURCE_DIR, e.name, 'index.ts')))
-    .map((e) => e.name)
-    .sort();
-}
 
 function main(): void {
   const dist = path.join(PROJECT_ROOT, 'dist');
@@ -27,7 +20,7 @@ function main(): void {
     stdio: 'inherit',
   });
   const manifest: PrebuiltManifest = {};
-  for (const entry of handlerEntries()) {
+  for (const entry of PIPELINE_HANDLERS) {
     const code = bundleFromSource(entry);
     mkdirSync(path.join(PREBUILT_LAMBDA_DIR, entry), { recursive: true });
     writeFileSync(path.join(PREBUILT_LAMBDA_DIR, entry, 'index.js'), code);

@@ -12,7 +12,8 @@
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { readPlanFiles } from './lib/plan-ci';
-import { protectionViolations, renderPlanSummary, unreviewedDestruction } from './lib/plan-summary';
+import { protectionViolations, unreviewedDestruction } from './lib/plan-summary';
+import { renderPlanSummary } from './lib/plan-render';
 
 function main(): number {
   const { values, positionals } = parseArgs({

@@ -4,21 +4,35 @@ import { formatZodIssues } from '../contracts/errors';
 import { PriceTableSchema } from '../contracts/pricing';
 import { ACCELERATION_MODES, MAX_ACCELERATION_MIN_SOURCE_MINUTES, STATUS_UPDATE_INTERVALS } from '../contracts/functions/submit-job';
 import { COLD_STORAGE_CLASSES, LAMBDA_LIMITS, LOG_RETENTION_DAYS, MIN_TRANSITION_DAYS, PRICE_CLASSES } from '../contracts/aws-limits';
-import { CONTENT_ANALYSIS_DEFAULTS } from './constructs/content-analysis';
-import { CORS_ORIGIN_PATTERN } from './constructs/delivery';
-import { INGEST_DEFAULTS } from './constructs/ingest';
-import { JOB_SWEEP_DEFAULTS } from './constructs/job-sweep';
-import { MONITORING_DEFAULTS } from './constructs/monitoring';
-import { FUNCTION_DEFAULTS } from './constructs/node-function';
+import { MIN_CONFIDENCE_RANGE, TOP_LABELS_RANGE } from '../contracts/functions/content-analysis';
+import {
+  CONTENT_ANALYSIS_DEFAULTS,
+  CORS_ORIGIN_PATTERN,
+  DELIVERY_DEFAULTS,
+  FUNCTION_DEFAULTS,
+  INGEST_DEFAULTS,
+  JOB_SWEEP_DEFAULTS,
+  JOB_SWEEP_RANGES,
+  LAMBDA_PACKAGINGS,
+  LAMBDA_TIMEOUT_REASON,
+  MONITORING_DEFAULTS,
+  MONITORING_RANGES,
+  STORAGE_DEFAULTS,
+} from '../contracts/defaults';
 
 export { LOG_RETENTION_DAYS } from '../contracts/aws-limits';
 
 /** An AWS region name, e.g. `eu-west-1`. */
 const regionSchema = z.string().regex(/^[a-z]{2}(-gov)?-[a-z]+-\d$/, 'must be an AWS region such as "eu-west-1"');
 
-/** An integer setting checked against a service limit. */
-const limited = (limit: { readonly min: number; readonly max: number }, why = '') =>
-  z.number().int().min(limit.min, `must be at least ${limit.min}${why}`).max(limit.max, `must be at most ${limit.max}${why}`);
+type Range = { readonly min: number; readonly max: number };
+
+/** A number setting checked against its range. */
+const within = (range: Range, why = '') =>
+  z.number().min(range.min, `must be at least ${range.min}${why}`).max(range.max, `must be at most ${range.max}${why}`);
+
+/** An integer setting checked against its range (often a service limit). */
+const limited = (range: Range, why = '') => within(range, why).int();
 
 /** Services the stack talks to; the `local` environment points each at the emulator. */
 export const EMULATED_SERVICES = [
@@ -82,7 +96,7 @@ export const PipelineConfigSchema = z.strictObject({
     ),
   forceDestroy: z
     .boolean()
-    .default(false)
+    .default(STORAGE_DEFAULTS.forceDestroy)
     .describe('Let `terraform destroy` delete non-empty buckets and the jobs table. Only for throwaway environments.'),
   logRetentionDays: z
     .number()
@@ -98,33 +112,47 @@ export const PipelineConfigSchema = z.strictObject({
         .number()
         .int()
         .min(MIN_TRANSITION_DAYS, `must be at least ${MIN_TRANSITION_DAYS} (S3 minimum before STANDARD_IA)`)
-        .default(30)
+        .default(STORAGE_DEFAULTS.sourceTransitionDays)
         .describe('Days after upload before source originals move to `sourceColdStorageClass`.'),
-      sourceColdStorageClass: z.enum(COLD_STORAGE_CLASSES).default('GLACIER_IR').describe('Storage class source originals move to.'),
+      sourceColdStorageClass: z
+        .enum(COLD_STORAGE_CLASSES)
+        .default(STORAGE_DEFAULTS.sourceColdStorageClass)
+        .describe('Storage class source originals move to.'),
       noncurrentVersionExpirationDays: z
         .number()
         .int()
         .min(1)
-        .default(30)
+        .default(STORAGE_DEFAULTS.noncurrentVersionExpirationDays)
         .describe('Days before replaced (noncurrent) source versions are deleted.'),
-      accessLogExpirationDays: z.number().int().min(1).default(365).describe('Days before access logs are deleted.'),
+      accessLogExpirationDays: z
+        .number()
+        .int()
+        .min(1)
+        .default(STORAGE_DEFAULTS.accessLogExpirationDays)
+        .describe('Days before access logs are deleted.'),
     })
     .prefault({})
     .describe('The buckets: when source originals go cold, when old versions and access logs expire.'),
   delivery: z
     .strictObject({
-      priceClass: z.enum(PRICE_CLASSES).default('PriceClass_100').describe('CloudFront price class: which edge locations serve viewers.'),
+      priceClass: z
+        .enum(PRICE_CLASSES)
+        .default(DELIVERY_DEFAULTS.priceClass)
+        .describe('CloudFront price class: which edge locations serve viewers.'),
       corsAllowedOrigins: z
         .array(z.string().regex(CORS_ORIGIN_PATTERN, 'use "*" or an origin such as "https://player.example.com"'))
         .min(1)
-        .default(['*'])
+        .default([...DELIVERY_DEFAULTS.corsAllowedOrigins])
         .describe(
           'Origins allowed by CORS, for players (hls.js) on another site: `"*"` or origins such as `"https://player.example.com"`.',
         ),
-      waitForDeployment: z.boolean().default(true).describe('Wait for the distribution to deploy. Turn off only against emulators.'),
+      waitForDeployment: z
+        .boolean()
+        .default(DELIVERY_DEFAULTS.waitForDeployment)
+        .describe('Wait for the distribution to deploy. Turn off only against emulators.'),
       responseHeadersPolicy: z
         .boolean()
-        .default(true)
+        .default(DELIVERY_DEFAULTS.responseHeadersPolicy)
         .describe('Own response-headers policy (CORS and security headers). Turn off only against emulators, which do not implement it.'),
     })
     .prefault({})
@@ -132,13 +160,13 @@ export const PipelineConfigSchema = z.strictObject({
   lambda: z
     .strictObject({
       packaging: z
-        .enum(['archive', 'zip'])
+        .enum(LAMBDA_PACKAGINGS)
         .default(FUNCTION_DEFAULTS.packaging)
         .describe(
           '`archive`: hashicorp/archive zips the bundle at plan time (`archive_file`). `zip`: zipped at synth time, for provider mirrors that hold only hashicorp/aws.',
         ),
       memorySize: limited(LAMBDA_LIMITS.memorySize).default(FUNCTION_DEFAULTS.memorySize).describe('Memory of each function, in MB.'),
-      timeoutSeconds: limited(LAMBDA_LIMITS.timeoutSeconds, '; 3 s is too short for SDK retries, and Lambda stops at 900 s')
+      timeoutSeconds: limited(LAMBDA_LIMITS.timeoutSeconds, `; ${LAMBDA_TIMEOUT_REASON}`)
         .default(FUNCTION_DEFAULTS.timeoutSeconds)
         .describe("Timeout of each function, in seconds. At least 10: Lambda's default 3 s is too short for SDK retries."),
       reservedConcurrency: limited(LAMBDA_LIMITS.reservedConcurrency)
@@ -182,43 +210,25 @@ export const PipelineConfigSchema = z.strictObject({
     .describe('What MediaConvert makes of each upload, and on which pricing tier.'),
   monitoring: z
     .strictObject({
-      overdueJobMinutes: z
-        .number()
-        .int()
-        .min(1)
-        .max(10_080)
+      overdueJobMinutes: limited(JOB_SWEEP_RANGES.overdueJobMinutes)
         .default(JOB_SWEEP_DEFAULTS.overdueJobMinutes)
         .describe(
           "A job without a terminal state this many minutes after submission counts as overdue (the sweep's `OverdueJobs`, alarm `<pipeline>-overdue-jobs`).",
         ),
-      sweepIntervalMinutes: z
-        .number()
-        .int()
-        .min(1)
-        .max(60)
+      sweepIntervalMinutes: limited(JOB_SWEEP_RANGES.intervalMinutes)
         .default(JOB_SWEEP_DEFAULTS.intervalMinutes)
         .describe("Minutes between sweeps of the jobs table's open records."),
       alarmEmail: z
         .email('must be an e-mail address')
         .optional()
         .describe('Optional e-mail subscription to the alarm topic (needs confirming by mail).'),
-      errorRateThresholdPercent: z
-        .number()
-        .min(0)
-        .max(100)
+      errorRateThresholdPercent: within(MONITORING_RANGES.errorRateThresholdPercent)
         .default(MONITORING_DEFAULTS.errorRateThresholdPercent)
         .describe('Alarm when more than this percent of the jobs finished in `errorRatePeriodMinutes` ended in ERROR.'),
-      errorRatePeriodMinutes: z
-        .number()
-        .int()
-        .min(1)
-        .max(1440)
+      errorRatePeriodMinutes: limited(MONITORING_RANGES.errorRatePeriodMinutes)
         .default(MONITORING_DEFAULTS.errorRatePeriodMinutes)
         .describe('The window of the job error rate, in minutes.'),
-      dailyCostBudgetUsd: z
-        .number()
-        .min(0.01)
-        .max(1_000_000)
+      dailyCostBudgetUsd: within(MONITORING_RANGES.dailyCostBudgetUsd)
         .default(MONITORING_DEFAULTS.dailyCostBudgetUsd)
         .describe("Alarm when the estimated MediaConvert cost of one UTC day's completed jobs exceeds this, in USD."),
     })
@@ -241,18 +251,10 @@ export const PipelineConfigSchema = z.strictObject({
   contentAnalysis: z
     .strictObject({
       enabled: z.boolean().default(false).describe('Analyse each completed job with Rekognition Video.'),
-      minConfidence: z
-        .number()
-        .int()
-        .min(0)
-        .max(100)
+      minConfidence: limited(MIN_CONFIDENCE_RANGE)
         .default(CONTENT_ANALYSIS_DEFAULTS.minConfidence)
         .describe('Labels below this confidence (whole percent) are not returned by Rekognition.'),
-      topLabels: z
-        .number()
-        .int()
-        .min(1)
-        .max(50)
+      topLabels: limited(TOP_LABELS_RANGE)
         .default(CONTENT_ANALYSIS_DEFAULTS.topLabels)
         .describe('How many labels the job record and the notification summarize (labels.json has them all).'),
     })

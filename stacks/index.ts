@@ -27,6 +27,8 @@ export type { SecureBucketProps } from './constructs/secure-bucket';
 export { Storage } from './constructs/storage';
 export type { StorageProps } from './constructs/storage';
 export { NodeFunction, FUNCTION_DEFAULTS } from './constructs/node-function';
+export { PIPELINE_HANDLERS } from '../contracts/functions/handlers';
+export type { PipelineHandler } from '../contracts/functions/handlers';
 export type { NodeFunctionProps, FunctionSettings, LambdaPackaging } from './constructs/node-function';
 export { Transcoding } from './constructs/transcoding';
 export type { TranscodingProps } from './constructs/transcoding';

@@ -16,7 +16,8 @@ import {
   writeEmulatorBackendConfig,
 } from '../../scripts/lib/local-env';
 import { PlanCiResult, planStacks } from '../../scripts/lib/plan-ci';
-import { KNOWN_AFTER_APPLY, PlanJson, SENSITIVE } from '../../scripts/lib/plan-summary';
+import { KNOWN_AFTER_APPLY, SENSITIVE } from '../../scripts/lib/plan-diff';
+import type { PlanJson } from '../../scripts/lib/plan-json';
 import { StateLockedError } from '../../scripts/lib/state-lock';
 import { terraformOrThrow, writeTerraformCliConfig } from '../../scripts/lib/terraform';
 import { PipelineConfigInput, parsePipelineConfig } from '../../stacks/config';

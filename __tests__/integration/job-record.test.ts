@@ -1,89 +1,34 @@
 import { ConditionalCheckFailedException, DynamoDBClient, QueryCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import type { UpdateItemCommandInput } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
-import type { JobStateChange } from '../../lambda-src/jobs/job-event';
-import {
-  JobRecord,
-  OPEN_RECORDS_INDEX,
-  claimPublish,
-  claimUpload,
-  decideRefusedClaim,
-  decideRefusedHolderWrite,
-  decideRefusedJobState,
-  decideRefusedPublishClaim,
-  markNotified,
-  newClaimId,
-  recordFailed,
-  recordJobState,
-  recordSubmitted,
-  refusedRecord,
-  releasePublish,
-  releaseRetryable,
-  retakeClaim,
-  retakePublish,
-  statusesBefore,
-} from '../../lambda-src/jobs/job-record';
+import { OPEN_RECORDS_INDEX } from '../../contracts/jobs-table';
+import { JobRecord, refusedRecord } from '../../lambda-src/jobs/job-record';
+import { claimUpload, recordFailed, recordSubmitted, releaseRetryable, retakeClaim } from '../../lambda-src/jobs/submission-claim';
+import { recordJobState } from '../../lambda-src/jobs/job-state-record';
+import { claimPublish, markNotified, releasePublish, retakePublish } from '../../lambda-src/jobs/publish-claim';
 import { MotoServer, startMoto } from '../../scripts/lib/local-env';
 import { createJobsTable, readRecord, writeRecord } from '../support/aws/jobs-table';
 import { describeWithTools } from '../support/tiers';
-
-const TABLE = 'vod-test-jobs';
-const NOW = new Date('2026-11-25T10:00:00.000Z');
-const T = NOW.getTime();
-const TTL_MS = 60_000;
-const ME = newClaimId('req-1', 'me');
-const SAME_EVENT = newClaimId('req-1', 'earlier');
-const OTHER = newClaimId('req-2', 'other');
-const THIRD = newClaimId('req-3', 'third');
-const SOURCE = 's3://vod-test-source/uploads/clip.mp4';
-const OUTPUTS = { hls: { master: 'https://d1.cloudfront.net/a/hls/clip.m3u8', variants: [] }, mp4: [] };
-
-const change = (status: JobStateChange['status'], overrides: Partial<JobStateChange> = {}): JobStateChange => ({
-  jobId: 'job-1',
-  status,
-  timestamp: T - 5_000,
-  queue: 'arn:aws:mediaconvert:us-east-1:123456789012:queues/vod-test',
-  assetId: 'asset',
-  source: SOURCE,
-  pipeline: 'vod-test',
-  outputGroupDetails: [],
-  outputGroupDetailsMissing: false,
-  warnings: [],
-  ...overrides,
-});
-
-/** Records as the transitions leave them (assetId is filled in per case). */
-const claimed = (claimId: string, claimedAt = T - 1_000): JobRecord => ({
-  assetId: 'asset',
-  status: 'SUBMITTING',
-  source: SOURCE,
-  pipeline: 'vod-test',
-  clientRequestToken: 'token',
-  claimId,
-  claimedAt,
-  claims: 1,
-  openShard: 'open',
-  openSince: claimedAt,
-  updatedAt: new Date(claimedAt).toISOString(),
-});
-const retryable = (claimId = OTHER): JobRecord => ({
-  ...claimed(claimId),
-  status: 'RETRYABLE',
-  error: { name: 'TimeoutError', message: 'timed out' },
-});
-const submitted = (claimId = ME): JobRecord => ({ ...claimed(claimId), status: 'SUBMITTED', jobId: 'job-1', submittedAt: 'earlier' });
-const progressing = (): JobRecord => ({ ...submitted(), status: 'PROGRESSING' });
-const completed = (extra: Partial<JobRecord> = {}): JobRecord => ({
-  ...submitted(),
-  status: 'COMPLETE',
-  completedAt: 'earlier',
-  outputs: OUTPUTS,
-  ...extra,
-});
-const failure = { name: 'InternalServerErrorException', message: 'boom' };
-const iso = NOW.toISOString();
-const holder = { table: TABLE, assetId: 'asset', now: NOW, claimId: ME };
-const publisher = { table: TABLE, assetId: 'asset', now: NOW, jobId: 'job-1', status: 'COMPLETE' as const, publishClaimId: ME };
+import {
+  TABLE,
+  NOW,
+  T,
+  ME,
+  OTHER,
+  THIRD,
+  SOURCE,
+  OUTPUTS,
+  change,
+  claimed,
+  retryable,
+  submitted,
+  progressing,
+  completed,
+  failure,
+  iso,
+  holder,
+  publisher,
+} from '../support/job-records';
 
 type Case = [string, JobRecord | undefined, UpdateItemCommandInput, boolean, JobRecord | undefined];
 
@@ -416,115 +361,5 @@ describeWithTools('jobs-table transitions, evaluated by the emulator', ['moto'],
     const assetIds = Items.map((item) => unmarshall(item).assetId as string);
     expect(assetIds).toContain(open.assetId);
     expect(assetIds).not.toContain(closed.assetId);
-  });
-});
-
-describe('job record decisions', () => {
-  const me = { claimId: ME, now: NOW, claimTtlMs: TTL_MS };
-
-  it.each<[string, JobRecord | undefined, ReturnType<typeof decideRefusedClaim>]>([
-    ['no record: claim it', undefined, { action: 'claim' }],
-    ['our own claim (the answer was lost): proceed', claimed(ME), { action: 'proceed' }],
-    ['a released claim: retake', retryable(), { action: 'retake', reason: 'released', observed: { status: 'RETRYABLE', claimId: OTHER } }],
-    [
-      'a claim older than the TTL: retake',
-      claimed(OTHER, T - TTL_MS - 1),
-      { action: 'retake', reason: 'stale', observed: { status: 'SUBMITTING', claimId: OTHER } },
-    ],
-    [
-      'a fresh claim of an earlier attempt of this event: retake',
-      claimed(SAME_EVENT),
-      { action: 'retake', reason: 'same-event', observed: { status: 'SUBMITTING', claimId: SAME_EVENT } },
-    ],
-    [
-      'a released claim with the job it created: retake and find that job',
-      { ...retryable(), jobId: 'job-1' },
-      { action: 'retake', reason: 'released', observed: { status: 'RETRYABLE', claimId: OTHER }, jobId: 'job-1' },
-    ],
-    ['a fresh claim of another delivery: duplicate in flight', claimed(OTHER, T - TTL_MS), { action: 'duplicate', reason: 'in-flight' }],
-    ['a FAILED record: duplicate', { ...claimed(OTHER), status: 'FAILED' }, { action: 'duplicate', reason: 'failed' }],
-    ['a SUBMITTED record: duplicate', submitted(OTHER), { action: 'duplicate', reason: 'has-job' }],
-    [
-      'a record the job events moved on: duplicate',
-      { ...claimed(ME), status: 'PROGRESSING', jobId: 'job-1' },
-      { action: 'duplicate', reason: 'has-job' },
-    ],
-  ])('decideRefusedClaim: %s', (_name, record, expected) => {
-    expect(decideRefusedClaim(record, me)).toEqual(expected);
-  });
-
-  it.each<[string, JobRecord | undefined, Parameters<typeof decideRefusedHolderWrite>[2], ReturnType<typeof decideRefusedHolderWrite>]>([
-    ['our SUBMITTED write was applied', { ...submitted(ME) }, { status: 'SUBMITTED', jobId: 'job-1' }, { action: 'applied' }],
-    ['our RETRYABLE write was applied', { ...retryable(ME) }, { status: 'RETRYABLE' }, { action: 'applied' }],
-    [
-      'the job events recorded our job first',
-      { ...claimed(ME), status: 'PROGRESSING', jobId: 'job-1' },
-      { status: 'SUBMITTED', jobId: 'job-1' },
-      { action: 'job-recorded', jobId: 'job-1', sameJob: true },
-    ],
-    [
-      'the job events recorded the job whose CreateJob answer we lost',
-      { ...claimed(ME), status: 'PROGRESSING', jobId: 'job-1' },
-      { status: 'RETRYABLE' },
-      { action: 'job-recorded', jobId: 'job-1', sameJob: true },
-    ],
-    [
-      'the job events recorded another job than ours',
-      { ...claimed(ME), status: 'COMPLETE', jobId: 'job-0' },
-      { status: 'SUBMITTED', jobId: 'job-1' },
-      { action: 'job-recorded', jobId: 'job-0', sameJob: false },
-    ],
-    [
-      'our SUBMITTED write was applied before a release that lost its answers',
-      { ...submitted(ME) },
-      { status: 'RETRYABLE' },
-      { action: 'job-recorded', jobId: 'job-1', sameJob: true },
-    ],
-    ['another invocation retook the claim', claimed(OTHER), { status: 'SUBMITTED', jobId: 'job-1' }, { action: 'superseded' }],
-    ['the record vanished', undefined, { status: 'FAILED' }, { action: 'conflict' }],
-  ])('decideRefusedHolderWrite: %s', (_name, record, intended, expected) => {
-    expect(decideRefusedHolderWrite(record, { claimId: ME }, intended)).toEqual(expected);
-  });
-
-  it.each<[string, JobRecord | undefined, JobStateChange, ReturnType<typeof decideRefusedJobState>]>([
-    ['a recorded but unnotified terminal state: publish', completed(), change('COMPLETE'), { action: 'publish' }],
-    ['a notified terminal state: stale', completed({ notifiedAt: 'x' }), change('COMPLETE'), { action: 'stale' }],
-    ['a late PROGRESSING: stale', completed(), change('PROGRESSING'), { action: 'stale' }],
-    [
-      'an event of a second job: foreign',
-      progressing(),
-      change('COMPLETE', { jobId: 'job-2' }),
-      { action: 'foreign-job', recordedJobId: 'job-1' },
-    ],
-  ])('decideRefusedJobState: %s', (_name, record, event, expected) => {
-    expect(decideRefusedJobState(record, event)).toEqual(expected);
-  });
-
-  const publishing = { publishClaimId: ME, jobId: 'job-1', status: 'COMPLETE' as const, now: NOW, claimTtlMs: TTL_MS };
-  it.each<[string, JobRecord | undefined, ReturnType<typeof decideRefusedPublishClaim>]>([
-    ['our own publish claim: proceed', completed({ publishClaimId: ME, publishClaimedAt: T }), { action: 'proceed' }],
-    ['released meanwhile: claim again', completed(), { action: 'claim' }],
-    ['already notified', completed({ notifiedAt: 'x', publishClaimId: OTHER }), { action: 'notified' }],
-    [
-      'a stale publish claim: retake',
-      completed({ publishClaimId: OTHER, publishClaimedAt: T - TTL_MS - 1 }),
-      { action: 'retake', reason: 'stale', observedPublishClaimId: OTHER },
-    ],
-    [
-      'an earlier attempt of this event: retake',
-      completed({ publishClaimId: SAME_EVENT, publishClaimedAt: T }),
-      { action: 'retake', reason: 'same-event', observedPublishClaimId: SAME_EVENT },
-    ],
-    ['a concurrent duplicate is publishing: in flight', completed({ publishClaimId: OTHER, publishClaimedAt: T }), { action: 'in-flight' }],
-    ['the record moved to another job', { ...completed(), jobId: 'job-2' }, { action: 'moved-on' }],
-  ])('decideRefusedPublishClaim: %s', (_name, record, expected) => {
-    expect(decideRefusedPublishClaim(record, publishing)).toEqual(expected);
-  });
-
-  it.each([
-    ['PROGRESSING', ['SUBMITTING', 'RETRYABLE', 'SUBMITTED', 'FAILED']],
-    ['COMPLETE', ['SUBMITTING', 'RETRYABLE', 'SUBMITTED', 'FAILED', 'PROGRESSING']],
-  ] as const)('a %s event replaces only lower ranks', (status, expected) => {
-    expect(statusesBefore(status)).toEqual(expected);
   });
 });

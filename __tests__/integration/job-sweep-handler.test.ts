@@ -1,7 +1,9 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { applyTransition } from '../../lambda-src/io/jobs-table';
 import { toEnvironment } from '../../contracts/functions/job-sweep';
-import { claimPublish, claimUpload, markNotified, recordJobState, recordSubmitted } from '../../lambda-src/jobs/job-record';
+import { claimPublish, markNotified } from '../../lambda-src/jobs/publish-claim';
+import { recordJobState } from '../../lambda-src/jobs/job-state-record';
+import { claimUpload, recordSubmitted } from '../../lambda-src/jobs/submission-claim';
 import { MotoServer, startMoto } from '../../scripts/lib/local-env';
 import { jobStateChange } from '../fixtures/mediaconvert-events';
 import { parseJobStateEvent } from '../../lambda-src/jobs/job-event';

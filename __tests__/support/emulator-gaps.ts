@@ -1,4 +1,5 @@
-import { PlanJson, changedAttributeNames, effectiveResourceChanges } from '../../scripts/lib/plan-summary';
+import { changedAttributeNames } from '../../scripts/lib/plan-diff';
+import { PlanJson, effectiveResourceChanges } from '../../scripts/lib/plan-json';
 
 /**
  * Known fidelity gaps of the local emulators: attributes that moto (or the MediaConvert

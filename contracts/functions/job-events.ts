@@ -7,6 +7,7 @@ import { defineEnvContract, integerCodec, stringCodec } from '../env-contract';
 import { PIPELINE_METADATA_KEY } from '../job-metadata';
 import { requiredEnv } from '../guards';
 import { PriceTable, priceTableCodec } from '../pricing';
+import { CLAIM_TTL_SECONDS_RANGE, REQUEST_TIMEOUT_MS_RANGE } from '../time-budget';
 
 /** The EventBridge `source` of every MediaConvert event. */
 export const MEDIACONVERT_EVENT_SOURCE = 'aws.mediaconvert';
@@ -83,8 +84,8 @@ const contract = defineEnvContract<JobEventsSettings>({
   topicArn: { name: 'TOPIC_ARN', codec: stringCodec },
   outputBucket: { name: 'OUTPUT_BUCKET', codec: stringCodec },
   distributionDomain: { name: 'DISTRIBUTION_DOMAIN', codec: { encode: (value) => value, decode: normalizeDistributionDomain } },
-  claimTtlSeconds: { name: 'CLAIM_TTL_SECONDS', codec: integerCodec(1, 900) },
-  requestTimeoutMs: { name: 'REQUEST_TIMEOUT_MS', codec: integerCodec(50, 60_000) },
+  claimTtlSeconds: { name: 'CLAIM_TTL_SECONDS', codec: integerCodec(CLAIM_TTL_SECONDS_RANGE.min, CLAIM_TTL_SECONDS_RANGE.max) },
+  requestTimeoutMs: { name: 'REQUEST_TIMEOUT_MS', codec: integerCodec(REQUEST_TIMEOUT_MS_RANGE.min, REQUEST_TIMEOUT_MS_RANGE.max) },
   prices: { name: 'PRICE_TABLE', codec: priceTableCodec },
 });
 

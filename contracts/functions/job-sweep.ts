@@ -4,6 +4,7 @@
  */
 import { defineEnvContract, integerCodec, stringCodec } from '../env-contract';
 import { METRIC_NAMESPACE, PIPELINE_DIMENSION } from '../metric-namespace';
+import { JOB_SWEEP_RANGES } from '../defaults';
 
 /** CloudWatch namespace of the sweep's metrics (embedded metric format, no PutMetricData call): the pipeline's one namespace. */
 export const SWEEP_METRIC_NAMESPACE = METRIC_NAMESPACE;
@@ -39,7 +40,10 @@ const contract = defineEnvContract<JobSweepSettings>({
   pipeline: { name: 'PIPELINE_ID', codec: stringCodec },
   jobsTable: { name: 'JOBS_TABLE', codec: stringCodec },
   stuckSubmissionSeconds: { name: 'STUCK_SUBMISSION_SECONDS', codec: integerCodec(60, 86_400) },
-  overdueJobMinutes: { name: 'OVERDUE_JOB_MINUTES', codec: integerCodec(1, 10_080) },
+  overdueJobMinutes: {
+    name: 'OVERDUE_JOB_MINUTES',
+    codec: integerCodec(JOB_SWEEP_RANGES.overdueJobMinutes.min, JOB_SWEEP_RANGES.overdueJobMinutes.max),
+  },
   unnotifiedOutcomeSeconds: { name: 'UNNOTIFIED_OUTCOME_SECONDS', codec: integerCodec(60, 86_400) },
 });
 

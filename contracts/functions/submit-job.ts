@@ -6,6 +6,7 @@
 import { EncodingLadder, parseLadder, serializeLadder } from '../ladder';
 import { defineEnvContract, enumCodec, integerCodec, stringCodec } from '../env-contract';
 import { PriceTable, priceTableCodec } from '../pricing';
+import { CLAIM_TTL_SECONDS_RANGE, REQUEST_TIMEOUT_MS_RANGE } from '../time-budget';
 
 /** `AccelerationSettings.Mode` of CreateJob. Anything but DISABLED may bill the job at Professional-tier rates. */
 export const ACCELERATION_MODES = ['DISABLED', 'ENABLED', 'PREFERRED'] as const;
@@ -51,11 +52,6 @@ export interface PlanSettings {
   readonly acceleration: AccelerationPolicy;
 }
 
-/** Longest claim TTL accepted: Lambda's maximum timeout. */
-const MAX_CLAIM_TTL_SECONDS = 900;
-/** Longest per-attempt SDK timeout accepted. */
-const MAX_REQUEST_TIMEOUT_MS = 60_000;
-
 /** Everything the submit function knows besides the upload itself. */
 export interface SubmitSettings {
   /** Pipeline id (`vod-dev`): every job's `UserMetadata.pipeline`, matched by the event rule. */
@@ -93,8 +89,8 @@ const contract = defineEnvContract<SubmitSettings>({
   statusUpdateInterval: { name: 'STATUS_UPDATE_INTERVAL', codec: enumCodec(STATUS_UPDATE_INTERVALS) },
   accelerationMode: { name: 'ACCELERATION_MODE', codec: enumCodec(ACCELERATION_MODES) },
   accelerationMinSourceMinutes: { name: 'ACCELERATION_MIN_SOURCE_MINUTES', codec: integerCodec(0, MAX_ACCELERATION_MIN_SOURCE_MINUTES) },
-  claimTtlSeconds: { name: 'CLAIM_TTL_SECONDS', codec: integerCodec(1, MAX_CLAIM_TTL_SECONDS) },
-  requestTimeoutMs: { name: 'REQUEST_TIMEOUT_MS', codec: integerCodec(50, MAX_REQUEST_TIMEOUT_MS) },
+  claimTtlSeconds: { name: 'CLAIM_TTL_SECONDS', codec: integerCodec(CLAIM_TTL_SECONDS_RANGE.min, CLAIM_TTL_SECONDS_RANGE.max) },
+  requestTimeoutMs: { name: 'REQUEST_TIMEOUT_MS', codec: integerCodec(REQUEST_TIMEOUT_MS_RANGE.min, REQUEST_TIMEOUT_MS_RANGE.max) },
   // Compact JSON, like the ladder: a price change is one readable line in `terraform plan`.
   prices: { name: 'PRICE_TABLE', codec: priceTableCodec },
 });

@@ -20,13 +20,12 @@ import {
   SOURCE_PROFILE_METADATA_KEY,
   BILLING_TIER_METADATA_KEY,
   SUBMITTED_AT_METADATA_KEY,
+  USER_METADATA_LIMITS,
 } from '../../contracts/job-metadata';
 import { UploadedObject } from '../jobs/s3-event';
 import { deriveAssetId, deriveClientRequestToken, slugOfKey, toS3Uri, truncateMiddle } from '../jobs/keys';
 import { OUTPUT_FOLDERS } from '../../contracts/storage-layout';
 
-/** UserMetadata values are limited to 256 characters by MediaConvert. */
-export const USER_METADATA_VALUE_MAX = 256;
 const AUDIO_SELECTOR = 'Audio Selector 1';
 
 /** Everything the submit function knows besides the upload itself. */
@@ -266,9 +265,9 @@ export function buildCreateJobRequest(
     AccelerationSettings: { Mode: plan.accelerationMode },
     StatusUpdateInterval: context.statusUpdateInterval,
     UserMetadata: {
-      [PIPELINE_METADATA_KEY]: truncateMiddle(context.pipeline, USER_METADATA_VALUE_MAX),
+      [PIPELINE_METADATA_KEY]: truncateMiddle(context.pipeline, USER_METADATA_LIMITS.maxValueLength),
       [ASSET_ID_METADATA_KEY]: assetId,
-      [SOURCE_METADATA_KEY]: truncateMiddle(source, USER_METADATA_VALUE_MAX),
+      [SOURCE_METADATA_KEY]: truncateMiddle(source, USER_METADATA_LIMITS.maxValueLength),
       // Job events carry it into the notification without reading the jobs table.
       ...(sourceSummary ? { [SOURCE_PROFILE_METADATA_KEY]: serializeSourceSummary(sourceSummary) } : {}),
       // Job events time the job and price its outputs from these, without reading the jobs table.

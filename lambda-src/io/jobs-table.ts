@@ -7,7 +7,8 @@ import {
   UpdateItemCommandInput,
 } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
-import { JobRecord, OPEN_RECORDS_INDEX, refusedRecord } from '../jobs/job-record';
+import { OPEN_RECORDS_INDEX } from '../../contracts/jobs-table';
+import { JobRecord, refusedRecord } from '../jobs/job-record';
 
 /** What a transition did: applied, or refused by the record it returns (ALL_OLD). */
 export type TransitionResult = { readonly applied: true } | { readonly applied: false; readonly record?: JobRecord };

@@ -3,7 +3,8 @@
  * their threshold, and the embedded-metric-format line that counts them.
  */
 import { SWEEP_METRICS, SWEEP_METRIC_DIMENSION, SWEEP_METRIC_NAMESPACE, SweepMetric } from '../../contracts/functions/job-sweep';
-import { JobRecord, isTerminal } from './job-record';
+import type { JobRecord } from './job-record';
+import { isTerminal } from './record-status';
 
 /** How long a record may stay in each phase, in milliseconds. */
 export interface SweepThresholds {

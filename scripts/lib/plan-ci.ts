@@ -1,6 +1,8 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { PlanJson, ProtectionViolation, StackSummary, protectionViolations, renderPlanSummary, summarizePlan } from './plan-summary';
+import type { PlanJson } from './plan-json';
+import { ProtectionViolation, StackSummary, protectionViolations, summarizePlan } from './plan-summary';
+import { renderPlanSummary } from './plan-render';
 import { StateLockedError, parseStateLockError } from './state-lock';
 import { runTerraform } from './terraform';
 

@@ -9,6 +9,8 @@ import { SnsTopicSubscription } from '@cdktf/provider-aws/lib/sns-topic-subscrip
 import { SqsQueue } from '@cdktf/provider-aws/lib/sqs-queue';
 import { SqsQueuePolicy } from '@cdktf/provider-aws/lib/sqs-queue-policy';
 import { MIN_CONFIDENCE_RANGE, TOP_LABELS_RANGE, completedJobPattern, toEnvironment } from '../../contracts/functions/content-analysis';
+import { SQS_MAX_RETENTION_SECONDS } from '../../contracts/aws-limits';
+import { CONTENT_ANALYSIS_DEFAULTS } from '../../contracts/defaults';
 import { OUTPUT_FOLDERS } from '../../contracts/storage-layout';
 import { METRIC_NAMESPACE, metricDimensions } from '../../contracts/metrics';
 import { checkIntegerProp } from '../lib/prop-validation';
@@ -18,11 +20,7 @@ import { MetricAlarmSpec } from './monitoring';
 import { FunctionSettings, NodeFunction } from './node-function';
 import { SecureBucket } from './secure-bucket';
 
-/** Defaults of the analysis props; the config schema reads them here too. */
-export const CONTENT_ANALYSIS_DEFAULTS = {
-  minConfidence: 70,
-  topLabels: 10,
-} as const;
+export { CONTENT_ANALYSIS_DEFAULTS } from '../../contracts/defaults';
 
 export interface ContentAnalysisProps {
   /** Pipeline id, e.g. `vod-dev`: only this pipeline's COMPLETE jobs are analysed. */
@@ -149,7 +147,7 @@ export class ContentAnalysis extends Construct {
       name: `${name}-content-analysis-delivery-dlq`,
       // EventBridge cannot use the AWS managed SQS KMS key: SSE-SQS instead.
       sqsManagedSseEnabled: true,
-      messageRetentionSeconds: 1_209_600,
+      messageRetentionSeconds: SQS_MAX_RETENTION_SECONDS,
     });
     new SqsQueuePolicy(this, 'DeliveryDeadLetterQueuePolicy', {
       queueUrl: this.deliveryDeadLetterQueue.url,

@@ -3,14 +3,14 @@ import { CloudfrontDistribution } from '@cdktf/provider-aws/lib/cloudfront-distr
 import { CloudfrontOriginAccessControl } from '@cdktf/provider-aws/lib/cloudfront-origin-access-control';
 import { CloudfrontResponseHeadersPolicy } from '@cdktf/provider-aws/lib/cloudfront-response-headers-policy';
 import { PRICE_CLASSES, PriceClass } from '../../contracts/aws-limits';
+import { CORS_ORIGIN_PATTERN, DELIVERY_DEFAULTS } from '../../contracts/defaults';
 import { InvalidPropsError, checkOneOfProp, checkPatternProp } from '../lib/prop-validation';
 import { SecureBucket } from './secure-bucket';
 
 /** AWS managed cache policy "CachingOptimized". Unique output prefixes per upload make long TTLs safe. */
 export const CACHING_OPTIMIZED_POLICY_ID = '658327ea-f89d-4fab-a63d-7e88639e58f6';
 
-/** A CORS origin: `*`, or a scheme and host without a path. */
-export const CORS_ORIGIN_PATTERN = /^(\*|https?:\/\/[^\s/]+)$/;
+export { CORS_ORIGIN_PATTERN } from '../../contracts/defaults';
 
 export interface DeliveryProps {
   /** Resource name prefix, e.g. `vod-dev`. */
@@ -54,10 +54,10 @@ export class Delivery extends Construct {
 
   constructor(scope: Construct, id: string, props: DeliveryProps) {
     super(scope, id);
-    const priceClass = props.priceClass ?? 'PriceClass_100';
-    const corsAllowedOrigins = props.corsAllowedOrigins ?? ['*'];
-    const withResponseHeaders = props.responseHeadersPolicy ?? true;
-    const waitForDeployment = props.waitForDeployment ?? true;
+    const priceClass = props.priceClass ?? DELIVERY_DEFAULTS.priceClass;
+    const corsAllowedOrigins = props.corsAllowedOrigins ?? [...DELIVERY_DEFAULTS.corsAllowedOrigins];
+    const withResponseHeaders = props.responseHeadersPolicy ?? DELIVERY_DEFAULTS.responseHeadersPolicy;
+    const waitForDeployment = props.waitForDeployment ?? DELIVERY_DEFAULTS.waitForDeployment;
     const originId = 'output-bucket';
     this.validate(props.logBucket, priceClass, corsAllowedOrigins);
 

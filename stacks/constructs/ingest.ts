@@ -14,6 +14,7 @@ import {
 } from '../../contracts/functions/submit-job';
 import { MEDIACONVERT_PRICES, PriceTable } from '../../contracts/pricing';
 import { requestTimeoutMsFor } from '../../contracts/time-budget';
+import { INGEST_DEFAULTS } from '../../contracts/defaults';
 import { accountIdOf } from '../lib/account';
 import { checkIntegerProp, checkOneOfProp } from '../lib/prop-validation';
 import { FunctionSettings, NodeFunction, resolveFunctionSettings } from './node-function';
@@ -29,12 +30,7 @@ export function videoSuffixes(): string[] {
   return VIDEO_EXTENSIONS.flatMap((ext) => [`.${ext}`, `.${ext.toUpperCase()}`]);
 }
 
-/** Defaults of the job-level props; the config schema reads them here too. */
-export const INGEST_DEFAULTS = {
-  statusUpdateInterval: 'SECONDS_60',
-  accelerationMode: 'DISABLED',
-  accelerationMinSourceMinutes: 0,
-} as const satisfies Pick<Required<IngestProps>, 'statusUpdateInterval' | 'accelerationMode' | 'accelerationMinSourceMinutes'>;
+export { INGEST_DEFAULTS } from '../../contracts/defaults';
 
 export interface IngestProps {
   /** Pipeline id, e.g. `vod-dev`: names resources and tags every job's UserMetadata. */

@@ -7,6 +7,7 @@ import { SnsTopicSubscription } from '@cdktf/provider-aws/lib/sns-topic-subscrip
 import { SqsQueue } from '@cdktf/provider-aws/lib/sqs-queue';
 import { SqsQueuePolicy } from '@cdktf/provider-aws/lib/sqs-queue-policy';
 import { jobStateChangePattern, toEnvironment } from '../../contracts/functions/job-events';
+import { SQS_MAX_RETENTION_SECONDS } from '../../contracts/aws-limits';
 import { checkIntegerProp } from '../lib/prop-validation';
 import { MEDIACONVERT_PRICES, PriceTable } from '../../contracts/pricing';
 import { requestTimeoutMsFor } from '../../contracts/time-budget';
@@ -114,7 +115,7 @@ export class JobEvents extends Construct {
       name: `${name}-job-events-rule-dlq`,
       // EventBridge cannot use the AWS managed SQS KMS key: SSE-SQS instead.
       sqsManagedSseEnabled: true,
-      messageRetentionSeconds: 1_209_600,
+      messageRetentionSeconds: SQS_MAX_RETENTION_SECONDS,
     });
     new SqsQueuePolicy(this, 'RuleDeadLetterQueuePolicy', {
       queueUrl: this.ruleDeadLetterQueue.url,

@@ -14,13 +14,10 @@ import { asyncRetryWindowSeconds } from '../../contracts/time-budget';
 import { checkIntegerProp } from '../lib/prop-validation';
 import { JobsTable } from './jobs-table';
 import { MetricAlarmSpec } from './monitoring';
-import { FUNCTION_DEFAULTS, FunctionSettings, NodeFunction } from './node-function';
+import { FUNCTION_DEFAULTS, JOB_SWEEP_DEFAULTS, JOB_SWEEP_RANGES } from '../../contracts/defaults';
+import { FunctionSettings, NodeFunction } from './node-function';
 
-/** Defaults of the sweep's props; the config schema reads them here too. */
-export const JOB_SWEEP_DEFAULTS = {
-  intervalMinutes: 5,
-  overdueJobMinutes: 240,
-} as const;
+export { JOB_SWEEP_DEFAULTS } from '../../contracts/defaults';
 
 export interface JobSweepProps {
   /** Pipeline id, e.g. `vod-dev`: names the function and is the metrics' `Pipeline` dimension. */
@@ -70,8 +67,8 @@ export class JobSweep extends Construct {
     };
     const overdueJobMinutes = props.overdueJobMinutes ?? JOB_SWEEP_DEFAULTS.overdueJobMinutes;
     const intervalMinutes = props.intervalMinutes ?? JOB_SWEEP_DEFAULTS.intervalMinutes;
-    checkIntegerProp(this, 'intervalMinutes', intervalMinutes, { min: 1, max: 60 }, 'a sweep runs every 1 to 60 minutes');
-    checkIntegerProp(this, 'overdueJobMinutes', overdueJobMinutes, { min: 1, max: 10_080 }, 'a job may run for up to a week');
+    checkIntegerProp(this, 'intervalMinutes', intervalMinutes, JOB_SWEEP_RANGES.intervalMinutes, 'a sweep runs every 1 to 60 minutes');
+    checkIntegerProp(this, 'overdueJobMinutes', overdueJobMinutes, JOB_SWEEP_RANGES.overdueJobMinutes, 'a job may run for up to a week');
     // Past the window plus one sweep, no attempt of the event is left to finish the record.
     const graceSeconds = asyncRetryWindowSeconds(watched) + intervalMinutes * 60;
     const table = props.jobsTable.table;

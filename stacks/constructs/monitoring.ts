@@ -5,6 +5,7 @@ import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
 import { SnsTopic } from '@cdktf/provider-aws/lib/sns-topic';
 import { SqsQueue } from '@cdktf/provider-aws/lib/sqs-queue';
 import { METRIC_NAMESPACE, metricDimensions } from '../../contracts/metrics';
+import { MONITORING_DEFAULTS, MONITORING_RANGES } from '../../contracts/defaults';
 import { accountIdOf, partitionOf } from '../lib/account';
 import { buildDashboardBody, errorRateQueries } from '../lib/dashboard-body';
 import { checkIntegerProp, checkNumberProp } from '../lib/prop-validation';
@@ -26,12 +27,7 @@ export interface MetricAlarmSpec {
   readonly treatMissingData: 'breaching' | 'notBreaching';
 }
 
-/** Defaults of the pipeline-level alarms; the config schema reads them here too. */
-export const MONITORING_DEFAULTS = {
-  errorRateThresholdPercent: 10,
-  errorRatePeriodMinutes: 60,
-  dailyCostBudgetUsd: 50,
-} as const;
+export { MONITORING_DEFAULTS } from '../../contracts/defaults';
 
 export interface MonitoringProps {
   /** Pipeline id, e.g. `vod-dev`: names the topic, the dashboard and the alarms, and is the `Pipeline` dimension of the functions' metrics. */
@@ -104,11 +100,17 @@ export class Monitoring extends Construct {
       this,
       'errorRateThresholdPercent',
       errorRateThresholdPercent,
-      { min: 0, max: 100 },
+      MONITORING_RANGES.errorRateThresholdPercent,
       'it is a percentage of finished jobs',
     );
-    checkIntegerProp(this, 'errorRatePeriodMinutes', errorRatePeriodMinutes, { min: 1, max: 1440 }, 'an alarm looks back at most one day');
-    checkNumberProp(this, 'dailyCostBudgetUsd', dailyCostBudgetUsd, { min: 0.01, max: 1_000_000 }, 'it is a budget in USD per day');
+    checkIntegerProp(
+      this,
+      'errorRatePeriodMinutes',
+      errorRatePeriodMinutes,
+      MONITORING_RANGES.errorRatePeriodMinutes,
+      'an alarm looks back at most one day',
+    );
+    checkNumberProp(this, 'dailyCostBudgetUsd', dailyCostBudgetUsd, MONITORING_RANGES.dailyCostBudgetUsd, 'it is a budget in USD per day');
 
     const alarms = new AlarmTopic(this, 'Alarms', {
       topicName: `${props.name}-alarms`,

@@ -8,30 +8,23 @@ import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { LambdaFunction } from '@cdktf/provider-aws/lib/lambda-function';
 import { LambdaFunctionEventInvokeConfig } from '@cdktf/provider-aws/lib/lambda-function-event-invoke-config';
 import { SqsQueue } from '@cdktf/provider-aws/lib/sqs-queue';
-import { LAMBDA_LIMITS, LOG_RETENTION_DAYS } from '../../contracts/aws-limits';
-import { bundleLambda } from '../lib/lambda-bundle';
+import { LAMBDA_LIMITS, LOG_RETENTION_DAYS, SQS_MAX_RETENTION_SECONDS } from '../../contracts/aws-limits';
+import { FUNCTION_DEFAULTS, LAMBDA_PACKAGINGS, LAMBDA_TIMEOUT_REASON, LambdaPackaging } from '../../contracts/defaults';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { PIPELINE_HANDLERS, isPipelineHandler } from '../../contracts/functions/handlers';
+import { LambdaBundle, USER_HANDLER_EXTENSIONS, bundleLambda, bundleUserHandler } from '../lib/lambda-bundle';
+import { InvalidPropsError } from '../lib/prop-validation';
 import { checkIntegerProp, checkOneOfProp, checkPatternProp } from '../lib/prop-validation';
 import { PolicyDocument, PolicyStatement, serviceTrust } from '../lib/policy';
 
-/** How the bundle becomes the zip that Lambda receives. */
-export type LambdaPackaging = 'archive' | 'zip';
+export { FUNCTION_DEFAULTS, type LambdaPackaging } from '../../contracts/defaults';
 
 /** The settings that environments decide for every function alike. */
 export type FunctionSettings = Pick<
   NodeFunctionProps,
   'packaging' | 'logRetentionDays' | 'memorySize' | 'timeoutSeconds' | 'reservedConcurrency' | 'retryAttempts' | 'maximumEventAgeSeconds'
 >;
-
-/** The defaults of {@link FunctionSettings}: the config schema and every construct read them here. */
-export const FUNCTION_DEFAULTS = {
-  packaging: 'archive',
-  logRetentionDays: 90,
-  memorySize: 256,
-  timeoutSeconds: 60,
-  reservedConcurrency: 10,
-  retryAttempts: 2,
-  maximumEventAgeSeconds: 21_600,
-} as const satisfies Required<FunctionSettings>;
 
 /** The settings with every default filled in. */
 export function resolveFunctionSettings(settings: FunctionSettings = {}): Required<FunctionSettings> {
@@ -49,7 +42,14 @@ export function resolveFunctionSettings(settings: FunctionSettings = {}): Requir
 export interface NodeFunctionProps {
   /** Function name (1-64 letters, digits, '-' or '_'), also the base name of its role, log group and DLQ. */
   readonly functionName: string;
-  /** Handler directory under `lambda-src/functions/`, e.g. `submit-job`. */
+  /**
+   * What the function runs: the name of one of this package's handlers (PIPELINE_HANDLERS, e.g.
+   * `submit-job`), or the path of your own TypeScript or JavaScript file that exports `handler`,
+   * absolute or relative to the directory synth runs in (where cdktf.json is). Your file is
+   * bundled at synth with esbuild (install it in your project) exactly as the package's handlers
+   * are: one minified index.js with your dependencies, a deterministic zip, no absolute path in
+   * the synthesized configuration.
+   */
   readonly entry: string;
   /**
    * `archive`: `data.archive_file` (hashicorp/archive) zips the bundle at plan time.
@@ -76,7 +76,7 @@ export interface NodeFunctionProps {
    */
   readonly memorySize?: number;
   /**
-   * Timeout in seconds, 10..900; the default 3 s of Lambda is too short for SDK retries.
+   * Timeout in seconds (LAMBDA_LIMITS); the default 3 s of Lambda is too short for SDK retries.
    * @default 60
    */
   readonly timeoutSeconds?: number;
@@ -120,7 +120,7 @@ export class NodeFunction extends Construct {
     this.deadLetterQueue = new SqsQueue(this, 'DeadLetterQueue', {
       name: `${props.functionName}-dlq`,
       sqsManagedSseEnabled: true,
-      messageRetentionSeconds: 1_209_600,
+      messageRetentionSeconds: SQS_MAX_RETENTION_SECONDS,
     });
     this.role = new IamRole(this, 'Role', {
       name: props.functionName,
@@ -129,7 +129,7 @@ export class NodeFunction extends Construct {
     this.policy = new PolicyDocument(this, 'Policy', [...this.baseStatements(), ...(props.statements ?? [])]);
     new IamRolePolicy(this, 'RolePolicy', { name: 'least-privilege', role: this.role.id, policy: this.policy.json });
 
-    const code = this.packageCode(props.entry, packaging);
+    const code = this.packageCode(this.resolveEntry(props.entry, props.functionName), packaging);
     this.fn = new LambdaFunction(this, 'Function', {
       functionName: props.functionName,
       role: this.role.arn,
@@ -163,7 +163,7 @@ export class NodeFunction extends Construct {
       /^[A-Za-z0-9_-]{1,64}$/,
       'Lambda function names are 1-64 letters, digits, hyphens or underscores',
     );
-    checkOneOfProp(this, 'packaging', settings.packaging, ['archive', 'zip'], 'the code is packaged by archive_file or zipped at synth');
+    checkOneOfProp(this, 'packaging', settings.packaging, LAMBDA_PACKAGINGS, 'the code is packaged by archive_file or zipped at synth');
     checkOneOfProp(
       this,
       'logRetentionDays',
@@ -172,13 +172,7 @@ export class NodeFunction extends Construct {
       'CloudWatch Logs accepts only fixed retention periods',
     );
     checkIntegerProp(this, 'memorySize', settings.memorySize, LAMBDA_LIMITS.memorySize, 'Lambda memory is set in MB');
-    checkIntegerProp(
-      this,
-      'timeoutSeconds',
-      settings.timeoutSeconds,
-      LAMBDA_LIMITS.timeoutSeconds,
-      'shorter leaves SDK retries no time, and Lambda stops at 900 s',
-    );
+    checkIntegerProp(this, 'timeoutSeconds', settings.timeoutSeconds, LAMBDA_LIMITS.timeoutSeconds, LAMBDA_TIMEOUT_REASON);
     checkIntegerProp(
       this,
       'reservedConcurrency',
@@ -221,8 +215,31 @@ export class NodeFunction extends Construct {
     ];
   }
 
-  private packageCode(entry: string, packaging: LambdaPackaging): { filename: string; sourceCodeHash: string } {
-    const bundle = bundleLambda(entry);
+  /** The bundle of `entry` and the name its zip gets in the configuration (never a path of this machine). */
+  private resolveEntry(entry: string, functionName: string): { bundle: LambdaBundle; name: string } {
+    if (isPipelineHandler(entry)) return { bundle: bundleLambda(entry), name: entry };
+    const file = path.resolve(entry);
+    const extension = path.extname(file);
+    if (!(USER_HANDLER_EXTENSIONS as readonly string[]).includes(extension)) {
+      throw new InvalidPropsError(
+        this,
+        `'entry' is "${entry}": neither one of the package's handlers (${PIPELINE_HANDLERS.join(', ')}) nor a handler file (${USER_HANDLER_EXTENSIONS.join(', ')}). Use one of those names, or the path of your own file that exports \`handler\`.`,
+      );
+    }
+    if (!existsSync(file)) {
+      throw new InvalidPropsError(
+        this,
+        `'entry' is "${entry}", but ${file} does not exist. Give the path of your handler file, absolute or relative to ${process.cwd()} (where synth runs).`,
+      );
+    }
+    return { bundle: bundleUserHandler(file), name: `custom-${functionName}` };
+  }
+
+  private packageCode(
+    source: { bundle: LambdaBundle; name: string },
+    packaging: LambdaPackaging,
+  ): { filename: string; sourceCodeHash: string } {
+    const { bundle, name } = source;
     if (packaging === 'zip') {
       const asset = new TerraformAsset(this, 'Code', { path: bundle.zipFile, type: AssetType.FILE });
       return { filename: asset.path, sourceCodeHash: bundle.zipSha256 };
@@ -233,7 +250,7 @@ export class NodeFunction extends Construct {
     const archive = new DataArchiveFile(this, 'Archive', {
       type: 'zip',
       sourceDir: asset.path,
-      outputPath: `\${path.module}/build/${entry}.zip`,
+      outputPath: `\${path.module}/build/${name}.zip`,
       // archive_file zeroes timestamps; fixing the mode too makes the hash machine-independent.
       outputFileMode: '0644',
     });

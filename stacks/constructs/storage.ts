@@ -1,5 +1,6 @@
 import { Construct } from 'constructs';
 import { COLD_STORAGE_CLASSES, ColdStorageClass, MIN_TRANSITION_DAYS } from '../../contracts/aws-limits';
+import { STORAGE_DEFAULTS } from '../../contracts/defaults';
 import { checkIntegerProp, checkOneOfProp } from '../lib/prop-validation';
 import { SecureBucket } from './secure-bucket';
 
@@ -48,11 +49,11 @@ export class Storage extends Construct {
 
   constructor(scope: Construct, id: string, props: StorageProps) {
     super(scope, id);
-    const forceDestroy = props.forceDestroy ?? false;
-    const sourceTransitionDays = props.sourceTransitionDays ?? 30;
-    const sourceColdStorageClass = props.sourceColdStorageClass ?? 'GLACIER_IR';
-    const noncurrentVersionExpirationDays = props.noncurrentVersionExpirationDays ?? 30;
-    const accessLogExpirationDays = props.accessLogExpirationDays ?? 365;
+    const forceDestroy = props.forceDestroy ?? STORAGE_DEFAULTS.forceDestroy;
+    const sourceTransitionDays = props.sourceTransitionDays ?? STORAGE_DEFAULTS.sourceTransitionDays;
+    const sourceColdStorageClass = props.sourceColdStorageClass ?? STORAGE_DEFAULTS.sourceColdStorageClass;
+    const noncurrentVersionExpirationDays = props.noncurrentVersionExpirationDays ?? STORAGE_DEFAULTS.noncurrentVersionExpirationDays;
+    const accessLogExpirationDays = props.accessLogExpirationDays ?? STORAGE_DEFAULTS.accessLogExpirationDays;
     checkIntegerProp(
       this,
       'sourceTransitionDays',

@@ -3,10 +3,11 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { PIPELINE_HANDLERS, PipelineHandler } from '../../contracts/functions/handlers';
 import { PROJECT_ROOT } from './project-paths';
 import { createDeterministicZip } from './zip';
 
-/** Where handler entry points live; each subdirectory with an index.ts is one function. */
+/** Where the package's handlers live: `<name>/index.ts` for each name of PIPELINE_HANDLERS. */
 export const LAMBDA_SOURCE_DIR = path.join(PROJECT_ROOT, 'lambda-src', 'functions');
 /** Every directory a handler bundle is built from: a change in any of them changes the bundle. */
 const BUNDLED_SOURCE_DIRS = [path.join(PROJECT_ROOT, 'lambda-src'), path.join(PROJECT_ROOT, 'contracts')];
@@ -65,13 +66,29 @@ function digestOfSources(): string {
 }
 let sourcesDigest: string | undefined;
 
-function buildBundle(entryFile: string): Buffer {
-  // esbuild is a build-time tool: loaded only when bundling from source, never in an installed package.
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { buildSync } = require('esbuild') as { buildSync: (options: BuildOptions & { write: false }) => BuildResult<{ write: false }> };
+type BuildSync = (options: BuildOptions & { write: false }) => BuildResult<{ write: false }>;
+
+/** esbuild, loaded only to bundle from source: an installed package synthesizes its own handlers without it. */
+function loadEsbuild(forWhat: string): BuildSync {
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    return (require('esbuild') as { buildSync: BuildSync }).buildSync;
+  } catch (error) {
+    throw new Error(`Bundling ${forWhat} needs esbuild: install it as a dev dependency (npm install --save-dev esbuild).`, {
+      cause: error,
+    });
+  }
+}
+
+/**
+ * Bundles one entry file for Node 22: minified, no source paths, no timestamps, so two machines
+ * produce the same bytes. `workingDir` is what esbuild resolves relative paths against.
+ */
+function buildBundle(entryFile: string, workingDir: string = PROJECT_ROOT): Buffer {
+  const buildSync = loadEsbuild(path.basename(entryFile));
   const result = buildSync({
     entryPoints: [entryFile],
-    absWorkingDir: PROJECT_ROOT,
+    absWorkingDir: workingDir,
     bundle: true,
     platform: 'node',
     target: 'node22',
@@ -89,11 +106,10 @@ function buildBundle(entryFile: string): Buffer {
 }
 
 /**
- * Bundles `lambda-src/functions/<entry>/index.ts` with esbuild for Node 22: minified, no source paths,
- * no timestamps, so two machines produce the same bytes. Cached on disk by a hash of sources
+ * Bundles `lambda-src/functions/<entry>/index.ts` (buildBundle). Cached on disk by a hash of sources
  * and lockfile, since esbuild takes ~0.35 s per handler. `npm run build` ships the same bytes.
  */
-export function bundleFromSource(entry: string): Buffer {
+export function bundleFromSource(entry: PipelineHandler): Buffer {
   const entryFile = path.join(LAMBDA_SOURCE_DIR, entry, 'index.ts');
   const cached = path.join(CACHE_DIR, bundleCacheKey(entry), 'index.js');
   if (existsSync(cached)) return readFileSync(cached);
@@ -104,7 +120,7 @@ export function bundleFromSource(entry: string): Buffer {
 }
 
 /** The handler shipped in the package, checked against the manifest's hash. */
-function readPrebuilt(entry: string): Buffer {
+function readPrebuilt(entry: PipelineHandler): Buffer {
   const manifestFile = path.join(PREBUILT_LAMBDA_DIR, 'manifest.json');
   const manifest = existsSync(manifestFile) ? (JSON.parse(readFileSync(manifestFile, 'utf8')) as PrebuiltManifest) : {};
   const expected = manifest[entry];
@@ -123,31 +139,57 @@ function readPrebuilt(entry: string): Buffer {
   return code;
 }
 
-/**
- * The handler `entry` as Lambda gets it: bundled from `lambda-src/` in this repository, or the
- * prebuilt bundle of the installed package (which ships no sources, esbuild or lockfile).
- * Memoized per process: every environment packages the same code.
- */
-export function bundleLambda(entry: string): LambdaBundle {
-  const memoized = bundles.get(entry);
-  if (memoized) return memoized;
-
-  const code = existsSync(path.join(LAMBDA_SOURCE_DIR, entry, 'index.ts')) ? bundleFromSource(entry) : readPrebuilt(entry);
-
+/** Writes a bundle's index.js and its deterministic zip into this process's temp directory, under `name`. */
+function packageBundle(name: string, code: Buffer): LambdaBundle {
   workDir ??= processTempDir();
-  const directory = path.join(workDir, entry);
+  const directory = path.join(workDir, name);
   mkdirSync(directory, { recursive: true });
   writeFileSync(path.join(directory, 'index.js'), code);
   const zip = createDeterministicZip([{ name: 'index.js', data: code }]);
-  const zipFile = path.join(workDir, `${entry}.zip`);
+  const zipFile = path.join(workDir, `${name}.zip`);
   writeFileSync(zipFile, zip);
+  return { directory, zipFile, zipSha256: createHash('sha256').update(zip).digest('base64'), bytes: code.length };
+}
 
-  const bundle: LambdaBundle = {
-    directory,
-    zipFile,
-    zipSha256: createHash('sha256').update(zip).digest('base64'),
-    bytes: code.length,
-  };
+/**
+ * The package's handler `entry` as Lambda gets it: bundled from `lambda-src/` in this repository,
+ * or the prebuilt bundle of the installed package (which ships no sources, esbuild or lockfile).
+ * Memoized per process: every environment packages the same code.
+ */
+export function bundleLambda(entry: PipelineHandler): LambdaBundle {
+  if (!(PIPELINE_HANDLERS as readonly string[]).includes(entry)) {
+    throw new Error(`"${entry}" is not one of the package's handlers (${PIPELINE_HANDLERS.join(', ')}).`);
+  }
+  const memoized = bundles.get(entry);
+  if (memoized) return memoized;
+  const code = existsSync(path.join(LAMBDA_SOURCE_DIR, entry, 'index.ts')) ? bundleFromSource(entry) : readPrebuilt(entry);
+  const bundle = packageBundle(entry, code);
   bundles.set(entry, bundle);
+  return bundle;
+}
+
+/** Extensions a user's handler file may have: esbuild bundles each the same way. */
+export const USER_HANDLER_EXTENSIONS = ['.ts', '.mts', '.cts', '.js', '.mjs', '.cjs'] as const;
+
+/** The directory esbuild works in for a user's file: the nearest one above it with a package.json (their project). */
+function projectDirOf(file: string): string {
+  for (let dir = path.dirname(file); ; dir = path.dirname(dir)) {
+    if (existsSync(path.join(dir, 'package.json'))) return dir;
+    if (path.dirname(dir) === dir) return path.dirname(file);
+  }
+}
+
+/**
+ * A user's own handler file (absolute path, exporting `handler`), bundled exactly as the package's
+ * handlers are, with the user's own dependencies. Not cached on disk (its inputs are the user's
+ * files); memoized per process by path.
+ */
+export function bundleUserHandler(file: string): LambdaBundle {
+  const memoized = bundles.get(file);
+  if (memoized) return memoized;
+  const code = buildBundle(file, projectDirOf(file));
+  // The temp name only keeps two files apart; it never reaches the synthesized JSON.
+  const bundle = packageBundle(`user-${createHash('sha256').update(file).digest('hex').slice(0, 16)}`, code);
+  bundles.set(file, bundle);
   return bundle;
 }

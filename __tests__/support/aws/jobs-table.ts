@@ -1,6 +1,7 @@
 import { CreateTableCommand, DynamoDBClient, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
-import { JobRecord, OPEN_RECORDS_INDEX } from '../../../lambda-src/jobs/job-record';
+import { OPEN_RECORDS_INDEX } from '../../../contracts/jobs-table';
+import type { JobRecord } from '../../../lambda-src/jobs/job-record';
 
 /**
  * Creates a jobs table in the emulator shaped like the JobsTable construct's: key `assetId`,

@@ -21,6 +21,7 @@ import {
 } from '@aws-sdk/client-mediaconvert';
 import { isRecord as isObject } from '../../../contracts/guards';
 import { ACCELERATION_MODES, STATUS_UPDATE_INTERVALS } from '../../../contracts/functions/submit-job';
+import { USER_METADATA_LIMITS } from '../../../contracts/job-metadata';
 
 type Json = Record<string, unknown>;
 
@@ -216,11 +217,12 @@ export function validateCreateJob(body: Json, resolveQueue: (ref: string) => unk
     if (!isObject(userMetadata)) issues.push('/userMetadata: must be a map of strings');
     else {
       const entries = Object.entries(userMetadata);
-      if (entries.length > 10) issues.push(`/userMetadata: at most 10 entries, got ${entries.length}`);
+      const { maxEntries, maxKeyLength, maxValueLength } = USER_METADATA_LIMITS;
+      if (entries.length > maxEntries) issues.push(`/userMetadata: at most ${maxEntries} entries, got ${entries.length}`);
       for (const [key, value] of entries) {
-        if (key.length > 128) issues.push(`/userMetadata/${key}: key longer than 128 characters`);
-        if (typeof value !== 'string' || value.length > 256)
-          issues.push(`/userMetadata/${key}: value must be a string of at most 256 characters`);
+        if (key.length > maxKeyLength) issues.push(`/userMetadata/${key}: key longer than ${maxKeyLength} characters`);
+        if (typeof value !== 'string' || value.length > maxValueLength)
+          issues.push(`/userMetadata/${key}: value must be a string of at most ${maxValueLength} characters`);
       }
     }
   }

@@ -10,15 +10,14 @@ import { ClaimContentionError } from '../../../contracts/errors';
 import type { JobStateChange } from '../../jobs/job-event';
 import {
   claimPublish,
-  decideRefusedJobState,
   decideRefusedNotified,
   decideRefusedPublishClaim,
-  isTerminal,
   markNotified,
-  recordJobState,
   releasePublish,
   retakePublish,
-} from '../../jobs/job-record';
+} from '../../jobs/publish-claim';
+import { decideRefusedJobState, recordJobState } from '../../jobs/job-state-record';
+import { isTerminal } from '../../jobs/record-status';
 import type { Logger } from '../../core/logger';
 import { buildNotification, buildPublishInput, fitNotification } from '../../delivery/notification';
 import { mapOutputsToUrls } from '../../delivery/outputs';

@@ -13,6 +13,7 @@ import type { EncodingLadder } from '../../../contracts/ladder';
 import { ReadRange, RotationReading, readMp4Rotation } from '../../encoding/mp4-rotation';
 import type { PriceTable } from '../../../contracts/pricing';
 import type { UploadedObject } from '../../jobs/s3-event';
+import type { PlanRecordFields } from '../../jobs/job-record';
 import { SourceSummary, SourceVerdict, hasMp4Header, summarizeProbe, summarizeSource } from '../../encoding/source-profile';
 
 /** The upload is not a video (Probe found no media, or no video track): record FAILED, never retry. */
@@ -113,7 +114,7 @@ function planFromVerdict(
 }
 
 /** What the jobs-table record keeps of the plan: its basis, the source summary and the estimated cost. */
-export function recordFieldsOf(planned: PlannedSource): Record<string, unknown> {
+export function recordFieldsOf(planned: PlannedSource): PlanRecordFields {
   const cost = planned.estimatedCost;
   return {
     plan: planned.plan.basis,

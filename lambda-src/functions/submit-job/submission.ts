@@ -15,7 +15,7 @@ import {
   recordSubmitted,
   releaseRetryable,
   retakeClaim,
-} from '../../jobs/job-record';
+} from '../../jobs/submission-claim';
 import { buildCreateJobRequest, describeJob } from '../../encoding/job-settings';
 import type { Logger } from '../../core/logger';
 import type { UploadedObject } from '../../jobs/s3-event';
