@@ -52,7 +52,8 @@ export const DEFAULT_INPUTS: CiRolesInputs = {
 };
 
 /** The tag key the stack puts on every resource; main.tf's `pipeline_tag_key`. */
-export const PIPELINE_TAG_KEY = 'PipelineId';
+export { PIPELINE_TAG_KEY } from '../../../stacks/lib/terraform-settings';
+import { PIPELINE_TAG_KEY } from '../../../stacks/lib/terraform-settings';
 
 const common = (inputs: CiRolesInputs) => ({
   account: inputs.account,
