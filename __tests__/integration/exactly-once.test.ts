@@ -13,7 +13,10 @@ import { s3Event, s3Record } from '../fixtures/s3-events';
 import { writeRecord } from '../support/aws/jobs-table';
 import { AsyncLambda, AsyncLambdaOptions } from '../support/faults/async-lambda';
 import { createJob, publish, searchJobs, setsAttribute, until, writesStatus } from '../support/faults/matchers';
-import type { CallMatcher, FaultAction } from '../support/faults/proxy';
+import type { CallMatcher, FaultAction, ProxiedCall } from '../support/faults/proxy';
+import { functionRolePolicies } from '../support/iam/function-roles';
+import { neverExercised, simulateCalls } from '../support/iam/recorded-simulation';
+import { TEST_ENVIRONMENT } from '../support/pipeline';
 import { FaultRig, RigTiming, startFaultRig } from '../support/faults/rig';
 import { describeWithTools } from '../support/tiers';
 import path from 'node:path';
@@ -37,8 +40,12 @@ describeWithTools('exactly one job per upload and one notification per outcome, 
     await rig.close();
   });
 
+  // Every call the handlers made in these tests, kept across the proxies' resets for the IAM simulation at the end.
+  const handlerCalls: ProxiedCall[] = [];
+
   afterEach(async () => {
     await Promise.all(functions.splice(0).map((fn) => fn.close()));
+    handlerCalls.push(...rig.awsProxy.requests, ...rig.mediaconvertProxy.requests);
     rig.awsProxy.reset();
     rig.mediaconvertProxy.reset();
     await rig.takePublished();
@@ -490,6 +497,42 @@ describeWithTools('exactly one job per upload and one notification per outcome, 
       expect(published).toHaveLength(2);
       expect(published[0]).toEqual(published[1]);
       expect((await endState(job.assetId)).record?.notifiedAt).toEqual(expect.any(String));
+    });
+  });
+
+  // Least privilege both ways: every call each handler made above is allowed by its role as the stack
+  // synthesizes it (the IAM simulator decides), and the role's actions no call needed are printed.
+  describe('the functions’ roles (after every test above)', () => {
+    const appOf = (call: ProxiedCall) => /app\/([\w-]+)/.exec(String(call.headers['user-agent'] ?? ''))?.[1];
+    const policies = functionRolePolicies(TEST_ENVIRONMENT);
+    const scope = { account: '123456789012', region: 'us-east-1', resourceTags: {} };
+
+    it.each(['submit-job', 'job-events'])(
+      'the %s role allows every call its handler made',
+      async (name) => {
+        // Prepare
+        const calls = handlerCalls.filter((call) => appOf(call) === name);
+        const policy = policies[name]!;
+
+        // Act
+        const result = await simulateCalls(
+          calls,
+          { arn: `arn:aws:iam::123456789012:role/vod-test-${name}`, account: '123456789012', policies: [policy] },
+          scope,
+        );
+
+        // Assess
+        expect(calls.length).toBeGreaterThan(10);
+        expect(result.denied).toEqual([]);
+        process.stdout.write(
+          `${name}: ${calls.length} calls, actions ${[...result.exercised].sort().join(', ')}; allowed but never exercised: ${neverExercised(policy, result.exercised).join(', ') || 'none'}\n`,
+        );
+      },
+      60_000,
+    );
+
+    it('every call came from one of the two functions', () => {
+      expect(handlerCalls.filter((call) => appOf(call) === undefined).map((c) => `${c.service} ${c.operation}`)).toEqual([]);
     });
   });
 });

@@ -15,6 +15,8 @@ export interface IamRequest {
   readonly resource: string;
   /** Condition keys of the request (`iam:PermissionsBoundary`, `aws:RequestTag/PipelineId`…). */
   readonly context?: Readonly<Record<string, string | string[]>>;
+  /** The resource's own policy where the service requires it to allow too (a KMS key policy). */
+  readonly resourcePolicy?: unknown;
 }
 
 /** A principal's policies: identity policies and an optional permissions boundary. */
@@ -27,7 +29,19 @@ export interface Principal {
 
 /** What IAM decides for `request` made by `principal`. @throws Error when the simulator rejects the input (an invalid policy, action or ARN). */
 export async function decide(principal: Principal, request: IamRequest): Promise<Decision> {
-  const result = await runSimulation(
+  const result = await simulate(principal, request);
+  // An action without resource types (CreateQueue, DescribeLogGroups…) is authorized against "*", as IAM does.
+  if (result.resultType === 'error' && result.errors.message === 'must.use.wildcard' && request.resource !== '*') {
+    return decide(principal, { ...request, resource: '*' });
+  }
+  if (result.resultType === 'error') {
+    throw new Error(`simulator refused ${request.action} on ${request.resource}: ${JSON.stringify(result.errors).slice(0, 600)}`);
+  }
+  return result.overallResult as Decision;
+}
+
+function simulate(principal: Principal, request: IamRequest) {
+  return runSimulation(
     {
       request: {
         principal: principal.arn,
@@ -39,11 +53,8 @@ export async function decide(principal: Principal, request: IamRequest): Promise
       serviceControlPolicies: [],
       resourceControlPolicies: [],
       ...(principal.boundary ? { permissionBoundaryPolicies: [{ name: 'boundary', policy: principal.boundary }] } : {}),
+      ...(request.resourcePolicy !== undefined ? { resourcePolicy: request.resourcePolicy } : {}),
     },
     {},
   );
-  if (result.resultType === 'error') {
-    throw new Error(`simulator refused ${request.action} on ${request.resource}: ${JSON.stringify(result.errors).slice(0, 600)}`);
-  }
-  return result.overallResult as Decision;
 }
