@@ -15,7 +15,10 @@ describe('VideoPipelineStack', () => {
     const { template } = synthPipeline({ ...TEST_ENVIRONMENT, tags: { Team: 'media' } });
 
     expect(((template.json.provider as Block).aws as Block[])[0]).toEqual(
-      expect.objectContaining({ region: 'us-east-1', default_tags: [{ tags: { ManagedBy: 'cdktf', Team: 'media' } }] }),
+      expect.objectContaining({
+        region: 'us-east-1',
+        default_tags: [{ tags: { ManagedBy: 'cdktf', Team: 'media', PipelineId: 'vod-test' } }],
+      }),
     );
   });
 

@@ -84,6 +84,33 @@ describe('GitHub Actions workflows', () => {
     ]);
   });
 
+  it("the PR's code runs only in the synth job, which holds no token; the plan job runs main's tooling without the lock", () => {
+    const plan = workflow('plan.yml').jobs;
+    const planSteps = (plan.plan!.steps ?? []) as { run?: string; uses?: string; with?: Record<string, unknown> }[];
+
+    expect(plan.synth!.permissions).toEqual({ contents: 'read' });
+    expect(planSteps[0]!.with).toEqual(expect.objectContaining({ ref: '${{ github.event.pull_request.base.sha }}' }));
+    expect(planSteps.some((s) => s.run?.includes('npm run plan:ci -- --no-synth --no-lock --synth-dir synth'))).toBe(true);
+  });
+
+  it('artifacts carry only change sets and summaries, kept at most 7 days', () => {
+    const uploads = FILES.flatMap((file) =>
+      Object.values(workflow(file).jobs).flatMap((job) =>
+        ((job.steps ?? []) as { uses?: string; with?: Record<string, unknown> }[]).filter((s) =>
+          s.uses?.startsWith('actions/upload-artifact@'),
+        ),
+      ),
+    );
+
+    expect(uploads.map((u) => u.with!.name)).toEqual(
+      expect.arrayContaining(['synth', 'reviewed-changes-${{ matrix.stack }}', 'plan-summary-${{ matrix.stack }}', 'verified-changes']),
+    );
+    for (const upload of uploads) {
+      expect(Number(upload.with!['retention-days'])).toBeLessThanOrEqual(7);
+      expect(String(upload.with!.path)).not.toMatch(/plan-out|tfplan|plan\.json/);
+    }
+  });
+
   it('never runs two terraform jobs of one stack at once, nor cancels one midway', () => {
     const plan = workflow('plan.yml').jobs.plan!;
     const apply = workflow('apply-reviewed.yml').jobs.apply!;
@@ -92,15 +119,23 @@ describe('GitHub Actions workflows', () => {
     expect(apply.concurrency).toEqual({ group: 'terraform-${{ inputs.stack }}', 'cancel-in-progress': false });
   });
 
-  it('deploys dev, then prod behind its GitHub environment, from the reviewed configuration', () => {
+  it("deploys dev, then prod behind its GitHub environment, from main's own synth, only when its plan matches the verified review", () => {
     const deploy = workflow('deploy.yml').jobs;
+    const reviewedSteps = (deploy.reviewed!.steps ?? []) as { run?: string }[];
     const applySteps = (workflow('apply-reviewed.yml').jobs.apply!.steps ?? []) as { run?: string; uses?: string }[];
+    const runs = applySteps.map((s) => s.run ?? '');
 
     expect(deploy['deploy-prod']).toEqual(
       expect.objectContaining({ needs: ['reviewed', 'deploy-dev'], with: expect.objectContaining({ environment: 'prod' }) }),
     );
+    expect(deploy.reviewed!.permissions).not.toHaveProperty('id-token');
+    expect(reviewedSteps.some((s) => s.run?.includes('npm run reviewed:fetch'))).toBe(true);
     expect(workflow('apply-reviewed.yml').jobs.apply!.environment).toBe('${{ inputs.environment }}');
-    expect(applySteps.some((s) => s.run?.includes('plan:ci -- --no-synth --synth-dir reviewed/cdktf.out'))).toBe(true);
-    expect(applySteps.some((s) => s.run?.includes('npm run synth'))).toBe(false);
+    // Synth (inside plan:ci, no --no-synth), then compare, then apply: in that order.
+    const plan = runs.findIndex((r) => r.includes('npm run plan:ci -- --out-dir deploy-plan'));
+    const compare = runs.findIndex((r) => r.includes('plan:compare -- --reviewed'));
+    const apply = runs.findIndex((r) => r.includes(' apply '));
+    expect(runs[plan]).not.toContain('--no-synth');
+    expect([plan >= 0, plan < compare, compare < apply]).toEqual([true, true, true]);
   });
 });

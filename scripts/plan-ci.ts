@@ -9,8 +9,10 @@
  *   --backend-config <v>    extra `terraform init -backend-config` (file or key=value), repeatable
  *   --protect <stack>       exit 1 when this stack's plan destroys or replaces anything, repeatable
  *   --lock-timeout <d>      terraform -lock-timeout (default 0s)
+ *   --no-lock               plan with -lock=false (the read-only PR plan role may not write the lockfile)
  *
- * Exit codes: 0 planned; 1 a protected stack destroys or replaces; 2 an error (e.g. the state is locked).
+ * Exit codes: 0 planned; 1 a protected stack destroys or replaces; 2 an error (e.g. the state is locked,
+ * the policy check failed, or TF_STATE_BUCKET is not set).
  */
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -29,6 +31,7 @@ async function main(): Promise<number> {
       'backend-config': { type: 'string', multiple: true, default: [] },
       protect: { type: 'string', multiple: true, default: [] },
       'lock-timeout': { type: 'string', default: '0s' },
+      'no-lock': { type: 'boolean', default: false },
     },
   });
   if (positionals.length === 0) throw new Error('usage: npm run plan:ci -- [options] <stack>... (e.g. vod-dev vod-prod)');
@@ -41,6 +44,7 @@ async function main(): Promise<number> {
     backendConfig: values['backend-config'],
     protectedStacks: values.protect,
     lockTimeout: values['lock-timeout'],
+    lock: !values['no-lock'],
   });
   process.stdout.write(result.markdown);
   process.stderr.write(`\nWrote ${result.summaryFile} and ${result.planned.map((p) => path.basename(p.planFile)).join(', ')}.\n`);

@@ -25,6 +25,9 @@ export { LOG_RETENTION_DAYS } from '../contracts/aws-limits';
 /** An AWS region name, e.g. `eu-west-1`. */
 const regionSchema = z.string().regex(/^[a-z]{2}(-gov)?-[a-z]+-\d$/, 'must be an AWS region such as "eu-west-1"');
 
+/** An IAM managed policy ARN, in any partition. */
+const IAM_POLICY_ARN = /^arn:aws(-[a-z]+)*:iam::(\d{12}|aws):policy\/[\w+=,.@\/-]+$/;
+
 type Range = { readonly min: number; readonly max: number };
 
 /** A number setting checked against its range. */
@@ -72,209 +75,242 @@ const LocalBackendSchema = z.strictObject({
 });
 
 /** Everything one environment of the pipeline can decide. Defaults are the secure choice. */
-export const PipelineConfigSchema = z.strictObject({
-  environment: z
-    .string()
-    .regex(/^[a-z][a-z0-9]{1,9}$/, 'use 2-10 lowercase letters or digits, starting with a letter')
-    .describe(
-      'Environment name (`dev`, `prod`, `local`…): part of every resource name and of the pipeline id `<namePrefix>-<environment>`.',
-    ),
-  namePrefix: z
-    .string()
-    .regex(/^[a-z][a-z0-9-]{0,11}[a-z0-9]$/, 'use 2-13 lowercase letters, digits or hyphens, e.g. "vod"')
-    .default('vod')
-    .describe('Prefix of every resource name. Keep it short: bucket names are limited to 63 characters.'),
-  region: regionSchema.default('us-east-1').describe('AWS region of the pipeline.'),
-  tags: z
-    .record(z.string(), z.string().max(256))
-    .default({})
-    .describe("Tags on every resource, through the provider's `default_tags` (plus `ManagedBy = cdktf`)."),
-  backend: z
-    .discriminatedUnion('type', [S3BackendSchema, LocalBackendSchema])
-    .describe(
-      'Where Terraform keeps the state of this environment: `{ type: "s3", bucket, region, keyPrefix }` or `{ type: "local", path }`.',
-    ),
-  forceDestroy: z
-    .boolean()
-    .default(STORAGE_DEFAULTS.forceDestroy)
-    .describe('Let `terraform destroy` delete non-empty buckets and the jobs table. Only for throwaway environments.'),
-  logRetentionDays: z
-    .number()
-    .refine(
-      (n) => (LOG_RETENTION_DAYS as readonly number[]).includes(n),
-      `must be one of the CloudWatch Logs values: ${LOG_RETENTION_DAYS.join(', ')}`,
-    )
-    .default(FUNCTION_DEFAULTS.logRetentionDays)
-    .describe(`Retention of every CloudWatch log group, in days: one of the CloudWatch Logs values (${LOG_RETENTION_DAYS.join(', ')}).`),
-  storage: z
-    .strictObject({
-      sourceTransitionDays: z
-        .number()
-        .int()
-        .min(MIN_TRANSITION_DAYS, `must be at least ${MIN_TRANSITION_DAYS} (S3 minimum before STANDARD_IA)`)
-        .default(STORAGE_DEFAULTS.sourceTransitionDays)
-        .describe('Days after upload before source originals move to `sourceColdStorageClass`.'),
-      sourceColdStorageClass: z
-        .enum(COLD_STORAGE_CLASSES)
-        .default(STORAGE_DEFAULTS.sourceColdStorageClass)
-        .describe('Storage class source originals move to.'),
-      noncurrentVersionExpirationDays: z
-        .number()
-        .int()
-        .min(1)
-        .default(STORAGE_DEFAULTS.noncurrentVersionExpirationDays)
-        .describe('Days before replaced (noncurrent) source versions are deleted.'),
-      accessLogExpirationDays: z
-        .number()
-        .int()
-        .min(1)
-        .default(STORAGE_DEFAULTS.accessLogExpirationDays)
-        .describe('Days before access logs are deleted.'),
-    })
-    .prefault({})
-    .describe('The buckets: when source originals go cold, when old versions and access logs expire.'),
-  delivery: z
-    .strictObject({
-      priceClass: z
-        .enum(PRICE_CLASSES)
-        .default(DELIVERY_DEFAULTS.priceClass)
-        .describe('CloudFront price class: which edge locations serve viewers.'),
-      corsAllowedOrigins: z
-        .array(z.string().regex(CORS_ORIGIN_PATTERN, 'use "*" or an origin such as "https://player.example.com"'))
-        .min(1)
-        .default([...DELIVERY_DEFAULTS.corsAllowedOrigins])
-        .describe(
-          'Origins allowed by CORS, for players (hls.js) on another site: `"*"` or origins such as `"https://player.example.com"`.',
-        ),
-      waitForDeployment: z
-        .boolean()
-        .default(DELIVERY_DEFAULTS.waitForDeployment)
-        .describe('Wait for the distribution to deploy. Turn off only against emulators.'),
-      responseHeadersPolicy: z
-        .boolean()
-        .default(DELIVERY_DEFAULTS.responseHeadersPolicy)
-        .describe('Own response-headers policy (CORS and security headers). Turn off only against emulators, which do not implement it.'),
-    })
-    .prefault({})
-    .describe('CloudFront in front of the output bucket.'),
-  lambda: z
-    .strictObject({
-      packaging: z
-        .enum(LAMBDA_PACKAGINGS)
-        .default(FUNCTION_DEFAULTS.packaging)
-        .describe(
-          '`archive`: hashicorp/archive zips the bundle at plan time (`archive_file`). `zip`: zipped at synth time, for provider mirrors that hold only hashicorp/aws.',
-        ),
-      memorySize: limited(LAMBDA_LIMITS.memorySize).default(FUNCTION_DEFAULTS.memorySize).describe('Memory of each function, in MB.'),
-      timeoutSeconds: limited(LAMBDA_LIMITS.timeoutSeconds, `; ${LAMBDA_TIMEOUT_REASON}`)
-        .default(FUNCTION_DEFAULTS.timeoutSeconds)
-        .describe("Timeout of each function, in seconds. At least 10: Lambda's default 3 s is too short for SDK retries."),
-      reservedConcurrency: limited(LAMBDA_LIMITS.reservedConcurrency)
-        .default(FUNCTION_DEFAULTS.reservedConcurrency)
-        .describe('Reserved concurrency of each function; caps concurrent CreateJob calls (CKV_AWS_115).'),
-      retryAttempts: limited(LAMBDA_LIMITS.retryAttempts)
-        .default(FUNCTION_DEFAULTS.retryAttempts)
-        .describe("Lambda's retries of a failed asynchronous invocation before the event goes to the dead-letter queue."),
-      maximumEventAgeSeconds: limited(LAMBDA_LIMITS.maximumEventAgeSeconds)
-        .default(FUNCTION_DEFAULTS.maximumEventAgeSeconds)
-        .describe('How long Lambda keeps retrying an asynchronous event before it goes to the dead-letter queue, in seconds.'),
-    })
-    .prefault({})
-    .describe('Every function of the pipeline: packaging, size, and the asynchronous retries before the dead-letter queue.'),
-  transcoding: z
-    .strictObject({
-      ladder: z
-        .prefault(EncodingLadderSchema, { rungs: [...DEFAULT_RUNGS] })
-        .describe(
-          'The encoding ladder: the ceiling and the rung list of every job, never a promise (no rendition is larger than the source). It reaches the submit function as compact JSON in `ENCODING_LADDER`, so a change is a readable line in `terraform plan`; the function validates it again at cold start.',
-        ),
-      statusUpdateInterval: z
-        .enum(STATUS_UPDATE_INTERVALS)
-        .default(INGEST_DEFAULTS.statusUpdateInterval)
-        .describe('How often MediaConvert emits STATUS_UPDATE events.'),
-      accelerationMode: z
-        .enum(ACCELERATION_MODES)
-        .default(INGEST_DEFAULTS.accelerationMode)
-        .describe('Job acceleration: anything but `DISABLED` may bill the whole job at Professional-tier rates.'),
-      accelerationMinSourceMinutes: z
-        .number()
-        .int()
-        .min(0)
-        .max(MAX_ACCELERATION_MIN_SOURCE_MINUTES)
-        .default(INGEST_DEFAULTS.accelerationMinSourceMinutes)
-        .describe(
-          'With an acceleration mode, accelerate only sources at least this many minutes long (0: all); sources of unknown length never are.',
-        ),
-    })
-    .prefault({})
-    .describe('What MediaConvert makes of each upload, and on which pricing tier.'),
-  monitoring: z
-    .strictObject({
-      overdueJobMinutes: limited(JOB_SWEEP_RANGES.overdueJobMinutes)
-        .default(JOB_SWEEP_DEFAULTS.overdueJobMinutes)
-        .describe(
-          "A job without a terminal state this many minutes after submission counts as overdue (the sweep's `OverdueJobs`, alarm `<pipeline>-overdue-jobs`).",
-        ),
-      sweepIntervalMinutes: limited(JOB_SWEEP_RANGES.intervalMinutes)
-        .default(JOB_SWEEP_DEFAULTS.intervalMinutes)
-        .describe("Minutes between sweeps of the jobs table's open records."),
-      alarmEmail: z
-        .email('must be an e-mail address')
-        .optional()
-        .describe('Optional e-mail subscription to the alarm topic (needs confirming by mail).'),
-      errorRateThresholdPercent: within(MONITORING_RANGES.errorRateThresholdPercent)
-        .default(MONITORING_DEFAULTS.errorRateThresholdPercent)
-        .describe('Alarm when more than this percent of the jobs finished in `errorRatePeriodMinutes` ended in ERROR.'),
-      errorRatePeriodMinutes: limited(MONITORING_RANGES.errorRatePeriodMinutes)
-        .default(MONITORING_DEFAULTS.errorRatePeriodMinutes)
-        .describe('The window of the job error rate, in minutes.'),
-      dailyCostBudgetUsd: within(MONITORING_RANGES.dailyCostBudgetUsd)
-        .default(MONITORING_DEFAULTS.dailyCostBudgetUsd)
-        .describe("Alarm when the estimated MediaConvert cost of one UTC day's completed jobs exceeds this, in USD."),
-    })
-    .prefault({})
-    .describe('The job sweep and the alarms (what each alarm means and what to do: docs/operating.md).'),
-  notifications: z
-    .strictObject({
-      email: z
-        .email('must be an e-mail address')
-        .optional()
-        .describe('Optional e-mail subscription to job notifications (needs confirming by mail).'),
-    })
-    .prefault({})
-    .describe('Subscriptions to the job notifications topic.'),
-  pricing: z
-    .prefault(PriceTableSchema, {})
-    .describe(
-      'The MediaConvert price table of every estimate (record, metric, `npm run estimate`); `contracts/pricing.ts` documents the figures, their source and date. Override any figure when your prices differ (region, volume tier), e.g. `{ basicPerNormalizedMinute: 0.0085, asOf: "2026-01" }`; the rest keeps its default. It reaches the submit and job-events functions as JSON in `PRICE_TABLE`, validated again at cold start.',
-    ),
-  contentAnalysis: z
-    .strictObject({
-      enabled: z.boolean().default(false).describe('Analyse each completed job with Rekognition Video.'),
-      minConfidence: limited(MIN_CONFIDENCE_RANGE)
-        .default(CONTENT_ANALYSIS_DEFAULTS.minConfidence)
-        .describe('Labels below this confidence (whole percent) are not returned by Rekognition.'),
-      topLabels: limited(TOP_LABELS_RANGE)
-        .default(CONTENT_ANALYSIS_DEFAULTS.topLabels)
-        .describe('How many labels the job record and the notification summarize (labels.json has them all).'),
-    })
-    .prefault({})
-    .describe(
-      "Content analysis with Amazon Rekognition Video: label detection on each completed job's MP4, stored next to the outputs and summarized on the record. Off by default: it is billed per minute of video analysed, on top of transcoding.",
-    ),
-  emulator: z
-    .strictObject({
-      endpoint: z.url('must be a URL such as "http://127.0.0.1:5000"').describe("The emulator's URL."),
-      mediaconvertEndpoint: z
-        .url()
-        .optional()
-        .describe('MediaConvert has no emulator; a test server stands in at this URL. Unset: `endpoint`.'),
-    })
-    .optional()
-    .describe(
-      'Endpoint of a local AWS emulator. Set only for the `local` environment: every service in `EMULATED_SERVICES` is pointed at it, with fake credentials.',
-    ),
-});
+export const PipelineConfigSchema = z
+  .strictObject({
+    environment: z
+      .string()
+      .regex(/^[a-z][a-z0-9]{1,9}$/, 'use 2-10 lowercase letters or digits, starting with a letter')
+      .describe(
+        'Environment name (`dev`, `prod`, `local`…): part of every resource name and of the pipeline id `<namePrefix>-<environment>`.',
+      ),
+    namePrefix: z
+      .string()
+      .regex(/^[a-z][a-z0-9-]{0,11}[a-z0-9]$/, 'use 2-13 lowercase letters, digits or hyphens, e.g. "vod"')
+      .default('vod')
+      .describe('Prefix of every resource name. Keep it short: bucket names are limited to 63 characters.'),
+    region: regionSchema.default('us-east-1').describe('AWS region of the pipeline.'),
+    accountId: z
+      .string()
+      .regex(/^\d{12}$/, 'must be a 12-digit AWS account id, e.g. "123456789012"')
+      .optional()
+      .describe(
+        "The AWS account this environment deploys to, rendered as the provider's `allowed_account_ids`: a plan or apply with another account's credentials fails before it reads anything. One account per environment is the recommended setup.",
+      ),
+    iam: z
+      .strictObject({
+        permissionsBoundaryArn: z
+          .string()
+          .regex(IAM_POLICY_ARN, 'must be an IAM policy ARN such as "arn:aws:iam::123456789012:policy/vod-pipeline-boundary-dev"')
+          .optional()
+          .describe(
+            'Permissions boundary set on every role the stack creates: the `permissions_boundary_arns` output of `examples/ci-roles`, whose deploy roles create roles only under it.',
+          ),
+      })
+      .prefault({})
+      .describe('IAM settings of the roles the stack creates.'),
+    tags: z
+      .record(z.string(), z.string().max(256))
+      .default({})
+      .describe(
+        "Tags on every resource, through the provider's `default_tags` (plus `ManagedBy = cdktf` and `PipelineId = <pipeline id>`, which the CI deploy roles scope by).",
+      ),
+    backend: z
+      .discriminatedUnion('type', [S3BackendSchema, LocalBackendSchema])
+      .describe(
+        'Where Terraform keeps the state of this environment: `{ type: "s3", bucket, region, keyPrefix }` or `{ type: "local", path }`.',
+      ),
+    forceDestroy: z
+      .boolean()
+      .default(STORAGE_DEFAULTS.forceDestroy)
+      .describe('Let `terraform destroy` delete non-empty buckets and the jobs table. Only for throwaway environments.'),
+    logRetentionDays: z
+      .number()
+      .refine(
+        (n) => (LOG_RETENTION_DAYS as readonly number[]).includes(n),
+        `must be one of the CloudWatch Logs values: ${LOG_RETENTION_DAYS.join(', ')}`,
+      )
+      .default(FUNCTION_DEFAULTS.logRetentionDays)
+      .describe(`Retention of every CloudWatch log group, in days: one of the CloudWatch Logs values (${LOG_RETENTION_DAYS.join(', ')}).`),
+    storage: z
+      .strictObject({
+        sourceTransitionDays: z
+          .number()
+          .int()
+          .min(MIN_TRANSITION_DAYS, `must be at least ${MIN_TRANSITION_DAYS} (S3 minimum before STANDARD_IA)`)
+          .default(STORAGE_DEFAULTS.sourceTransitionDays)
+          .describe('Days after upload before source originals move to `sourceColdStorageClass`.'),
+        sourceColdStorageClass: z
+          .enum(COLD_STORAGE_CLASSES)
+          .default(STORAGE_DEFAULTS.sourceColdStorageClass)
+          .describe('Storage class source originals move to.'),
+        noncurrentVersionExpirationDays: z
+          .number()
+          .int()
+          .min(1)
+          .default(STORAGE_DEFAULTS.noncurrentVersionExpirationDays)
+          .describe('Days before replaced (noncurrent) source versions are deleted.'),
+        accessLogExpirationDays: z
+          .number()
+          .int()
+          .min(1)
+          .default(STORAGE_DEFAULTS.accessLogExpirationDays)
+          .describe('Days before access logs are deleted.'),
+      })
+      .prefault({})
+      .describe('The buckets: when source originals go cold, when old versions and access logs expire.'),
+    delivery: z
+      .strictObject({
+        priceClass: z
+          .enum(PRICE_CLASSES)
+          .default(DELIVERY_DEFAULTS.priceClass)
+          .describe('CloudFront price class: which edge locations serve viewers.'),
+        corsAllowedOrigins: z
+          .array(z.string().regex(CORS_ORIGIN_PATTERN, 'use "*" or an origin such as "https://player.example.com"'))
+          .min(1)
+          .default([...DELIVERY_DEFAULTS.corsAllowedOrigins])
+          .describe(
+            'Origins allowed by CORS, for players (hls.js) on another site: `"*"` or origins such as `"https://player.example.com"`.',
+          ),
+        waitForDeployment: z
+          .boolean()
+          .default(DELIVERY_DEFAULTS.waitForDeployment)
+          .describe('Wait for the distribution to deploy. Turn off only against emulators.'),
+        responseHeadersPolicy: z
+          .boolean()
+          .default(DELIVERY_DEFAULTS.responseHeadersPolicy)
+          .describe('Own response-headers policy (CORS and security headers). Turn off only against emulators, which do not implement it.'),
+      })
+      .prefault({})
+      .describe('CloudFront in front of the output bucket.'),
+    lambda: z
+      .strictObject({
+        packaging: z
+          .enum(LAMBDA_PACKAGINGS)
+          .default(FUNCTION_DEFAULTS.packaging)
+          .describe(
+            '`archive`: hashicorp/archive zips the bundle at plan time (`archive_file`). `zip`: zipped at synth time, for provider mirrors that hold only hashicorp/aws.',
+          ),
+        memorySize: limited(LAMBDA_LIMITS.memorySize).default(FUNCTION_DEFAULTS.memorySize).describe('Memory of each function, in MB.'),
+        timeoutSeconds: limited(LAMBDA_LIMITS.timeoutSeconds, `; ${LAMBDA_TIMEOUT_REASON}`)
+          .default(FUNCTION_DEFAULTS.timeoutSeconds)
+          .describe("Timeout of each function, in seconds. At least 10: Lambda's default 3 s is too short for SDK retries."),
+        reservedConcurrency: limited(LAMBDA_LIMITS.reservedConcurrency)
+          .default(FUNCTION_DEFAULTS.reservedConcurrency)
+          .describe('Reserved concurrency of each function; caps concurrent CreateJob calls (CKV_AWS_115).'),
+        retryAttempts: limited(LAMBDA_LIMITS.retryAttempts)
+          .default(FUNCTION_DEFAULTS.retryAttempts)
+          .describe("Lambda's retries of a failed asynchronous invocation before the event goes to the dead-letter queue."),
+        maximumEventAgeSeconds: limited(LAMBDA_LIMITS.maximumEventAgeSeconds)
+          .default(FUNCTION_DEFAULTS.maximumEventAgeSeconds)
+          .describe('How long Lambda keeps retrying an asynchronous event before it goes to the dead-letter queue, in seconds.'),
+      })
+      .prefault({})
+      .describe('Every function of the pipeline: packaging, size, and the asynchronous retries before the dead-letter queue.'),
+    transcoding: z
+      .strictObject({
+        ladder: z
+          .prefault(EncodingLadderSchema, { rungs: [...DEFAULT_RUNGS] })
+          .describe(
+            'The encoding ladder: the ceiling and the rung list of every job, never a promise (no rendition is larger than the source). It reaches the submit function as compact JSON in `ENCODING_LADDER`, so a change is a readable line in `terraform plan`; the function validates it again at cold start.',
+          ),
+        statusUpdateInterval: z
+          .enum(STATUS_UPDATE_INTERVALS)
+          .default(INGEST_DEFAULTS.statusUpdateInterval)
+          .describe('How often MediaConvert emits STATUS_UPDATE events.'),
+        accelerationMode: z
+          .enum(ACCELERATION_MODES)
+          .default(INGEST_DEFAULTS.accelerationMode)
+          .describe('Job acceleration: anything but `DISABLED` may bill the whole job at Professional-tier rates.'),
+        accelerationMinSourceMinutes: z
+          .number()
+          .int()
+          .min(0)
+          .max(MAX_ACCELERATION_MIN_SOURCE_MINUTES)
+          .default(INGEST_DEFAULTS.accelerationMinSourceMinutes)
+          .describe(
+            'With an acceleration mode, accelerate only sources at least this many minutes long (0: all); sources of unknown length never are.',
+          ),
+      })
+      .prefault({})
+      .describe('What MediaConvert makes of each upload, and on which pricing tier.'),
+    monitoring: z
+      .strictObject({
+        overdueJobMinutes: limited(JOB_SWEEP_RANGES.overdueJobMinutes)
+          .default(JOB_SWEEP_DEFAULTS.overdueJobMinutes)
+          .describe(
+            "A job without a terminal state this many minutes after submission counts as overdue (the sweep's `OverdueJobs`, alarm `<pipeline>-overdue-jobs`).",
+          ),
+        sweepIntervalMinutes: limited(JOB_SWEEP_RANGES.intervalMinutes)
+          .default(JOB_SWEEP_DEFAULTS.intervalMinutes)
+          .describe("Minutes between sweeps of the jobs table's open records."),
+        alarmEmail: z
+          .email('must be an e-mail address')
+          .optional()
+          .describe('Optional e-mail subscription to the alarm topic (needs confirming by mail).'),
+        errorRateThresholdPercent: within(MONITORING_RANGES.errorRateThresholdPercent)
+          .default(MONITORING_DEFAULTS.errorRateThresholdPercent)
+          .describe('Alarm when more than this percent of the jobs finished in `errorRatePeriodMinutes` ended in ERROR.'),
+        errorRatePeriodMinutes: limited(MONITORING_RANGES.errorRatePeriodMinutes)
+          .default(MONITORING_DEFAULTS.errorRatePeriodMinutes)
+          .describe('The window of the job error rate, in minutes.'),
+        dailyCostBudgetUsd: within(MONITORING_RANGES.dailyCostBudgetUsd)
+          .default(MONITORING_DEFAULTS.dailyCostBudgetUsd)
+          .describe("Alarm when the estimated MediaConvert cost of one UTC day's completed jobs exceeds this, in USD."),
+      })
+      .prefault({})
+      .describe('The job sweep and the alarms (what each alarm means and what to do: docs/operating.md).'),
+    notifications: z
+      .strictObject({
+        email: z
+          .email('must be an e-mail address')
+          .optional()
+          .describe('Optional e-mail subscription to job notifications (needs confirming by mail).'),
+      })
+      .prefault({})
+      .describe('Subscriptions to the job notifications topic.'),
+    pricing: z
+      .prefault(PriceTableSchema, {})
+      .describe(
+        'The MediaConvert price table of every estimate (record, metric, `npm run estimate`); `contracts/pricing.ts` documents the figures, their source and date. Override any figure when your prices differ (region, volume tier), e.g. `{ basicPerNormalizedMinute: 0.0085, asOf: "2026-01" }`; the rest keeps its default. It reaches the submit and job-events functions as JSON in `PRICE_TABLE`, validated again at cold start.',
+      ),
+    contentAnalysis: z
+      .strictObject({
+        enabled: z.boolean().default(false).describe('Analyse each completed job with Rekognition Video.'),
+        minConfidence: limited(MIN_CONFIDENCE_RANGE)
+          .default(CONTENT_ANALYSIS_DEFAULTS.minConfidence)
+          .describe('Labels below this confidence (whole percent) are not returned by Rekognition.'),
+        topLabels: limited(TOP_LABELS_RANGE)
+          .default(CONTENT_ANALYSIS_DEFAULTS.topLabels)
+          .describe('How many labels the job record and the notification summarize (labels.json has them all).'),
+      })
+      .prefault({})
+      .describe(
+        "Content analysis with Amazon Rekognition Video: label detection on each completed job's MP4, stored next to the outputs and summarized on the record. Off by default: it is billed per minute of video analysed, on top of transcoding.",
+      ),
+    emulator: z
+      .strictObject({
+        endpoint: z.url('must be a URL such as "http://127.0.0.1:5000"').describe("The emulator's URL."),
+        mediaconvertEndpoint: z
+          .url()
+          .optional()
+          .describe('MediaConvert has no emulator; a test server stands in at this URL. Unset: `endpoint`.'),
+      })
+      .optional()
+      .describe(
+        'Endpoint of a local AWS emulator. Set only for the `local` environment: every service in `EMULATED_SERVICES` is pointed at it, with fake credentials.',
+      ),
+  })
+  .superRefine((config, ctx) => {
+    // A boundary of another account cannot be attached: say so at synth, not at apply.
+    const boundaryAccount = /^arn:[^:]+:iam::(\d{12}):/.exec(config.iam.permissionsBoundaryArn ?? '')?.[1];
+    if (config.accountId !== undefined && boundaryAccount !== undefined && boundaryAccount !== config.accountId) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['iam', 'permissionsBoundaryArn'],
+        message: `is in account ${boundaryAccount}, not in this environment's accountId ${config.accountId}`,
+      });
+    }
+  });
 
 export type PipelineConfigInput = z.input<typeof PipelineConfigSchema>;
 export type PipelineConfig = z.output<typeof PipelineConfigSchema>;

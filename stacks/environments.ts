@@ -1,8 +1,12 @@
 import { PipelineConfig, PipelineConfigInput } from './config';
 import { EnvironmentOverrides, loadEnvironments } from './environment-loader';
 
-/** Default state bucket; override with TF_STATE_BUCKET (bucket names are global). */
-export const DEFAULT_STATE_BUCKET = 'vod-pipeline-terraform-state';
+/**
+ * Placeholder state bucket, so `npm run synth` needs no variables. Bucket names are global and
+ * anyone could own this one: bootstrap, deploy, diff, destroy and plan:ci refuse it, and ask for
+ * TF_STATE_BUCKET (scripts/lib/state-bucket.ts).
+ */
+export const DEFAULT_STATE_BUCKET = 'placeholder-set-tf-state-bucket';
 
 const s3Backend = { type: 's3', bucket: DEFAULT_STATE_BUCKET, region: 'us-east-1', keyPrefix: 'vod-pipeline' } as const;
 

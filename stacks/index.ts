@@ -21,6 +21,10 @@ export type { VideoPipelineStackProps } from './video-pipeline-stack';
 export { StateBackendStack } from './state-backend-stack';
 export type { StateBackendStackProps } from './state-backend-stack';
 
+// Every role of a stack under a permissions boundary (the pipeline stack adds it from `iam.permissionsBoundaryArn`).
+export { PermissionsBoundaryAspect, applyPermissionsBoundary } from './lib/permissions-boundary';
+export { PIPELINE_TAG_KEY } from './lib/terraform-settings';
+
 // Constructs, each usable on its own.
 export { SecureBucket, ABORT_INCOMPLETE_UPLOAD_DAYS } from './constructs/secure-bucket';
 export type { SecureBucketProps } from './constructs/secure-bucket';

@@ -1,7 +1,8 @@
 import { Construct } from 'constructs';
 import { TerraformOutput, TerraformStack } from 'cdktf';
 import { PipelineConfig, pipelineId } from './config';
-import { configureAwsProvider, configureBackend } from './lib/terraform-settings';
+import { PIPELINE_TAG_KEY, configureAwsProvider, configureBackend } from './lib/terraform-settings';
+import { applyPermissionsBoundary } from './lib/permissions-boundary';
 import { accountIdOf } from './lib/account';
 import { ContentAnalysis } from './constructs/content-analysis';
 import { Delivery } from './constructs/delivery';
@@ -38,8 +39,9 @@ export class VideoPipelineStack extends TerraformStack {
     const name = pipelineId(config);
     const functionSettings: FunctionSettings = { ...config.lambda, logRetentionDays: config.logRetentionDays };
 
-    configureAwsProvider(this, config);
+    configureAwsProvider(this, { ...config, tags: { ...config.tags, [PIPELINE_TAG_KEY]: name } });
     configureBackend(this, config.backend, id);
+    applyPermissionsBoundary(this, config.iam.permissionsBoundaryArn);
 
     this.storage = new Storage(this, 'Storage', {
       name,

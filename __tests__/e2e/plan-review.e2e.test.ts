@@ -25,6 +25,11 @@ import { ENVIRONMENTS } from '../../stacks/environments';
 import { PROJECT_ROOT } from '../../stacks/lib/project-paths';
 import { StateBackendStack } from '../../stacks/state-backend-stack';
 import { VideoPipelineStack } from '../../stacks/video-pipeline-stack';
+import { FaultProxy, ProxiedCall, startFaultProxy } from '../support/faults/proxy';
+import { DEFAULT_INPUTS as DEFAULT_CI_INPUTS, boundaryArn, deployPolicy, planPolicy } from '../support/iam/ci-roles';
+import { neverExercised, simulateCalls } from '../support/iam/recorded-simulation';
+import { iamRequestsOf, newCallMemory } from '../support/iam/terraform-calls';
+import { iamActionsOf } from '../support/iam/actions';
 import { MediaConvertStub, startMediaConvertStub } from '../support/mediaconvert/server';
 import { describeWithTools } from '../support/tiers';
 
@@ -37,6 +42,9 @@ const RENAMED_SOURCE_BUCKET = 'vod-local-uploads-renamed';
 const SENSITIVE_PROBE = 'e2e-probe-4f1d9c-never-print-me';
 const FIXTURES = path.join(PROJECT_ROOT, '__tests__', 'fixtures', 'plans');
 const run = promisify(execFile);
+
+/** Who makes the calls of a step, in the CI the roles of examples/ci-roles serve. */
+type Phase = 'bootstrap' | 'deploy' | 'pr-plan' | 'other';
 
 /** What differs from the local environment in one synth of the app. */
 interface Variant {
@@ -56,6 +64,18 @@ describeWithTools('plan review on the S3 backend (emulator)', ['terraform', 'mir
   let mediaconvert: MediaConvertStub;
   let s3: S3Client;
   let applied: PlanCiResult;
+  // Recording proxies in front of moto and the MediaConvert stand-in: every AWS call terraform makes, by phase.
+  let awsProxy: FaultProxy;
+  let mediaconvertProxy: FaultProxy;
+  const recorded: { phase: Phase; call: ProxiedCall }[] = [];
+  let seen = { aws: 0, mediaconvert: 0 };
+
+  /** Files the calls made since the last checkpoint under `phase`. */
+  function checkpoint(phase: Phase): void {
+    for (const call of awsProxy.requests.slice(seen.aws)) recorded.push({ phase, call });
+    for (const call of mediaconvertProxy.requests.slice(seen.mediaconvert)) recorded.push({ phase, call });
+    seen = { aws: awsProxy.requests.length, mediaconvert: mediaconvertProxy.requests.length };
+  }
 
   /** Synthesizes the state stack and the local pipeline stack on the S3 backend, changed by `variant`. */
   function synthWith(variant: Variant = {}): (outdir: string) => void {
@@ -65,7 +85,7 @@ describeWithTools('plan review on the S3 backend (emulator)', ['terraform', 'mir
         bucketName: STATE_BUCKET,
         region: REGION,
         keyPrefix: KEY_PREFIX,
-        emulator: { endpoint: moto.url },
+        emulator: { endpoint: awsProxy.url },
       });
       // Emulator gaps (EMULATOR_BEHAVIOUR_GAPS), neither of them what this test is about: moto applies the
       // TLS-only Deny without its condition (every state read would fail), and waits ~55 s on a lifecycle read-back.
@@ -77,7 +97,9 @@ describeWithTools('plan review on the S3 backend (emulator)', ['terraform', 'mir
         {
           ...ENVIRONMENTS.local!,
           backend: { type: 's3', bucket: STATE_BUCKET, region: REGION, keyPrefix: KEY_PREFIX },
-          emulator: { endpoint: moto.url, mediaconvertEndpoint: mediaconvert.url },
+          emulator: { endpoint: awsProxy.url, mediaconvertEndpoint: mediaconvertProxy.url },
+          // The deploy role creates roles only under its boundary (examples/ci-roles); the simulation checks each call.
+          iam: { permissionsBoundaryArn: boundaryArn('local') },
           ...variant.config,
         },
         'e2e local environment on the S3 backend',
@@ -124,6 +146,8 @@ describeWithTools('plan review on the S3 backend (emulator)', ['terraform', 'mir
     synthDir = path.join(workDir, 'cdktf.out');
     moto = await startMoto();
     mediaconvert = await startMediaConvertStub({ region: REGION, log: () => undefined });
+    awsProxy = await startFaultProxy(moto.url, { keepRequests: true });
+    mediaconvertProxy = await startFaultProxy(mediaconvert.url, { keepRequests: true });
     s3 = new S3Client({
       region: REGION,
       endpoint: moto.url,
@@ -131,12 +155,14 @@ describeWithTools('plan review on the S3 backend (emulator)', ['terraform', 'mir
       credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' },
     });
     cliConfig = writeTerraformCliConfig(path.join(workDir, 'terraform'));
-    backendConfig = writeEmulatorBackendConfig(path.join(workDir, 'emulator.s3.tfbackend'), moto.url);
+    backendConfig = writeEmulatorBackendConfig(path.join(workDir, 'emulator.s3.tfbackend'), awsProxy.url);
   }, 60_000);
 
   afterAll(async () => {
     // moto is thrown away with everything in it: no destroy needed.
     s3?.destroy();
+    await awsProxy?.close();
+    await mediaconvertProxy?.close();
     await mediaconvert?.close();
     await moto?.stop();
     rmSync(workDir, { recursive: true, force: true });
@@ -156,6 +182,7 @@ describeWithTools('plan review on the S3 backend (emulator)', ['terraform', 'mir
     });
 
     // Assess
+    checkpoint('bootstrap');
     expect(outcome).toBe('created');
     expect(await objectKeys()).toEqual([`${KEY_PREFIX}/state.tfstate`]);
     expect(existsSync(localStateFile)).toBe(false);
@@ -175,14 +202,17 @@ describeWithTools('plan review on the S3 backend (emulator)', ['terraform', 'mir
     await terraformOrThrow(['init', '-input=false', '-no-color', `-backend-config=${backendConfig}`], stateDir, cliConfig);
     const { stdout } = await terraformOrThrow(['state', 'list'], stateDir, cliConfig);
     expect(stdout).toMatch(/^aws_s3_bucket\.StateBucket_\w+$/m);
+    checkpoint('bootstrap');
   }, 120_000);
 
   it('step 3 (in the bucket of step 1): plan:ci plans the local pipeline on the S3 backend, and the reviewed plan applies', async () => {
-    // Act
+    // Act: what the deploy job does with the deploy role (plan with the lock, apply that plan).
+    checkpoint('other');
     applied = await planCi('create');
     capture('create', applied);
     const { stackDir, planFile } = applied.planned[0]!;
     await terraformOrThrow(['apply', '-input=false', '-no-color', planFile], stackDir, cliConfig);
+    checkpoint('deploy');
 
     // Assess: the summary of a first deploy.
     const [summary] = applied.summaries;
@@ -215,8 +245,10 @@ describeWithTools('plan review on the S3 backend (emulator)', ['terraform', 'mir
         stack.ingest.submitFunction.fn.addOverride('environment.variables.E2E_API_TOKEN', `\${sensitive("${SENSITIVE_PROBE}")}`),
     };
 
-    // Act
-    const result = await planCi('ladder', variant);
+    // Act: a pull request's plan, as plan.yml runs it with the plan role (no lock).
+    checkpoint('other');
+    const result = await planCi('ladder', variant, { lock: false });
+    checkpoint('pr-plan');
     capture('ladder', result);
 
     // Assess
@@ -234,12 +266,14 @@ describeWithTools('plan review on the S3 backend (emulator)', ['terraform', 'mir
   }, 180_000);
 
   it('step 5 (against step 3): a bucket rename shows the replacement first and flagged, and fails a protected stack', async () => {
-    // Act
+    // Act: a pull request's plan (no lock).
+    checkpoint('other');
     const result = await planCi(
       'rename',
       { customize: (stack) => stack.storage.sourceBucket.bucket.addOverride('bucket', RENAMED_SOURCE_BUCKET) },
-      { protectedStacks: [LOCAL_STACK] },
+      { protectedStacks: [LOCAL_STACK], lock: false },
     );
+    checkpoint('pr-plan');
     capture('rename', result);
 
     // Assess
@@ -348,4 +382,108 @@ describeWithTools('plan review on the S3 backend (emulator)', ['terraform', 'mir
     });
     expect(await objectKeys()).toContain('media-app/terraform.tfstate');
   }, 120_000);
+
+  it('step 8 (stack of step 3): the deploy role destroys the stack (terraform destroy through the S3 backend)', async () => {
+    // Prepare: the configuration of step 3 again (steps 4 and 5 synthesized variants).
+    checkpoint('other');
+    synthWith()(synthDir);
+    const { stackDir } = applied.planned[0]!;
+    await terraformOrThrow(['init', '-input=false', '-no-color', '-reconfigure', `-backend-config=${backendConfig}`], stackDir, cliConfig);
+
+    // Act
+    await terraformOrThrow(['destroy', '-auto-approve', '-input=false', '-no-color'], stackDir, cliConfig);
+    checkpoint('deploy');
+
+    // Assess
+    const { stdout } = await terraformOrThrow(['state', 'list'], stackDir, cliConfig);
+    expect(stdout.trim()).toBe('');
+    checkpoint('other');
+  }, 300_000);
+
+  // Every AWS call terraform made above, mapped to its IAM action and resource and decided by the IAM
+  // simulator against the roles examples/ci-roles creates (the same policy templates).
+  describe('step 9 (calls of steps 1-8): the CI roles, simulated on every recorded call', () => {
+    const scope = { account: '123456789012', region: REGION, resourceTags: { PipelineId: LOCAL_STACK } };
+    const deployRole = (protect: boolean) => ({
+      arn: 'arn:aws:iam::123456789012:role/vod-github-deploy-local',
+      account: '123456789012',
+      policies: [deployPolicy('local', protect, { ...DEFAULT_CI_INPUTS, stateBucket: STATE_BUCKET, stateKeyPrefix: KEY_PREFIX })],
+    });
+    const planRole = {
+      arn: 'arn:aws:iam::123456789012:role/vod-github-plan',
+      account: '123456789012',
+      policies: [planPolicy({ ...DEFAULT_CI_INPUTS, stateBucket: STATE_BUCKET, stateKeyPrefix: KEY_PREFIX })],
+    };
+    const callsOf = (phase: Phase) => recorded.filter((r) => r.phase === phase).map((r) => r.call);
+
+    it('the deploy role allows every call of the apply and the destroy, and the calls create every role under the boundary', async () => {
+      // Act
+      const result = await simulateCalls(callsOf('deploy'), deployRole(false), scope);
+
+      // Assess
+      expect(result.requests.length).toBeGreaterThan(300);
+      expect(result.denied).toEqual([]);
+      const createRoles = result.requests.filter((r) => r.request.action === 'iam:CreateRole');
+      expect(createRoles.map((r) => r.request.context?.['iam:PermissionsBoundary'])).toEqual(createRoles.map(() => boundaryArn('local')));
+      expect([...result.exercised]).toEqual(expect.arrayContaining(['kms:createkey', 'iam:passrole', 'mediaconvert:createqueue']));
+      process.stdout.write(
+        `deploy role: ${result.requests.length} IAM requests from ${callsOf('deploy').length} calls, all allowed. ` +
+          `Allowed but never exercised here (updates, tags, optional parts): ${neverExercised(deployRole(false).policies[0]!, result.exercised).join(', ')}\n`,
+      );
+    }, 120_000);
+
+    it("a protected environment's deploy role is denied exactly the data-removing calls, and the settings its first apply creates", async () => {
+      // Act
+      const result = await simulateCalls(callsOf('deploy'), deployRole(true), scope);
+
+      // Assess
+      const denied = new Set(result.requests.filter((r) => r.decision !== 'Allowed').map((r) => r.request.action));
+      expect([...denied].sort()).toEqual(
+        expect.arrayContaining([
+          'dynamodb:DeleteTable',
+          's3:DeleteBucketPolicy',
+          's3:PutBucketPublicAccessBlock',
+          's3:PutBucketVersioning',
+        ]),
+      );
+      expect(
+        [...denied].filter(
+          (a) =>
+            ![
+              'dynamodb:DeleteTable',
+              's3:DeleteBucketPolicy',
+              's3:PutBucketPublicAccessBlock',
+              's3:PutBucketVersioning',
+              's3:DeleteObject',
+              's3:DeleteObjectVersion',
+            ].includes(a),
+        ),
+      ).toEqual([]);
+    }, 120_000);
+
+    it('the plan role allows every call of the pull-request plans, and none of them writes', async () => {
+      // Prepare: the key policy of the key step 3 created (KMS asks it too), as the calls recorded it.
+      const memory = newCallMemory();
+      for (const call of callsOf('deploy')) iamRequestsOf(call, scope, memory);
+
+      // Act
+      const result = await simulateCalls(callsOf('pr-plan'), planRole, scope, memory);
+
+      // Assess
+      expect(result.requests.length).toBeGreaterThan(50);
+      expect(result.denied).toEqual([]);
+      const levels = new Map(
+        iamActionsOf({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: [...result.exercised], Resource: '*' }] }).map((a) => [
+          a.action.toLowerCase(),
+          a.accessLevel,
+        ]),
+      );
+      expect([...result.exercised].filter((a) => levels.get(a) !== 'Read' && levels.get(a) !== 'List')).toEqual([]);
+      expect(result.requests.some((r) => r.request.resource.endsWith('.tflock'))).toBe(false);
+      process.stdout.write(
+        `plan role: ${result.requests.length} IAM requests from ${callsOf('pr-plan').length} calls, all allowed, all Read/List. ` +
+          `Allowed but never exercised here: ${neverExercised(planRole.policies[0]!, result.exercised).join(', ')}\n`,
+      );
+    }, 120_000);
+  });
 });

@@ -8,12 +8,15 @@
 import type { JobRecord } from '../../lambda-src/jobs/job-record';
 import { deriveAssetId } from '../../lambda-src/jobs/keys';
 import { bundleLambda } from '../../stacks/lib/lambda-bundle';
-import { JOB_ID, completeEvent, jobStateChange } from '../fixtures/mediaconvert-events';
+import { JOB_ID, REGION, completeEvent, jobStateChange } from '../fixtures/mediaconvert-events';
 import { s3Event, s3Record } from '../fixtures/s3-events';
 import { writeRecord } from '../support/aws/jobs-table';
 import { AsyncLambda, AsyncLambdaOptions } from '../support/faults/async-lambda';
 import { createJob, publish, searchJobs, setsAttribute, until, writesStatus } from '../support/faults/matchers';
-import type { CallMatcher, FaultAction } from '../support/faults/proxy';
+import type { CallMatcher, FaultAction, ProxiedCall } from '../support/faults/proxy';
+import { functionRolePolicies } from '../support/iam/function-roles';
+import { neverExercised, simulateCalls } from '../support/iam/recorded-simulation';
+import { TEST_ENVIRONMENT } from '../support/pipeline';
 import { FaultRig, RigTiming, startFaultRig } from '../support/faults/rig';
 import { describeWithTools } from '../support/tiers';
 import path from 'node:path';
@@ -40,8 +43,12 @@ describeWithTools('exactly one job per upload and one notification per outcome, 
     await rig.close();
   });
 
+  // Every call the handlers made in these tests, kept across the proxies' resets for the IAM simulation at the end.
+  const handlerCalls: ProxiedCall[] = [];
+
   afterEach(async () => {
     await Promise.all(functions.splice(0).map((fn) => fn.close()));
+    handlerCalls.push(...rig.awsProxy.requests, ...rig.mediaconvertProxy.requests);
     rig.awsProxy.reset();
     rig.mediaconvertProxy.reset();
     await rig.takePublished();
@@ -493,6 +500,45 @@ describeWithTools('exactly one job per upload and one notification per outcome, 
       expect(published).toHaveLength(2);
       expect(published[0]).toEqual(published[1]);
       expect((await endState(job.assetId)).record?.notifiedAt).toEqual(expect.any(String));
+    });
+  });
+
+  // Least privilege both ways: every call each handler made above is allowed by its role as the stack
+  // synthesizes it (the IAM simulator decides), and the role's actions no call needed are printed.
+  describe('the functions’ roles (after every test above)', () => {
+    // The SDK writes app/<AWS_SDK_UA_APP_ID> into its user agent (Powertools appends its own suffix).
+    const appOf = (call: ProxiedCall) =>
+      ['submit-job', 'job-events'].find((name) => String(call.headers['user-agent'] ?? '').includes(`app/${name}`));
+    // The rig's names are a synthesized vod-test stack's names, in the fixtures' region.
+    const policies = functionRolePolicies({ ...TEST_ENVIRONMENT, region: REGION }, '123456789012', REGION);
+    const scope = { account: '123456789012', region: REGION, resourceTags: {} };
+
+    it.each(['submit-job', 'job-events'])(
+      'the %s role allows every call its handler made',
+      async (name) => {
+        // Prepare
+        const calls = handlerCalls.filter((call) => appOf(call) === name);
+        const policy = policies[name]!;
+
+        // Act
+        const result = await simulateCalls(
+          calls,
+          { arn: `arn:aws:iam::123456789012:role/vod-test-${name}`, account: '123456789012', policies: [policy] },
+          scope,
+        );
+
+        // Assess
+        expect(calls.length).toBeGreaterThan(0);
+        expect(result.denied).toEqual([]);
+        process.stdout.write(
+          `${name}: ${calls.length} calls, actions ${[...result.exercised].sort().join(', ')}; allowed but never exercised: ${neverExercised(policy, result.exercised).join(', ') || 'none'}\n`,
+        );
+      },
+      60_000,
+    );
+
+    it('every call came from one of the two functions', () => {
+      expect(handlerCalls.filter((call) => appOf(call) === undefined).map((c) => `${c.service} ${c.operation}`)).toEqual([]);
     });
   });
 });

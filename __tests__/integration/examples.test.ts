@@ -1,9 +1,11 @@
+import { spawnSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { PROJECT_ROOT } from '../../stacks/lib/project-paths';
 import { runTerraform, terraformOrThrow, writeTerraformCliConfig } from '../../scripts/lib/terraform';
 import { describeWithTools } from '../support/tiers';
+import { TemplateValue, renderTemplate } from '../support/iam/ci-roles';
 
 const EXAMPLES = readdirSync(path.join(PROJECT_ROOT, 'examples'));
 
@@ -25,12 +27,12 @@ describeWithTools('examples', ['terraform', 'mirror'], () => {
 
   it("docs/plan-review.md quotes the plan role's state statements as they stand in examples/ci-roles", () => {
     const page = readFileSync(path.join(PROJECT_ROOT, 'docs', 'plan-review.md'), 'utf8');
-    const roles = readFileSync(path.join(PROJECT_ROOT, 'examples', 'ci-roles', 'main.tf'), 'utf8');
-    const quoted = /The state part of the plan role[^\n]*\n\n```hcl\n([\s\S]*?)```/.exec(page)?.[1] ?? '';
+    const policy = readFileSync(path.join(PROJECT_ROOT, 'examples', 'ci-roles', 'policies', 'plan.json.tftpl'), 'utf8');
+    const quoted = /The state part of the plan role[^\n]*\n\n```json\n([\s\S]*?)```/.exec(page)?.[1] ?? '';
 
-    expect(quoted).toContain('TakeStateLock');
+    expect(quoted).toContain('ReadPipelineStateNotTheLock');
     const normalize = (text: string) => text.replace(/\s+/g, ' ').trim();
-    expect(normalize(roles)).toContain(normalize(quoted));
+    expect(normalize(policy)).toContain(normalize(quoted));
   });
 
   it.each(EXAMPLES)(
@@ -50,5 +52,58 @@ describeWithTools('examples', ['terraform', 'mirror'], () => {
       expect(JSON.parse(validate.stdout)).toEqual(expect.objectContaining({ valid: true, error_count: 0 }));
     },
     120_000,
+  );
+
+  it.each<[string, Record<string, TemplateValue>]>([
+    [
+      'deploy.json.tftpl',
+      {
+        account: '123456789012',
+        name_prefix: 'vod',
+        state_bucket: 'acme-state',
+        state_key_prefix: 'vod-pipeline',
+        tag_key: 'PipelineId',
+        pipeline: 'vod-dev',
+        boundary_arn: 'arn:aws:iam::123456789012:policy/vod-pipeline-boundary-dev',
+      },
+    ],
+    [
+      'plan.json.tftpl',
+      { account: '123456789012', name_prefix: 'vod', state_bucket: 'acme-state', state_key_prefix: 'vod-pipeline', tag_key: 'PipelineId' },
+    ],
+    ['boundary.json.tftpl', { account: '123456789012', pipeline: 'vod-dev' }],
+    [
+      'deploy-trust.json.tftpl',
+      {
+        oidc_provider_arn: 'arn:aws:iam::1:oidc-provider/x',
+        subjects: ['repo:a@1/b@2:environment:dev', 'repo:a/b:environment:dev'],
+        repository: 'a/b',
+        repository_id: 2,
+        environment: 'dev',
+      },
+    ],
+  ])(
+    "the tests render %s as terraform's templatefile() does",
+    (file, vars) => {
+      // Prepare: terraform console evaluates the same call main.tf makes.
+      const dir = path.join(workDir, 'render');
+      cpSync(path.join(PROJECT_ROOT, 'examples', 'ci-roles', 'policies'), path.join(dir, 'policies'), { recursive: true });
+      const hcl = Object.entries(vars)
+        .map(([k, v]) => `${k} = ${typeof v === 'string' ? JSON.stringify(v) : Array.isArray(v) ? JSON.stringify(v) : v}`)
+        .join(', ');
+
+      // Act
+      const rendered = spawnSync('terraform', ['console'], {
+        cwd: dir,
+        env: { ...process.env, TF_CLI_CONFIG_FILE: cliConfig, CHECKPOINT_DISABLE: '1' },
+        input: `jsonencode(jsondecode(templatefile("policies/${file}", { ${hcl} })))\n`,
+        encoding: 'utf8',
+      });
+
+      // Assess
+      expect(rendered.status).toBe(0);
+      expect(JSON.parse(JSON.parse(rendered.stdout.trim()) as string)).toEqual(JSON.parse(renderTemplate(file, vars)));
+    },
+    60_000,
   );
 });

@@ -1,10 +1,15 @@
-# The two roles the workflows assume through GitHub's OIDC provider:
-#   - plan role (plan.yml, pull requests): reads the pipeline's resources and state, and
-#     takes the state lock (a plan locks the state); it can change nothing else.
-#   - deploy role, one per environment (apply-reviewed.yml, GitHub environments dev/prod):
-#     manages only resources named <name_prefix>-<environment>* and that stack's state.
-# Apply it once with admin credentials; put the role ARNs in the repository (plan) and
-# environment (deploy) variables docs/plan-review.md lists.
+# The roles the workflows assume through GitHub's OIDC provider, and the permissions boundary
+# of every role the pipeline stack creates. The policies are JSON templates in policies/, which
+# the IAM-simulator tests read too (__tests__/ci-roles-simulation.test.ts).
+#   - plan role (plan.yml on pull requests): reads the pipeline's resources and state; no write
+#     at all, lockfile included (the PR plan runs with -lock=false).
+#   - deploy role, one per environment (apply-reviewed.yml on main, in GitHub environment <env>):
+#     manages only resources named <name_prefix>-<env>-* (or tagged PipelineId = <name_prefix>-<env>
+#     where AWS chooses the name), and creates roles only under that environment's boundary.
+#     Environments in protected_environments can delete no data: see docs/threat-model.md.
+# Apply it once per account with admin credentials (one account per environment is the
+# recommended setup); put the role ARNs in the repository (plan) and environment (deploy)
+# variables, and each boundary ARN in that environment's `iam.permissionsBoundaryArn`.
 
 terraform {
   required_version = ">= 1.10"
@@ -19,6 +24,22 @@ terraform {
 variable "github_repository" {
   description = "owner/name of the repository whose workflows assume the roles."
   type        = string
+}
+
+variable "github_repository_id" {
+  description = "Numeric id of that repository (GitHub API: repos/<owner>/<name> .id): names can be reused, ids cannot."
+  type        = number
+}
+
+variable "github_owner_id" {
+  description = "Numeric id of the repository's owner (GitHub API: users/<owner> .id), for the immutable subject format."
+  type        = number
+}
+
+variable "allow_name_only_subjects" {
+  description = "Also accept the old name-only `sub` (repo:<owner>/<repo>:...), for repositories created before 2026-07-15 that have not opted in to immutable subjects."
+  type        = bool
+  default     = false
 }
 
 variable "state_bucket" {
@@ -39,9 +60,15 @@ variable "name_prefix" {
 }
 
 variable "environments" {
-  description = "Environments deployed from main, each with its own deploy role and GitHub environment."
+  description = "Environments deployed from main, each with its own deploy role, boundary and GitHub environment."
   type        = list(string)
   default     = ["dev", "prod"]
+}
+
+variable "protected_environments" {
+  description = "Environments whose deploy role may delete no data: no object (version) deletion, versioning change, bucket policy/ACL/public-access-block removal or table deletion. Leave an environment out for its first apply, which creates those settings."
+  type        = list(string)
+  default     = ["prod"]
 }
 
 variable "create_oidc_provider" {
@@ -53,11 +80,25 @@ variable "create_oidc_provider" {
 data "aws_caller_identity" "current" {}
 
 locals {
-  account       = data.aws_caller_identity.current.account_id
-  oidc_host     = "token.actions.githubusercontent.com"
-  oidc_arn      = var.create_oidc_provider ? aws_iam_openid_connect_provider.github[0].arn : "arn:aws:iam::${local.account}:oidc-provider/${local.oidc_host}"
-  state_bucket  = "arn:aws:s3:::${var.state_bucket}"
-  stack_objects = "${local.state_bucket}/${var.state_key_prefix}/${var.name_prefix}-*"
+  account   = data.aws_caller_identity.current.account_id
+  oidc_host = "token.actions.githubusercontent.com"
+  oidc_arn  = var.create_oidc_provider ? aws_iam_openid_connect_provider.github[0].arn : "arn:aws:iam::${local.account}:oidc-provider/${local.oidc_host}"
+  owner     = split("/", var.github_repository)[0]
+  repo      = split("/", var.github_repository)[1]
+  # GitHub's immutable subject (default for repositories created or renamed from 2026-07-15), and the old one on request.
+  subject_prefixes = concat(
+    ["repo:${local.owner}@${var.github_owner_id}/${local.repo}@${var.github_repository_id}"],
+    var.allow_name_only_subjects ? ["repo:${var.github_repository}"] : [],
+  )
+  # The stack tags every resource with it (stacks/lib/terraform-settings.ts); it scopes what AWS names (keys, distributions).
+  pipeline_tag_key = "PipelineId"
+  template_vars = {
+    account          = local.account
+    name_prefix      = var.name_prefix
+    state_bucket     = var.state_bucket
+    state_key_prefix = var.state_key_prefix
+    tag_key          = local.pipeline_tag_key
+  }
 }
 
 resource "aws_iam_openid_connect_provider" "github" {
@@ -66,222 +107,46 @@ resource "aws_iam_openid_connect_provider" "github" {
   client_id_list = ["sts.amazonaws.com"]
 }
 
-# ---- plan role: pull requests of this repository only ----
+# ---- permissions boundary: one per environment, on every role the stack creates ----
 
-data "aws_iam_policy_document" "plan_trust" {
-  statement {
-    actions = ["sts:AssumeRoleWithWebIdentity"]
-    principals {
-      type        = "Federated"
-      identifiers = [local.oidc_arn]
-    }
-    condition {
-      test     = "StringEquals"
-      variable = "${local.oidc_host}:aud"
-      values   = ["sts.amazonaws.com"]
-    }
-    condition {
-      test     = "StringEquals"
-      variable = "${local.oidc_host}:sub"
-      values   = ["repo:${var.github_repository}:pull_request"]
-    }
-  }
+resource "aws_iam_policy" "boundary" {
+  for_each    = toset(var.environments)
+  name        = "${var.name_prefix}-pipeline-boundary-${each.key}"
+  description = "Permissions boundary of every role the ${var.name_prefix}-${each.key} pipeline creates."
+  policy      = templatefile("${path.module}/policies/boundary.json.tftpl", merge(local.template_vars, { pipeline = "${var.name_prefix}-${each.key}" }))
 }
 
-data "aws_iam_policy_document" "plan" {
-  # The S3 backend also lists "env:/" (workspace keys) at init.
-  statement {
-    sid       = "ListStateKeys"
-    actions   = ["s3:ListBucket"]
-    resources = [local.state_bucket]
-    condition {
-      test     = "StringLike"
-      variable = "s3:prefix"
-      values   = ["${var.state_key_prefix}/*", "env:/*"]
-    }
-  }
-  statement {
-    sid       = "ReadPipelineState"
-    actions   = ["s3:GetObject"]
-    resources = ["${local.stack_objects}.tfstate"]
-  }
-  # A plan takes the lock: it writes and removes <key>.tflock, and nothing else.
-  statement {
-    sid       = "TakeStateLock"
-    actions   = ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"]
-    resources = ["${local.stack_objects}.tfstate.tflock"]
-  }
-  statement {
-    sid = "RefreshPipelineResources"
-    actions = [
-      "s3:GetBucket*", "s3:GetAccelerateConfiguration", "s3:GetLifecycleConfiguration", "s3:GetEncryptionConfiguration",
-      "s3:GetReplicationConfiguration", "s3:GetIntelligentTieringConfiguration", "s3:GetObjectLockConfiguration",
-    ]
-    resources = ["arn:aws:s3:::${var.name_prefix}-*"]
-  }
-  statement {
-    sid = "RefreshNamedResources"
-    actions = [
-      "lambda:GetFunction", "lambda:GetFunctionCodeSigningConfig", "lambda:GetFunctionConcurrency", "lambda:GetFunctionEventInvokeConfig",
-      "lambda:GetPolicy", "lambda:ListVersionsByFunction", "lambda:ListTags",
-      "iam:GetRole", "iam:GetRolePolicy", "iam:ListRolePolicies", "iam:ListAttachedRolePolicies",
-      "events:DescribeRule", "events:ListTargetsByRule", "events:ListTagsForResource",
-      "sns:GetTopicAttributes", "sns:ListTagsForResource", "sns:GetSubscriptionAttributes",
-      "sqs:GetQueueAttributes", "sqs:ListQueueTags",
-      "dynamodb:DescribeTable", "dynamodb:DescribeContinuousBackups", "dynamodb:DescribeTimeToLive", "dynamodb:ListTagsOfResource",
-      "logs:ListTagsForResource",
-      "cloudwatch:DescribeAlarms", "cloudwatch:ListTagsForResource", "cloudwatch:GetDashboard",
-      "mediaconvert:GetQueue", "mediaconvert:ListTagsForResource",
-    ]
-    resources = [
-      "arn:aws:lambda:*:${local.account}:function:${var.name_prefix}-*",
-      "arn:aws:iam::${local.account}:role/${var.name_prefix}-*",
-      "arn:aws:events:*:${local.account}:rule/${var.name_prefix}-*",
-      "arn:aws:sns:*:${local.account}:${var.name_prefix}-*",
-      "arn:aws:sqs:*:${local.account}:${var.name_prefix}-*",
-      "arn:aws:dynamodb:*:${local.account}:table/${var.name_prefix}-*",
-      "arn:aws:logs:*:${local.account}:log-group:/aws/lambda/${var.name_prefix}-*",
-      "arn:aws:cloudwatch:*:${local.account}:alarm:${var.name_prefix}-*",
-      "arn:aws:cloudwatch::${local.account}:dashboard/${var.name_prefix}-*",
-      "arn:aws:mediaconvert:*:${local.account}:queues/${var.name_prefix}-*",
-    ]
-  }
-  # These reads take no resource ARN (describe-all calls, CloudFront ids chosen by AWS).
-  statement {
-    sid = "RefreshUnscopedReads"
-    actions = [
-      "sts:GetCallerIdentity", "logs:DescribeLogGroups", "sns:ListSubscriptionsByTopic",
-      "cloudfront:GetDistribution", "cloudfront:GetDistributionConfig", "cloudfront:ListTagsForResource",
-      "cloudfront:GetOriginAccessControl", "cloudfront:GetResponseHeadersPolicy",
-    ]
-    resources = ["*"]
-  }
-}
+# ---- plan role: the plan workflow of this repository on pull requests only ----
 
 resource "aws_iam_role" "plan" {
-  name                 = "${var.name_prefix}-github-plan"
-  assume_role_policy   = data.aws_iam_policy_document.plan_trust.json
+  name = "${var.name_prefix}-github-plan"
+  assume_role_policy = templatefile("${path.module}/policies/plan-trust.json.tftpl", {
+    oidc_provider_arn = local.oidc_arn
+    subjects          = [for prefix in local.subject_prefixes : "${prefix}:pull_request"]
+    repository        = var.github_repository
+    repository_id     = var.github_repository_id
+  })
   max_session_duration = 3600
 }
 
 resource "aws_iam_role_policy" "plan" {
   name   = "read-only-plan"
   role   = aws_iam_role.plan.id
-  policy = data.aws_iam_policy_document.plan.json
+  policy = templatefile("${path.module}/policies/plan.json.tftpl", local.template_vars)
 }
 
-# ---- deploy roles: one per GitHub environment, main only through that environment ----
-
-data "aws_iam_policy_document" "deploy_trust" {
-  for_each = toset(var.environments)
-  statement {
-    actions = ["sts:AssumeRoleWithWebIdentity"]
-    principals {
-      type        = "Federated"
-      identifiers = [local.oidc_arn]
-    }
-    condition {
-      test     = "StringEquals"
-      variable = "${local.oidc_host}:aud"
-      values   = ["sts.amazonaws.com"]
-    }
-    condition {
-      test     = "StringEquals"
-      variable = "${local.oidc_host}:sub"
-      values   = ["repo:${var.github_repository}:environment:${each.key}"]
-    }
-  }
-}
-
-data "aws_iam_policy_document" "deploy" {
-  for_each = toset(var.environments)
-  # The S3 backend also lists "env:/" (workspace keys) at init.
-  statement {
-    sid       = "ListStateKeys"
-    actions   = ["s3:ListBucket"]
-    resources = [local.state_bucket]
-    condition {
-      test     = "StringLike"
-      variable = "s3:prefix"
-      values   = ["${var.state_key_prefix}/*", "env:/*"]
-    }
-  }
-  statement {
-    sid       = "WriteStackStateAndLock"
-    actions   = ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"]
-    resources = ["${local.state_bucket}/${var.state_key_prefix}/${var.name_prefix}-${each.key}.tfstate*"]
-  }
-  statement {
-    sid = "ManageOwnBuckets"
-    actions = [
-      "s3:CreateBucket", "s3:DeleteBucket", "s3:ListBucket", "s3:ListBucketVersions", "s3:GetBucket*", "s3:PutBucket*", "s3:DeleteBucketPolicy",
-      "s3:GetAccelerateConfiguration", "s3:GetLifecycleConfiguration", "s3:PutLifecycleConfiguration", "s3:GetEncryptionConfiguration",
-      "s3:PutEncryptionConfiguration", "s3:GetReplicationConfiguration", "s3:GetIntelligentTieringConfiguration", "s3:GetObjectLockConfiguration",
-      "s3:DeleteObject", "s3:DeleteObjectVersion",
-    ]
-    resources = ["arn:aws:s3:::${var.name_prefix}-${each.key}-*"]
-  }
-  statement {
-    sid = "ManageOwnNamedResources"
-    actions = [
-      "lambda:*", "events:*", "sns:*", "sqs:*", "dynamodb:*",
-      "mediaconvert:CreateQueue", "mediaconvert:GetQueue", "mediaconvert:UpdateQueue", "mediaconvert:DeleteQueue", "mediaconvert:TagResource",
-      "mediaconvert:UntagResource", "mediaconvert:ListTagsForResource",
-      "logs:CreateLogGroup", "logs:DeleteLogGroup", "logs:PutRetentionPolicy", "logs:TagResource", "logs:UntagResource", "logs:ListTagsForResource",
-      "cloudwatch:PutMetricAlarm", "cloudwatch:DeleteAlarms", "cloudwatch:DescribeAlarms", "cloudwatch:PutDashboard", "cloudwatch:DeleteDashboards",
-      "cloudwatch:GetDashboard", "cloudwatch:TagResource", "cloudwatch:UntagResource", "cloudwatch:ListTagsForResource",
-    ]
-    resources = [
-      "arn:aws:lambda:*:${local.account}:function:${var.name_prefix}-${each.key}-*",
-      "arn:aws:events:*:${local.account}:rule/${var.name_prefix}-${each.key}-*",
-      "arn:aws:sns:*:${local.account}:${var.name_prefix}-${each.key}-*",
-      "arn:aws:sqs:*:${local.account}:${var.name_prefix}-${each.key}-*",
-      "arn:aws:dynamodb:*:${local.account}:table/${var.name_prefix}-${each.key}-*",
-      "arn:aws:mediaconvert:*:${local.account}:queues/${var.name_prefix}-${each.key}",
-      "arn:aws:logs:*:${local.account}:log-group:/aws/lambda/${var.name_prefix}-${each.key}-*",
-      "arn:aws:cloudwatch:*:${local.account}:alarm:${var.name_prefix}-${each.key}-*",
-      "arn:aws:cloudwatch::${local.account}:dashboard/${var.name_prefix}-${each.key}-*",
-    ]
-  }
-  statement {
-    sid = "ManageOwnRoles"
-    actions = [
-      "iam:CreateRole", "iam:DeleteRole", "iam:GetRole", "iam:UpdateRole", "iam:UpdateAssumeRolePolicy", "iam:TagRole", "iam:UntagRole",
-      "iam:PutRolePolicy", "iam:DeleteRolePolicy", "iam:GetRolePolicy", "iam:ListRolePolicies", "iam:ListAttachedRolePolicies",
-      "iam:ListInstanceProfilesForRole",
-    ]
-    resources = ["arn:aws:iam::${local.account}:role/${var.name_prefix}-${each.key}-*"]
-  }
-  # The functions' and MediaConvert's roles are handed only to those two services.
-  statement {
-    sid       = "PassOwnRolesToLambdaAndMediaConvert"
-    actions   = ["iam:PassRole"]
-    resources = ["arn:aws:iam::${local.account}:role/${var.name_prefix}-${each.key}-*"]
-    condition {
-      test     = "StringEquals"
-      variable = "iam:PassedToService"
-      values   = ["lambda.amazonaws.com", "mediaconvert.amazonaws.com"]
-    }
-  }
-  # CloudFront ids are chosen by AWS; these calls cannot be scoped by name.
-  statement {
-    sid = "ManageDelivery"
-    actions = [
-      "cloudfront:CreateDistribution", "cloudfront:UpdateDistribution", "cloudfront:DeleteDistribution", "cloudfront:GetDistribution",
-      "cloudfront:GetDistributionConfig", "cloudfront:TagResource", "cloudfront:UntagResource", "cloudfront:ListTagsForResource",
-      "cloudfront:CreateOriginAccessControl", "cloudfront:UpdateOriginAccessControl", "cloudfront:DeleteOriginAccessControl",
-      "cloudfront:GetOriginAccessControl", "cloudfront:CreateResponseHeadersPolicy", "cloudfront:UpdateResponseHeadersPolicy",
-      "cloudfront:DeleteResponseHeadersPolicy", "cloudfront:GetResponseHeadersPolicy",
-      "sts:GetCallerIdentity", "logs:DescribeLogGroups", "sns:ListSubscriptionsByTopic",
-    ]
-    resources = ["*"]
-  }
-}
+# ---- deploy roles: one per GitHub environment, main's apply workflow only ----
 
 resource "aws_iam_role" "deploy" {
-  for_each             = toset(var.environments)
-  name                 = "${var.name_prefix}-github-deploy-${each.key}"
-  assume_role_policy   = data.aws_iam_policy_document.deploy_trust[each.key].json
+  for_each = toset(var.environments)
+  name     = "${var.name_prefix}-github-deploy-${each.key}"
+  assume_role_policy = templatefile("${path.module}/policies/deploy-trust.json.tftpl", {
+    oidc_provider_arn = local.oidc_arn
+    subjects          = [for prefix in local.subject_prefixes : "${prefix}:environment:${each.key}"]
+    repository        = var.github_repository
+    repository_id     = var.github_repository_id
+    environment       = each.key
+  })
   max_session_duration = 3600
 }
 
@@ -289,7 +154,16 @@ resource "aws_iam_role_policy" "deploy" {
   for_each = toset(var.environments)
   name     = "deploy-${var.name_prefix}-${each.key}"
   role     = aws_iam_role.deploy[each.key].id
-  policy   = data.aws_iam_policy_document.deploy[each.key].json
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = concat(
+      jsondecode(templatefile("${path.module}/policies/deploy.json.tftpl", merge(local.template_vars, {
+        pipeline     = "${var.name_prefix}-${each.key}"
+        boundary_arn = aws_iam_policy.boundary[each.key].arn
+      }))).Statement,
+      contains(var.protected_environments, each.key) ? jsondecode(file("${path.module}/policies/deploy-protect-data.json.tftpl")).Statement : [],
+    )
+  })
 }
 
 output "plan_role_arn" {
@@ -300,4 +174,9 @@ output "plan_role_arn" {
 output "deploy_role_arns" {
   description = "Environment variable AWS_DEPLOY_ROLE_ARN of each GitHub environment."
   value       = { for env, role in aws_iam_role.deploy : env => role.arn }
+}
+
+output "permissions_boundary_arns" {
+  description = "`iam.permissionsBoundaryArn` of each environment's pipeline config."
+  value       = { for env, policy in aws_iam_policy.boundary : env => policy.arn }
 }

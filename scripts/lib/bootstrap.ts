@@ -1,5 +1,7 @@
-import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { assertStackPolicy } from './policy-check';
+import { refusePlaceholderStateBucket } from './state-bucket';
 import { runTerraform, terraformOrThrow } from './terraform';
 
 /** Written next to cdk.tf.json only while the bucket does not exist yet; Terraform merges `*_override.tf.json`. */
@@ -31,9 +33,14 @@ const BUCKET_MISSING = /S3 bucket "[^"]+" does not exist|NoSuchBucket/;
  * cdktf.out, then moves that state into the bucket (`init -migrate-state`), so the
  * bootstrap stack's state is versioned in S3 like every other stack's. Once the bucket
  * exists, it is a plain apply through the S3 backend.
- * @throws Error with terraform's output when a step fails.
+ * @throws StateBucketNotSetError for the placeholder bucket; PolicyCheckError; Error with terraform's output when a step fails.
  */
 export async function bootstrapStateStack(options: BootstrapOptions): Promise<BootstrapOutcome> {
+  // Ours, left behind only by a run that was killed mid-way; the policy check refuses any extra file.
+  rmSync(path.join(options.stackDir, BOOTSTRAP_OVERRIDE_FILE), { force: true });
+  assertStackPolicy(options.stackDir);
+  const config = JSON.parse(readFileSync(path.join(options.stackDir, 'cdk.tf.json'), 'utf8')) as { terraform?: { backend?: unknown } };
+  refusePlaceholderStateBucket(config.terraform?.backend, `the state stack (${options.stackDir})`);
   const backendConfig = (options.backendConfig ?? []).map((c) => `-backend-config=${c}`);
   const override = path.join(options.stackDir, BOOTSTRAP_OVERRIDE_FILE);
   const apply = ['apply', '-auto-approve', '-input=false', '-no-color'];

@@ -3,7 +3,9 @@ import path from 'node:path';
 import type { PlanJson } from './plan-json';
 import { ProtectionViolation, StackSummary, protectionViolations, summarizePlan } from './plan-summary';
 import { renderPlanSummary } from './plan-render';
+import { assertStackPolicy } from './policy-check';
 import { StateLockedError, parseStateLockError } from './state-lock';
+import { refusePlaceholderStateBucket } from './state-bucket';
 import { runTerraform } from './terraform';
 
 /** A terraform step of `plan:ci` failed for a reason other than the state lock. */
@@ -35,6 +37,11 @@ export interface PlanCiOptions {
   readonly protectedStacks?: readonly string[];
   /** `-lock-timeout` of the plan. @default '0s' */
   readonly lockTimeout?: string;
+  /**
+   * Take the state lock. The PR plan runs with `false` (`-lock=false`): its role may not write the
+   * lockfile, and a plan that is never applied needs no lock. @default true
+   */
+  readonly lock?: boolean;
   /** Extra environment for terraform. @default {} */
   readonly env?: NodeJS.ProcessEnv;
 }
@@ -72,10 +79,12 @@ async function terraformStep(stack: string, args: string[], cwd: string, options
 }
 
 /**
- * `npm run plan:ci`: synthesizes (unless told not to), then for each stack runs
+ * `npm run plan:ci`: synthesizes (unless told not to), then for each stack runs the policy
+ * check (scripts/lib/policy-check.ts), refuses the placeholder state bucket, and runs
  * `terraform init` with its S3 backend, `plan -out`, `show -json` and `show`, and
  * writes the markdown summary of all of them to `<outDir>/summary.md`.
- * @throws StateLockedError when another run holds a stack's lock; PlanCiError for other failures.
+ * @throws PolicyCheckError or StateBucketNotSetError before any terraform command; StateLockedError
+ * when another run holds a stack's lock; PlanCiError for other failures.
  */
 export async function planStacks(options: PlanCiOptions): Promise<PlanCiResult> {
   options.synth?.(options.synthDir);
@@ -89,6 +98,12 @@ export async function planStacks(options: PlanCiOptions): Promise<PlanCiResult> 
         `${stack}: no synthesized stack at ${stackDir}. Check the stack name (PIPELINE_ENVIRONMENTS decides which stacks are synthesized) or the synth directory.`,
       );
     }
+    // Before terraform downloads a provider or reads a byte of state with these credentials.
+    assertStackPolicy(stackDir);
+    refusePlaceholderStateBucket(
+      (JSON.parse(readFileSync(path.join(stackDir, 'cdk.tf.json'), 'utf8')) as { terraform?: { backend?: unknown } }).terraform?.backend,
+      `${stack} (${stackDir})`,
+    );
     const files: PlannedStack = {
       stack,
       stackDir,
@@ -100,7 +115,13 @@ export async function planStacks(options: PlanCiOptions): Promise<PlanCiResult> 
     await terraformStep(stack, ['init', '-input=false', '-no-color', '-reconfigure', ...backendConfig], stackDir, options);
     await terraformStep(
       stack,
-      ['plan', '-input=false', '-no-color', `-lock-timeout=${options.lockTimeout ?? '0s'}`, `-out=${files.planFile}`],
+      [
+        'plan',
+        '-input=false',
+        '-no-color',
+        ...(options.lock === false ? ['-lock=false'] : [`-lock-timeout=${options.lockTimeout ?? '0s'}`]),
+        `-out=${files.planFile}`,
+      ],
       stackDir,
       options,
     );

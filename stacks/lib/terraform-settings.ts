@@ -2,17 +2,28 @@ import { LocalBackend, S3Backend, TerraformStack } from 'cdktf';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { EMULATED_SERVICES, PipelineConfig } from '../config';
 
+/**
+ * Tag key every resource of a pipeline stack carries, with the pipeline id as value. The CI deploy
+ * roles scope what AWS names (KMS keys, CloudFront distributions) by it: examples/ci-roles.
+ */
+export const PIPELINE_TAG_KEY = 'PipelineId';
+
 /** Fake credentials for the emulator; never valid against AWS. */
 const EMULATOR_CREDENTIALS = { accessKey: 'testing', secretKey: 'testing' } as const;
 
 /**
- * The AWS provider of a stack: region and default tags from config. With `emulator` set,
+ * The AWS provider of a stack: region, default tags and `allowed_account_ids` from config. With `emulator` set,
  * every service the stack uses points at it, with fake keys and no account lookups.
  */
-export function configureAwsProvider(stack: TerraformStack, config: Pick<PipelineConfig, 'region' | 'tags' | 'emulator'>): AwsProvider {
+export function configureAwsProvider(
+  stack: TerraformStack,
+  config: Pick<PipelineConfig, 'region' | 'tags' | 'emulator'> & Partial<Pick<PipelineConfig, 'accountId'>>,
+): AwsProvider {
   const defaultTags = [{ tags: { ManagedBy: 'cdktf', ...config.tags } }];
   if (config.emulator === undefined) {
-    return new AwsProvider(stack, 'aws', { region: config.region, defaultTags });
+    // A plan with another account's credentials fails before it reads anything.
+    const allowedAccountIds = config.accountId === undefined ? {} : { allowedAccountIds: [config.accountId] };
+    return new AwsProvider(stack, 'aws', { region: config.region, defaultTags, ...allowedAccountIds });
   }
   const { endpoint, mediaconvertEndpoint } = config.emulator;
   const endpoints = Object.fromEntries(

@@ -23,6 +23,7 @@ export interface ProxiedCall {
   readonly body: string;
   /** The body parsed as JSON, when it is JSON. */
   readonly json?: Record<string, unknown>;
+  readonly headers: IncomingMessage['headers'];
 }
 
 /** What the proxy does to a matching call. */
@@ -77,6 +78,8 @@ export interface FaultProxy {
   readonly url: string;
   /** Every call, in arrival order. */
   readonly calls: readonly CallRecord[];
+  /** Every request in full, in arrival order, when started with `keepRequests` (the IAM simulation maps them to actions). */
+  readonly requests: readonly ProxiedCall[];
   /** Adds a rule; the first rule in force that matches a call decides what happens to it. */
   inject(rule: FaultRule): ActiveRule;
   /** Removes every rule and forgets the recorded calls. */
@@ -161,11 +164,13 @@ async function readBody(req: IncomingMessage): Promise<Buffer> {
 
 /**
  * Starts a proxy on 127.0.0.1 that forwards to `target` (e.g. moto's URL) unless a rule says otherwise.
+ * With `keepRequests`, every request is also kept in full (`requests`).
  */
-export async function startFaultProxy(target: string): Promise<FaultProxy> {
+export async function startFaultProxy(target: string, options: { keepRequests?: boolean } = {}): Promise<FaultProxy> {
   const upstream = new URL(target);
   const rules: { rule: FaultRule; seen: number; hits: number; removed: boolean }[] = [];
   const calls: CallRecord[] = [];
+  const requests: ProxiedCall[] = [];
   const sockets = new Set<Socket>();
 
   function forward(req: IncomingMessage, body: Buffer): Promise<{ status: number; headers: IncomingMessage['headers']; body: Buffer }> {
@@ -219,7 +224,9 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
       query: url.searchParams,
       body: text,
       ...(json !== undefined ? { json } : {}),
+      headers: req.headers,
     };
+    if (options.keepRequests) requests.push(call);
     const action = ruleFor(call);
     calls.push({ service: call.service, operation: call.operation, outcome: action?.kind ?? 'forwarded' });
 
@@ -269,6 +276,7 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
   return {
     url: `http://127.0.0.1:${port}`,
     calls,
+    requests,
     inject(rule) {
       const entry = { rule, seen: 0, hits: 0, removed: false };
       rules.push(entry);
@@ -285,6 +293,7 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
     reset() {
       rules.length = 0;
       calls.length = 0;
+      requests.length = 0;
     },
     count(operation, service) {
       return calls.filter((c) => c.operation === operation && (service === undefined || c.service === service)).length;

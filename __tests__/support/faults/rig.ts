@@ -80,8 +80,9 @@ export async function startFaultRig(clock: SimulatedClock = new SimulatedClock()
     log: () => undefined,
     reader: async () => readMediaFixture('camcorder-1080i.m2ts'),
   });
-  const awsProxy = await startFaultProxy(moto.url);
-  const mediaconvertProxy = await startFaultProxy(mediaconvert.url);
+  // Whole requests are kept, so a test can map the handlers' calls to IAM actions (recordedCallsOf).
+  const awsProxy = await startFaultProxy(moto.url, { keepRequests: true });
+  const mediaconvertProxy = await startFaultProxy(mediaconvert.url, { keepRequests: true });
   const client = { region: REGION, endpoint: moto.url, credentials: CREDENTIALS };
   const dynamodb = new DynamoDBClient(client);
   const sns = new SNSClient(client);
@@ -148,6 +149,8 @@ export async function startFaultRig(clock: SimulatedClock = new SimulatedClock()
         prices: MEDIACONVERT_PRICES,
       }),
       ...sdkEnv(),
+      // The SDK puts app/<id> in its user agent: how the proxy tells the two functions' calls apart.
+      AWS_SDK_UA_APP_ID: 'submit-job',
     }),
     jobEventsEnv: (timing) => ({
       ...jobEventsEnvironment({
@@ -161,6 +164,7 @@ export async function startFaultRig(clock: SimulatedClock = new SimulatedClock()
         prices: MEDIACONVERT_PRICES,
       }),
       ...sdkEnv(),
+      AWS_SDK_UA_APP_ID: 'job-events',
     }),
     records,
     async clearRecords() {
