@@ -134,6 +134,7 @@ describe('Ingest and JobEvents validate their props at synth', () => {
       (scope) =>
         new JobEvents(scope, 'JobEvents', {
           pipelineId: 'vod-test',
+          queueArn: 'arn:aws:mediaconvert:us-east-1:111122223333:queues/vod-test',
           jobsTable: new JobsTable(scope, 'Jobs', { tableName: 'jobs' }),
           outputBucketName: 'output',
           distributionDomain: 'd1.cloudfront.net',

@@ -78,6 +78,7 @@ export class VideoPipelineStack extends TerraformStack {
     });
     this.jobEvents = new JobEvents(this, 'JobEvents', {
       pipelineId: name,
+      queueArn: this.transcoding.queue.arn,
       jobsTable: this.jobsTable,
       outputBucketName: this.storage.outputBucket.bucketName,
       distributionDomain: this.delivery.domainName,
@@ -96,6 +97,7 @@ export class VideoPipelineStack extends TerraformStack {
     if (config.contentAnalysis.enabled) {
       this.contentAnalysis = new ContentAnalysis(this, 'ContentAnalysis', {
         pipelineId: name,
+        queueArn: this.transcoding.queue.arn,
         jobsTable: this.jobsTable,
         outputBucket: this.storage.outputBucket,
         distributionDomain: this.delivery.domainName,

@@ -20,7 +20,7 @@ import type { JobNotification } from '../../../lambda-src/delivery/notification'
 import { toEnvironment as jobEventsEnvironment } from '../../../contracts/functions/job-events';
 import { toEnvironment as submitEnvironment } from '../../../contracts/functions/submit-job';
 import { MotoServer, startMoto } from '../../../scripts/lib/local-env';
-import { DISTRIBUTION_DOMAIN, OUTPUT_BUCKET, PIPELINE, REGION } from '../../fixtures/mediaconvert-events';
+import { DISTRIBUTION_DOMAIN, OUTPUT_BUCKET, PIPELINE, QUEUE_ARN, REGION } from '../../fixtures/mediaconvert-events';
 import { createJobsTable } from '../aws/jobs-table';
 import { readMediaFixture } from '../media-fixtures';
 import { MediaConvertStub, StubJob, startMediaConvertStub } from '../mediaconvert/server';
@@ -31,6 +31,8 @@ import { MEDIACONVERT_PRICES } from '../../../contracts/pricing';
 const CREDENTIALS = { accessKeyId: 'testing', secretAccessKey: 'testing' };
 /** The pipeline, region, output bucket and distribution of the event fixtures, so their events are this rig's. */
 export const RIG_PIPELINE = PIPELINE;
+/** The queue the event fixtures' jobs ran on: this rig's pipeline queue. */
+export const RIG_QUEUE_ARN = QUEUE_ARN;
 
 /** Timing of the functions under test, in real milliseconds (the simulated clock adds only waits). */
 export interface RigTiming {
@@ -152,6 +154,7 @@ export async function startFaultRig(clock: SimulatedClock = new SimulatedClock()
     jobEventsEnv: (timing) => ({
       ...jobEventsEnvironment({
         pipeline: RIG_PIPELINE,
+        queueArn: RIG_QUEUE_ARN,
         table,
         topicArn: topicArn!,
         outputBucket: OUTPUT_BUCKET,
