@@ -25,6 +25,7 @@ function buildIngest(scope: Construct, props: Partial<IngestProps>): void {
     transcoding: new Transcoding(scope, 'Transcoding', { name: 'vod-test', sourceBucket, outputBucket }),
     jobsTable: new JobsTable(scope, 'Jobs', { tableName: 'jobs' }),
     ladder: EncodingLadderSchema.parse({ rungs: [...DEFAULT_RUNGS] }),
+    notificationTopicArn: 'arn:aws:sns:us-east-1:111122223333:vod-test-job-notifications',
     functionSettings: { packaging: 'zip' },
     ...props,
   });

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { DEFAULT_RUNGS, EncodingLadderSchema } from '../contracts/ladder';
 import { formatZodIssues } from '../contracts/errors';
 import { PriceTableSchema } from '../contracts/pricing';
+import { DEFAULT_UPLOAD_LIMITS, UPLOAD_LIMIT_RANGES } from '../contracts/upload-limits';
 import { ACCELERATION_MODES, MAX_ACCELERATION_MIN_SOURCE_MINUTES, STATUS_UPDATE_INTERVALS } from '../contracts/functions/submit-job';
 import { COLD_STORAGE_CLASSES, LAMBDA_LIMITS, LOG_RETENTION_DAYS, MIN_TRANSITION_DAYS, PRICE_CLASSES } from '../contracts/aws-limits';
 import { CONTENT_ANALYSIS_DEFAULTS } from './constructs/content-analysis';
@@ -19,6 +20,10 @@ const regionSchema = z.string().regex(/^[a-z]{2}(-gov)?-[a-z]+-\d$/, 'must be an
 /** An integer setting checked against a service limit. */
 const limited = (limit: { readonly min: number; readonly max: number }, why = '') =>
   z.number().int().min(limit.min, `must be at least ${limit.min}${why}`).max(limit.max, `must be at most ${limit.max}${why}`);
+
+/** A number setting within a range, with its unit in the message. */
+const limitNumber = (range: { readonly min: number; readonly max: number }, unit: string) =>
+  z.number().min(range.min, `must be at least ${range.min}${unit}`).max(range.max, `must be at most ${range.max}${unit}`);
 
 /** Services the stack talks to; the `local` environment points each at the emulator. */
 export const EMULATED_SERVICES = [
@@ -171,6 +176,21 @@ export const PipelineConfigSchema = z.strictObject({
    * figures, their source and date). Override a figure when your prices differ (region, volume tier).
    */
   pricing: z.prefault(PriceTableSchema, {}),
+  /**
+   * What one upload may be and cost. Above a limit the upload is recorded FAILED with the reason
+   * (SOURCE_TOO_LARGE, SOURCE_TOO_LONG, COST_OVER_LIMIT), announced on the topic, and no job is
+   * created; a source Probe cannot read is clipped at maxSourceMinutes. Costs nothing; bounds the bill.
+   */
+  limits: z
+    .strictObject({
+      /** Largest source accepted, bytes (default 20 GiB). */
+      maxSourceBytes: limitNumber(UPLOAD_LIMIT_RANGES.maxSourceBytes, ' bytes').default(DEFAULT_UPLOAD_LIMITS.maxSourceBytes),
+      /** Longest source accepted, minutes (default 240). */
+      maxSourceMinutes: limitNumber(UPLOAD_LIMIT_RANGES.maxSourceMinutes, ' minutes').default(DEFAULT_UPLOAD_LIMITS.maxSourceMinutes),
+      /** Highest estimated MediaConvert cost of one job, USD (default 25). */
+      maxEstimatedCostUsd: limitNumber(UPLOAD_LIMIT_RANGES.maxEstimatedCostUsd, ' USD').default(DEFAULT_UPLOAD_LIMITS.maxEstimatedCostUsd),
+    })
+    .prefault({}),
   /**
    * Content analysis with Amazon Rekognition Video: label detection on each completed job's MP4,
    * stored next to the outputs and summarized on the record. Off by default: it is billed per

@@ -54,19 +54,7 @@ export class VideoPipelineStack extends TerraformStack {
       outputBucket: this.storage.outputBucket,
     });
     this.jobsTable = new JobsTable(this, 'JobsTable', { tableName: `${name}-jobs`, deletionProtection: !config.forceDestroy });
-    this.ingest = new Ingest(this, 'Ingest', {
-      pipelineId: name,
-      sourceBucket: this.storage.sourceBucket,
-      outputBucket: this.storage.outputBucket,
-      transcoding: this.transcoding,
-      jobsTable: this.jobsTable,
-      ladder: config.transcoding.ladder,
-      statusUpdateInterval: config.transcoding.statusUpdateInterval,
-      accelerationMode: config.transcoding.accelerationMode,
-      accelerationMinSourceMinutes: config.transcoding.accelerationMinSourceMinutes,
-      prices: config.pricing,
-      functionSettings,
-    });
+    // Delivery and the notification topic first: the submit function announces uploads it refuses there.
     this.delivery = new Delivery(this, 'Delivery', {
       name,
       originBucket: this.storage.outputBucket,
@@ -84,6 +72,21 @@ export class VideoPipelineStack extends TerraformStack {
       distributionDomain: this.delivery.domainName,
       notificationEmail: config.notifications.email,
       prices: config.pricing,
+      functionSettings,
+    });
+    this.ingest = new Ingest(this, 'Ingest', {
+      pipelineId: name,
+      sourceBucket: this.storage.sourceBucket,
+      outputBucket: this.storage.outputBucket,
+      transcoding: this.transcoding,
+      jobsTable: this.jobsTable,
+      ladder: config.transcoding.ladder,
+      statusUpdateInterval: config.transcoding.statusUpdateInterval,
+      accelerationMode: config.transcoding.accelerationMode,
+      accelerationMinSourceMinutes: config.transcoding.accelerationMinSourceMinutes,
+      prices: config.pricing,
+      limits: config.limits,
+      notificationTopicArn: this.jobEvents.topic.arn,
       functionSettings,
     });
     this.jobSweep = new JobSweep(this, 'JobSweep', {

@@ -27,6 +27,7 @@ import { MediaConvertStub, StubJob, startMediaConvertStub } from '../mediaconver
 import { SimulatedClock } from './clock';
 import { FaultProxy, startFaultProxy } from './proxy';
 import { MEDIACONVERT_PRICES } from '../../../contracts/pricing';
+import { DEFAULT_UPLOAD_LIMITS, UploadLimits } from '../../../contracts/upload-limits';
 
 const CREDENTIALS = { accessKeyId: 'testing', secretAccessKey: 'testing' };
 /** The pipeline, region, output bucket and distribution of the event fixtures, so their events are this rig's. */
@@ -57,8 +58,8 @@ export interface FaultRig {
   readonly table: string;
   readonly topicArn: string;
   readonly queueArn: string;
-  /** The submit function's environment (with the SDK's endpoints and keys). */
-  submitEnv(timing: RigTiming): Record<string, string>;
+  /** The submit function's environment; `limits` default to DEFAULT_UPLOAD_LIMITS. */
+  submitEnv(timing: RigTiming, limits?: UploadLimits): Record<string, string>;
   /** The job-events function's environment. */
   jobEventsEnv(timing: RigTiming): Record<string, string>;
   /** Every record of the jobs table. */
@@ -134,7 +135,7 @@ export async function startFaultRig(clock: SimulatedClock = new SimulatedClock()
     table,
     topicArn: topicArn!,
     queueArn,
-    submitEnv: (timing) => ({
+    submitEnv: (timing, limits) => ({
       ...submitEnvironment({
         pipeline: RIG_PIPELINE,
         queueArn,
@@ -148,6 +149,8 @@ export async function startFaultRig(clock: SimulatedClock = new SimulatedClock()
         claimTtlSeconds: claimTtlSeconds(timing),
         requestTimeoutMs: timing.requestTimeoutMs,
         prices: MEDIACONVERT_PRICES,
+        limits: limits ?? DEFAULT_UPLOAD_LIMITS,
+        topicArn: topicArn!,
       }),
       ...sdkEnv(),
     }),
