@@ -65,158 +65,179 @@ const LocalBackendSchema = z.strictObject({
 });
 
 /** Everything one environment of the pipeline can decide. Defaults are the secure choice. */
-export const PipelineConfigSchema = z.strictObject({
-  /** Environment name: part of every resource name and of the pipeline id. */
-  environment: z.string().regex(/^[a-z][a-z0-9]{1,9}$/, 'use 2-10 lowercase letters or digits, starting with a letter'),
-  /** Prefix of every resource name. Keep it short: bucket names are limited to 63 characters. */
-  namePrefix: z
-    .string()
-    .regex(/^[a-z][a-z0-9-]{0,11}[a-z0-9]$/, 'use 2-13 lowercase letters, digits or hyphens, e.g. "vod"')
-    .default('vod'),
-  region: regionSchema.default('us-east-1'),
-  /** Tags on every resource, through the provider's default_tags. */
-  tags: z.record(z.string(), z.string().max(256)).default({}),
-  backend: z.discriminatedUnion('type', [S3BackendSchema, LocalBackendSchema]),
-  /** Let `terraform destroy` delete non-empty buckets. Only for throwaway environments. */
-  forceDestroy: z.boolean().default(false),
-  /** Retention of every CloudWatch log group. */
-  logRetentionDays: z
-    .number()
-    .refine(
-      (n) => (LOG_RETENTION_DAYS as readonly number[]).includes(n),
-      `must be one of the CloudWatch Logs values: ${LOG_RETENTION_DAYS.join(', ')}`,
-    )
-    .default(FUNCTION_DEFAULTS.logRetentionDays),
-  storage: z
-    .strictObject({
-      /** Days after upload before source originals move to `sourceColdStorageClass`. */
-      sourceTransitionDays: z
-        .number()
-        .int()
-        .min(MIN_TRANSITION_DAYS, `must be at least ${MIN_TRANSITION_DAYS} (S3 minimum before STANDARD_IA)`)
-        .default(30),
-      /** Storage class source originals move to. */
-      sourceColdStorageClass: z.enum(COLD_STORAGE_CLASSES).default('GLACIER_IR'),
-      /** Days before replaced (noncurrent) source versions are deleted. */
-      noncurrentVersionExpirationDays: z.number().int().min(1).default(30),
-      /** Days before access logs are deleted. */
-      accessLogExpirationDays: z.number().int().min(1).default(365),
-    })
-    .prefault({}),
-  delivery: z
-    .strictObject({
-      /** CloudFront price class: which edge locations serve viewers. */
-      priceClass: z.enum(PRICE_CLASSES).default('PriceClass_100'),
-      /** Origins allowed by CORS, for players (hls.js) on another site. */
-      corsAllowedOrigins: z
-        .array(z.string().regex(CORS_ORIGIN_PATTERN, 'use "*" or an origin such as "https://player.example.com"'))
-        .min(1)
-        .default(['*']),
-      /** Wait for the distribution to deploy (turn off against emulators). */
-      waitForDeployment: z.boolean().default(true),
-      /** Own response-headers policy (CORS + security headers). The emulator does not implement it. */
-      responseHeadersPolicy: z.boolean().default(true),
-    })
-    .prefault({}),
-  lambda: z
-    .strictObject({
-      /** `archive`: provider-archive zips at plan time. `zip`: zipped at synth time, for mirrors with only the AWS provider. */
-      packaging: z.enum(['archive', 'zip']).default(FUNCTION_DEFAULTS.packaging),
-      memorySize: limited(LAMBDA_LIMITS.memorySize).default(FUNCTION_DEFAULTS.memorySize),
-      /** At least 10 s: Lambda's default 3 s is too short for SDK retries. */
-      timeoutSeconds: limited(LAMBDA_LIMITS.timeoutSeconds, '; 3 s is too short for SDK retries, and Lambda stops at 900 s').default(
-        FUNCTION_DEFAULTS.timeoutSeconds,
-      ),
-      /** Caps concurrent CreateJob calls (CKV_AWS_115). */
-      reservedConcurrency: limited(LAMBDA_LIMITS.reservedConcurrency).default(FUNCTION_DEFAULTS.reservedConcurrency),
-      retryAttempts: limited(LAMBDA_LIMITS.retryAttempts).default(FUNCTION_DEFAULTS.retryAttempts),
-      maximumEventAgeSeconds: limited(LAMBDA_LIMITS.maximumEventAgeSeconds).default(FUNCTION_DEFAULTS.maximumEventAgeSeconds),
-    })
-    .prefault({}),
-  transcoding: z
-    .strictObject({
-      ladder: z.prefault(EncodingLadderSchema, { rungs: [...DEFAULT_RUNGS] }),
-      /** How often MediaConvert emits STATUS_UPDATE events. */
-      statusUpdateInterval: z.enum(STATUS_UPDATE_INTERVALS).default(INGEST_DEFAULTS.statusUpdateInterval),
-      /** Job acceleration: anything but DISABLED may bill a job at Professional-tier rates. */
-      accelerationMode: z.enum(ACCELERATION_MODES).default(INGEST_DEFAULTS.accelerationMode),
-      /** With acceleration on, accelerate only sources at least this long (0: all); see README, "What it costs". */
-      accelerationMinSourceMinutes: z
-        .number()
-        .int()
-        .min(0)
-        .max(MAX_ACCELERATION_MIN_SOURCE_MINUTES)
-        .default(INGEST_DEFAULTS.accelerationMinSourceMinutes),
-    })
-    .prefault({}),
-  monitoring: z
-    .strictObject({
-      /** A job without a terminal state this many minutes after submission counts as overdue (the sweep's OverdueJobs). */
-      overdueJobMinutes: z.number().int().min(1).max(10_080).default(JOB_SWEEP_DEFAULTS.overdueJobMinutes),
-      /** Minutes between sweeps of the jobs table's open records. */
-      sweepIntervalMinutes: z.number().int().min(1).max(60).default(JOB_SWEEP_DEFAULTS.intervalMinutes),
-      /** Optional e-mail subscription to the alarm topic (needs confirming by mail). */
-      alarmEmail: z.email('must be an e-mail address').optional(),
-      /** Alarm when more than this percent of the jobs finished in `errorRatePeriodMinutes` ended in ERROR. */
-      errorRateThresholdPercent: z.number().min(0).max(100).default(MONITORING_DEFAULTS.errorRateThresholdPercent),
-      /** The window of the job error rate, in minutes. */
-      errorRatePeriodMinutes: z.number().int().min(1).max(1440).default(MONITORING_DEFAULTS.errorRatePeriodMinutes),
-      /** Alarm when the estimated MediaConvert cost of one UTC day's completed jobs exceeds this (USD). */
-      dailyCostBudgetUsd: z.number().min(0.01).max(1_000_000).default(MONITORING_DEFAULTS.dailyCostBudgetUsd),
-    })
-    .prefault({}),
-  notifications: z
-    .strictObject({
-      /** Optional e-mail subscription to job notifications (needs confirming by mail). */
-      email: z.email('must be an e-mail address').optional(),
-    })
-    .prefault({}),
-  /**
-   * The MediaConvert price table the cost estimates use (contracts/pricing.ts documents the
-   * figures, their source and date). Override a figure when your prices differ (region, volume tier).
-   */
-  pricing: z.prefault(PriceTableSchema, {}),
-  /**
-   * What one upload may be and cost. Above a limit the upload is recorded FAILED with the reason
-   * (SOURCE_TOO_LARGE, SOURCE_TOO_LONG, COST_OVER_LIMIT), announced on the topic, and no job is
-   * created; a source Probe cannot read is clipped at maxSourceMinutes. Costs nothing; bounds the bill.
-   */
-  limits: z
-    .strictObject({
-      /** Largest source accepted, bytes (default 20 GiB). */
-      maxSourceBytes: limitNumber(UPLOAD_LIMIT_RANGES.maxSourceBytes, ' bytes').default(DEFAULT_UPLOAD_LIMITS.maxSourceBytes),
-      /** Longest source accepted, minutes (default 240). */
-      maxSourceMinutes: limitNumber(UPLOAD_LIMIT_RANGES.maxSourceMinutes, ' minutes').default(DEFAULT_UPLOAD_LIMITS.maxSourceMinutes),
-      /** Highest estimated MediaConvert cost of one job, USD (default 25). */
-      maxEstimatedCostUsd: limitNumber(UPLOAD_LIMIT_RANGES.maxEstimatedCostUsd, ' USD').default(DEFAULT_UPLOAD_LIMITS.maxEstimatedCostUsd),
-    })
-    .prefault({}),
-  /**
-   * Content analysis with Amazon Rekognition Video: label detection on each completed job's MP4,
-   * stored next to the outputs and summarized on the record. Off by default: it is billed per
-   * minute of video analysed, on top of transcoding.
-   */
-  contentAnalysis: z
-    .strictObject({
-      enabled: z.boolean().default(false),
-      /** Labels below this confidence (whole percent) are not returned by Rekognition. */
-      minConfidence: z.number().int().min(0).max(100).default(CONTENT_ANALYSIS_DEFAULTS.minConfidence),
-      /** How many labels the job record and the notification summarize (labels.json has them all). */
-      topLabels: z.number().int().min(1).max(50).default(CONTENT_ANALYSIS_DEFAULTS.topLabels),
-    })
-    .prefault({}),
-  /**
-   * Endpoint of a local AWS emulator. Set only for the `local` environment:
-   * every service in EMULATED_SERVICES is pointed at it, with fake credentials.
-   */
-  emulator: z
-    .strictObject({
-      endpoint: z.url('must be a URL such as "http://127.0.0.1:5000"'),
-      /** MediaConvert has no emulator; a test server stands in. @default endpoint */
-      mediaconvertEndpoint: z.url().optional(),
-    })
-    .optional(),
-});
+export const PipelineConfigSchema = z
+  .strictObject({
+    /** Environment name: part of every resource name and of the pipeline id. */
+    environment: z.string().regex(/^[a-z][a-z0-9]{1,9}$/, 'use 2-10 lowercase letters or digits, starting with a letter'),
+    /** Prefix of every resource name. Keep it short: bucket names are limited to 63 characters. */
+    namePrefix: z
+      .string()
+      .regex(/^[a-z][a-z0-9-]{0,11}[a-z0-9]$/, 'use 2-13 lowercase letters, digits or hyphens, e.g. "vod"')
+      .default('vod'),
+    region: regionSchema.default('us-east-1'),
+    /** Tags on every resource, through the provider's default_tags. */
+    tags: z.record(z.string(), z.string().max(256)).default({}),
+    backend: z.discriminatedUnion('type', [S3BackendSchema, LocalBackendSchema]),
+    /**
+     * A production environment: CORS may not allow every origin (`delivery.corsAllowedOrigins: ['*']`
+     * is refused). Costs nothing.
+     */
+    production: z.boolean().default(false),
+    /** Let `terraform destroy` delete non-empty buckets. Only for throwaway environments. */
+    forceDestroy: z.boolean().default(false),
+    /** Retention of every CloudWatch log group. */
+    logRetentionDays: z
+      .number()
+      .refine(
+        (n) => (LOG_RETENTION_DAYS as readonly number[]).includes(n),
+        `must be one of the CloudWatch Logs values: ${LOG_RETENTION_DAYS.join(', ')}`,
+      )
+      .default(FUNCTION_DEFAULTS.logRetentionDays),
+    storage: z
+      .strictObject({
+        /** Days after upload before source originals move to `sourceColdStorageClass`. */
+        sourceTransitionDays: z
+          .number()
+          .int()
+          .min(MIN_TRANSITION_DAYS, `must be at least ${MIN_TRANSITION_DAYS} (S3 minimum before STANDARD_IA)`)
+          .default(30),
+        /** Storage class source originals move to. */
+        sourceColdStorageClass: z.enum(COLD_STORAGE_CLASSES).default('GLACIER_IR'),
+        /** Days before replaced (noncurrent) source versions are deleted. */
+        noncurrentVersionExpirationDays: z.number().int().min(1).default(30),
+        /** Days before access logs are deleted. */
+        accessLogExpirationDays: z.number().int().min(1).default(365),
+      })
+      .prefault({}),
+    delivery: z
+      .strictObject({
+        /** CloudFront price class: which edge locations serve viewers. */
+        priceClass: z.enum(PRICE_CLASSES).default('PriceClass_100'),
+        /**
+         * Origins allowed by CORS, for players (hls.js) on another site. Unset: `['*']`, or in a
+         * `production` environment only the distribution's own names (no CORS header).
+         */
+        corsAllowedOrigins: z
+          .array(z.string().regex(CORS_ORIGIN_PATTERN, 'use "*" or an origin such as "https://player.example.com"'))
+          .min(1)
+          .optional(),
+        /** Wait for the distribution to deploy (turn off against emulators). */
+        waitForDeployment: z.boolean().default(true),
+        /** Own response-headers policy (CORS + security headers). The emulator does not implement it. */
+        responseHeadersPolicy: z.boolean().default(true),
+      })
+      .prefault({}),
+    lambda: z
+      .strictObject({
+        /** `archive`: provider-archive zips at plan time. `zip`: zipped at synth time, for mirrors with only the AWS provider. */
+        packaging: z.enum(['archive', 'zip']).default(FUNCTION_DEFAULTS.packaging),
+        memorySize: limited(LAMBDA_LIMITS.memorySize).default(FUNCTION_DEFAULTS.memorySize),
+        /** At least 10 s: Lambda's default 3 s is too short for SDK retries. */
+        timeoutSeconds: limited(LAMBDA_LIMITS.timeoutSeconds, '; 3 s is too short for SDK retries, and Lambda stops at 900 s').default(
+          FUNCTION_DEFAULTS.timeoutSeconds,
+        ),
+        /** Caps concurrent CreateJob calls (CKV_AWS_115). */
+        reservedConcurrency: limited(LAMBDA_LIMITS.reservedConcurrency).default(FUNCTION_DEFAULTS.reservedConcurrency),
+        retryAttempts: limited(LAMBDA_LIMITS.retryAttempts).default(FUNCTION_DEFAULTS.retryAttempts),
+        maximumEventAgeSeconds: limited(LAMBDA_LIMITS.maximumEventAgeSeconds).default(FUNCTION_DEFAULTS.maximumEventAgeSeconds),
+      })
+      .prefault({}),
+    transcoding: z
+      .strictObject({
+        ladder: z.prefault(EncodingLadderSchema, { rungs: [...DEFAULT_RUNGS] }),
+        /** How often MediaConvert emits STATUS_UPDATE events. */
+        statusUpdateInterval: z.enum(STATUS_UPDATE_INTERVALS).default(INGEST_DEFAULTS.statusUpdateInterval),
+        /** Job acceleration: anything but DISABLED may bill a job at Professional-tier rates. */
+        accelerationMode: z.enum(ACCELERATION_MODES).default(INGEST_DEFAULTS.accelerationMode),
+        /** With acceleration on, accelerate only sources at least this long (0: all); see README, "What it costs". */
+        accelerationMinSourceMinutes: z
+          .number()
+          .int()
+          .min(0)
+          .max(MAX_ACCELERATION_MIN_SOURCE_MINUTES)
+          .default(INGEST_DEFAULTS.accelerationMinSourceMinutes),
+      })
+      .prefault({}),
+    monitoring: z
+      .strictObject({
+        /** A job without a terminal state this many minutes after submission counts as overdue (the sweep's OverdueJobs). */
+        overdueJobMinutes: z.number().int().min(1).max(10_080).default(JOB_SWEEP_DEFAULTS.overdueJobMinutes),
+        /** Minutes between sweeps of the jobs table's open records. */
+        sweepIntervalMinutes: z.number().int().min(1).max(60).default(JOB_SWEEP_DEFAULTS.intervalMinutes),
+        /** Optional e-mail subscription to the alarm topic (needs confirming by mail). */
+        alarmEmail: z.email('must be an e-mail address').optional(),
+        /** Alarm when more than this percent of the jobs finished in `errorRatePeriodMinutes` ended in ERROR. */
+        errorRateThresholdPercent: z.number().min(0).max(100).default(MONITORING_DEFAULTS.errorRateThresholdPercent),
+        /** The window of the job error rate, in minutes. */
+        errorRatePeriodMinutes: z.number().int().min(1).max(1440).default(MONITORING_DEFAULTS.errorRatePeriodMinutes),
+        /** Alarm when the estimated MediaConvert cost of one UTC day's completed jobs exceeds this (USD). */
+        dailyCostBudgetUsd: z.number().min(0.01).max(1_000_000).default(MONITORING_DEFAULTS.dailyCostBudgetUsd),
+      })
+      .prefault({}),
+    notifications: z
+      .strictObject({
+        /** Optional e-mail subscription to job notifications (needs confirming by mail). */
+        email: z.email('must be an e-mail address').optional(),
+      })
+      .prefault({}),
+    /**
+     * The MediaConvert price table the cost estimates use (contracts/pricing.ts documents the
+     * figures, their source and date). Override a figure when your prices differ (region, volume tier).
+     */
+    pricing: z.prefault(PriceTableSchema, {}),
+    /**
+     * What one upload may be and cost. Above a limit the upload is recorded FAILED with the reason
+     * (SOURCE_TOO_LARGE, SOURCE_TOO_LONG, COST_OVER_LIMIT), announced on the topic, and no job is
+     * created; a source Probe cannot read is clipped at maxSourceMinutes. Costs nothing; bounds the bill.
+     */
+    limits: z
+      .strictObject({
+        /** Largest source accepted, bytes (default 20 GiB). */
+        maxSourceBytes: limitNumber(UPLOAD_LIMIT_RANGES.maxSourceBytes, ' bytes').default(DEFAULT_UPLOAD_LIMITS.maxSourceBytes),
+        /** Longest source accepted, minutes (default 240). */
+        maxSourceMinutes: limitNumber(UPLOAD_LIMIT_RANGES.maxSourceMinutes, ' minutes').default(DEFAULT_UPLOAD_LIMITS.maxSourceMinutes),
+        /** Highest estimated MediaConvert cost of one job, USD (default 25). */
+        maxEstimatedCostUsd: limitNumber(UPLOAD_LIMIT_RANGES.maxEstimatedCostUsd, ' USD').default(
+          DEFAULT_UPLOAD_LIMITS.maxEstimatedCostUsd,
+        ),
+      })
+      .prefault({}),
+    /**
+     * Content analysis with Amazon Rekognition Video: label detection on each completed job's MP4,
+     * stored next to the outputs and summarized on the record. Off by default: it is billed per
+     * minute of video analysed, on top of transcoding.
+     */
+    contentAnalysis: z
+      .strictObject({
+        enabled: z.boolean().default(false),
+        /** Labels below this confidence (whole percent) are not returned by Rekognition. */
+        minConfidence: z.number().int().min(0).max(100).default(CONTENT_ANALYSIS_DEFAULTS.minConfidence),
+        /** How many labels the job record and the notification summarize (labels.json has them all). */
+        topLabels: z.number().int().min(1).max(50).default(CONTENT_ANALYSIS_DEFAULTS.topLabels),
+      })
+      .prefault({}),
+    /**
+     * Endpoint of a local AWS emulator. Set only for the `local` environment:
+     * every service in EMULATED_SERVICES is pointed at it, with fake credentials.
+     */
+    emulator: z
+      .strictObject({
+        endpoint: z.url('must be a URL such as "http://127.0.0.1:5000"'),
+        /** MediaConvert has no emulator; a test server stands in. @default endpoint */
+        mediaconvertEndpoint: z.url().optional(),
+      })
+      .optional(),
+  })
+  .superRefine((config, ctx) => {
+    if (config.production && config.delivery.corsAllowedOrigins?.includes('*')) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['delivery', 'corsAllowedOrigins'],
+        message:
+          '"*" is refused in a production environment: any site could embed your videos and run up your egress bill; list your players\' origins, or leave it unset to allow only the distribution\'s own names',
+      });
+    }
+  });
 
 export type PipelineConfigInput = z.input<typeof PipelineConfigSchema>;
 export type PipelineConfig = z.output<typeof PipelineConfigSchema>;

@@ -60,7 +60,8 @@ export class VideoPipelineStack extends TerraformStack {
       originBucket: this.storage.outputBucket,
       logBucket: this.storage.logBucket,
       priceClass: config.delivery.priceClass,
-      corsAllowedOrigins: config.delivery.corsAllowedOrigins,
+      ...(config.delivery.corsAllowedOrigins ? { corsAllowedOrigins: config.delivery.corsAllowedOrigins } : {}),
+      production: config.production,
       responseHeadersPolicy: config.delivery.responseHeadersPolicy,
       waitForDeployment: config.delivery.waitForDeployment,
     });

@@ -278,7 +278,7 @@ describeWithTools('content-analysis handler', ['moto'], () => {
         status: 'ANALYSIS_COMPLETE',
         jobId: JOB_ID,
         assetId: ASSET_ID,
-        labelsUrl: `https://${DISTRIBUTION_DOMAIN}/${ASSET_ID}/analysis/labels.json`,
+        labelsUrl: `s3://${OUTPUT_BUCKET}/${ASSET_ID}/analysis/labels.json`,
         labelCount: 4321,
         topLabels: stored.analysis.topLabels,
         error: null,

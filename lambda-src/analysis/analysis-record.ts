@@ -11,7 +11,6 @@ import type { PublishCommandInput } from '@aws-sdk/client-sns';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import type { LabelSummary } from '../../contracts/notifications';
 import { buildMessageAttributes, notificationSubject } from '../delivery/notification';
-import { toDistributionUrl } from '../delivery/outputs';
 
 /** The record attribute that holds the analysis. */
 export const ANALYSIS_ATTRIBUTE = 'analysis';
@@ -194,7 +193,8 @@ export function decideRefusedAnalysisWrite(
 export function buildAnalysisNotification(args: {
   readonly pipeline: string;
   readonly assetId: string;
-  readonly distributionDomain: string;
+  /** labels.json stays in the output bucket: `analysis/` is not served by the distribution. */
+  readonly outputBucket: string;
   readonly now: Date;
   readonly analysis: AnalysisRecord;
 }): AnalysisNotification {
@@ -206,7 +206,7 @@ export function buildAnalysisNotification(args: {
     status: succeeded ? 'ANALYSIS_COMPLETE' : 'ANALYSIS_FAILED',
     jobId: analysis.jobId,
     assetId: args.assetId,
-    labelsUrl: succeeded && analysis.labelsKey !== undefined ? toDistributionUrl(args.distributionDomain, analysis.labelsKey) : null,
+    labelsUrl: succeeded && analysis.labelsKey !== undefined ? `s3://${args.outputBucket}/${analysis.labelsKey}` : null,
     labelCount: succeeded ? (analysis.labelCount ?? 0) : null,
     topLabels: succeeded ? (analysis.topLabels ?? []) : [],
     error: analysis.error ?? null,

@@ -3,6 +3,7 @@ import { CloudfrontDistribution } from '@cdktf/provider-aws/lib/cloudfront-distr
 import { CloudfrontOriginAccessControl } from '@cdktf/provider-aws/lib/cloudfront-origin-access-control';
 import { CloudfrontResponseHeadersPolicy } from '@cdktf/provider-aws/lib/cloudfront-response-headers-policy';
 import { PRICE_CLASSES, PriceClass } from '../../contracts/aws-limits';
+import { SERVED_PATH_PATTERNS } from '../../contracts/storage-layout';
 import { InvalidPropsError, checkOneOfProp, checkPatternProp } from '../lib/prop-validation';
 import { SecureBucket } from './secure-bucket';
 
@@ -26,9 +27,16 @@ export interface DeliveryProps {
   readonly priceClass?: PriceClass;
   /**
    * Origins allowed by CORS, so hls.js players on another site can fetch playlists and segments.
-   * @default ['*']
+   * In production, `*` is refused, and the default is the distribution's own names: a player served
+   * from the distribution (or its custom domain) is same-origin and needs no CORS header at all.
+   * @default ['*'], or no CORS (own names only) when `production`
    */
   readonly corsAllowedOrigins?: string[];
+  /**
+   * A production environment: CORS may not allow every origin.
+   * @default false
+   */
+  readonly production?: boolean;
   /**
    * Own response-headers policy with CORS and security headers (CKV2_AWS_32). Turn off
    * only against an emulator that lacks the API.
@@ -55,11 +63,12 @@ export class Delivery extends Construct {
   constructor(scope: Construct, id: string, props: DeliveryProps) {
     super(scope, id);
     const priceClass = props.priceClass ?? 'PriceClass_100';
-    const corsAllowedOrigins = props.corsAllowedOrigins ?? ['*'];
+    const production = props.production ?? false;
+    const corsAllowedOrigins = props.corsAllowedOrigins ?? (production ? [] : ['*']);
     const withResponseHeaders = props.responseHeadersPolicy ?? true;
     const waitForDeployment = props.waitForDeployment ?? true;
     const originId = 'output-bucket';
-    this.validate(props.logBucket, priceClass, corsAllowedOrigins);
+    this.validate(props.logBucket, priceClass, corsAllowedOrigins, props.corsAllowedOrigins !== undefined, production);
 
     this.originAccessControl = new CloudfrontOriginAccessControl(this, 'OriginAccessControl', {
       name: `${props.name}-output`,
@@ -70,6 +79,15 @@ export class Delivery extends Construct {
     });
     this.responseHeaders = withResponseHeaders ? this.createResponseHeadersPolicy(props.name, corsAllowedOrigins) : undefined;
 
+    const viewerBehavior = {
+      targetOriginId: originId,
+      viewerProtocolPolicy: 'redirect-to-https',
+      allowedMethods: ['GET', 'HEAD', 'OPTIONS'],
+      cachedMethods: ['GET', 'HEAD'],
+      cachePolicyId: CACHING_OPTIMIZED_POLICY_ID,
+      responseHeadersPolicyId: this.responseHeaders?.id,
+      compress: true,
+    };
     this.distribution = new CloudfrontDistribution(this, 'Distribution', {
       enabled: true,
       comment: `${props.name} video delivery`,
@@ -84,15 +102,10 @@ export class Delivery extends Construct {
           originAccessControlId: this.originAccessControl.id,
         },
       ],
-      defaultCacheBehavior: {
-        targetOriginId: originId,
-        viewerProtocolPolicy: 'redirect-to-https',
-        allowedMethods: ['GET', 'HEAD', 'OPTIONS'],
-        cachedMethods: ['GET', 'HEAD'],
-        cachePolicyId: CACHING_OPTIMIZED_POLICY_ID,
-        responseHeadersPolicyId: this.responseHeaders?.id,
-        compress: true,
-      },
+      // The renditions, one behavior per served folder. Any other path falls to the default
+      // behavior, whose origin requests the bucket refuses (the OAC grant covers only these folders).
+      orderedCacheBehavior: SERVED_PATH_PATTERNS.map((pathPattern) => ({ pathPattern, ...viewerBehavior })),
+      defaultCacheBehavior: viewerBehavior,
       loggingConfig: {
         bucket: props.logBucket.bucket.bucketDomainName,
         prefix: 'cloudfront/',
@@ -108,7 +121,8 @@ export class Delivery extends Construct {
       effect: 'Allow',
       principals: [{ type: 'Service', identifiers: ['cloudfront.amazonaws.com'] }],
       actions: ['s3:GetObject'],
-      resources: [`${props.originBucket.bucketArn}/*`],
+      // Renditions only: `<assetId>/analysis/` and anything else stays private.
+      resources: SERVED_PATH_PATTERNS.map((pattern) => `${props.originBucket.bucketArn}/${pattern}`),
       condition: [{ test: 'StringEquals', variable: 'AWS:SourceArn', values: [this.distribution.arn] }],
     });
   }
@@ -119,7 +133,13 @@ export class Delivery extends Construct {
   }
 
   /** Props CloudFront would reject at apply, or that would silently lose logs. */
-  private validate(logBucket: SecureBucket, priceClass: PriceClass, corsAllowedOrigins: readonly string[]): void {
+  private validate(
+    logBucket: SecureBucket,
+    priceClass: PriceClass,
+    corsAllowedOrigins: readonly string[],
+    originsGiven: boolean,
+    production: boolean,
+  ): void {
     if (logBucket.objectOwnership === 'BucketOwnerEnforced') {
       throw new InvalidPropsError(
         this,
@@ -127,7 +147,13 @@ export class Delivery extends Construct {
       );
     }
     checkOneOfProp(this, 'priceClass', priceClass, PRICE_CLASSES, 'it is a CloudFront price class');
-    if (corsAllowedOrigins.length === 0)
+    if (production && corsAllowedOrigins.includes('*')) {
+      throw new InvalidPropsError(
+        this,
+        `'corsAllowedOrigins' is ["*"] in a production environment: any site could embed your videos and run up your egress bill. List the origins of your players (e.g. ["https://www.example.com"]), or leave it unset to allow only the distribution's own names.`,
+      );
+    }
+    if (originsGiven && corsAllowedOrigins.length === 0)
       throw new InvalidPropsError(this, `'corsAllowedOrigins' is empty; allow at least one origin, e.g. ['*'].`);
     for (const origin of corsAllowedOrigins) {
       checkPatternProp(
@@ -144,15 +170,20 @@ export class Delivery extends Construct {
     return new CloudfrontResponseHeadersPolicy(this, 'ResponseHeadersPolicy', {
       name: `${name}-cors-security`,
       comment: 'CORS for HLS players on other origins, plus security headers',
-      corsConfig: {
-        accessControlAllowCredentials: false,
-        accessControlAllowHeaders: { items: ['*'] },
-        accessControlAllowMethods: { items: ['GET', 'HEAD', 'OPTIONS'] },
-        accessControlAllowOrigins: { items: allowedOrigins },
-        accessControlExposeHeaders: { items: ['Content-Length', 'Content-Range', 'ETag'] },
-        accessControlMaxAgeSec: 3000,
-        originOverride: true,
-      },
+      // No origins listed: only the distribution's own names, which are same-origin and need no CORS header.
+      ...(allowedOrigins.length > 0
+        ? {
+            corsConfig: {
+              accessControlAllowCredentials: false,
+              accessControlAllowHeaders: { items: ['*'] },
+              accessControlAllowMethods: { items: ['GET', 'HEAD', 'OPTIONS'] },
+              accessControlAllowOrigins: { items: allowedOrigins },
+              accessControlExposeHeaders: { items: ['Content-Length', 'Content-Range', 'ETag'] },
+              accessControlMaxAgeSec: 3000,
+              originOverride: true,
+            },
+          }
+        : {}),
       securityHeadersConfig: {
         strictTransportSecurity: { accessControlMaxAgeSec: 63_072_000, includeSubdomains: true, preload: true, override: true },
         contentTypeOptions: { override: true },

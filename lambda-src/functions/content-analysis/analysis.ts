@@ -69,7 +69,7 @@ async function announce(analysis: AnalysisRecord, assetId: string, { config, log
   const notification = buildAnalysisNotification({
     pipeline: config.pipeline,
     assetId,
-    distributionDomain: config.distributionDomain,
+    outputBucket: config.outputBucket,
     now: ports.now(),
     analysis,
   });
