@@ -7,6 +7,9 @@ import { ACCELERATION_MODES, MAX_ACCELERATION_MIN_SOURCE_MINUTES, STATUS_UPDATE_
 import { COLD_STORAGE_CLASSES, LAMBDA_LIMITS, LOG_RETENTION_DAYS, MIN_TRANSITION_DAYS, PRICE_CLASSES } from '../contracts/aws-limits';
 import { CONTENT_ANALYSIS_DEFAULTS } from './constructs/content-analysis';
 import { CORS_ORIGIN_PATTERN } from './constructs/delivery';
+import { DOMAIN_NAME_PATTERN, HOSTED_ZONE_ID_PATTERN, US_EAST_1_CERTIFICATE_PATTERN } from './constructs/delivery-domain';
+import { MAX_PUBLIC_KEYS, PUBLIC_KEY_ID_PATTERN, PUBLIC_KEY_PEM_PATTERN } from './constructs/signed-playback';
+import { RATE_LIMIT_RANGE } from './constructs/web-acl';
 import { INGEST_DEFAULTS } from './constructs/ingest';
 import { JOB_SWEEP_DEFAULTS } from './constructs/job-sweep';
 import { MONITORING_DEFAULTS } from './constructs/monitoring';
@@ -125,6 +128,63 @@ export const PipelineConfigSchema = z
         waitForDeployment: z.boolean().default(true),
         /** Own response-headers policy (CORS + security headers). The emulator does not implement it. */
         responseHeadersPolicy: z.boolean().default(true),
+        /**
+         * The company's own names for the distribution, with TLS 1.2+ (TLSv1.2_2021). A certificate ARN
+         * must be in us-east-1; with only a hosted zone, one is requested there and validated by DNS,
+         * and alias records are created. Costs: ACM public certificates are free; Route 53 queries to
+         * alias records of CloudFront are free.
+         */
+        domain: z
+          .strictObject({
+            names: z.array(z.string().regex(DOMAIN_NAME_PATTERN, 'use a lowercase DNS name such as "video.example.com"')).min(1),
+            certificateArn: z
+              .string()
+              .regex(
+                US_EAST_1_CERTIFICATE_PATTERN,
+                'must be an ACM certificate ARN in us-east-1: CloudFront only uses certificates from us-east-1; request or import it there',
+              )
+              .optional(),
+            hostedZoneId: z
+              .string()
+              .regex(HOSTED_ZONE_ID_PATTERN, 'must be a Route 53 hosted zone id such as "Z0123456789ABCDEFGHIJ"')
+              .optional(),
+          })
+          .refine((domain) => domain.certificateArn !== undefined || domain.hostedZoneId !== undefined, {
+            message: 'give certificateArn (a us-east-1 ACM certificate) or hostedZoneId (to request and DNS-validate one)',
+          })
+          .optional(),
+        /**
+         * Private playback: every served path needs a cookie or URL signed by one of these keys
+         * (`npm run sign`). Costs nothing extra; protects unreleased or paid content.
+         */
+        signedPlayback: z
+          .strictObject({
+            publicKeys: z
+              .array(
+                z.strictObject({
+                  id: z.string().regex(PUBLIC_KEY_ID_PATTERN, 'use 1-64 letters, digits, "-" or "_"'),
+                  pem: z
+                    .string()
+                    .regex(PUBLIC_KEY_PEM_PATTERN, 'must be a PEM public key (openssl rsa -pubout): -----BEGIN PUBLIC KEY-----'),
+                }),
+              )
+              .min(1)
+              .max(MAX_PUBLIC_KEYS, `a CloudFront key group holds at most ${MAX_PUBLIC_KEYS} keys`),
+          })
+          .optional(),
+        /**
+         * A WAF web ACL on the distribution: a per-IP rate limit and AWS's common rule group. Costs about
+         * 5 USD/month per ACL + 1 USD/month per rule + 0.60 USD per million requests; caps egress abuse.
+         */
+        waf: z
+          .strictObject({
+            rateLimitPer5Minutes: z
+              .number()
+              .int()
+              .min(RATE_LIMIT_RANGE.min, `must be at least ${RATE_LIMIT_RANGE.min} (WAF's minimum)`)
+              .max(RATE_LIMIT_RANGE.max),
+          })
+          .optional(),
       })
       .prefault({}),
     lambda: z

@@ -48,7 +48,26 @@ export interface DeliveryProps {
    * @default true
    */
   readonly waitForDeployment?: boolean;
+  /**
+   * The distribution's own names and their us-east-1 certificate (see DeliveryDomain). With it,
+   * viewers need TLS 1.2 or later (`TLSv1.2_2021`) and SNI.
+   * @default - the `*.cloudfront.net` name and certificate only
+   */
+  readonly customDomain?: { readonly names: readonly string[]; readonly certificateArn: string };
+  /**
+   * A key group (see SignedPlayback) every served path requires: viewers need a signed cookie or URL.
+   * @default - public playback
+   */
+  readonly trustedKeyGroupId?: string;
+  /**
+   * A WAFv2 web ACL (scope CLOUDFRONT) attached to the distribution (see WebAcl).
+   * @default - no web ACL
+   */
+  readonly webAclArn?: string;
 }
+
+/** Viewers' TLS floor whenever the certificate is ours. */
+export const MINIMUM_PROTOCOL_VERSION = 'TLSv1.2_2021';
 
 /**
  * CloudFront in front of the output bucket through Origin Access Control: HTTPS only,
@@ -87,6 +106,7 @@ export class Delivery extends Construct {
       cachePolicyId: CACHING_OPTIMIZED_POLICY_ID,
       responseHeadersPolicyId: this.responseHeaders?.id,
       compress: true,
+      ...(props.trustedKeyGroupId !== undefined ? { trustedKeyGroups: [props.trustedKeyGroupId] } : {}),
     };
     this.distribution = new CloudfrontDistribution(this, 'Distribution', {
       enabled: true,
@@ -95,6 +115,8 @@ export class Delivery extends Construct {
       isIpv6Enabled: true,
       priceClass,
       waitForDeployment,
+      ...(props.customDomain !== undefined ? { aliases: [...props.customDomain.names] } : {}),
+      ...(props.webAclArn !== undefined ? { webAclId: props.webAclArn } : {}),
       origin: [
         {
           originId,
@@ -112,8 +134,15 @@ export class Delivery extends Construct {
         includeCookies: false,
       },
       restrictions: { geoRestriction: { restrictionType: 'none' } },
-      // The default *.cloudfront.net certificate; a custom domain with ACM and TLSv1.2_2021 is the upgrade.
-      viewerCertificate: { cloudfrontDefaultCertificate: true },
+      // The default *.cloudfront.net certificate allows TLS 1.0; with our own certificate, TLS 1.2 at least.
+      viewerCertificate:
+        props.customDomain === undefined
+          ? { cloudfrontDefaultCertificate: true }
+          : {
+              acmCertificateArn: props.customDomain.certificateArn,
+              sslSupportMethod: 'sni-only',
+              minimumProtocolVersion: MINIMUM_PROTOCOL_VERSION,
+            },
     });
 
     props.originBucket.addToResourcePolicy({

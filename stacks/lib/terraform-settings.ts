@@ -10,16 +10,42 @@ const EMULATOR_CREDENTIALS = { accessKey: 'testing', secretKey: 'testing' } as c
  * every service the stack uses points at it, with fake keys and no account lookups.
  */
 export function configureAwsProvider(stack: TerraformStack, config: Pick<PipelineConfig, 'region' | 'tags' | 'emulator'>): AwsProvider {
+  return awsProvider(stack, 'aws', config, config.region);
+}
+
+/**
+ * The `us-east-1` provider (alias `us-east-1`) of CloudFront's global resources: ACM
+ * certificates and WAF web ACLs of a distribution must live there, whatever the stack's region.
+ * One per stack, with the same tags and emulator settings as the main provider.
+ */
+export function globalProviderOf(stack: TerraformStack, config: Pick<PipelineConfig, 'tags' | 'emulator'>): AwsProvider {
+  const existing = stack.node.tryFindChild(GLOBAL_PROVIDER_ID) as AwsProvider | undefined;
+  return existing ?? awsProvider(stack, GLOBAL_PROVIDER_ID, config, CLOUDFRONT_REGION, CLOUDFRONT_REGION);
+}
+
+/** Where CloudFront takes its certificates and web ACLs from. */
+export const CLOUDFRONT_REGION = 'us-east-1';
+const GLOBAL_PROVIDER_ID = 'aws-us-east-1';
+
+function awsProvider(
+  stack: TerraformStack,
+  id: string,
+  config: Pick<PipelineConfig, 'tags' | 'emulator'>,
+  region: string,
+  alias?: string,
+): AwsProvider {
   const defaultTags = [{ tags: { ManagedBy: 'cdktf', ...config.tags } }];
+  const named = alias !== undefined ? { alias } : {};
   if (config.emulator === undefined) {
-    return new AwsProvider(stack, 'aws', { region: config.region, defaultTags });
+    return new AwsProvider(stack, id, { region, defaultTags, ...named });
   }
   const { endpoint, mediaconvertEndpoint } = config.emulator;
   const endpoints = Object.fromEntries(
     EMULATED_SERVICES.map((service) => [service, service === 'mediaconvert' ? (mediaconvertEndpoint ?? endpoint) : endpoint]),
   );
-  return new AwsProvider(stack, 'aws', {
-    region: config.region,
+  return new AwsProvider(stack, id, {
+    region,
+    ...named,
     defaultTags,
     ...EMULATOR_CREDENTIALS,
     endpoints: [endpoints],
