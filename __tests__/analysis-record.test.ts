@@ -52,7 +52,7 @@ describe('analysis writes', () => {
 });
 
 describe('buildAnalysisNotification', () => {
-  const base = { pipeline: 'vod-prod', assetId: 'my-trip-3f2a', distributionDomain: 'd1.cloudfront.net', now: NOW };
+  const base = { pipeline: 'vod-prod', assetId: 'my-trip-3f2a', outputBucket: 'vod-prod-output', now: NOW };
   const succeeded: AnalysisRecord = {
     status: 'SUCCEEDED',
     jobId: 'job-1',
@@ -69,7 +69,7 @@ describe('buildAnalysisNotification', () => {
       succeeded,
       {
         status: 'ANALYSIS_COMPLETE',
-        labelsUrl: 'https://d1.cloudfront.net/my-trip-3f2a/analysis/labels.json',
+        labelsUrl: 's3://vod-prod-output/my-trip-3f2a/analysis/labels.json',
         labelCount: 12,
         topLabels: succeeded.topLabels,
         error: null,

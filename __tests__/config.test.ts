@@ -19,7 +19,6 @@ describe('parsePipelineConfig', () => {
     );
     expect(config.delivery).toEqual({
       priceClass: 'PriceClass_100',
-      corsAllowedOrigins: ['*'],
       waitForDeployment: true,
       responseHeadersPolicy: true,
     });
@@ -86,6 +85,11 @@ describe('parsePipelineConfig', () => {
     ['a fractional confidence', { contentAnalysis: { enabled: true, minConfidence: 70.5 } }, /contentAnalysis\.minConfidence/],
     ['too many top labels', { contentAnalysis: { topLabels: 500 } }, /contentAnalysis\.topLabels/],
     ['an S3 backend without a bucket', { backend: { type: 's3', region: 'us-east-1', keyPrefix: 'p' } }, /backend\.bucket/],
+    [
+      "CORS '*' in a production environment",
+      { production: true, delivery: { corsAllowedOrigins: ['*'] } },
+      /delivery\.corsAllowedOrigins: "\*" is refused in a production environment: any site could embed your videos/,
+    ],
     [
       'a CORS origin with a path',
       { delivery: { corsAllowedOrigins: ['https://player.example.com/app'] } },

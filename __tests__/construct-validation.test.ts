@@ -25,6 +25,7 @@ function buildIngest(scope: Construct, props: Partial<IngestProps>): void {
     transcoding: new Transcoding(scope, 'Transcoding', { name: 'vod-test', sourceBucket, outputBucket }),
     jobsTable: new JobsTable(scope, 'Jobs', { tableName: 'jobs' }),
     ladder: EncodingLadderSchema.parse({ rungs: [...DEFAULT_RUNGS] }),
+    notificationTopicArn: 'arn:aws:sns:us-east-1:111122223333:vod-test-job-notifications',
     functionSettings: { packaging: 'zip' },
     ...props,
   });
@@ -134,6 +135,7 @@ describe('Ingest and JobEvents validate their props at synth', () => {
       (scope) =>
         new JobEvents(scope, 'JobEvents', {
           pipelineId: 'vod-test',
+          queueArn: 'arn:aws:mediaconvert:us-east-1:111122223333:queues/vod-test',
           jobsTable: new JobsTable(scope, 'Jobs', { tableName: 'jobs' }),
           outputBucketName: 'output',
           distributionDomain: 'd1.cloudfront.net',

@@ -8,6 +8,7 @@ import {
 
 const SETTINGS: ContentAnalysisSettings = {
   pipeline: 'vod-dev',
+  queueArn: 'arn:aws:mediaconvert:us-east-1:111122223333:queues/vod-dev',
   jobsTable: 'vod-dev-jobs',
   outputBucket: 'vod-dev-output',
   distributionDomain: 'd111111abcdef8.cloudfront.net',
@@ -43,9 +44,9 @@ describe('content-analysis contract', () => {
     expect(() => fromEnvironment({ ...toEnvironment(SETTINGS), AWS_REGION: 'us-east-1', [name]: value })).toThrow(message);
   });
 
-  it("matches COMPLETE jobs of the pipeline's own id only", () => {
-    expect(completedJobPattern('vod-prod')).toEqual(
-      expect.objectContaining({ detail: { status: ['COMPLETE'], userMetadata: { pipeline: ['vod-prod'] } } }),
+  it("matches COMPLETE jobs of the pipeline's own id on its own queue only", () => {
+    expect(completedJobPattern('vod-prod', 'arn:queue')).toEqual(
+      expect.objectContaining({ detail: { status: ['COMPLETE'], queue: ['arn:queue'], userMetadata: { pipeline: ['vod-prod'] } } }),
     );
   });
 });

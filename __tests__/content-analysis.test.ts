@@ -14,6 +14,7 @@ function synthAnalysis(props: Partial<ContentAnalysisProps> = {}) {
     const notificationTopic = new SnsTopic(scope, 'Notifications', { name: 'vod-test-job-notifications' });
     const analysis = new ContentAnalysis(scope, 'ContentAnalysis', {
       pipelineId: 'vod-test',
+      queueArn: 'arn:aws:mediaconvert:us-east-1:111122223333:queues/vod-test',
       jobsTable,
       outputBucket,
       distributionDomain: 'd111111abcdef8.cloudfront.net',
@@ -40,7 +41,11 @@ describe('ContentAnalysis', () => {
     expect(JSON.parse(String(rule.event_pattern))).toEqual({
       source: ['aws.mediaconvert'],
       'detail-type': ['MediaConvert Job State Change'],
-      detail: { status: ['COMPLETE'], userMetadata: { pipeline: ['vod-test'] } },
+      detail: {
+        status: ['COMPLETE'],
+        queue: ['arn:aws:mediaconvert:us-east-1:111122223333:queues/vod-test'],
+        userMetadata: { pipeline: ['vod-test'] },
+      },
     });
   });
 
@@ -95,6 +100,31 @@ describe('ContentAnalysis', () => {
     );
   });
 
+  it('accepts Publish on the completion topic only from the role Rekognition assumes', () => {
+    // Act
+    const policy = template.onlyResource('aws_sns_topic_policy');
+
+    // Assess
+    expect(policy.arn).toBe(refOf(analysis.analysisTopic, 'arn'));
+    expect(template.statementsOf(policy.policy)).toEqual([
+      {
+        sid: 'AllowRekognitionRolePublish',
+        effect: 'Allow',
+        principals: [{ type: 'AWS', identifiers: [refOf(analysis.rekognitionRole, 'arn')] }],
+        actions: ['sns:Publish'],
+        resources: [refOf(analysis.analysisTopic, 'arn')],
+      },
+      {
+        sid: 'DenyPublishByAnyoneElse',
+        effect: 'Deny',
+        principals: [{ type: 'AWS', identifiers: ['*'] }],
+        actions: ['sns:Publish'],
+        resources: [refOf(analysis.analysisTopic, 'arn')],
+        condition: [{ test: 'ArnNotEquals', variable: 'aws:PrincipalArn', values: [refOf(analysis.rekognitionRole, 'arn')] }],
+      },
+    ]);
+  });
+
   it('grants the function nothing beyond labels, its record, its notification and its own basics', () => {
     // Act
     const grants = functionPolicy().map((s) => `${s.sid}: ${(s.actions as string[]).join(',')} on ${(s.resources as string[]).join(',')}`);
@@ -108,7 +138,7 @@ describe('ContentAnalysis', () => {
       `PassRekognitionRole: iam:PassRole on ${refOf(analysis.rekognitionRole, 'arn')}`,
       `ReadMp4Renditions: s3:GetObject on ${refOf(outputBucket.bucket, 'arn')}/*/mp4/*`,
       `WriteLabels: s3:PutObject on ${refOf(outputBucket.bucket, 'arn')}/*/analysis/*`,
-      `RecordAnalysis: dynamodb:UpdateItem on ${refOf(jobsTable.table, 'arn')}`,
+      `RecordAnalysis: dynamodb:GetItem,dynamodb:UpdateItem on ${refOf(jobsTable.table, 'arn')}`,
       `PublishAnalysisNotifications: sns:Publish on ${refOf(notificationTopic, 'arn')}`,
     ]);
   });

@@ -6,6 +6,7 @@ import { CloudfrontResponseHeadersPolicy } from '@cdktf/provider-aws/lib/cloudfr
 import { CACHING_OPTIMIZED_POLICY_ID, Delivery, DeliveryProps } from '../stacks/constructs/delivery';
 import { SecureBucket } from '../stacks/constructs/secure-bucket';
 import { Template, refOf } from '../testing';
+import { SERVED_PATH_PATTERNS } from '../contracts/storage-layout';
 
 /** A Delivery `vod-test` for bucket `output`, logging to bucket `logs`, with `props` on top. */
 function buildDelivery(
@@ -47,7 +48,7 @@ describe('Delivery', () => {
     ]);
   });
 
-  it('output bucket is readable only by this distribution', () => {
+  it('output bucket is readable only by this distribution, and only in the rendition folders', () => {
     // Act
     const { template, built } = Template.synthBuilt((scope) => buildDelivery(scope));
 
@@ -61,11 +62,59 @@ describe('Delivery', () => {
         effect: 'Allow',
         principals: [{ type: 'Service', identifiers: ['cloudfront.amazonaws.com'] }],
         actions: ['s3:GetObject'],
-        resources: [`${refOf(built.originBucket.bucket, 'arn')}/*`],
+        resources: ['hls', 'mp4', 'thumbnails'].map((folder) => `${refOf(built.originBucket.bucket, 'arn')}/*/${folder}/*`),
         condition: [{ test: 'StringEquals', variable: 'AWS:SourceArn', values: [refOf(built.delivery.distribution, 'arn')] }],
       },
     ]);
     expect(statements.map((s) => s.sid)).toContain('DenyInsecureTransport');
+  });
+
+  it('grants no read of analysis results or any other path of an asset', () => {
+    // Act
+    const { template } = Template.synthBuilt((scope) => buildDelivery(scope));
+
+    // Assess: every granted key pattern is one of the served folders
+    const grant = template.statement(template.resource('aws_s3_bucket_policy', 'Output').policy, 'AllowCloudFrontReadThroughOAC');
+    const patterns = (grant.resources as string[]).map((resource) => resource.replace(/^.*\}\//, ''));
+    expect(patterns).toEqual(SERVED_PATH_PATTERNS);
+    for (const key of ['a1/analysis/labels.json', 'a1/source.mp4', 'a1/hlsx/a.m3u8']) {
+      expect(patterns.some((pattern) => new RegExp(`^${pattern.replaceAll('*', '[^]*')}$`).test(key))).toBe(false);
+    }
+    for (const key of ['a1/hls/a.m3u8', 'a1/mp4/a_1080p.mp4', 'a1/thumbnails/a_thumb.0000000.jpg']) {
+      expect(patterns.some((pattern) => new RegExp(`^${pattern.replaceAll('*', '[^]*')}$`).test(key))).toBe(true);
+    }
+  });
+
+  it('has one cache behavior per served folder, each like the default', () => {
+    // Act
+    const { template } = Template.synthBuilt((scope) => buildDelivery(scope));
+
+    // Assess
+    const distribution = template.onlyResource('aws_cloudfront_distribution');
+    const behaviors = distribution.ordered_cache_behavior as Record<string, unknown>[];
+    expect(behaviors.map((b) => b.path_pattern)).toEqual(['*/hls/*', '*/mp4/*', '*/thumbnails/*']);
+    for (const behavior of behaviors) {
+      expect({ ...behavior, path_pattern: undefined }).toEqual({
+        ...(distribution.default_cache_behavior as object),
+        path_pattern: undefined,
+      });
+    }
+  });
+
+  it('in production, sends no CORS header unless origins are listed: only its own names play', () => {
+    // Act
+    const { template } = Template.synthBuilt((scope) => buildDelivery(scope, { production: true }));
+
+    // Assess
+    const policy = template.onlyResource('aws_cloudfront_response_headers_policy');
+    expect(policy).not.toHaveProperty('cors_config');
+    expect(policy.security_headers_config).toBeDefined();
+  });
+
+  it("refuses CORS '*' in production, saying why", () => {
+    expect(() => Testing.synthScope((scope) => buildDelivery(scope, { production: true, corsAllowedOrigins: ['*'] }))).toThrow(
+      /'corsAllowedOrigins' is \["\*"\] in a production environment: any site could embed your videos and run up your egress bill/,
+    );
   });
 
   it('redirects viewers to HTTPS, caches with CachingOptimized and compresses', () => {

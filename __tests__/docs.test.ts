@@ -169,7 +169,7 @@ describe('docs/how-it-works.md', () => {
     const notification = buildAnalysisNotification({
       pipeline: 'vod-dev',
       assetId: 'my-trip-3f2a9c0d1e4b',
-      distributionDomain: 'd111111abcdef8.cloudfront.net',
+      outputBucket: 'vod-dev-output',
       now: new Date(0),
       analysis: { status: 'SUCCEEDED', jobId: '1536964333549-opn151', labelsKey: 'a/analysis/labels.json', labelCount: 1, updatedAt: '' },
     });

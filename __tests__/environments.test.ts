@@ -14,6 +14,14 @@ describe('loadEnvironments', () => {
     expect(environments[0]!.backend).toEqual({ type: 's3', bucket: DEFAULT_STATE_BUCKET, region: 'us-east-1', keyPrefix: 'vod-pipeline' });
   });
 
+  it('marks only the embedded prod as production', () => {
+    expect(loadEnvironments({}).map((e) => [e.environment, e.production])).toEqual([
+      ['dev', false],
+      ['prod', true],
+      ['local', false],
+    ]);
+  });
+
   it('overrides the state backend from TF_STATE_BUCKET, TF_STATE_REGION and TF_STATE_KEY_PREFIX', () => {
     // Act
     const [dev] = loadEnvironments({

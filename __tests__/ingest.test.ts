@@ -48,7 +48,7 @@ describe('Ingest', () => {
     );
   });
 
-  it('grants exactly CreateJob and SearchJobs on its queue, GetJob, PassRole of the MediaConvert role, its table, Probe, and reads of source objects', () => {
+  it('grants exactly CreateJob and SearchJobs on its queue, GetJob, PassRole of the MediaConvert role, its table, Publish on the notification topic, Probe, and reads of source objects', () => {
     const statements = submitPolicy(template).filter(
       (s) => !['WriteOwnLogs', 'SendToOwnDeadLetterQueue', 'WriteTraces'].includes(String(s.sid)),
     );
@@ -85,6 +85,7 @@ describe('Ingest', () => {
         actions: ['dynamodb:UpdateItem'],
         resources: [refOf(stack.jobsTable.table, 'arn')],
       },
+      { sid: 'AnnounceFailedUploads', effect: 'Allow', actions: ['sns:Publish'], resources: [refOf(stack.jobEvents.topic, 'arn')] },
       { sid: 'ProbeSources', effect: 'Allow', actions: ['mediaconvert:Probe'], resources: ['*'] },
       {
         sid: 'ReadSourceObjects',
@@ -93,6 +94,18 @@ describe('Ingest', () => {
         resources: [`${refOf(stack.storage.sourceBucket.bucket, 'arn')}/*`],
       },
     ]);
+  });
+
+  it('tells the submit function its upload limits as compact JSON, and where to announce refused uploads', () => {
+    const variables = (template.resource('aws_lambda_function', 'SubmitJob').environment as { variables: Record<string, string> })
+      .variables;
+
+    expect(JSON.parse(variables.UPLOAD_LIMITS!)).toEqual({
+      maxSourceBytes: 20 * 1024 ** 3,
+      maxSourceMinutes: 240,
+      maxEstimatedCostUsd: 25,
+    });
+    expect(variables.TOPIC_ARN).toBe(refOf(stack.jobEvents.topic, 'arn'));
   });
 
   it('lets the submit function read source objects only, not the output bucket', () => {

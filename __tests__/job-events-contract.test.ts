@@ -10,11 +10,12 @@ import {
   normalizeDistributionDomain,
   toEnvironment,
 } from '../contracts/functions/job-events';
-import { jobStateChange } from './fixtures/mediaconvert-events';
+import { QUEUE_ARN, jobStateChange } from './fixtures/mediaconvert-events';
 import { TEST_ENVIRONMENT, synthPipeline } from './support/pipeline';
 
 const SETTINGS: JobEventsSettings = {
   pipeline: 'vod-dev',
+  queueArn: 'arn:aws:mediaconvert:us-east-1:111122223333:queues/vod-dev',
   table: 'vod-dev-jobs',
   topicArn: 'arn:aws:sns:us-east-1:111122223333:vod-dev-job-notifications',
   outputBucket: 'vod-dev-output',
@@ -65,11 +66,15 @@ describe('job-events contract', () => {
 
   it('builds the rule pattern from the constants the handler checks', () => {
     // Prepare
-    const pattern = jobStateChangePattern('vod-dev') as { source: string[]; 'detail-type': string[]; detail: { status: string[] } };
+    const pattern = jobStateChangePattern('vod-dev', QUEUE_ARN) as {
+      source: string[];
+      'detail-type': string[];
+      detail: { status: string[] };
+    };
 
     // Act: events as MediaConvert sends them (fixtures shaped like the user guide's samples)
     const events = pattern.detail.status.map((status) => jobStateChange(status, {}, { pipeline: 'vod-dev' }));
-    const plans = events.map((event) => parseJobStateEvent(event, 'vod-dev'));
+    const plans = events.map((event) => parseJobStateEvent(event, 'vod-dev', QUEUE_ARN));
 
     // Assess: the pattern admits them, and every forwarded status is recorded, none skipped
     for (const event of events) {

@@ -8,19 +8,23 @@ const completionPolicy = (t: Template) => t.statementsOf(t.resource('aws_iam_rol
 describe('JobEvents', () => {
   const { template, stack } = synthPipeline(TEST_ENVIRONMENT);
 
-  it('matches MediaConvert state changes of this pipeline only', () => {
+  it("matches MediaConvert state changes of this pipeline's jobs on this pipeline's queue only", () => {
     const rule = template.resource('aws_cloudwatch_event_rule', 'JobEvents');
 
     expect(JSON.parse(String(rule.event_pattern))).toEqual({
       source: ['aws.mediaconvert'],
       'detail-type': ['MediaConvert Job State Change'],
-      detail: { status: ['PROGRESSING', 'COMPLETE', 'ERROR', 'CANCELED'], userMetadata: { pipeline: ['vod-test'] } },
+      detail: {
+        status: ['PROGRESSING', 'COMPLETE', 'ERROR', 'CANCELED'],
+        queue: [refOf(stack.transcoding.queue, 'arn')],
+        userMetadata: { pipeline: ['vod-test'] },
+      },
     });
   });
 
-  it('scopes the pattern to the pipeline id it is given', () => {
-    expect(jobStateChangePattern('vod-prod')).toEqual(
-      expect.objectContaining({ detail: expect.objectContaining({ userMetadata: { pipeline: ['vod-prod'] } }) }),
+  it('scopes the pattern to the pipeline id and queue it is given', () => {
+    expect(jobStateChangePattern('vod-prod', 'arn:queue')).toEqual(
+      expect.objectContaining({ detail: expect.objectContaining({ queue: ['arn:queue'], userMetadata: { pipeline: ['vod-prod'] } }) }),
     );
   });
 
@@ -101,6 +105,7 @@ describe('JobEvents', () => {
 
     expect(variables).toEqual({
       PIPELINE_ID: 'vod-test',
+      QUEUE_ARN: refOf(stack.transcoding.queue, 'arn'),
       JOBS_TABLE: refOf(stack.jobsTable.table, 'name'),
       TOPIC_ARN: refOf(stack.jobEvents.topic, 'arn'),
       OUTPUT_BUCKET: refOf(stack.storage.outputBucket.bucket, 'bucket'),

@@ -5,6 +5,10 @@ import {
   buildNotification,
   buildPublishInput,
   fitNotification,
+  fitRecordOutputs,
+  JobNotification,
+  PublishedJobNotification,
+  RECORD_OUTPUTS_MAX_BYTES,
   mediaConvertConsoleUrl,
   notificationSubject,
   publishInputBytes,
@@ -55,6 +59,7 @@ describe('buildNotification', () => {
     // Assess
     expect(notification).toEqual({
       version: NOTIFICATION_SCHEMA_VERSION,
+      detail: 'full',
       pipeline: 'vod-dev',
       status: 'COMPLETE',
       jobId: '1536964333549-opn151',
@@ -106,6 +111,7 @@ describe('buildNotification', () => {
     expect(Object.keys(json).sort()).toEqual([
       'assetId',
       'consoleUrl',
+      'detail',
       'durationMs',
       'error',
       'jobId',
@@ -196,68 +202,177 @@ describe('buildPublishInput', () => {
 
 describe('fitNotification', () => {
   const THUMBS = 'https://d1.cloudfront.net/my-trip-3f2a9c0d1e4b/thumbnails/';
-  /** A COMPLETE notification listing `count` thumbnails, with `source` padded to `sourceLength` characters. */
-  const withThumbnails = (count: number, sourceLength = 0) =>
+  const FIT = { recordTable: 'vod-dev-jobs' };
+  /** A COMPLETE notification listing `count` thumbnails, with `source` ending in `padding`. */
+  const withThumbnails = (count: number, padding = '') =>
     buildNotification(
-      change({ source: `s3://vod-dev-source/${'x'.repeat(sourceLength)}` }),
+      change({ source: `s3://vod-dev-source/${padding}` }),
       {
         ...MAPPED,
         thumbnails: { urls: Array.from({ length: count }, (_, i) => `${THUMBS}x_thumb.${String(i).padStart(7, '0')}.jpg`), count },
       },
       CONTEXT,
     );
-  /** What SNS counts, measured without the size check of buildPublishInput. */
-  const bytes = (notification: ReturnType<typeof withThumbnails>) =>
+  /** What SNS counts (UTF-8 bytes), measured without the size check of buildPublishInput. */
+  const bytes = (notification: PublishedJobNotification) =>
     publishInputBytes({
       Message: JSON.stringify(notification),
       Subject: notificationSubject(notification),
       MessageAttributes: buildMessageAttributes(notification),
     });
-  /** A notification of exactly `target` bytes: 3,000 thumbnails and a source padded to the remainder. */
-  const sized = (target: number) => withThumbnails(3_000, target - bytes(withThumbnails(3_000, 0)));
+  /**
+   * A notification of exactly `target` bytes: 3,000 thumbnails and a source key padded with as many
+   * `char` (1 to 4 UTF-8 bytes) as fit, then ASCII to the byte.
+   */
+  const sized = (target: number, char = 'x') => {
+    const missing = target - bytes(withThumbnails(3_000));
+    const charBytes = Buffer.byteLength(char, 'utf8');
+    return withThumbnails(3_000, char.repeat(Math.floor(missing / charBytes)) + 'x'.repeat(missing % charBytes));
+  };
+  const full = (notification: PublishedJobNotification): JobNotification => {
+    if (notification.detail !== 'full') throw new Error('expected the full notification');
+    return notification;
+  };
+  const KEYS = [
+    ['ASCII', 'x'],
+    ['two-byte', 'é'],
+    ['four-byte', '🎬'],
+  ];
 
-  it('leaves a notification of exactly 256 KB unchanged', () => {
-    // Prepare
-    const atLimit = sized(SNS_PUBLISH_MAX_BYTES);
+  it.each(KEYS)('leaves a notification of exactly 256 KB unchanged (%s keys)', (_case, char) => {
+    // Prepare: 262,144 bytes are fewer characters when the key is multi-byte
+    const atLimit = sized(SNS_PUBLISH_MAX_BYTES, char);
 
     // Act
-    const fitted = fitNotification(atLimit);
+    const fitted = fitNotification(atLimit, FIT);
 
     // Assess
     expect(bytes(atLimit)).toBe(SNS_PUBLISH_MAX_BYTES);
     expect(fitted).toBe(atLimit);
   });
 
-  it('cuts the thumbnail list of a notification one byte over, keeping the count and the folder URL', () => {
-    // Prepare
-    const overLimit = sized(SNS_PUBLISH_MAX_BYTES + 1);
+  it.each(KEYS)(
+    'cuts the thumbnail list of a notification one byte over, keeping the count and the folder URL (%s keys)',
+    (_case, char) => {
+      // Prepare
+      const overLimit = sized(SNS_PUBLISH_MAX_BYTES + 1, char);
 
-    // Act
-    const fitted = fitNotification(overLimit);
+      // Act
+      const fitted = full(fitNotification(overLimit, FIT));
 
-    // Assess
-    const thumbnails = fitted.outputs!.thumbnails!;
-    expect(bytes(fitted)).toBeLessThanOrEqual(SNS_PUBLISH_MAX_BYTES);
-    expect(thumbnails).toEqual(expect.objectContaining({ count: 3_000, truncated: true, prefix: THUMBS }));
-    expect(thumbnails.urls).toEqual(overLimit.outputs!.thumbnails!.urls.slice(0, thumbnails.urls.length));
-    // As many as fit: one more URL would not.
-    const oneMore = {
-      ...fitted,
-      outputs: {
-        ...fitted.outputs!,
-        thumbnails: { ...thumbnails, urls: overLimit.outputs!.thumbnails!.urls.slice(0, thumbnails.urls.length + 1) },
-      },
-    };
-    expect(bytes(oneMore)).toBeGreaterThan(SNS_PUBLISH_MAX_BYTES);
-  });
+      // Assess
+      const thumbnails = fitted.outputs!.thumbnails!;
+      expect(bytes(overLimit)).toBe(SNS_PUBLISH_MAX_BYTES + 1);
+      expect(bytes(fitted)).toBeLessThanOrEqual(SNS_PUBLISH_MAX_BYTES);
+      expect(thumbnails).toEqual(expect.objectContaining({ count: 3_000, truncated: true, prefix: THUMBS }));
+      expect(thumbnails.urls).toEqual(overLimit.outputs!.thumbnails!.urls.slice(0, thumbnails.urls.length));
+      // As many as fit: one more URL would not.
+      const oneMore = {
+        ...fitted,
+        outputs: {
+          ...fitted.outputs!,
+          thumbnails: { ...thumbnails, urls: overLimit.outputs!.thumbnails!.urls.slice(0, thumbnails.urls.length + 1) },
+        },
+      };
+      expect(bytes(oneMore)).toBeGreaterThan(SNS_PUBLISH_MAX_BYTES);
+    },
+  );
 
   it('refuses to build a Publish request over the limit', () => {
     expect(() => buildPublishInput(TOPIC_ARN, sized(SNS_PUBLISH_MAX_BYTES + 1))).toThrow(NotificationTooLargeError);
   });
 
-  it('fails naming the job when even no thumbnail URLs do not fit', () => {
-    expect(() => fitNotification(withThumbnails(10, SNS_PUBLISH_MAX_BYTES))).toThrow(
-      /COMPLETE notification of job 1536964333549-opn151 \(asset my-trip-3f2a9c0d1e4b\) is \d+ bytes even without thumbnail URLs/,
+  it.each([
+    ['ASCII', 'x', SNS_PUBLISH_MAX_BYTES],
+    ['four-byte', '🎬', SNS_PUBLISH_MAX_BYTES / 4],
+  ])(
+    'degrades to the minimal notification when even no thumbnail URL fits (%s keys), which a Publish request accepts',
+    (_case, char, characters) => {
+      // Prepare: the source key alone is 256 KB in UTF-8
+      const tooLarge = withThumbnails(10, (char as string).repeat(characters as number));
+
+      // Act
+      const fitted = fitNotification(tooLarge, FIT);
+
+      // Assess
+      expect(fitted).toEqual({
+        version: NOTIFICATION_SCHEMA_VERSION,
+        detail: 'minimal',
+        pipeline: 'vod-dev',
+        status: 'COMPLETE',
+        jobId: '1536964333549-opn151',
+        assetId: 'my-trip-3f2a9c0d1e4b',
+        masterPlaylist: 'https://d1.cloudfront.net/a/hls/x.m3u8',
+        counts: { hlsVariants: 1, mp4: 1, renditions: 0, thumbnails: 10 },
+        record: { table: 'vod-dev-jobs', assetId: 'my-trip-3f2a9c0d1e4b' },
+        error: null,
+        consoleUrl: tooLarge.consoleUrl,
+        timestamp: tooLarge.timestamp,
+      });
+      expect(() => buildPublishInput(TOPIC_ARN, fitted)).not.toThrow();
+    },
+  );
+
+  it('degrades an oversized ERROR notification, keeping its code and the start of its message', () => {
+    // Prepare
+    const error = buildNotification(change({ status: 'ERROR', errorCode: 1040, errorMessage: 'é'.repeat(200_000) }), undefined, CONTEXT);
+
+    // Act
+    const fitted = fitNotification(error, FIT);
+
+    // Assess
+    expect(fitted).toEqual(
+      expect.objectContaining({
+        detail: 'minimal',
+        status: 'ERROR',
+        counts: null,
+        masterPlaylist: null,
+        error: { code: 1040, message: 'é'.repeat(1_000) },
+      }),
     );
+    expect(bytes(fitted)).toBeLessThan(SNS_PUBLISH_MAX_BYTES);
+  });
+});
+
+describe('fitRecordOutputs', () => {
+  const outputs = (thumbnailCount: number, keyPad = 0) => ({
+    hls: { master: 'https://d1.cloudfront.net/a/hls/x.m3u8', variants: ['https://d1.cloudfront.net/a/hls/x_720p.m3u8'] },
+    mp4: [`https://d1.cloudfront.net/a/mp4/${'%F0%9F%8E%AC'.repeat(keyPad)}.mp4`],
+    thumbnails: {
+      urls: Array.from(
+        { length: thumbnailCount },
+        (_, i) => `https://d1.cloudfront.net/a/thumbnails/x_thumb.${String(i).padStart(7, '0')}.jpg`,
+      ),
+      count: thumbnailCount,
+    },
+  });
+  const size = (value: unknown) => Buffer.byteLength(JSON.stringify(value), 'utf8');
+
+  it('keeps outputs that fit a record unchanged', () => {
+    const small = outputs(10);
+    expect(fitRecordOutputs(small)).toBe(small);
+  });
+
+  it('cuts the thumbnails of outputs over the record budget to as many as fit', () => {
+    // Act
+    const fitted = fitRecordOutputs(outputs(10_000));
+
+    // Assess
+    expect(size(fitted)).toBeLessThanOrEqual(RECORD_OUTPUTS_MAX_BYTES);
+    expect(fitted.thumbnails).toEqual(expect.objectContaining({ count: 10_000, truncated: true }));
+    expect(fitted.thumbnails!.urls.length).toBeGreaterThan(1_000);
+  });
+
+  it('keeps only the master playlist when even no thumbnail URL fits, marking the outputs truncated', () => {
+    // Act
+    const fitted = fitRecordOutputs(outputs(5, 30_000));
+
+    // Assess
+    expect(fitted).toEqual({
+      hls: { master: 'https://d1.cloudfront.net/a/hls/x.m3u8', variants: [] },
+      mp4: [],
+      thumbnails: { urls: [], count: 5, truncated: true },
+      truncated: true,
+    });
   });
 });

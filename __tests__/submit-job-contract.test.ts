@@ -17,6 +17,8 @@ const SETTINGS: SubmitSettings = {
   claimTtlSeconds: 120,
   requestTimeoutMs: 10_000,
   prices: MEDIACONVERT_PRICES,
+  limits: { maxSourceBytes: 1_000_000, maxSourceMinutes: 12.5, maxEstimatedCostUsd: 3 },
+  topicArn: 'arn:aws:sns:us-east-1:111122223333:vod-dev-job-notifications',
 };
 
 describe('submit-job contract', () => {

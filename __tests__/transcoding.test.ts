@@ -21,6 +21,17 @@ describe('Transcoding', () => {
     );
   });
 
+  it('lets MediaConvert assume its role only on behalf of this account (confused-deputy guard)', () => {
+    // Act
+    const { template } = synthTranscoding();
+
+    // Assess
+    const [trust] = template.statementsOf(template.onlyResource('aws_iam_role').assume_role_policy);
+    expect(trust?.condition).toEqual([
+      { test: 'StringEquals', variable: 'aws:SourceAccount', values: ['${data.aws_caller_identity.CallerIdentity.account_id}'] },
+    ]);
+  });
+
   it('gives the MediaConvert role only source reads and output writes', () => {
     // Act
     const { template, built } = synthTranscoding();

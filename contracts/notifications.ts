@@ -32,7 +32,10 @@ export interface AnalysisNotification {
   readonly status: AnalysisNotificationStatus;
   readonly jobId: string;
   readonly assetId: string;
-  /** labels.json on the distribution; null when the analysis failed. */
+  /**
+   * labels.json's `s3://` URI in the output bucket (private: the distribution serves renditions only);
+   * null when the analysis failed.
+   */
   readonly labelsUrl: string | null;
   readonly labelCount: number | null;
   /** The top labels by confidence; empty when the analysis failed. */

@@ -33,3 +33,14 @@ export const OUTPUT_FOLDERS = { hls: 'hls', mp4: 'mp4', thumbnails: 'thumbnails'
 /** Name modifiers of the frame-capture outputs; the completion function maps on them. */
 export const THUMBNAIL_NAME_MODIFIER = '_thumb';
 export const POSTER_NAME_MODIFIER = '_poster';
+
+/**
+ * The output folders viewers fetch: renditions and their images. Everything else under an asset
+ * (`analysis/`, whatever comes later) stays private: the distribution's bucket grant and its cache
+ * behaviors cover only these. One list, read by the Delivery construct (and by whatever serves a
+ * player page from the same distribution, which adds its own path).
+ */
+export const SERVED_OUTPUT_FOLDERS = [OUTPUT_FOLDERS.hls, OUTPUT_FOLDERS.mp4, OUTPUT_FOLDERS.thumbnails] as const;
+
+/** CloudFront path patterns (and S3 key patterns) of the served folders: `*\/hls/*`, `*\/mp4/*`, `*\/thumbnails/*`. */
+export const SERVED_PATH_PATTERNS: readonly string[] = SERVED_OUTPUT_FOLDERS.map((folder) => `*/${folder}/*`);

@@ -5,6 +5,16 @@ import { PriceTableSchema } from '../contracts/pricing';
 import { ACCELERATION_MODES, MAX_ACCELERATION_MIN_SOURCE_MINUTES, STATUS_UPDATE_INTERVALS } from '../contracts/functions/submit-job';
 import { COLD_STORAGE_CLASSES, LAMBDA_LIMITS, LOG_RETENTION_DAYS, MIN_TRANSITION_DAYS, PRICE_CLASSES } from '../contracts/aws-limits';
 import { MIN_CONFIDENCE_RANGE, TOP_LABELS_RANGE } from '../contracts/functions/content-analysis';
+import { DEFAULT_UPLOAD_LIMITS, UPLOAD_LIMIT_RANGES } from '../contracts/upload-limits';
+import {
+  DOMAIN_NAME_PATTERN,
+  HOSTED_ZONE_ID_PATTERN,
+  MAX_PUBLIC_KEYS,
+  PUBLIC_KEY_ID_PATTERN,
+  PUBLIC_KEY_PEM_PATTERN,
+  RATE_LIMIT_RANGE,
+  US_EAST_1_CERTIFICATE_PATTERN,
+} from '../contracts/delivery-options';
 import {
   CONTENT_ANALYSIS_DEFAULTS,
   CORS_ORIGIN_PATTERN,
@@ -119,6 +129,12 @@ export const PipelineConfigSchema = z
       .describe(
         'Where Terraform keeps the state of this environment: `{ type: "s3", bucket, region, keyPrefix }` or `{ type: "local", path }`.',
       ),
+    production: z
+      .boolean()
+      .default(false)
+      .describe(
+        'A production environment: CORS may not allow every origin (`delivery.corsAllowedOrigins: ["*"]` is refused). Costs nothing.',
+      ),
     forceDestroy: z
       .boolean()
       .default(STORAGE_DEFAULTS.forceDestroy)
@@ -167,9 +183,9 @@ export const PipelineConfigSchema = z
         corsAllowedOrigins: z
           .array(z.string().regex(CORS_ORIGIN_PATTERN, 'use "*" or an origin such as "https://player.example.com"'))
           .min(1)
-          .default([...DELIVERY_DEFAULTS.corsAllowedOrigins])
+          .optional()
           .describe(
-            'Origins allowed by CORS, for players (hls.js) on another site: `"*"` or origins such as `"https://player.example.com"`.',
+            'Origins allowed by CORS, for players (hls.js) on another site: `"*"` or origins such as `"https://player.example.com"`. Unset: `["*"]`, or in a `production` environment only the distribution\'s own names.',
           ),
         waitForDeployment: z
           .boolean()
@@ -179,6 +195,65 @@ export const PipelineConfigSchema = z
           .boolean()
           .default(DELIVERY_DEFAULTS.responseHeadersPolicy)
           .describe('Own response-headers policy (CORS and security headers). Turn off only against emulators, which do not implement it.'),
+        domain: z
+          .strictObject({
+            names: z
+              .array(z.string().regex(DOMAIN_NAME_PATTERN, 'use a lowercase DNS name such as "video.example.com"'))
+              .min(1)
+              .describe('The DNS names viewers use.'),
+            certificateArn: z
+              .string()
+              .regex(
+                US_EAST_1_CERTIFICATE_PATTERN,
+                'must be an ACM certificate ARN in us-east-1: CloudFront only uses certificates from us-east-1; request or import it there',
+              )
+              .optional()
+              .describe('An ACM certificate in us-east-1 covering the names.'),
+            hostedZoneId: z
+              .string()
+              .regex(HOSTED_ZONE_ID_PATTERN, 'must be a Route 53 hosted zone id such as "Z0123456789ABCDEFGHIJ"')
+              .optional()
+              .describe(
+                'A Route 53 hosted zone of the names: a certificate is requested in us-east-1, validated by DNS, and alias records are created.',
+              ),
+          })
+          .refine((domain) => domain.certificateArn !== undefined || domain.hostedZoneId !== undefined, {
+            message: 'give certificateArn (a us-east-1 ACM certificate) or hostedZoneId (to request and DNS-validate one)',
+          })
+          .optional()
+          .describe(
+            "The company's own names for the distribution, with TLS 1.2+ (`TLSv1.2_2021`). Costs: ACM public certificates are free; Route 53 queries to alias records of CloudFront are free.",
+          ),
+        signedPlayback: z
+          .strictObject({
+            publicKeys: z
+              .array(
+                z.strictObject({
+                  id: z.string().regex(PUBLIC_KEY_ID_PATTERN, 'use 1-64 letters, digits, "-" or "_"').describe('A name for the key.'),
+                  pem: z
+                    .string()
+                    .regex(PUBLIC_KEY_PEM_PATTERN, 'must be a PEM public key (openssl rsa -pubout): -----BEGIN PUBLIC KEY-----')
+                    .describe('The public key, PEM.'),
+                }),
+              )
+              .min(1)
+              .max(MAX_PUBLIC_KEYS, `a CloudFront key group holds at most ${MAX_PUBLIC_KEYS} keys`)
+              .describe('The public keys of the CloudFront key group; sign with the private key (`npm run sign`).'),
+          })
+          .optional()
+          .describe(
+            'Private playback: every served path needs a cookie or URL signed by one of these keys (`npm run sign`). Costs nothing extra; protects unreleased or paid content.',
+          ),
+        waf: z
+          .strictObject({
+            rateLimitPer5Minutes: limited(RATE_LIMIT_RANGE, " (WAF's limits)").describe(
+              'Requests one IP may make in 5 minutes before it is blocked.',
+            ),
+          })
+          .optional()
+          .describe(
+            "A WAF web ACL on the distribution: a per-IP rate limit and AWS's common rule group. Costs about 5 USD/month per ACL + 1 USD/month per rule + 0.60 USD per million requests; caps egress abuse.",
+          ),
       })
       .prefault({})
       .describe('CloudFront in front of the output bucket.'),
@@ -273,6 +348,22 @@ export const PipelineConfigSchema = z
       .describe(
         'The MediaConvert price table of every estimate (record, metric, `npm run estimate`); `contracts/pricing.ts` documents the figures, their source and date. Override any figure when your prices differ (region, volume tier), e.g. `{ basicPerNormalizedMinute: 0.0085, asOf: "2026-01" }`; the rest keeps its default. It reaches the submit and job-events functions as JSON in `PRICE_TABLE`, validated again at cold start.',
       ),
+    limits: z
+      .strictObject({
+        maxSourceBytes: within(UPLOAD_LIMIT_RANGES.maxSourceBytes, ' bytes')
+          .default(DEFAULT_UPLOAD_LIMITS.maxSourceBytes)
+          .describe('Largest source accepted, in bytes.'),
+        maxSourceMinutes: within(UPLOAD_LIMIT_RANGES.maxSourceMinutes, ' minutes')
+          .default(DEFAULT_UPLOAD_LIMITS.maxSourceMinutes)
+          .describe('Longest source accepted, in minutes.'),
+        maxEstimatedCostUsd: within(UPLOAD_LIMIT_RANGES.maxEstimatedCostUsd, ' USD')
+          .default(DEFAULT_UPLOAD_LIMITS.maxEstimatedCostUsd)
+          .describe('Highest estimated MediaConvert cost of one job, in USD.'),
+      })
+      .prefault({})
+      .describe(
+        'What one upload may be and cost. Above a limit the upload is recorded FAILED with the reason (`SOURCE_TOO_LARGE`, `SOURCE_TOO_LONG`, `COST_OVER_LIMIT`), announced on the topic, and no job is created; a source Probe cannot read is clipped at `maxSourceMinutes`. Costs nothing; bounds the bill.',
+      ),
     contentAnalysis: z
       .strictObject({
         enabled: z.boolean().default(false).describe('Analyse each completed job with Rekognition Video.'),
@@ -301,6 +392,14 @@ export const PipelineConfigSchema = z
       ),
   })
   .superRefine((config, ctx) => {
+    if (config.production && config.delivery.corsAllowedOrigins?.includes('*')) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['delivery', 'corsAllowedOrigins'],
+        message:
+          '"*" is refused in a production environment: any site could embed your videos and run up your egress bill; list your players\' origins, or leave it unset to allow only the distribution\'s own names',
+      });
+    }
     // A boundary of another account cannot be attached: say so at synth, not at apply.
     const boundaryAccount = /^arn:[^:]+:iam::(\d{12}):/.exec(config.iam.permissionsBoundaryArn ?? '')?.[1];
     if (config.accountId !== undefined && boundaryAccount !== undefined && boundaryAccount !== config.accountId) {

@@ -25,6 +25,7 @@ export const ENVIRONMENTS: Readonly<Record<string, PipelineConfigInput>> = {
   },
   prod: {
     environment: 'prod',
+    production: true,
     tags: { Project: 'video-pipeline', Environment: 'prod' },
     backend: s3Backend,
     logRetentionDays: 365,

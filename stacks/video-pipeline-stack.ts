@@ -1,11 +1,14 @@
 import { Construct } from 'constructs';
 import { TerraformOutput, TerraformStack } from 'cdktf';
 import { PipelineConfig, pipelineId } from './config';
-import { PIPELINE_TAG_KEY, configureAwsProvider, configureBackend } from './lib/terraform-settings';
+import { PIPELINE_TAG_KEY, configureAwsProvider, configureBackend, globalProviderOf } from './lib/terraform-settings';
 import { applyPermissionsBoundary } from './lib/permissions-boundary';
 import { accountIdOf } from './lib/account';
 import { ContentAnalysis } from './constructs/content-analysis';
 import { Delivery } from './constructs/delivery';
+import { DeliveryDomain } from './constructs/delivery-domain';
+import { SignedPlayback } from './constructs/signed-playback';
+import { WebAcl } from './constructs/web-acl';
 import { Ingest } from './constructs/ingest';
 import { JobEvents } from './constructs/job-events';
 import { JobSweep } from './constructs/job-sweep';
@@ -30,6 +33,12 @@ export class VideoPipelineStack extends TerraformStack {
   readonly jobEvents: JobEvents;
   readonly jobSweep: JobSweep;
   readonly monitoring: Monitoring;
+  /** The custom domain; undefined unless `delivery.domain`. */
+  readonly deliveryDomain?: DeliveryDomain;
+  /** Private playback's key group; undefined unless `delivery.signedPlayback`. */
+  readonly signedPlayback?: SignedPlayback;
+  /** The distribution's web ACL; undefined unless `delivery.waf`. */
+  readonly webAcl?: WebAcl;
   /** Rekognition content analysis; undefined unless `contentAnalysis.enabled`. */
   readonly contentAnalysis?: ContentAnalysis;
 
@@ -56,6 +65,42 @@ export class VideoPipelineStack extends TerraformStack {
       outputBucket: this.storage.outputBucket,
     });
     this.jobsTable = new JobsTable(this, 'JobsTable', { tableName: `${name}-jobs`, deletionProtection: !config.forceDestroy });
+    const { domain, signedPlayback, waf } = config.delivery;
+    if (domain) {
+      this.deliveryDomain = new DeliveryDomain(this, 'DeliveryDomain', {
+        ...domain,
+        globalProvider: globalProviderOf(this, config),
+      });
+    }
+    if (signedPlayback) this.signedPlayback = new SignedPlayback(this, 'SignedPlayback', { name, publicKeys: signedPlayback.publicKeys });
+    if (waf) this.webAcl = new WebAcl(this, 'WebAcl', { name, ...waf, globalProvider: globalProviderOf(this, config) });
+    // Delivery and the notification topic first: the submit function announces uploads it refuses there.
+    this.delivery = new Delivery(this, 'Delivery', {
+      name,
+      originBucket: this.storage.outputBucket,
+      logBucket: this.storage.logBucket,
+      priceClass: config.delivery.priceClass,
+      ...(config.delivery.corsAllowedOrigins ? { corsAllowedOrigins: config.delivery.corsAllowedOrigins } : {}),
+      production: config.production,
+      ...(this.deliveryDomain
+        ? { customDomain: { names: this.deliveryDomain.names, certificateArn: this.deliveryDomain.certificateArn } }
+        : {}),
+      ...(this.signedPlayback ? { trustedKeyGroupId: this.signedPlayback.keyGroup.id } : {}),
+      ...(this.webAcl ? { webAclArn: this.webAcl.acl.arn } : {}),
+      responseHeadersPolicy: config.delivery.responseHeadersPolicy,
+      waitForDeployment: config.delivery.waitForDeployment,
+    });
+    this.deliveryDomain?.addAliasRecords(this.delivery.distribution);
+    this.jobEvents = new JobEvents(this, 'JobEvents', {
+      pipelineId: name,
+      queueArn: this.transcoding.queue.arn,
+      jobsTable: this.jobsTable,
+      outputBucketName: this.storage.outputBucket.bucketName,
+      distributionDomain: this.delivery.domainName,
+      notificationEmail: config.notifications.email,
+      prices: config.pricing,
+      functionSettings,
+    });
     this.ingest = new Ingest(this, 'Ingest', {
       pipelineId: name,
       sourceBucket: this.storage.sourceBucket,
@@ -67,24 +112,8 @@ export class VideoPipelineStack extends TerraformStack {
       accelerationMode: config.transcoding.accelerationMode,
       accelerationMinSourceMinutes: config.transcoding.accelerationMinSourceMinutes,
       prices: config.pricing,
-      functionSettings,
-    });
-    this.delivery = new Delivery(this, 'Delivery', {
-      name,
-      originBucket: this.storage.outputBucket,
-      logBucket: this.storage.logBucket,
-      priceClass: config.delivery.priceClass,
-      corsAllowedOrigins: config.delivery.corsAllowedOrigins,
-      responseHeadersPolicy: config.delivery.responseHeadersPolicy,
-      waitForDeployment: config.delivery.waitForDeployment,
-    });
-    this.jobEvents = new JobEvents(this, 'JobEvents', {
-      pipelineId: name,
-      jobsTable: this.jobsTable,
-      outputBucketName: this.storage.outputBucket.bucketName,
-      distributionDomain: this.delivery.domainName,
-      notificationEmail: config.notifications.email,
-      prices: config.pricing,
+      limits: config.limits,
+      notificationTopicArn: this.jobEvents.topic.arn,
       functionSettings,
     });
     this.jobSweep = new JobSweep(this, 'JobSweep', {
@@ -98,6 +127,7 @@ export class VideoPipelineStack extends TerraformStack {
     if (config.contentAnalysis.enabled) {
       this.contentAnalysis = new ContentAnalysis(this, 'ContentAnalysis', {
         pipelineId: name,
+        queueArn: this.transcoding.queue.arn,
         jobsTable: this.jobsTable,
         outputBucket: this.storage.outputBucket,
         distributionDomain: this.delivery.domainName,
@@ -154,7 +184,14 @@ export class VideoPipelineStack extends TerraformStack {
       alarm_topic_arn: this.monitoring.alarmTopic.arn,
       dashboard_name: this.monitoring.dashboard.dashboardName,
       ...(analysis ? { content_analysis_function: analysis.analysisFunction.fn.functionName } : {}),
+      ...(this.deliveryDomain ? { delivery_names: this.deliveryDomain.names.join(',') } : {}),
+      ...(this.webAcl ? { web_acl_arn: this.webAcl.acl.arn } : {}),
     };
     for (const [outputId, value] of Object.entries(outputs)) new TerraformOutput(this, outputId, { value });
+    if (this.signedPlayback) {
+      // `npm run sign -- <assetId> --key-id <this id>`: config key id → CloudFront public key id.
+      const keyIds = Object.fromEntries(Object.entries(this.signedPlayback.publicKeys).map(([keyId, key]) => [keyId, key.id]));
+      new TerraformOutput(this, 'signed_playback_key_ids', { value: keyIds });
+    }
   }
 }

@@ -1,4 +1,4 @@
-import { CreateTableCommand, DynamoDBClient, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { CreateTableCommand, DynamoDBClient, GetItemCommand, PutItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import {
   GetLabelDetectionCommand,
   GetLabelDetectionCommandInput,
@@ -17,7 +17,7 @@ import { toEnvironment } from '../../contracts/functions/content-analysis';
 import type { AnalysisNotification } from '../../contracts/notifications';
 import { analysisClientRequestToken } from '../../lambda-src/analysis/label-analysis';
 import { MotoServer, startMoto } from '../../scripts/lib/local-env';
-import { ASSET_ID, DISTRIBUTION_DOMAIN, JOB_ID, OUTPUT_BUCKET, PIPELINE, completeEvent } from '../fixtures/mediaconvert-events';
+import { ASSET_ID, DISTRIBUTION_DOMAIN, JOB_ID, OUTPUT_BUCKET, PIPELINE, QUEUE_ARN, completeEvent } from '../fixtures/mediaconvert-events';
 import { describeWithTools } from '../support/tiers';
 
 type Handler = typeof import('../../lambda-src/functions/content-analysis').handler;
@@ -90,6 +90,18 @@ describeWithTools('content-analysis handler', ['moto'], () => {
       }
     }
   };
+  /** The record as the start of the analysis left it: IN_PROGRESS with Rekognition's job id. */
+  const analysisStarted = (rekognitionJobId = 'rek-1') =>
+    dynamodb.send(
+      new UpdateItemCommand({
+        TableName: TABLE,
+        Key: marshall({ assetId: ASSET_ID }),
+        UpdateExpression: 'SET analysis = :analysis',
+        ExpressionAttributeValues: marshall({
+          ':analysis': { status: 'IN_PROGRESS', jobId: JOB_ID, rekognitionJobId, updatedAt: '2026-01-01T00:00:00.000Z' },
+        }),
+      }),
+    );
   const counted = (name: string) => emfLines.filter((line) => name in line).map((line) => line[name]);
 
   beforeAll(async () => {
@@ -121,6 +133,7 @@ describeWithTools('content-analysis handler', ['moto'], () => {
       AWS_S3_FORCE_PATH_STYLE: 'true',
       ...toEnvironment({
         pipeline: PIPELINE,
+        queueArn: QUEUE_ARN,
         jobsTable: TABLE,
         outputBucket: OUTPUT_BUCKET,
         distributionDomain: DISTRIBUTION_DOMAIN,
@@ -206,7 +219,8 @@ describeWithTools('content-analysis handler', ['moto'], () => {
   });
 
   it('reads every page of labels, stores them next to the outputs, summarizes them on the record and announces them', async () => {
-    // Prepare: 4,321 detections on five pages.
+    // Prepare: the analysis this pipeline started, and 4,321 detections on five pages.
+    await analysisStarted();
     const pages = labelPages(4321);
     rekognition.on(GetLabelDetectionCommand).callsFake((input: GetLabelDetectionCommandInput) => {
       const index = input.NextToken === undefined ? 0 : Number(input.NextToken.replace('page-', ''));
@@ -264,7 +278,7 @@ describeWithTools('content-analysis handler', ['moto'], () => {
         status: 'ANALYSIS_COMPLETE',
         jobId: JOB_ID,
         assetId: ASSET_ID,
-        labelsUrl: `https://${DISTRIBUTION_DOMAIN}/${ASSET_ID}/analysis/labels.json`,
+        labelsUrl: `s3://${OUTPUT_BUCKET}/${ASSET_ID}/analysis/labels.json`,
         labelCount: 4321,
         topLabels: stored.analysis.topLabels,
         error: null,
@@ -274,7 +288,8 @@ describeWithTools('content-analysis handler', ['moto'], () => {
   });
 
   it('announces an analysis once: a redelivered completion message is a duplicate', async () => {
-    // Prepare
+    // Prepare: the analysis this pipeline started
+    await analysisStarted();
     rekognition.on(GetLabelDetectionCommand).resolves({ JobStatus: 'SUCCEEDED', Labels: labelPages(3)[0] });
     await handler(completionEvent('SUCCEEDED'));
     await published();
@@ -288,7 +303,8 @@ describeWithTools('content-analysis handler', ['moto'], () => {
   });
 
   it('records and announces a failed analysis without touching the job outcome', async () => {
-    // Prepare
+    // Prepare: the analysis this pipeline started
+    await analysisStarted();
     rekognition.on(GetLabelDetectionCommand).resolves({ JobStatus: 'FAILED', StatusMessage: 'Unsupported codec' });
 
     // Act
@@ -344,14 +360,15 @@ describeWithTools('content-analysis handler', ['moto'], () => {
   });
 
   it('retries a completion whose results Rekognition does not serve yet', async () => {
-    // Prepare
+    // Prepare: the analysis this pipeline started
+    await analysisStarted();
     rekognition.on(GetLabelDetectionCommand).resolves({ JobStatus: 'IN_PROGRESS' });
 
     // Act & Assess
     await expect(handler(completionEvent('SUCCEEDED'))).rejects.toThrow(
       /announced label detection rek-1 as SUCCEEDED, but GetLabelDetection says IN_PROGRESS/,
     );
-    expect((await record()).analysis).toBeUndefined();
+    expect((await record()).analysis).toEqual(expect.objectContaining({ status: 'IN_PROGRESS', rekognitionJobId: 'rek-1' }));
   });
 
   it("leaves the record of an upload's newer job alone", async () => {
@@ -367,6 +384,47 @@ describeWithTools('content-analysis handler', ['moto'], () => {
     // Assess
     expect(summary).toEqual({ outcome: 'skipped', jobId: JOB_ID, reason: 'foreign-job' });
     expect((await record()).analysis).toBeUndefined();
+  });
+
+  it.each([
+    [
+      'a Rekognition job id the record never started',
+      completionEvent('SUCCEEDED', 'rek-forged'),
+      'unexpected-completion:unknown-rekognition-job',
+    ],
+    ['another job of the upload', completionEvent('SUCCEEDED', 'rek-1', 'other-job'), 'unexpected-completion:foreign-job'],
+  ])('records nothing for a forged completion naming %s, and reads no labels', async (_case, event, reason) => {
+    // Prepare
+    await analysisStarted('rek-1');
+    rekognition.on(GetLabelDetectionCommand).resolves({ JobStatus: 'SUCCEEDED', Labels: labelPages(3)[0] });
+
+    // Act
+    const summary = await handler(event);
+
+    // Assess
+    expect(summary).toEqual(expect.objectContaining({ outcome: 'skipped', reason }));
+    expect(rekognition.commandCalls(GetLabelDetectionCommand)).toEqual([]);
+    expect((await record()).analysis).toEqual(expect.objectContaining({ status: 'IN_PROGRESS', rekognitionJobId: 'rek-1' }));
+    expect(await published()).toEqual([]);
+  });
+
+  it('records nothing for a completion that arrives before any analysis was started', async () => {
+    // Act
+    const summary = await handler(completionEvent('SUCCEEDED', 'rek-1'));
+
+    // Assess
+    expect(summary).toEqual(expect.objectContaining({ outcome: 'skipped', reason: 'unexpected-completion:unknown-rekognition-job' }));
+    expect((await record()).analysis).toBeUndefined();
+    expect(await published()).toEqual([]);
+  });
+
+  it("starts nothing for a job of this pipeline's id on another queue (forged metadata)", async () => {
+    // Act
+    const summary = await handler(completeEvent('my-trip', { queue: 'arn:aws:mediaconvert:us-west-2:111122223333:queues/Default' }));
+
+    // Assess
+    expect(summary).toEqual(expect.objectContaining({ outcome: 'skipped', reason: 'other-queue' }));
+    expect(rekognition.calls()).toEqual([]);
   });
 
   it("starts nothing for another pipeline's job", async () => {

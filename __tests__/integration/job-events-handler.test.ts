@@ -13,7 +13,10 @@ import {
   TIMESTAMP,
   completeEvent,
   errorEvent,
+  frameCaptureGroup,
+  hlsGroup,
   jobStateChange,
+  mp4Group,
   statusUpdateEvent,
 } from '../fixtures/mediaconvert-events';
 import { writeRecord } from '../support/aws/jobs-table';
@@ -297,6 +300,17 @@ describeWithTools('job-events handler', ['moto'], () => {
     expect(logsAt('INFO')[0]).toEqual(expect.objectContaining({ message: 'Skipped event', jobId: JOB_ID, reason: 'other-pipeline' }));
   });
 
+  it("records nothing for a job of this pipeline's id that ran on another queue (forged metadata)", async () => {
+    // Act
+    const summary = await handler(completeEvent('my-trip', { queue: 'arn:aws:mediaconvert:us-west-2:111122223333:queues/Default' }));
+
+    // Assess
+    expect(summary).toEqual({ outcome: 'skipped', jobId: JOB_ID, reason: 'other-queue' });
+    expect(rig.awsProxy.calls).toHaveLength(0);
+    expect(await record()).toEqual(SUBMITTED);
+    expect(await rig.takePublished()).toEqual([]);
+  });
+
   it('skips a status it does not record', async () => {
     // Act
     const summary = await handler(statusUpdateEvent());
@@ -347,6 +361,51 @@ describeWithTools('job-events handler', ['moto'], () => {
     expect(thumbnails).toEqual(expect.objectContaining({ count: 10_000, truncated: true, prefix: `${CDN}/thumbnails/` }));
     expect(thumbnails?.urls.length).toBeGreaterThan(100);
     expect((await record())?.outputs).toEqual(notification?.outputs);
+  });
+
+  it('records a COMPLETE whose notification cannot fit even without thumbnails, and announces the minimal one', async () => {
+    // Prepare: 45 HLS variants whose multi-byte names take about 2.9 KB each as URLs (variants and renditions: ~265 KB)
+    const base = 'é'.repeat(480);
+    const rungs = Array.from({ length: 45 }, (_, i) => `${i}`);
+    const event = jobStateChange('COMPLETE', { outputGroupDetails: [hlsGroup(base, rungs), mp4Group(base), frameCaptureGroup(base, 500)] });
+
+    // Act
+    const summary = await handler(event);
+
+    // Assess: recorded with every output, announced once in the minimal form, marked notified
+    expect(summary).toEqual({ outcome: 'notified', jobId: JOB_ID, status: 'COMPLETE' });
+    const [notification, ...others] = await rig.takePublished();
+    expect(others).toEqual([]);
+    const master = `${CDN}/hls/${encodeURIComponent(base)}.m3u8`;
+    expect(notification).toEqual(
+      expect.objectContaining({
+        detail: 'minimal',
+        status: 'COMPLETE',
+        jobId: JOB_ID,
+        assetId: ASSET_ID,
+        masterPlaylist: master,
+        counts: { hlsVariants: 45, mp4: 1, renditions: 46, thumbnails: 500 },
+        record: { table: rig.table, assetId: ASSET_ID },
+      }),
+    );
+    const stored = await record();
+    expect(stored).toEqual(expect.objectContaining({ status: 'COMPLETE', notifiedAt: expect.any(String) }));
+    expect(stored?.outputs?.hls?.master).toBe(master);
+    expect(stored?.outputs?.hls?.variants).toHaveLength(45);
+    expect(logsAt('WARN')).toEqual([expect.objectContaining({ message: expect.stringMatching(/minimal/) })]);
+  });
+
+  it('records an ERROR whose message cannot fit SNS, and announces it with the start of the message', async () => {
+    // Act
+    const summary = await handler(errorEvent(1040, 'ü'.repeat(150_000)));
+
+    // Assess
+    expect(summary.outcome).toBe('notified');
+    const [notification] = await rig.takePublished();
+    expect(notification).toEqual(
+      expect.objectContaining({ detail: 'minimal', status: 'ERROR', error: { code: 1040, message: 'ü'.repeat(1000) } }),
+    );
+    expect(await record()).toEqual(expect.objectContaining({ status: 'ERROR', notifiedAt: expect.any(String) }));
   });
 
   it('throws when the SNS publish fails, releasing its claim so the retry publishes', async () => {

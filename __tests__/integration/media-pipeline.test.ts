@@ -1,3 +1,4 @@
+import { DEFAULT_UPLOAD_LIMITS } from '../../contracts/upload-limits';
 import { MEDIACONVERT_PRICES } from '../../contracts/pricing';
 import { DynamoDBClient, GetItemCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
 import {
@@ -113,6 +114,8 @@ describeWithTools('submit-job with real media files', ['moto'], () => {
         claimTtlSeconds: 60,
         requestTimeoutMs: 10_000,
         prices: MEDIACONVERT_PRICES,
+        limits: DEFAULT_UPLOAD_LIMITS,
+        topicArn: 'arn:aws:sns:us-east-1:123456789012:vod-media-job-notifications',
       }),
     });
     jest.spyOn(process.stdout, 'write').mockImplementation(() => true);

@@ -1,3 +1,4 @@
+import { generateKeyPairSync } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -15,8 +16,12 @@ interface ValidateReport {
   readonly diagnostics: { severity: string; summary: string; detail?: string }[];
 }
 
+const PUBLIC_KEY_PEM = generateKeyPairSync('rsa', { modulusLength: 2048 }).publicKey.export({ type: 'spki', format: 'pem' }).toString();
 const STACKS = ['state', 'vod-dev', 'vod-prod', 'vod-local'];
-/** Every optional part on: content analysis (off in every embedded environment) and an alarm e-mail. */
+/**
+ * Every optional part on: content analysis (off in every embedded environment), an alarm e-mail,
+ * production, a custom domain with a hosted zone, signed playback, WAF and tight upload limits.
+ */
 const ALL_ON = 'vod-allon';
 
 /** Synthesizes the dev environment with every optional part switched on, as stack `vod-allon`. */
@@ -25,8 +30,15 @@ function synthAllOn(outdir: string): void {
   const input = {
     ...ENVIRONMENTS.dev!,
     environment: 'allon',
+    production: true,
     contentAnalysis: { enabled: true },
     monitoring: { alarmEmail: 'oncall@example.com' },
+    delivery: {
+      domain: { names: ['video.example.com', 'media.example.com'], hostedZoneId: 'Z0123456789ABCDEFGHIJ' },
+      signedPlayback: { publicKeys: [{ id: 'signer-2026', pem: PUBLIC_KEY_PEM }] },
+      waf: { rateLimitPer5Minutes: 2_000 },
+    },
+    limits: { maxSourceBytes: 10 * 1024 ** 3, maxSourceMinutes: 120, maxEstimatedCostUsd: 10 },
   };
   buildApp(app, loadEnvironments({ LAMBDA_PACKAGING: 'zip' }, { allon: input }));
   app.synth();
@@ -58,7 +70,7 @@ describeWithTools('terraform validate', ['terraform', 'mirror'], () => {
         reports.set(stack, JSON.parse(result.stdout) as ValidateReport);
       }),
     );
-  }, 120_000);
+  }, 600_000);
 
   afterAll(() => rmSync(outdir, { recursive: true, force: true }));
 
@@ -83,6 +95,30 @@ describeWithTools('terraform validate', ['terraform', 'mirror'], () => {
     ]) {
       expect(ids.filter((id) => id.startsWith(`${type}.ContentAnalysis`))).not.toEqual([]);
     }
+  });
+
+  it('validates the delivery options too: vod-allon has a us-east-1 certificate, DNS records, a key group and a web ACL', () => {
+    // Act
+    const synthesized = JSON.parse(readFileSync(path.join(outdir, 'all-on', 'stacks', ALL_ON, 'cdk.tf.json'), 'utf8')) as {
+      resource: Record<string, Record<string, Record<string, unknown>>>;
+      provider: { aws: { alias?: string; region: string }[] };
+    };
+
+    // Assess
+    for (const type of [
+      'aws_acm_certificate',
+      'aws_acm_certificate_validation',
+      'aws_route53_record',
+      'aws_cloudfront_key_group',
+      'aws_wafv2_web_acl',
+    ]) {
+      expect(Object.keys(synthesized.resource[type] ?? {})).not.toEqual([]);
+    }
+    expect(synthesized.provider.aws).toContainEqual(expect.objectContaining({ alias: 'us-east-1', region: 'us-east-1' }));
+    const [distribution] = Object.values(synthesized.resource.aws_cloudfront_distribution!);
+    expect(distribution?.viewer_certificate).toEqual(
+      expect.objectContaining({ minimum_protocol_version: 'TLSv1.2_2021', ssl_support_method: 'sni-only' }),
+    );
   });
 
   it.each([...STACKS, ALL_ON])('validates stack %s with the real AWS provider, offline', (stack) => {

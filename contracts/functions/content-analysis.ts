@@ -8,12 +8,12 @@ import { PIPELINE_METADATA_KEY } from '../job-metadata';
 import { JOB_STATE_CHANGE_DETAIL_TYPE, MEDIACONVERT_EVENT_SOURCE, normalizeDistributionDomain } from './job-events';
 import { requiredEnv } from '../guards';
 
-/** The EventBridge pattern: COMPLETE state changes of this pipeline's jobs only. */
-export function completedJobPattern(pipelineId: string): Record<string, unknown> {
+/** The EventBridge pattern: COMPLETE state changes of this pipeline's jobs on its own queue only (see jobStateChangePattern). */
+export function completedJobPattern(pipelineId: string, queueArn: string): Record<string, unknown> {
   return {
     source: [MEDIACONVERT_EVENT_SOURCE],
     'detail-type': [JOB_STATE_CHANGE_DETAIL_TYPE],
-    detail: { status: ['COMPLETE'], userMetadata: { [PIPELINE_METADATA_KEY]: [pipelineId] } },
+    detail: { status: ['COMPLETE'], queue: [queueArn], userMetadata: { [PIPELINE_METADATA_KEY]: [pipelineId] } },
   };
 }
 
@@ -26,6 +26,8 @@ export const TOP_LABELS_RANGE = { min: 1, max: 50 } as const;
 export interface ContentAnalysisSettings {
   /** Pipeline id: events of other pipelines' jobs are skipped. */
   readonly pipeline: string;
+  /** This pipeline's MediaConvert queue: events of jobs on any other queue are skipped. */
+  readonly queueArn: string;
   /** The jobs table: the analysis goes on the job's record. */
   readonly jobsTable: string;
   /** The output bucket: the MP4 is read here, labels.json written here. */
@@ -49,6 +51,7 @@ export interface ContentAnalysisConfig extends ContentAnalysisSettings {
 
 const contract = defineEnvContract<ContentAnalysisSettings>({
   pipeline: { name: 'PIPELINE_ID', codec: stringCodec },
+  queueArn: { name: 'QUEUE_ARN', codec: stringCodec },
   jobsTable: { name: 'JOBS_TABLE', codec: stringCodec },
   outputBucket: { name: 'OUTPUT_BUCKET', codec: stringCodec },
   distributionDomain: { name: 'DISTRIBUTION_DOMAIN', codec: { encode: (value) => value, decode: normalizeDistributionDomain } },

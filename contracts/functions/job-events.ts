@@ -25,13 +25,19 @@ export type JobState = (typeof FORWARDED_JOB_STATUSES)[number];
 /** The terminal job states: each is notified once. */
 export const TERMINAL_JOB_STATUSES = ['COMPLETE', 'ERROR', 'CANCELED'] as const satisfies readonly JobState[];
 
-/** The EventBridge pattern: state changes of this pipeline's jobs only, in the forwarded states. */
-export function jobStateChangePattern(pipelineId: string): Record<string, unknown> {
+/**
+ * The EventBridge pattern: state changes of this pipeline's jobs only, in the forwarded states.
+ * Both the metadata and the queue must match: any principal of the account that may create
+ * MediaConvert jobs can write `userMetadata.pipeline`, but only jobs on this pipeline's queue
+ * (whose CreateJob the submit role alone is granted) match the queue ARN.
+ */
+export function jobStateChangePattern(pipelineId: string, queueArn: string): Record<string, unknown> {
   return {
     source: [MEDIACONVERT_EVENT_SOURCE],
     'detail-type': [JOB_STATE_CHANGE_DETAIL_TYPE],
     detail: {
       status: [...FORWARDED_JOB_STATUSES],
+      queue: [queueArn],
       userMetadata: { [PIPELINE_METADATA_KEY]: [pipelineId] },
     },
   };
@@ -56,6 +62,8 @@ export function normalizeDistributionDomain(value: string): string {
 export interface JobEventsSettings {
   /** Pipeline id: events of other pipelines' jobs are skipped. */
   readonly pipeline: string;
+  /** This pipeline's MediaConvert queue: events of jobs on any other queue are skipped. */
+  readonly queueArn: string;
   /** The jobs table, keyed by assetId. */
   readonly table: string;
   /** Where terminal states are published. */
@@ -80,6 +88,7 @@ export interface JobEventsConfig extends JobEventsSettings {
 
 const contract = defineEnvContract<JobEventsSettings>({
   pipeline: { name: 'PIPELINE_ID', codec: stringCodec },
+  queueArn: { name: 'QUEUE_ARN', codec: stringCodec },
   table: { name: 'JOBS_TABLE', codec: stringCodec },
   topicArn: { name: 'TOPIC_ARN', codec: stringCodec },
   outputBucket: { name: 'OUTPUT_BUCKET', codec: stringCodec },

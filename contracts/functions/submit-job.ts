@@ -7,6 +7,7 @@ import { EncodingLadder, parseLadder, serializeLadder } from '../ladder';
 import { defineEnvContract, enumCodec, integerCodec, stringCodec } from '../env-contract';
 import { PriceTable, priceTableCodec } from '../pricing';
 import { CLAIM_TTL_SECONDS_RANGE, REQUEST_TIMEOUT_MS_RANGE } from '../time-budget';
+import { UploadLimits, uploadLimitsCodec } from '../upload-limits';
 
 /** `AccelerationSettings.Mode` of CreateJob. Anything but DISABLED may bill the job at Professional-tier rates. */
 export const ACCELERATION_MODES = ['DISABLED', 'ENABLED', 'PREFERRED'] as const;
@@ -76,6 +77,10 @@ export interface SubmitSettings {
   readonly requestTimeoutMs: number;
   /** The price table of the cost estimate on the record and of the source-resolution metric. */
   readonly prices: PriceTable;
+  /** What one upload may be and cost; above a limit it is recorded FAILED and no job is created. */
+  readonly limits: UploadLimits;
+  /** The job notifications topic: an upload refused before any job is announced there, like any failure. */
+  readonly topicArn: string;
 }
 
 const contract = defineEnvContract<SubmitSettings>({
@@ -93,6 +98,8 @@ const contract = defineEnvContract<SubmitSettings>({
   requestTimeoutMs: { name: 'REQUEST_TIMEOUT_MS', codec: integerCodec(REQUEST_TIMEOUT_MS_RANGE.min, REQUEST_TIMEOUT_MS_RANGE.max) },
   // Compact JSON, like the ladder: a price change is one readable line in `terraform plan`.
   prices: { name: 'PRICE_TABLE', codec: priceTableCodec },
+  limits: { name: 'UPLOAD_LIMITS', codec: uploadLimitsCodec },
+  topicArn: { name: 'TOPIC_ARN', codec: stringCodec },
 });
 
 /** The environment variables and their codecs. */

@@ -11,7 +11,6 @@ import type { PublishCommandInput } from '@aws-sdk/client-sns';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import type { LabelSummary } from '../../contracts/notifications';
 import { buildMessageAttributes, notificationSubject } from '../delivery/notification';
-import { toDistributionUrl } from '../delivery/outputs';
 
 /** The record attribute that holds the analysis. */
 export const ANALYSIS_ATTRIBUTE = 'analysis';
@@ -96,8 +95,9 @@ export function recordAnalysisStart(args: {
 
 /**
  * Records Rekognition's outcome: SUCCEEDED with the labels' key, count and top labels, or FAILED.
- * Allowed until the analysis of this job is notified, so a retry after a failed publish records
- * and publishes again; refused once notified (a redelivered completion message) or for another job.
+ * Allowed only for the Rekognition job the analysis of this job started (see {@link checkCompletion}),
+ * until it is notified, so a retry after a failed publish records and publishes again; refused
+ * once notified (a redelivered completion message), for another job, or another Rekognition job.
  */
 export function recordAnalysisResult(args: {
   readonly table: string;
@@ -119,10 +119,35 @@ export function recordAnalysisResult(args: {
     table: args.table,
     assetId: args.assetId,
     set: '#analysis = :analysis',
+    // Only the Rekognition job this job's analysis started: a forged or replayed completion is refused.
     condition:
-      '#jobId = :jobId AND (attribute_not_exists(#analysis) OR #analysis.#jobId <> :jobId OR attribute_not_exists(#analysis.#notifiedAt))',
-    values: { ':analysis': analysis, ':jobId': args.analysis.jobId },
+      '#jobId = :jobId AND #analysis.#jobId = :jobId AND #analysis.#rekognitionJobId = :rekognitionJobId AND attribute_not_exists(#analysis.#notifiedAt)',
+    values: { ':analysis': analysis, ':jobId': args.analysis.jobId, ':rekognitionJobId': args.analysis.rekognitionJobId },
   });
+}
+
+/**
+ * Whether a completion message is the one this pipeline is waiting for: the record of its asset
+ * belongs to its job, and that job's analysis was started with this Rekognition job id.
+ * Anything else (a message published by someone other than Rekognition, or a replay of another
+ * analysis) is `forged` and never recorded.
+ *
+ * | record found                                          | decision            |
+ * |-------------------------------------------------------|---------------------|
+ * | none                                                  | `no-record`         |
+ * | another job                                           | `foreign-job`       |
+ * | this job, no analysis or another Rekognition job id   | `unknown-rekognition-job` |
+ * | this job and this Rekognition job id                  | `expected`          |
+ */
+export function checkCompletion(
+  record: RecordWithAnalysis | undefined,
+  completion: { readonly jobId: string; readonly rekognitionJobId: string },
+): 'expected' | 'no-record' | 'foreign-job' | 'unknown-rekognition-job' {
+  if (record === undefined) return 'no-record';
+  if (record.jobId !== completion.jobId) return 'foreign-job';
+  const analysis = record.analysis;
+  if (analysis?.jobId !== completion.jobId || analysis.rekognitionJobId !== completion.rekognitionJobId) return 'unknown-rekognition-job';
+  return 'expected';
 }
 
 /** Marks this job's analysis notified, once. */
@@ -168,7 +193,8 @@ export function decideRefusedAnalysisWrite(
 export function buildAnalysisNotification(args: {
   readonly pipeline: string;
   readonly assetId: string;
-  readonly distributionDomain: string;
+  /** labels.json stays in the output bucket: `analysis/` is not served by the distribution. */
+  readonly outputBucket: string;
   readonly now: Date;
   readonly analysis: AnalysisRecord;
 }): AnalysisNotification {
@@ -180,7 +206,7 @@ export function buildAnalysisNotification(args: {
     status: succeeded ? 'ANALYSIS_COMPLETE' : 'ANALYSIS_FAILED',
     jobId: analysis.jobId,
     assetId: args.assetId,
-    labelsUrl: succeeded && analysis.labelsKey !== undefined ? toDistributionUrl(args.distributionDomain, analysis.labelsKey) : null,
+    labelsUrl: succeeded && analysis.labelsKey !== undefined ? `s3://${args.outputBucket}/${analysis.labelsKey}` : null,
     labelCount: succeeded ? (analysis.labelCount ?? 0) : null,
     topLabels: succeeded ? (analysis.topLabels ?? []) : [],
     error: analysis.error ?? null,

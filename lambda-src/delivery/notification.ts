@@ -19,6 +19,8 @@ export const SNS_PUBLISH_MAX_BYTES = 262_144;
 /** The message published when a job ends. Every field is always present (null when not applicable). */
 export interface JobNotification {
   readonly version: typeof NOTIFICATION_SCHEMA_VERSION;
+  /** `full`: this shape; `minimal`: a {@link MinimalJobNotification}, sent when this one cannot fit. Added in version 1. */
+  readonly detail: 'full';
   readonly pipeline: string;
   readonly status: JobState;
   readonly jobId: string;
@@ -61,6 +63,7 @@ export function buildNotification(
   const complete = change.status === 'COMPLETE';
   return {
     version: NOTIFICATION_SCHEMA_VERSION,
+    detail: 'full',
     pipeline: context.pipeline,
     status: change.status,
     jobId: change.jobId,
@@ -110,7 +113,7 @@ export function publishInputBytes(input: PublishCommandInput): number {
   return bytes(input.Message) + bytes(input.Subject) + attributes;
 }
 
-function publishInput(topicArn: string, notification: JobNotification): PublishCommandInput {
+function publishInput(topicArn: string, notification: PublishedJobNotification): PublishCommandInput {
   return {
     TopicArn: topicArn,
     Subject: notificationSubject(notification),
@@ -119,41 +122,152 @@ function publishInput(topicArn: string, notification: JobNotification): PublishC
   };
 }
 
+/** Where a job's full record is: the jobs table and its key. */
+export interface RecordLocation {
+  readonly table: string;
+  readonly assetId: string;
+}
+
+/** How many outputs a COMPLETE job made, for a message that cannot list them. */
+export interface OutputCounts {
+  readonly hlsVariants: number;
+  readonly mp4: number;
+  readonly renditions: number;
+  readonly thumbnails: number;
+}
+
 /**
- * The notification within SNS's size limit: unchanged when it fits, else with as many
- * thumbnail URLs as fit (plus their real `count` and folder `prefix`). Thumbnails are the
- * only list that grows with the video; everything else is bounded by the ladder.
- * @throws NotificationTooLargeError when it does not fit even without thumbnail URLs.
+ * What is published when the full notification cannot fit SNS's limit even without thumbnail URLs
+ * (many outputs, long keys): the job, the asset, the state, the master playlist, how many outputs
+ * there are and where the full record is. Same schema version: `detail` tells the two apart.
  */
-export function fitNotification(notification: JobNotification, maxBytes: number = SNS_PUBLISH_MAX_BYTES): JobNotification {
-  const size = (candidate: JobNotification) => publishInputBytes(publishInput('', candidate));
-  if (size(notification) <= maxBytes) return notification;
-  const thumbnails = notification.outputs?.thumbnails;
-  const withThumbnails = (keep: number): JobNotification =>
-    thumbnails === undefined
-      ? notification
-      : { ...notification, outputs: { ...notification.outputs!, thumbnails: truncateThumbnails(thumbnails, keep) } };
-  if (size(withThumbnails(0)) > maxBytes) {
-    throw new NotificationTooLargeError(
-      `The ${notification.status} notification of job ${notification.jobId} (asset ${notification.assetId}) is ${size(notification)} bytes even without thumbnail URLs; SNS takes at most ${maxBytes}. Shorten the output names (the ladder's rung names or the upload's key).`,
-    );
-  }
-  // The largest number of URLs that fits: size grows with each URL kept.
-  let fits = 0;
-  let tooMany = thumbnails!.urls.length;
-  while (tooMany - fits > 1) {
-    const middle = Math.floor((fits + tooMany) / 2);
-    if (size(withThumbnails(middle)) <= maxBytes) fits = middle;
+export interface MinimalJobNotification {
+  readonly version: typeof NOTIFICATION_SCHEMA_VERSION;
+  readonly detail: 'minimal';
+  readonly pipeline: string;
+  readonly status: JobState;
+  readonly jobId: string;
+  readonly assetId: string;
+  /** The HLS master playlist URL; null when the job has none (or is not COMPLETE). */
+  readonly masterPlaylist: string | null;
+  /** Null unless the status is COMPLETE. */
+  readonly counts: OutputCounts | null;
+  /** The jobs-table item holding the outputs. */
+  readonly record: RecordLocation;
+  /** MediaConvert's error, its message cut to {@link MINIMAL_ERROR_MESSAGE_LENGTH} characters; null unless ERROR. */
+  readonly error: { readonly code: number | string | null; readonly message: string | null } | null;
+  readonly consoleUrl: string;
+  readonly timestamp: string;
+}
+
+/** A job notification as published: the full one, or the minimal one when the full one cannot fit. */
+export type PublishedJobNotification = JobNotification | MinimalJobNotification;
+
+/** The error message length a minimal notification keeps. */
+export const MINIMAL_ERROR_MESSAGE_LENGTH = 1_000;
+
+/** The minimal notification of a job: bounded by the key lengths S3 allows, far below SNS's limit. */
+export function minimalNotification(notification: JobNotification, recordTable: string): MinimalJobNotification {
+  const outputs = notification.outputs;
+  return {
+    version: notification.version,
+    detail: 'minimal',
+    pipeline: notification.pipeline,
+    status: notification.status,
+    jobId: notification.jobId,
+    assetId: notification.assetId,
+    masterPlaylist: outputs?.hls?.master ?? null,
+    counts: outputs === null ? null : countOutputs(outputs),
+    record: { table: recordTable, assetId: notification.assetId },
+    error:
+      notification.error === null
+        ? null
+        : { code: notification.error.code, message: notification.error.message?.slice(0, MINIMAL_ERROR_MESSAGE_LENGTH) ?? null },
+    consoleUrl: notification.consoleUrl,
+    timestamp: notification.timestamp,
+  };
+}
+
+/** How many of each output there are; thumbnails by their real count, not the listed URLs. */
+export function countOutputs(outputs: OutputUrls): OutputCounts {
+  return {
+    hlsVariants: outputs.hls?.variants.length ?? 0,
+    mp4: outputs.mp4.length,
+    renditions: outputs.renditions?.length ?? 0,
+    thumbnails: outputs.thumbnails?.count ?? 0,
+  };
+}
+
+/** The largest `keep` in [0, total] for which `fits(keep)` holds, given that fits(0) does and fitting shrinks as keep grows. */
+function largestFitting(total: number, fits: (keep: number) => boolean): number {
+  let fitting = 0;
+  let tooMany = total + 1;
+  while (tooMany - fitting > 1) {
+    const middle = Math.floor((fitting + tooMany) / 2);
+    if (fits(middle)) fitting = middle;
     else tooMany = middle;
   }
-  return withThumbnails(fits);
+  return fitting;
+}
+
+/** The outputs with their thumbnail list cut to `keep` URLs (unchanged when there is none). */
+function withThumbnailsCut(outputs: OutputUrls, keep: number): OutputUrls {
+  return outputs.thumbnails === undefined ? outputs : { ...outputs, thumbnails: truncateThumbnails(outputs.thumbnails, keep) };
+}
+
+/**
+ * The notification within SNS's size limit, never a throw: unchanged when it fits; else with
+ * as many thumbnail URLs as fit (plus their real `count` and folder `prefix`); else, when even
+ * no thumbnail URL fits (many outputs, long keys), the {@link MinimalJobNotification}.
+ * Sizes are UTF-8 bytes of what SNS counts (message, subject, attributes).
+ */
+export function fitNotification(
+  notification: JobNotification,
+  options: { readonly recordTable: string; readonly maxBytes?: number },
+): PublishedJobNotification {
+  const maxBytes = options.maxBytes ?? SNS_PUBLISH_MAX_BYTES;
+  const fits = (candidate: PublishedJobNotification) => publishInputBytes(publishInput('', candidate)) <= maxBytes;
+  if (fits(notification)) return notification;
+  const outputs = notification.outputs;
+  const cut = (keep: number): JobNotification =>
+    outputs === null ? notification : { ...notification, outputs: withThumbnailsCut(outputs, keep) };
+  if (outputs?.thumbnails === undefined || !fits(cut(0))) return minimalNotification(notification, options.recordTable);
+  return cut(largestFitting(outputs.thumbnails.urls.length, (keep) => fits(cut(keep))));
+}
+
+/**
+ * DynamoDB items hold at most 400 KB; the outputs a record stores are kept under this many
+ * bytes of JSON, leaving room for the rest of the record.
+ */
+export const RECORD_OUTPUTS_MAX_BYTES = 300_000;
+
+/**
+ * The outputs a record can store: unchanged when they fit; else with as many thumbnail URLs as
+ * fit; else only the master playlist, marked `truncated` (the counts stay in `thumbnails.count`).
+ */
+export function fitRecordOutputs(outputs: OutputUrls, maxBytes: number = RECORD_OUTPUTS_MAX_BYTES): OutputUrls {
+  const fits = (candidate: OutputUrls) => Buffer.byteLength(JSON.stringify(candidate), 'utf8') <= maxBytes;
+  if (fits(outputs)) return outputs;
+  const thumbnails = outputs.thumbnails;
+  if (thumbnails !== undefined && fits(withThumbnailsCut(outputs, 0))) {
+    return withThumbnailsCut(
+      outputs,
+      largestFitting(thumbnails.urls.length, (keep) => fits(withThumbnailsCut(outputs, keep))),
+    );
+  }
+  return {
+    ...(outputs.hls !== undefined ? { hls: { master: outputs.hls.master, variants: [] } } : {}),
+    mp4: [],
+    ...(thumbnails !== undefined ? { thumbnails: { urls: [], count: thumbnails.count, truncated: true } } : {}),
+    truncated: true,
+  };
 }
 
 /**
  * The Publish request for a notification: subject, JSON message and filterable attributes.
  * @throws NotificationTooLargeError when it exceeds SNS's limit (pass it through {@link fitNotification} first).
  */
-export function buildPublishInput(topicArn: string, notification: JobNotification): PublishCommandInput {
+export function buildPublishInput(topicArn: string, notification: PublishedJobNotification): PublishCommandInput {
   const input = publishInput(topicArn, notification);
   const bytes = publishInputBytes(input);
   if (bytes > SNS_PUBLISH_MAX_BYTES) {

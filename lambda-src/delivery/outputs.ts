@@ -47,6 +47,11 @@ export interface OutputUrls {
     readonly prefix?: string;
   };
   readonly poster?: string;
+  /**
+   * Set on a record whose outputs did not fit a DynamoDB item even without thumbnail URLs: only the
+   * master playlist is kept (the files are all under `<assetId>/` in the output bucket).
+   */
+  readonly truncated?: true;
 }
 
 /** Why an output path gets no URL. */

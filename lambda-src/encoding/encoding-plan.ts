@@ -62,6 +62,8 @@ export interface EncodingPlan {
   /** The poster: the second capture of this output (the first is frame 0, the first thumbnail). */
   readonly poster: PlannedCapture;
   readonly accelerationMode: AccelerationMode;
+  /** Clip the input at this many seconds: set on the fallback plan of a source of unknown length (limits.maxSourceMinutes). */
+  readonly maxInputSeconds?: number;
 }
 
 /** Rounds to an even number, never above `limit` (rounded down to even): H.264 4:2:0 needs even sizes. */

@@ -1,3 +1,4 @@
+import { clipTimecode } from '../jobs/upload-limits';
 import { POSTER_NAME_MODIFIER, THUMBNAIL_NAME_MODIFIER } from '../../contracts/storage-layout';
 import type {
   AudioDescription,
@@ -218,6 +219,8 @@ export function buildJobSettings(
       {
         FileInput: inputUri,
         TimecodeSource: 'ZEROBASED',
+        // A source of unknown length is transcoded only up to the length limit.
+        ...(plan.maxInputSeconds !== undefined ? { InputClippings: [{ EndTimecode: clipTimecode(plan.maxInputSeconds) }] } : {}),
         VideoSelector: {
           Rotate: plan.rotate,
           // Colour metadata can be missing in the stream; Probe's transfer is the fallback.

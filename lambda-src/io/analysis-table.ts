@@ -1,4 +1,11 @@
-import { ConditionalCheckFailedException, DynamoDBClient, UpdateItemCommand, UpdateItemCommandInput } from '@aws-sdk/client-dynamodb';
+import {
+  ConditionalCheckFailedException,
+  DynamoDBClient,
+  GetItemCommand,
+  UpdateItemCommand,
+  UpdateItemCommandInput,
+} from '@aws-sdk/client-dynamodb';
+import { marshall } from '@aws-sdk/util-dynamodb';
 import { RecordWithAnalysis, refusedAnalysisRecord } from '../analysis/analysis-record';
 
 /**
@@ -17,4 +24,18 @@ export async function applyAnalysisWrite(
     const record = refusedAnalysisRecord(error.Item);
     return record === undefined ? { applied: false } : { applied: false, record };
   }
+}
+
+/** The record of an asset (job id and analysis only), read consistently; undefined when there is none. */
+export async function readAnalysisRecord(client: DynamoDBClient, table: string, assetId: string): Promise<RecordWithAnalysis | undefined> {
+  const { Item } = await client.send(
+    new GetItemCommand({
+      TableName: table,
+      Key: marshall({ assetId }),
+      ConsistentRead: true,
+      ProjectionExpression: '#assetId, #jobId, #analysis',
+      ExpressionAttributeNames: { '#assetId': 'assetId', '#jobId': 'jobId', '#analysis': 'analysis' },
+    }),
+  );
+  return refusedAnalysisRecord(Item);
 }

@@ -83,6 +83,8 @@ export type JobEventSkipReason =
   | 'not-mediaconvert'
   /** `userMetadata.pipeline` names another pipeline (or is absent: a job we did not submit). */
   | 'other-pipeline'
+  /** The job ran on another queue than this pipeline's: whoever created it is not the submit function. */
+  | 'other-queue'
   /** A status the function does not record (STATUS_UPDATE, NEW_WARNING, QUEUE_HOP…). */
   | 'unknown-status'
   /** Our pipeline's job, but without `userMetadata.assetId`: there is no record to update. */
@@ -172,9 +174,10 @@ function parseOutputGroups(value: unknown[]): OutputGroupDetail[] {
  * to inspect rather than lost in a log line.
  *
  * @param expectedPipeline the function's PIPELINE_ID; other pipelines' jobs are skipped.
+ * @param expectedQueueArn the function's QUEUE_ARN; jobs on other queues are skipped (forged metadata).
  * @throws InvalidJobEventError when `event` is not an object, or has no `detail.jobId`.
  */
-export function parseJobStateEvent(event: unknown, expectedPipeline: string): JobEventPlan {
+export function parseJobStateEvent(event: unknown, expectedPipeline: string, expectedQueueArn?: string): JobEventPlan {
   const envelope = asRecord(event);
   if (envelope === undefined) {
     const kind = event === null ? 'null' : Array.isArray(event) ? 'an array' : `a ${typeof event}`;
@@ -205,6 +208,14 @@ export function parseJobStateEvent(event: unknown, expectedPipeline: string): Jo
       reason: 'other-pipeline',
       jobId,
       detail: `userMetadata.pipeline is ${pipeline === undefined ? 'absent' : `"${pipeline}"`}, this function serves "${expectedPipeline}"`,
+    };
+  }
+  if (expectedQueueArn !== undefined && detail.queue !== expectedQueueArn) {
+    return {
+      action: 'skip',
+      reason: 'other-queue',
+      jobId,
+      detail: `queue is ${JSON.stringify(detail.queue ?? null)}, this pipeline's jobs run on ${expectedQueueArn}`,
     };
   }
   const status = detail.status;

@@ -5,6 +5,7 @@ import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { LambdaPermission } from '@cdktf/provider-aws/lib/lambda-permission';
 import { SnsTopic } from '@cdktf/provider-aws/lib/sns-topic';
+import { SnsTopicPolicy } from '@cdktf/provider-aws/lib/sns-topic-policy';
 import { SnsTopicSubscription } from '@cdktf/provider-aws/lib/sns-topic-subscription';
 import { SqsQueue } from '@cdktf/provider-aws/lib/sqs-queue';
 import { SqsQueuePolicy } from '@cdktf/provider-aws/lib/sqs-queue-policy';
@@ -25,6 +26,8 @@ export { CONTENT_ANALYSIS_DEFAULTS } from '../../contracts/defaults';
 export interface ContentAnalysisProps {
   /** Pipeline id, e.g. `vod-dev`: only this pipeline's COMPLETE jobs are analysed. */
   readonly pipelineId: string;
+  /** This pipeline's MediaConvert queue: only its jobs are analysed (metadata alone can be forged). */
+  readonly queueArn: string;
   /** The analysis summary goes on the job's record here. */
   readonly jobsTable: JobsTable;
   /** Where the MP4 renditions are read and `<assetId>/analysis/labels.json` is written. */
@@ -98,6 +101,28 @@ export class ContentAnalysis extends Construct {
         { sid: 'PublishCompletions', effect: 'Allow', actions: ['sns:Publish'], resources: [this.analysisTopic.arn] },
       ]).json,
     });
+    // Identity policies in the account could otherwise let any principal publish a forged completion:
+    // the topic denies Publish to everyone but the role Rekognition assumes.
+    new SnsTopicPolicy(this, 'AnalysisTopicPolicy', {
+      arn: this.analysisTopic.arn,
+      policy: new PolicyDocument(this, 'AnalysisTopicPolicyDocument', [
+        {
+          sid: 'AllowRekognitionRolePublish',
+          effect: 'Allow',
+          principals: [{ type: 'AWS', identifiers: [this.rekognitionRole.arn] }],
+          actions: ['sns:Publish'],
+          resources: [this.analysisTopic.arn],
+        },
+        {
+          sid: 'DenyPublishByAnyoneElse',
+          effect: 'Deny',
+          principals: [{ type: 'AWS', identifiers: ['*'] }],
+          actions: ['sns:Publish'],
+          resources: [this.analysisTopic.arn],
+          condition: [{ test: 'ArnNotEquals', variable: 'aws:PrincipalArn', values: [this.rekognitionRole.arn] }],
+        },
+      ]).json,
+    });
 
     this.analysisFunction = new NodeFunction(this, 'AnalysisFunction', {
       ...props.functionSettings,
@@ -105,6 +130,7 @@ export class ContentAnalysis extends Construct {
       entry: 'content-analysis',
       environment: toEnvironment({
         pipeline: name,
+        queueArn: props.queueArn,
         jobsTable: props.jobsTable.table.name,
         outputBucket: props.outputBucket.bucketName,
         distributionDomain: props.distributionDomain,
@@ -132,7 +158,13 @@ export class ContentAnalysis extends Construct {
         // Rekognition reads the video with the caller's permissions.
         { sid: 'ReadMp4Renditions', effect: 'Allow', actions: ['s3:GetObject'], resources: [`${bucketArn}/*/${OUTPUT_FOLDERS.mp4}/*`] },
         { sid: 'WriteLabels', effect: 'Allow', actions: ['s3:PutObject'], resources: [`${bucketArn}/*/${OUTPUT_FOLDERS.analysis}/*`] },
-        { sid: 'RecordAnalysis', effect: 'Allow', actions: ['dynamodb:UpdateItem'], resources: [props.jobsTable.table.arn] },
+        // GetItem: a completion message is checked against the record before anything is read or written.
+        {
+          sid: 'RecordAnalysis',
+          effect: 'Allow',
+          actions: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
+          resources: [props.jobsTable.table.arn],
+        },
         { sid: 'PublishAnalysisNotifications', effect: 'Allow', actions: ['sns:Publish'], resources: [props.notificationTopic.arn] },
       ],
     });
@@ -141,7 +173,7 @@ export class ContentAnalysis extends Construct {
     this.rule = new CloudwatchEventRule(this, 'CompletedJobRule', {
       name: `${name}-content-analysis`,
       description: `COMPLETE MediaConvert jobs of pipeline ${name}, for content analysis`,
-      eventPattern: JSON.stringify(completedJobPattern(name)),
+      eventPattern: JSON.stringify(completedJobPattern(name, props.queueArn)),
     });
     this.deliveryDeadLetterQueue = new SqsQueue(this, 'DeliveryDeadLetterQueue', {
       name: `${name}-content-analysis-delivery-dlq`,

@@ -4,6 +4,7 @@ import { CloudfrontOriginAccessControl } from '@cdktf/provider-aws/lib/cloudfron
 import { CloudfrontResponseHeadersPolicy } from '@cdktf/provider-aws/lib/cloudfront-response-headers-policy';
 import { PRICE_CLASSES, PriceClass } from '../../contracts/aws-limits';
 import { CORS_ORIGIN_PATTERN, DELIVERY_DEFAULTS } from '../../contracts/defaults';
+import { SERVED_PATH_PATTERNS } from '../../contracts/storage-layout';
 import { InvalidPropsError, checkOneOfProp, checkPatternProp } from '../lib/prop-validation';
 import { SecureBucket } from './secure-bucket';
 
@@ -26,9 +27,16 @@ export interface DeliveryProps {
   readonly priceClass?: PriceClass;
   /**
    * Origins allowed by CORS, so hls.js players on another site can fetch playlists and segments.
-   * @default ['*']
+   * In production, `*` is refused, and the default is the distribution's own names: a player served
+   * from the distribution (or its custom domain) is same-origin and needs no CORS header at all.
+   * @default ['*'], or no CORS (own names only) when `production`
    */
   readonly corsAllowedOrigins?: string[];
+  /**
+   * A production environment: CORS may not allow every origin.
+   * @default false
+   */
+  readonly production?: boolean;
   /**
    * Own response-headers policy with CORS and security headers (CKV2_AWS_32). Turn off
    * only against an emulator that lacks the API.
@@ -40,7 +48,26 @@ export interface DeliveryProps {
    * @default true
    */
   readonly waitForDeployment?: boolean;
+  /**
+   * The distribution's own names and their us-east-1 certificate (see DeliveryDomain). With it,
+   * viewers need TLS 1.2 or later (`TLSv1.2_2021`) and SNI.
+   * @default - the `*.cloudfront.net` name and certificate only
+   */
+  readonly customDomain?: { readonly names: readonly string[]; readonly certificateArn: string };
+  /**
+   * A key group (see SignedPlayback) every served path requires: viewers need a signed cookie or URL.
+   * @default - public playback
+   */
+  readonly trustedKeyGroupId?: string;
+  /**
+   * A WAFv2 web ACL (scope CLOUDFRONT) attached to the distribution (see WebAcl).
+   * @default - no web ACL
+   */
+  readonly webAclArn?: string;
 }
+
+/** Viewers' TLS floor whenever the certificate is ours. */
+export const MINIMUM_PROTOCOL_VERSION = 'TLSv1.2_2021';
 
 /**
  * CloudFront in front of the output bucket through Origin Access Control: HTTPS only,
@@ -55,11 +82,13 @@ export class Delivery extends Construct {
   constructor(scope: Construct, id: string, props: DeliveryProps) {
     super(scope, id);
     const priceClass = props.priceClass ?? DELIVERY_DEFAULTS.priceClass;
-    const corsAllowedOrigins = props.corsAllowedOrigins ?? [...DELIVERY_DEFAULTS.corsAllowedOrigins];
+    const production = props.production ?? false;
+    // Production allows no origin by default beyond the distribution's own names (added below).
+    const corsAllowedOrigins = props.corsAllowedOrigins ?? (production ? [] : [...DELIVERY_DEFAULTS.corsAllowedOrigins]);
     const withResponseHeaders = props.responseHeadersPolicy ?? DELIVERY_DEFAULTS.responseHeadersPolicy;
     const waitForDeployment = props.waitForDeployment ?? DELIVERY_DEFAULTS.waitForDeployment;
     const originId = 'output-bucket';
-    this.validate(props.logBucket, priceClass, corsAllowedOrigins);
+    this.validate(props.logBucket, priceClass, corsAllowedOrigins, props.corsAllowedOrigins !== undefined, production);
 
     this.originAccessControl = new CloudfrontOriginAccessControl(this, 'OriginAccessControl', {
       name: `${props.name}-output`,
@@ -70,6 +99,16 @@ export class Delivery extends Construct {
     });
     this.responseHeaders = withResponseHeaders ? this.createResponseHeadersPolicy(props.name, corsAllowedOrigins) : undefined;
 
+    const viewerBehavior = {
+      targetOriginId: originId,
+      viewerProtocolPolicy: 'redirect-to-https',
+      allowedMethods: ['GET', 'HEAD', 'OPTIONS'],
+      cachedMethods: ['GET', 'HEAD'],
+      cachePolicyId: CACHING_OPTIMIZED_POLICY_ID,
+      responseHeadersPolicyId: this.responseHeaders?.id,
+      compress: true,
+      ...(props.trustedKeyGroupId !== undefined ? { trustedKeyGroups: [props.trustedKeyGroupId] } : {}),
+    };
     this.distribution = new CloudfrontDistribution(this, 'Distribution', {
       enabled: true,
       comment: `${props.name} video delivery`,
@@ -77,6 +116,8 @@ export class Delivery extends Construct {
       isIpv6Enabled: true,
       priceClass,
       waitForDeployment,
+      ...(props.customDomain !== undefined ? { aliases: [...props.customDomain.names] } : {}),
+      ...(props.webAclArn !== undefined ? { webAclId: props.webAclArn } : {}),
       origin: [
         {
           originId,
@@ -84,23 +125,25 @@ export class Delivery extends Construct {
           originAccessControlId: this.originAccessControl.id,
         },
       ],
-      defaultCacheBehavior: {
-        targetOriginId: originId,
-        viewerProtocolPolicy: 'redirect-to-https',
-        allowedMethods: ['GET', 'HEAD', 'OPTIONS'],
-        cachedMethods: ['GET', 'HEAD'],
-        cachePolicyId: CACHING_OPTIMIZED_POLICY_ID,
-        responseHeadersPolicyId: this.responseHeaders?.id,
-        compress: true,
-      },
+      // The renditions, one behavior per served folder. Any other path falls to the default
+      // behavior, whose origin requests the bucket refuses (the OAC grant covers only these folders).
+      orderedCacheBehavior: SERVED_PATH_PATTERNS.map((pathPattern) => ({ pathPattern, ...viewerBehavior })),
+      defaultCacheBehavior: viewerBehavior,
       loggingConfig: {
         bucket: props.logBucket.bucket.bucketDomainName,
         prefix: 'cloudfront/',
         includeCookies: false,
       },
       restrictions: { geoRestriction: { restrictionType: 'none' } },
-      // The default *.cloudfront.net certificate; a custom domain with ACM and TLSv1.2_2021 is the upgrade.
-      viewerCertificate: { cloudfrontDefaultCertificate: true },
+      // The default *.cloudfront.net certificate allows TLS 1.0; with our own certificate, TLS 1.2 at least.
+      viewerCertificate:
+        props.customDomain === undefined
+          ? { cloudfrontDefaultCertificate: true }
+          : {
+              acmCertificateArn: props.customDomain.certificateArn,
+              sslSupportMethod: 'sni-only',
+              minimumProtocolVersion: MINIMUM_PROTOCOL_VERSION,
+            },
     });
 
     props.originBucket.addToResourcePolicy({
@@ -108,7 +151,8 @@ export class Delivery extends Construct {
       effect: 'Allow',
       principals: [{ type: 'Service', identifiers: ['cloudfront.amazonaws.com'] }],
       actions: ['s3:GetObject'],
-      resources: [`${props.originBucket.bucketArn}/*`],
+      // Renditions only: `<assetId>/analysis/` and anything else stays private.
+      resources: SERVED_PATH_PATTERNS.map((pattern) => `${props.originBucket.bucketArn}/${pattern}`),
       condition: [{ test: 'StringEquals', variable: 'AWS:SourceArn', values: [this.distribution.arn] }],
     });
   }
@@ -119,7 +163,13 @@ export class Delivery extends Construct {
   }
 
   /** Props CloudFront would reject at apply, or that would silently lose logs. */
-  private validate(logBucket: SecureBucket, priceClass: PriceClass, corsAllowedOrigins: readonly string[]): void {
+  private validate(
+    logBucket: SecureBucket,
+    priceClass: PriceClass,
+    corsAllowedOrigins: readonly string[],
+    originsGiven: boolean,
+    production: boolean,
+  ): void {
     if (logBucket.objectOwnership === 'BucketOwnerEnforced') {
       throw new InvalidPropsError(
         this,
@@ -127,7 +177,13 @@ export class Delivery extends Construct {
       );
     }
     checkOneOfProp(this, 'priceClass', priceClass, PRICE_CLASSES, 'it is a CloudFront price class');
-    if (corsAllowedOrigins.length === 0)
+    if (production && corsAllowedOrigins.includes('*')) {
+      throw new InvalidPropsError(
+        this,
+        `'corsAllowedOrigins' is ["*"] in a production environment: any site could embed your videos and run up your egress bill. List the origins of your players (e.g. ["https://www.example.com"]), or leave it unset to allow only the distribution's own names.`,
+      );
+    }
+    if (originsGiven && corsAllowedOrigins.length === 0)
       throw new InvalidPropsError(this, `'corsAllowedOrigins' is empty; allow at least one origin, e.g. ['*'].`);
     for (const origin of corsAllowedOrigins) {
       checkPatternProp(
@@ -144,15 +200,20 @@ export class Delivery extends Construct {
     return new CloudfrontResponseHeadersPolicy(this, 'ResponseHeadersPolicy', {
       name: `${name}-cors-security`,
       comment: 'CORS for HLS players on other origins, plus security headers',
-      corsConfig: {
-        accessControlAllowCredentials: false,
-        accessControlAllowHeaders: { items: ['*'] },
-        accessControlAllowMethods: { items: ['GET', 'HEAD', 'OPTIONS'] },
-        accessControlAllowOrigins: { items: allowedOrigins },
-        accessControlExposeHeaders: { items: ['Content-Length', 'Content-Range', 'ETag'] },
-        accessControlMaxAgeSec: 3000,
-        originOverride: true,
-      },
+      // No origins listed: only the distribution's own names, which are same-origin and need no CORS header.
+      ...(allowedOrigins.length > 0
+        ? {
+            corsConfig: {
+              accessControlAllowCredentials: false,
+              accessControlAllowHeaders: { items: ['*'] },
+              accessControlAllowMethods: { items: ['GET', 'HEAD', 'OPTIONS'] },
+              accessControlAllowOrigins: { items: allowedOrigins },
+              accessControlExposeHeaders: { items: ['Content-Length', 'Content-Range', 'ETag'] },
+              accessControlMaxAgeSec: 3000,
+              originOverride: true,
+            },
+          }
+        : {}),
       securityHeadersConfig: {
         strictTransportSecurity: { accessControlMaxAgeSec: 63_072_000, includeSubdomains: true, preload: true, override: true },
         contentTypeOptions: { override: true },

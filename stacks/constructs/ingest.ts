@@ -13,10 +13,11 @@ import {
   toEnvironment,
 } from '../../contracts/functions/submit-job';
 import { MEDIACONVERT_PRICES, PriceTable } from '../../contracts/pricing';
+import { DEFAULT_UPLOAD_LIMITS, UPLOAD_LIMIT_RANGES, UploadLimits } from '../../contracts/upload-limits';
 import { requestTimeoutMsFor } from '../../contracts/time-budget';
 import { INGEST_DEFAULTS } from '../../contracts/defaults';
 import { accountIdOf } from '../lib/account';
-import { checkIntegerProp, checkOneOfProp } from '../lib/prop-validation';
+import { checkIntegerProp, checkNumberProp, checkOneOfProp } from '../lib/prop-validation';
 import { FunctionSettings, NodeFunction, resolveFunctionSettings } from './node-function';
 import { JobsTable } from './jobs-table';
 import { SecureBucket } from './secure-bucket';
@@ -45,6 +46,14 @@ export interface IngestProps {
   readonly jobsTable: JobsTable;
   /** The encoding ladder, passed to the function as compact JSON. */
   readonly ladder: EncodingLadder;
+  /** The job notifications topic: an upload that ends FAILED before any job (over a limit, not a video) is announced there. */
+  readonly notificationTopicArn: string;
+  /**
+   * What one upload may be and cost. Above a limit the upload is recorded FAILED with the reason
+   * (SOURCE_TOO_LARGE, SOURCE_TOO_LONG, COST_OVER_LIMIT), announced, and no job is created.
+   * @default DEFAULT_UPLOAD_LIMITS (20 GiB, 240 minutes, 25 USD)
+   */
+  readonly limits?: UploadLimits;
   /**
    * How often MediaConvert emits STATUS_UPDATE events for a job.
    * @default 'SECONDS_60'
@@ -87,6 +96,10 @@ export class Ingest extends Construct {
     const accelerationMode = props.accelerationMode ?? INGEST_DEFAULTS.accelerationMode;
     const accelerationMinSourceMinutes = props.accelerationMinSourceMinutes ?? INGEST_DEFAULTS.accelerationMinSourceMinutes;
     const functionSettings = resolveFunctionSettings(props.functionSettings);
+    const limits = props.limits ?? DEFAULT_UPLOAD_LIMITS;
+    for (const [name, range] of Object.entries(UPLOAD_LIMIT_RANGES)) {
+      checkNumberProp(this, `limits.${name}`, limits[name as keyof UploadLimits], range, 'it bounds what one upload may cost');
+    }
     checkOneOfProp(
       this,
       'statusUpdateInterval',
@@ -125,6 +138,8 @@ export class Ingest extends Construct {
         claimTtlSeconds: functionSettings.timeoutSeconds,
         requestTimeoutMs: requestTimeoutMsFor(functionSettings.timeoutSeconds),
         prices: props.prices ?? MEDIACONVERT_PRICES,
+        limits,
+        topicArn: props.notificationTopicArn,
       }),
       statements: [
         { sid: 'CreateJobsOnOwnQueue', effect: 'Allow', actions: ['mediaconvert:CreateJob'], resources: [queue.arn] },
@@ -139,6 +154,7 @@ export class Ingest extends Construct {
         { sid: 'FindEarlierJobsOnOwnQueue', effect: 'Allow', actions: ['mediaconvert:SearchJobs'], resources: [queue.arn] },
         { sid: 'ReadEarlierJobs', effect: 'Allow', actions: ['mediaconvert:GetJob'], resources: [jobArns] },
         { sid: 'ClaimAndRecordJobs', effect: 'Allow', actions: ['dynamodb:UpdateItem'], resources: [table.arn] },
+        { sid: 'AnnounceFailedUploads', effect: 'Allow', actions: ['sns:Publish'], resources: [props.notificationTopicArn] },
         // Probe has no resource-level permissions; it reads the source with the caller's credentials.
         { sid: 'ProbeSources', effect: 'Allow', actions: ['mediaconvert:Probe'], resources: ['*'] },
         // Probe's read, and the ranged reads of the MP4/MOV header for the rotation.

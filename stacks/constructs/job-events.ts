@@ -18,6 +18,8 @@ import { PolicyDocument } from '../lib/policy';
 export interface JobEventsProps {
   /** Pipeline id, e.g. `vod-dev`: jobs whose UserMetadata carries another id are never delivered. */
   readonly pipelineId: string;
+  /** This pipeline's MediaConvert queue: only its jobs' events are delivered (metadata alone can be forged). */
+  readonly queueArn: string;
   /** Table the function records each job state change in. */
   readonly jobsTable: JobsTable;
   /** Output bucket name, to recognise output paths. */
@@ -91,6 +93,7 @@ export class JobEvents extends Construct {
       entry: 'job-events',
       environment: toEnvironment({
         pipeline: props.pipelineId,
+        queueArn: props.queueArn,
         table: props.jobsTable.table.name,
         topicArn: this.topic.arn,
         outputBucket: props.outputBucketName,
@@ -109,7 +112,7 @@ export class JobEvents extends Construct {
     this.rule = new CloudwatchEventRule(this, 'JobStateChangeRule', {
       name: `${name}-job-state-change`,
       description: `MediaConvert job state changes of pipeline ${props.pipelineId}`,
-      eventPattern: JSON.stringify(jobStateChangePattern(props.pipelineId)),
+      eventPattern: JSON.stringify(jobStateChangePattern(props.pipelineId, props.queueArn)),
     });
     this.ruleDeadLetterQueue = new SqsQueue(this, 'RuleDeadLetterQueue', {
       name: `${name}-job-events-rule-dlq`,

@@ -3,6 +3,7 @@ import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { MediaConvertQueue } from '@cdktf/provider-aws/lib/media-convert-queue';
 import { PolicyDocument, serviceTrust } from '../lib/policy';
+import { accountIdOf } from '../lib/account';
 import { SecureBucket } from './secure-bucket';
 
 export interface TranscodingProps {
@@ -12,6 +13,12 @@ export interface TranscodingProps {
   readonly sourceBucket: SecureBucket;
   /** MediaConvert writes renditions here. */
   readonly outputBucket: SecureBucket;
+  /**
+   * The account MediaConvert may act for when it assumes the role (`aws:SourceAccount`, the
+   * confused-deputy guard). MediaConvert documents no `aws:SourceArn` for its service role, so none is set.
+   * @default - the provider's account (data.aws_caller_identity)
+   */
+  readonly accountId?: string;
 }
 
 /**
@@ -25,6 +32,7 @@ export class Transcoding extends Construct {
 
   constructor(scope: Construct, id: string, props: TranscodingProps) {
     super(scope, id);
+    const accountId = props.accountId ?? accountIdOf(this);
     this.queue = new MediaConvertQueue(this, 'Queue', {
       name: props.name,
       description: `On-demand queue of the ${props.name} video pipeline`,
@@ -34,7 +42,7 @@ export class Transcoding extends Construct {
     this.role = new IamRole(this, 'ServiceRole', {
       name: `${props.name}-mediaconvert`,
       description: 'Assumed by MediaConvert jobs of this pipeline',
-      assumeRolePolicy: new PolicyDocument(this, 'TrustPolicy', [serviceTrust('mediaconvert.amazonaws.com')]).json,
+      assumeRolePolicy: new PolicyDocument(this, 'TrustPolicy', [serviceTrust('mediaconvert.amazonaws.com', accountId)]).json,
     });
     const policy = new PolicyDocument(this, 'ServicePolicy', [
       { sid: 'ReadSourceObjects', effect: 'Allow', actions: ['s3:GetObject'], resources: [`${props.sourceBucket.bucketArn}/*`] },

@@ -19,18 +19,47 @@ export function configureAwsProvider(
   stack: TerraformStack,
   config: Pick<PipelineConfig, 'region' | 'tags' | 'emulator'> & Partial<Pick<PipelineConfig, 'accountId'>>,
 ): AwsProvider {
+  return awsProvider(stack, 'aws', config, config.region);
+}
+
+/**
+ * The `us-east-1` provider (alias `us-east-1`) of CloudFront's global resources: ACM
+ * certificates and WAF web ACLs of a distribution must live there, whatever the stack's region.
+ * One per stack, with the same tags and emulator settings as the main provider.
+ */
+export function globalProviderOf(
+  stack: TerraformStack,
+  config: Pick<PipelineConfig, 'tags' | 'emulator'> & Partial<Pick<PipelineConfig, 'accountId'>>,
+): AwsProvider {
+  const existing = stack.node.tryFindChild(GLOBAL_PROVIDER_ID) as AwsProvider | undefined;
+  return existing ?? awsProvider(stack, GLOBAL_PROVIDER_ID, config, CLOUDFRONT_REGION, CLOUDFRONT_REGION);
+}
+
+/** Where CloudFront takes its certificates and web ACLs from. */
+export const CLOUDFRONT_REGION = 'us-east-1';
+const GLOBAL_PROVIDER_ID = 'aws-us-east-1';
+
+function awsProvider(
+  stack: TerraformStack,
+  id: string,
+  config: Pick<PipelineConfig, 'tags' | 'emulator'> & Partial<Pick<PipelineConfig, 'accountId'>>,
+  region: string,
+  alias?: string,
+): AwsProvider {
   const defaultTags = [{ tags: { ManagedBy: 'cdktf', ...config.tags } }];
+  const named = alias !== undefined ? { alias } : {};
   if (config.emulator === undefined) {
     // A plan with another account's credentials fails before it reads anything.
     const allowedAccountIds = config.accountId === undefined ? {} : { allowedAccountIds: [config.accountId] };
-    return new AwsProvider(stack, 'aws', { region: config.region, defaultTags, ...allowedAccountIds });
+    return new AwsProvider(stack, id, { region, defaultTags, ...named, ...allowedAccountIds });
   }
   const { endpoint, mediaconvertEndpoint } = config.emulator;
   const endpoints = Object.fromEntries(
     EMULATED_SERVICES.map((service) => [service, service === 'mediaconvert' ? (mediaconvertEndpoint ?? endpoint) : endpoint]),
   );
-  return new AwsProvider(stack, 'aws', {
-    region: config.region,
+  return new AwsProvider(stack, id, {
+    region,
+    ...named,
     defaultTags,
     ...EMULATOR_CREDENTIALS,
     endpoints: [endpoints],

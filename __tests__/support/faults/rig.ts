@@ -20,17 +20,20 @@ import type { JobNotification } from '../../../lambda-src/delivery/notification'
 import { toEnvironment as jobEventsEnvironment } from '../../../contracts/functions/job-events';
 import { toEnvironment as submitEnvironment } from '../../../contracts/functions/submit-job';
 import { MotoServer, startMoto } from '../../../scripts/lib/local-env';
-import { DISTRIBUTION_DOMAIN, OUTPUT_BUCKET, PIPELINE, REGION } from '../../fixtures/mediaconvert-events';
+import { DISTRIBUTION_DOMAIN, OUTPUT_BUCKET, PIPELINE, QUEUE_ARN, REGION } from '../../fixtures/mediaconvert-events';
 import { createJobsTable } from '../aws/jobs-table';
 import { readMediaFixture } from '../media-fixtures';
 import { MediaConvertStub, StubJob, startMediaConvertStub } from '../mediaconvert/server';
 import { SimulatedClock } from './clock';
 import { FaultProxy, startFaultProxy } from './proxy';
 import { MEDIACONVERT_PRICES } from '../../../contracts/pricing';
+import { DEFAULT_UPLOAD_LIMITS, UploadLimits } from '../../../contracts/upload-limits';
 
 const CREDENTIALS = { accessKeyId: 'testing', secretAccessKey: 'testing' };
 /** The pipeline, region, output bucket and distribution of the event fixtures, so their events are this rig's. */
 export const RIG_PIPELINE = PIPELINE;
+/** The queue the event fixtures' jobs ran on: this rig's pipeline queue. */
+export const RIG_QUEUE_ARN = QUEUE_ARN;
 
 /** Timing of the functions under test, in real milliseconds (the simulated clock adds only waits). */
 export interface RigTiming {
@@ -55,8 +58,8 @@ export interface FaultRig {
   readonly table: string;
   readonly topicArn: string;
   readonly queueArn: string;
-  /** The submit function's environment (with the SDK's endpoints and keys). */
-  submitEnv(timing: RigTiming): Record<string, string>;
+  /** The submit function's environment; `limits` default to DEFAULT_UPLOAD_LIMITS. */
+  submitEnv(timing: RigTiming, limits?: UploadLimits): Record<string, string>;
   /** The job-events function's environment. */
   jobEventsEnv(timing: RigTiming): Record<string, string>;
   /** Every record of the jobs table. */
@@ -133,7 +136,7 @@ export async function startFaultRig(clock: SimulatedClock = new SimulatedClock()
     table,
     topicArn: topicArn!,
     queueArn,
-    submitEnv: (timing) => ({
+    submitEnv: (timing, limits) => ({
       ...submitEnvironment({
         pipeline: RIG_PIPELINE,
         queueArn,
@@ -147,6 +150,8 @@ export async function startFaultRig(clock: SimulatedClock = new SimulatedClock()
         claimTtlSeconds: claimTtlSeconds(timing),
         requestTimeoutMs: timing.requestTimeoutMs,
         prices: MEDIACONVERT_PRICES,
+        limits: limits ?? DEFAULT_UPLOAD_LIMITS,
+        topicArn: topicArn!,
       }),
       ...sdkEnv(),
       // The SDK puts app/<id> in its user agent: how the proxy tells the two functions' calls apart.
@@ -155,6 +160,7 @@ export async function startFaultRig(clock: SimulatedClock = new SimulatedClock()
     jobEventsEnv: (timing) => ({
       ...jobEventsEnvironment({
         pipeline: RIG_PIPELINE,
+        queueArn: RIG_QUEUE_ARN,
         table,
         topicArn: topicArn!,
         outputBucket: OUTPUT_BUCKET,

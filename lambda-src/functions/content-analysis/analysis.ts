@@ -12,6 +12,7 @@ import {
   RecordWithAnalysis,
   buildAnalysisNotification,
   buildAnalysisPublishInput,
+  checkCompletion,
   decideRefusedAnalysisWrite,
   markAnalysisNotified,
   recordAnalysisResult,
@@ -41,6 +42,8 @@ export interface AnalysisPorts {
   getLabels(rekognitionJobId: string): Promise<LabelDetectionResult>;
   putLabels(key: string, body: string): Promise<void>;
   transition(input: UpdateItemCommandInput): Promise<{ readonly applied: boolean; readonly record?: RecordWithAnalysis }>;
+  /** The asset's record (job id and analysis), read consistently. */
+  readRecord(assetId: string): Promise<RecordWithAnalysis | undefined>;
   publish(input: PublishCommandInput): Promise<void>;
   now(): Date;
 }
@@ -66,7 +69,7 @@ async function announce(analysis: AnalysisRecord, assetId: string, { config, log
   const notification = buildAnalysisNotification({
     pipeline: config.pipeline,
     assetId,
-    distributionDomain: config.distributionDomain,
+    outputBucket: config.outputBucket,
     now: ports.now(),
     analysis,
   });
@@ -134,6 +137,14 @@ export async function collectAnalysis(message: string, context: Context, ports: 
   const { config, logger } = context;
   const completion = parseAnalysisCompletion(message);
   logger.appendKeys({ jobId: completion.jobId, assetId: completion.assetId, rekognitionJobId: completion.rekognitionJobId });
+  // The message is only a hint: act on it only when it names the analysis this pipeline started,
+  // in its own bucket, before reading any labels or writing anything.
+  const check =
+    completion.bucket !== config.outputBucket ? 'other-bucket' : checkCompletion(await ports.readRecord(completion.assetId), completion);
+  if (check !== 'expected') {
+    logger.warn('Completion message does not match a started analysis; not recorded', { reason: check, bucket: completion.bucket });
+    return { outcome: 'skipped', jobId: completion.jobId, reason: `unexpected-completion:${check}` };
+  }
   const result = await ports.getLabels(completion.rekognitionJobId);
   if (result.jobStatus === 'IN_PROGRESS' || result.jobStatus === undefined) {
     throw new AnalysisNotReadyError(completion.rekognitionJobId, completion.status, result.jobStatus);

@@ -2,7 +2,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { RekognitionClient, StartLabelDetectionCommand } from '@aws-sdk/client-rekognition';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
-import { applyAnalysisWrite } from '../../io/analysis-table';
+import { applyAnalysisWrite, readAnalysisRecord } from '../../io/analysis-table';
 import { createPipelineMetrics, flushMetrics, recordMetrics } from '../../io/metrics';
 import { fetchAllLabels } from '../../io/rekognition';
 import { asRecord } from '../../../contracts/guards';
@@ -31,6 +31,7 @@ const ports: AnalysisPorts = {
   putLabels: async (key, body) =>
     void (await s3.send(new PutObjectCommand({ Bucket: config.outputBucket, Key: key, Body: body, ContentType: 'application/json' }))),
   transition: (input) => applyAnalysisWrite(dynamodb, input),
+  readRecord: (assetId) => readAnalysisRecord(dynamodb, config.jobsTable, assetId),
   publish: async (input) => void (await sns.send(new PublishCommand(input))),
   now: () => new Date(),
 };
@@ -56,7 +57,7 @@ export async function handler(event: unknown, context?: { awsRequestId?: string 
       recordMetrics(metrics, analysisMetrics(summary.outcome));
       return summary;
     }
-    const plan = parseJobStateEvent(event, config.pipeline);
+    const plan = parseJobStateEvent(event, config.pipeline, config.queueArn);
     if (plan.action === 'skip') {
       logger.info('Skipped event', { jobId: plan.jobId, reason: plan.reason, detail: plan.detail });
       return { outcome: 'skipped', reason: plan.reason };

@@ -38,7 +38,7 @@ function ports(context: InvocationContext | undefined): NotifyPorts {
 export async function handler(event: unknown, context?: InvocationContext): Promise<JobEventSummary> {
   logger.resetKeys();
   logger.appendKeys({ requestId: context?.awsRequestId });
-  const plan = parseJobStateEvent(event, config.pipeline);
+  const plan = parseJobStateEvent(event, config.pipeline, config.queueArn);
   if (plan.action === 'skip') {
     logger.info('Skipped event', { jobId: plan.jobId, reason: plan.reason, detail: plan.detail });
     return { outcome: 'skipped', ...(plan.jobId !== undefined ? { jobId: plan.jobId } : {}), reason: plan.reason };

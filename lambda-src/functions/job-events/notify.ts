@@ -19,8 +19,8 @@ import {
 import { decideRefusedJobState, recordJobState } from '../../jobs/job-state-record';
 import { isTerminal } from '../../jobs/record-status';
 import type { Logger } from '../../core/logger';
-import { buildNotification, buildPublishInput, fitNotification } from '../../delivery/notification';
-import { mapOutputsToUrls } from '../../delivery/outputs';
+import { buildNotification, buildPublishInput, fitNotification, fitRecordOutputs } from '../../delivery/notification';
+import { mapOutputsToUrls, pickOutputUrls } from '../../delivery/outputs';
 import type { JobEventsConfig } from '../../../contracts/functions/job-events';
 
 /** The calls a state change makes; the handler binds them to its clients and time budget. */
@@ -61,15 +61,22 @@ export async function recordAndNotify(
   const target = () => ({ table: config.table, assetId: change.assetId, now: ports.now() });
   const mapped = change.status === 'COMPLETE' ? mapOutputsToUrls(change.outputGroupDetails, config) : undefined;
   if (mapped !== undefined && mapped.skipped.length > 0) logger.warn('Output paths without a URL', { skipped: mapped.skipped });
-  // Fitted before recording: the record keeps the same (SNS-sized) outputs as the message.
-  const notification = isTerminal(change.status) ? fitNotification(buildNotification(change, mapped, config)) : undefined;
+  // Pure and never throws: whatever the message comes to, the record below is written first.
+  // A full message and the record carry the same (SNS-sized) outputs; a minimal one points at the record.
+  const notification = isTerminal(change.status)
+    ? fitNotification(buildNotification(change, mapped, config), { recordTable: config.table })
+    : undefined;
+  const recordOutputs =
+    notification?.detail === 'full' ? notification.outputs : mapped !== undefined ? fitRecordOutputs(pickOutputUrls(mapped)) : undefined;
+  if (notification?.detail === 'minimal')
+    logger.warn('Notification too large for SNS even without thumbnail URLs; publishing the minimal one');
 
   const recorded = await ports.transition(
     recordJobState({
       table: config.table,
       now: ports.now(),
       change,
-      ...(notification?.outputs ? { outputs: notification.outputs } : {}),
+      ...(recordOutputs ? { outputs: recordOutputs } : {}),
       ...(mapped?.durationMs !== undefined ? { durationMs: mapped.durationMs } : {}),
     }),
     'record',

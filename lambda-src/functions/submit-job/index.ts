@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { CreateJobCommand, GetJobCommand, MediaConvertClient, NotFoundException, SearchJobsCommand } from '@aws-sdk/client-mediaconvert';
 import { S3Client } from '@aws-sdk/client-s3';
+import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { InvocationContext, budgetSignal, httpHandlerOptions } from '../../io/budget';
 import { applyTransition } from '../../io/jobs-table';
 import { createPipelineMetrics, flushMetrics, recordMetrics } from '../../io/metrics';
@@ -23,6 +24,7 @@ const http = httpHandlerOptions(settings.requestTimeoutMs);
 const mediaconvert = new MediaConvertClient({ maxAttempts: 5, retryMode: 'standard', requestHandler: http });
 const dynamodb = new DynamoDBClient({ maxAttempts: 5, requestHandler: http });
 const s3 = new S3Client({ maxAttempts: 5, retryMode: 'standard', requestHandler: http });
+const sns = new SNSClient({ maxAttempts: 5, requestHandler: http });
 const planSettings = toPlanSettings(settings);
 const metrics = createPipelineMetrics('submit-job', settings.pipeline);
 /** SearchJobs pages (20 jobs each, newest first) read for an upload's earlier job. */
@@ -54,12 +56,21 @@ function ports(context: InvocationContext | undefined): SubmissionPorts {
       return undefined;
     },
     planSource: (upload) =>
-      planSource(upload, { mediaconvert, s3 }, settings.ladder, planSettings, settings.prices, signal('record').abortSignal),
+      planSource(
+        upload,
+        { mediaconvert, s3 },
+        settings.ladder,
+        planSettings,
+        settings.prices,
+        signal('record').abortSignal,
+        settings.limits,
+      ),
     async createJob(request) {
       const { Job } = await mediaconvert.send(new CreateJobCommand(request), signal('record'));
       if (Job?.Id === undefined) throw new Error('CreateJob answered without a job id; retrying the event');
       return Job.Id;
     },
+    publish: async (input) => void (await sns.send(new PublishCommand(input), signal('return'))),
     now: () => new Date(),
   };
 }

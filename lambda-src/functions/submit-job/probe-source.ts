@@ -12,6 +12,7 @@ import { toS3Uri } from '../../jobs/keys';
 import type { EncodingLadder } from '../../../contracts/ladder';
 import { ReadRange, RotationReading, readMp4Rotation } from '../../encoding/mp4-rotation';
 import type { PriceTable } from '../../../contracts/pricing';
+import type { UploadLimits } from '../../../contracts/upload-limits';
 import type { UploadedObject } from '../../jobs/s3-event';
 import type { PlanRecordFields } from '../../jobs/job-record';
 import { SourceSummary, SourceVerdict, hasMp4Header, summarizeProbe, summarizeSource } from '../../encoding/source-profile';
@@ -86,9 +87,10 @@ export async function planSource(
   settings: PlanSettings,
   prices: PriceTable,
   abortSignal?: AbortSignal,
+  limits?: UploadLimits,
 ): Promise<PlannedSource> {
   const { verdict, rotationReading } = await probeSource(upload, clients, abortSignal);
-  return planFromVerdict(upload, verdict, ladder, settings, prices, rotationReading);
+  return planFromVerdict(upload, verdict, ladder, settings, prices, rotationReading, limits);
 }
 
 function planFromVerdict(
@@ -98,11 +100,16 @@ function planFromVerdict(
   settings: PlanSettings,
   prices: PriceTable,
   rotationReading: RotationReading | undefined,
+  limits?: UploadLimits,
 ): PlannedSource {
   if (verdict.kind === 'not-media') throw new NotMediaError(upload.key, verdict.reason);
   const reading = rotationReading ? { rotationReading } : {};
   if (verdict.kind === 'not-understood') {
-    return { plan: planEncoding(undefined, ladder, settings), fallbackReason: verdict.reason, ...reading };
+    if (limits === undefined) return { plan: planEncoding(undefined, ladder, settings), fallbackReason: verdict.reason, ...reading };
+    // Bounded: clipped at the length limit, and estimated at that length so the cost limit applies too.
+    const maxInputSeconds = limits.maxSourceMinutes * 60;
+    const plan = { ...planEncoding(undefined, ladder, settings), maxInputSeconds };
+    return { plan, fallbackReason: verdict.reason, estimatedCost: estimateCost(plan, maxInputSeconds, prices), ...reading };
   }
   const plan = planEncoding(verdict.profile, ladder, settings);
   return {

@@ -23,6 +23,9 @@ import type { TransitionResult } from '../../io/jobs-table';
 import type { SourceSummary } from '../../encoding/source-profile';
 import type { SubmitSettings } from '../../../contracts/functions/submit-job';
 import { NotMediaError, PlannedSource, recordFieldsOf } from './probe-source';
+import { UploadLimitError, checkPlannedSource, checkSourceSize } from '../../jobs/upload-limits';
+import { buildUploadFailedNotification, buildUploadFailedPublishInput } from '../../delivery/upload-failure';
+import type { PublishCommandInput } from '@aws-sdk/client-sns';
 
 /** The calls a submission makes; the handler binds them to its clients and time budget. */
 export interface SubmissionPorts {
@@ -34,6 +37,8 @@ export interface SubmissionPorts {
   planSource(upload: UploadedObject): Promise<PlannedSource>;
   /** CreateJob; resolves to the new (or, within the token window, the original) job id. */
   createJob(request: CreateJobRequest): Promise<string>;
+  /** Publish on the job notifications topic (an upload that ends FAILED before any job). */
+  publish(input: PublishCommandInput): Promise<void>;
   now(): Date;
 }
 
@@ -131,11 +136,23 @@ export async function submitUpload(
     logger.info('Found the job an earlier attempt created', { ...fields, jobId });
   } else {
     try {
+      // Over the size limit: refused before any Probe.
+      const tooLarge = checkSourceSize(upload, settings.limits);
+      if (tooLarge) throw tooLarge;
       // Probe, summarize, plan: the job is built from what the upload is (probe-source.ts).
       planned = await ports.planSource(upload);
+      const overLimit = checkPlannedSource(
+        upload.key,
+        {
+          ...(planned.source ? { durationSeconds: planned.source.durationMs / 1000 } : {}),
+          ...(planned.estimatedCost ? { estimatedCostUsd: planned.estimatedCost.usd } : {}),
+        },
+        settings.limits,
+      );
+      if (overLimit) throw overLimit;
       jobId = await ports.createJob(buildCreateJobRequest(upload, settings, planned.plan, planned.source, ports.now()));
     } catch (error) {
-      if (!isPermanentError(error) && !(error instanceof NotMediaError)) {
+      if (!isPermanentError(error) && !(error instanceof NotMediaError) && !(error instanceof UploadLimitError)) {
         logger.error('Probe or CreateJob failed; the claim is released for the retry', { ...fields, error });
         return releaseAndRethrow(error);
       }
@@ -144,6 +161,17 @@ export async function submitUpload(
         throw new RecordConflictError(assetId, 'FAILED', result.record?.status, { cause: error });
       }
       logger.error('No job for this upload; recorded as FAILED, not retried', { ...fields, error });
+      // Recorded first: a failed announcement is logged, the outcome stands in the record.
+      const notification = buildUploadFailedNotification({
+        pipeline: settings.pipeline,
+        assetId,
+        source,
+        error: failureOf(error),
+        now: ports.now(),
+      });
+      await ports.publish(buildUploadFailedPublishInput(settings.topicArn, notification)).catch((publishError: unknown) => {
+        logger.error('Could not announce the FAILED upload; the record holds it', { ...fields, error: publishError });
+      });
       return { outcome: 'failed' };
     }
   }
