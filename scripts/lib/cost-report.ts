@@ -36,6 +36,16 @@ export const COST_CORPUS: readonly CorpusSource[] = [
   },
   { label: '1080p60, 5 min', profile: profile(1920, 1080, 60, 5) },
   { label: '4K HDR (HLG, 10-bit), 1 min', profile: profile(3840, 2160, 30, 1, { hdr: 'HLG', bitDepth: 10 }) },
+  {
+    label: '1080i50 camcorder (25 fps interlaced), 3 min',
+    profile: profile(1920, 1080, 25, 3, { scanType: 'interlaced', container: 'mpegts' }),
+  },
+  { label: '960x540p30, 3 min', profile: profile(960, 540, 30, 3) },
+  {
+    label: 'phone VFR 1080p (avg 60.04 fps), 2 min',
+    profile: profile(1920, 1080, 60, 2, { container: 'quicktime', frameRate: { numerator: 90_000, denominator: 1499 } }),
+  },
+  { label: '720p90, 1 min', profile: profile(1280, 720, 90, 1) },
 ];
 
 /** One row of the report: USD per source minute of both jobs, and new / old. */
