@@ -56,31 +56,24 @@ export function resolutionClass(width: number, height: number, prices: PriceTabl
 }
 
 /**
- * The estimated cost of running a plan on a source of `durationSeconds`: every HLS rendition,
- * the MP4 and the two frame-capture outputs, at the Basic rate, or at the Professional rate for
- * every output when the plan accelerates (PREFERRED is counted as accelerated: it may be).
+ * The estimated cost of running a plan on a source of `durationSeconds`: every HLS rendition at its
+ * own output rate (540 lines and below run at 30 fps or less, so at x1), the MP4 and the thumbnail
+ * capture output (the poster is one of its images), at the Basic rate, or at the Professional rate
+ * for every output when the plan accelerates (PREFERRED is counted as accelerated: it may be).
  *
- * @param outputFps frames per second of the video outputs; the plan's own when known.
+ * @param outputFps one frame rate for every video output, overriding the plan's per-rendition rates
+ *   (the old fixed job, whose outputs followed the source's rate).
  */
-export function estimateCost(
-  plan: EncodingPlan,
-  durationSeconds: number,
-  prices: PriceTable,
-  outputFps: number | undefined = plan.outputFps,
-): CostEstimate {
+export function estimateCost(plan: EncodingPlan, durationSeconds: number, prices: PriceTable, outputFps?: number): CostEstimate {
   const tier = billingTierOf(plan.accelerationMode);
   const rate = rateOf(tier, prices);
   const minutes = billedMinutes(durationSeconds);
-  const fpsMultiplier = frameRateMultiplier(outputFps, prices);
   const video = [...plan.renditions, plan.mp4].map((r) => {
     const cls = resolutionClass(r.billedWidth, r.billedHeight, prices);
+    const fpsMultiplier = frameRateMultiplier(outputFps ?? r.fps ?? plan.outputFps, prices);
     return { name: r.name, resolutionClass: cls, multiplier: prices.resolutionMultiplier[cls.toLowerCase() as 'sd'] * fpsMultiplier };
   });
-  const captures = ['thumbnails', 'poster'].map((name) => ({
-    name,
-    resolutionClass: 'SD' as const,
-    multiplier: prices.resolutionMultiplier.sd,
-  }));
+  const captures = [{ name: 'thumbnails', resolutionClass: 'SD' as const, multiplier: prices.resolutionMultiplier.sd }];
   const outputs = [...video, ...captures].map((o) => ({ ...o, usd: o.multiplier * minutes * rate }));
   const normalizedMinutes = outputs.reduce((sum, o) => sum + o.multiplier * minutes, 0);
   return {

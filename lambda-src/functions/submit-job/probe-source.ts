@@ -101,9 +101,16 @@ function planFromVerdict(
   if (verdict.kind === 'not-media') throw new NotMediaError(upload.key, verdict.reason);
   const reading = rotationReading ? { rotationReading } : {};
   if (verdict.kind === 'not-understood') {
-    return { plan: planEncoding(undefined, ladder, settings), fallbackReason: verdict.reason, ...reading };
+    return { plan: planEncoding(undefined, ladder, settings, verdict.hint), fallbackReason: verdict.reason, ...reading };
   }
   const plan = planEncoding(verdict.profile, ladder, settings);
+  if (plan.renditions.length === 0) {
+    const { displayWidth, displayHeight } = verdict.profile;
+    throw new NotMediaError(
+      upload.key,
+      `no rung of the ladder fits a ${displayWidth}x${displayHeight} picture with both sides at least 32 pixels (MediaConvert's minimum); crop or pad the video before uploading`,
+    );
+  }
   return {
     plan,
     source: summarizeSource(verdict.profile),
