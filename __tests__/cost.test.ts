@@ -32,13 +32,13 @@ describe('resolutionClass', () => {
 
 describe('estimateCost', () => {
   it.each<[string, Partial<SourceProfile>, typeof BASIC_TIER_PLAN_SETTINGS, number, string]>([
-    // 1080p30, 10 min: HD 1080p+720p+MP4 (3 x 2) + SD 480p+360p (2) + 2 captures = 10 normalized per minute.
+    // 1080p30, 10 min: HD 1080p+720p+MP4 (3 x 2) + SD 480p+360p+234p (3) + 1 capture output (the poster is a thumbnail) = 10 per minute.
     ['a 1080p30 source for 10 min on Basic', {}, BASIC_TIER_PLAN_SETTINGS, 0.75, 'BASIC'],
     [
-      'a 1080p60 source: video outputs count twice',
+      'a 1080p60 source: the outputs above 540 lines count twice, those at 540 and below run at 30 fps and count once',
       { frameRate: { numerator: 60, denominator: 1 } },
       BASIC_TIER_PLAN_SETTINGS,
-      1.35,
+      1.2,
       'BASIC',
     ],
     ['a 480p source: two SD renditions and an SD MP4', { displayWidth: 854, displayHeight: 480 }, BASIC_TIER_PLAN_SETTINGS, 0.375, 'BASIC'],
@@ -74,9 +74,13 @@ describe('cost report', () => {
     for (const row of rows) expect(row.ratio).toBeLessThan(1);
   });
 
+  it('shows the starting point (31d5fa9) from the frozen table for every corpus source', () => {
+    for (const row of costRows()) expect(row.startPerMinute).toEqual(expect.any(Number));
+  });
+
   it('prints a Markdown table with the price date', () => {
     expect(formatCostTable(costRows())).toMatch(
-      /^\| source \|[\s\S]*\| 1080p60, 5 min \| \$0\.1350 \| \$0\.4050 \| 0\.33 \|[\s\S]*as of 2024-09/,
+      /^\| source \|[\s\S]*\| 1080p60, 5 min \| \$0\.1200 \| \$0\.1350 \| \$0\.4050 \| 0\.89 \| 0\.30 \|[\s\S]*as of 2024-09/,
     );
   });
 });

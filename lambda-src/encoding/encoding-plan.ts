@@ -261,7 +261,24 @@ export function planRenditions(ladder: EncodingLadder, profile: SourceProfile): 
       kept.push(rendition);
     }
   }
-  return kept;
+  return limitPeakSteps(kept);
+}
+
+/**
+ * Apple: adjacent variants at most 2x apart. Frame-rate scaling can open a wider step (a 720p60
+ * peak over a 480p30 one); the lower rendition's peak is then raised to half the one above.
+ */
+function limitPeakSteps(renditions: PlannedRendition[]): PlannedRendition[] {
+  const result = [...renditions];
+  for (let i = 1; i < result.length; i++) {
+    const above = result[i - 1] as PlannedRendition;
+    const current = result[i] as PlannedRendition;
+    if (above.maxBitrate <= 2 * current.maxBitrate) continue;
+    const maxBitrate = Math.ceil(above.maxBitrate / 2 / 1000) * 1000;
+    const codecLevel = h264LevelFor(current.width, current.height, current.fps ?? LOW_RUNG_MAX_FPS, maxBitrate) ?? current.codecLevel;
+    result[i] = { ...current, maxBitrate, hrdBufferSize: maxBitrate, codecLevel };
+  }
+  return result;
 }
 
 /** Captures every `interval` seconds, the interval grown so that `maxThumbnails` cover the whole source. */
