@@ -4,12 +4,13 @@ import {
   billingTierOf,
   estimateCompletedJobCost,
   estimateCost,
+  planFeatures,
   resolutionClass,
 } from '../lambda-src/cost/cost';
 import { BillingTier } from '../contracts/job-metadata';
 import { BASIC_TIER_PLAN_SETTINGS, planEncoding } from '../lambda-src/encoding/encoding-plan';
 import { DEFAULT_RUNGS, EncodingLadderSchema } from '../contracts/ladder';
-import { MEDIACONVERT_PRICES } from '../contracts/pricing';
+import { MEDIACONVERT_PRICES, PriceTableSchema } from '../contracts/pricing';
 import { SourceProfile, describeSource } from '../lambda-src/encoding/source-profile';
 import { COST_CORPUS, costRows, formatCostTable } from '../scripts/lib/cost-report';
 
@@ -221,5 +222,52 @@ describe('billingTierOf', () => {
     ['PREFERRED', 'PROFESSIONAL'],
   ] as const)('bills a job with acceleration %s at the %s tier', (mode, tier) => {
     expect(billingTierOf(mode)).toBe(tier);
+  });
+});
+
+describe('planFeatures', () => {
+  it.each<[string, Partial<SourceProfile>, typeof BASIC_TIER_PLAN_SETTINGS, string[], string]>([
+    [
+      'a 1080p30 source',
+      {},
+      BASIC_TIER_PLAN_SETTINGS,
+      ['H.264 QVBR, SINGLE_PASS_HQ', 'adaptive deinterlacer (every probed job)', 'HE-AAC audio (weak-network rung)'],
+      'BASIC',
+    ],
+    [
+      'an HLG source, accelerated',
+      { hdr: 'HLG', bitDepth: 10 },
+      { acceleration: { mode: 'PREFERRED', minSourceMinutes: 0 } },
+      [
+        'H.264 QVBR, SINGLE_PASS_HQ',
+        'accelerated transcoding (ENABLED or PREFERRED)',
+        'adaptive deinterlacer (every probed job)',
+        'HDR-to-SDR tone mapping (ColorCorrector)',
+        'HE-AAC audio (weak-network rung)',
+      ],
+      'PROFESSIONAL',
+    ],
+  ])(
+    'names the tier of every feature %s uses, and lists the unconfirmed ones as assumptions',
+    (_case, overrides, settings, features, tier) => {
+      const plan = planEncoding(source(overrides), ladder, settings);
+
+      const estimate = estimateCost(plan, 600, MEDIACONVERT_PRICES);
+
+      expect(planFeatures(plan).map((f) => f.feature)).toEqual(features);
+      expect(estimate.tier).toBe(tier);
+      expect(estimate.assumptions).toEqual(
+        planFeatures(plan)
+          .filter((f) => !f.confirmed)
+          .map((f) => `${f.feature} billed at ${f.tier}`),
+      );
+    },
+  );
+
+  it('refuses a Professional rate below the Basic one instead of assuming a multiplier', () => {
+    const result = PriceTableSchema.safeParse({ basicPerNormalizedMinute: 0.0075, professionalPerNormalizedMinute: 0.005 });
+
+    expect(result.success).toBe(false);
+    expect(JSON.stringify(result.error?.issues)).toMatch(/must not be below basicPerNormalizedMinute/);
   });
 });

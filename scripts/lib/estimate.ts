@@ -160,5 +160,6 @@ export function formatEstimate(options: EstimateOptions, basis: EstimateBasis): 
     `  ${'output'.padEnd(14)} ${'size'.padEnd(10)} ${'class'.padEnd(5)} ${'USD/min'.padStart(8)}`,
     ...rows,
     `Estimated cost: ${usd(cost.usd / minutes)} per source minute, ${usd(cost.usd)} for ${minutes} min (${(cost.normalizedMinutes / minutes).toFixed(1)} normalized minutes per source minute)`,
+    ...(cost.assumptions ?? []).map((a) => `Assumed (no page read confirms the tier; see FEATURE_TIERS in contracts/pricing.ts): ${a}`),
   ].join('\n');
 }
