@@ -192,6 +192,29 @@ describe('defect 3: aspect ratio that cannot distort', () => {
   });
 });
 
+describe('defect 3: the MP4/MOV pasp box when Probe gives no ratio', () => {
+  it('reads 4:3 from the anamorphic HDV file header and shows it 1920x1080 when Probe says nothing of the ratio', async () => {
+    // Prepare: Probe's answer for the file without its ratios (older models lack them).
+    const result = (await probe('hdv-anamorphic-1440x1080.mp4'))!;
+    const video = result.Container!.Tracks!.find((t) => t.TrackType === 'video')!;
+    const { SampleAspectRatio: _sar, DisplayAspectRatio: _dar, CodecMetadata, ...props } = video.VideoProperties!;
+    const { SampleAspectRatio: _csar, DisplayAspectRatio: _cdar, ...codec } = CodecMetadata ?? {};
+    const stripped = {
+      ...result,
+      Container: { ...result.Container, Tracks: [{ ...video, VideoProperties: { ...props, CodecMetadata: codec } }] },
+    };
+    const file = readMediaFixture('hdv-anamorphic-1440x1080.mp4');
+
+    // Act
+    const reading = await readMp4Rotation(recordingReader(file).readRange, file.length);
+    const withHeader = summarizeProbe(stripped, reading.rotation, reading.rotation !== undefined ? reading.pixelAspectRatio : undefined);
+
+    // Assess
+    expect(reading).toEqual(expect.objectContaining({ rotation: 0, pixelAspectRatio: { numerator: 4, denominator: 3 } }));
+    expect(withHeader.kind === 'usable' && [withHeader.profile.displayWidth, withHeader.profile.displayHeight]).toEqual([1920, 1080]);
+  });
+});
+
 describe('defect 4: frame rates', () => {
   it('snaps the phone clip averaging 60.04 fps to 60, not halving it to 30.02', async () => {
     const profile = await profileOf('phone-vfr-60.mov');

@@ -69,9 +69,13 @@ export async function probeSource(
   });
   const result = response.ProbeResults?.[0];
   const video = result?.Container?.Tracks?.find((t) => t.TrackType === 'video');
-  const needsHeader = hasMp4Header(result?.Container?.Format) && video !== undefined && typeof video.VideoProperties?.Rotation !== 'number';
+  const props = video?.VideoProperties;
+  const noRatio = !props?.SampleAspectRatio && !props?.DisplayAspectRatio && !props?.CodecMetadata?.SampleAspectRatio;
+  // The header gives the rotation, and the pasp box when Probe says nothing of the aspect ratio.
+  const needsHeader = hasMp4Header(result?.Container?.Format) && video !== undefined && (typeof props?.Rotation !== 'number' || noRatio);
   const rotationReading = needsHeader ? await readMp4Rotation(rangeReader(clients.s3, upload, abortSignal), upload.size) : undefined;
-  return { verdict: summarizeProbe(result, rotationReading?.rotation), rotationReading };
+  const headerRatio = rotationReading?.rotation !== undefined ? rotationReading.pixelAspectRatio : undefined;
+  return { verdict: summarizeProbe(result, rotationReading?.rotation, headerRatio), rotationReading };
 }
 
 /**
