@@ -197,12 +197,10 @@ describe('defect 3: the MP4/MOV pasp box when Probe gives no ratio', () => {
     // Prepare: Probe's answer for the file without its ratios (older models lack them).
     const result = (await probe('hdv-anamorphic-1440x1080.mp4'))!;
     const video = result.Container!.Tracks!.find((t) => t.TrackType === 'video')!;
-    const { SampleAspectRatio: _sar, DisplayAspectRatio: _dar, CodecMetadata, ...props } = video.VideoProperties!;
-    const { SampleAspectRatio: _csar, DisplayAspectRatio: _cdar, ...codec } = CodecMetadata ?? {};
-    const stripped = {
-      ...result,
-      Container: { ...result.Container, Tracks: [{ ...video, VideoProperties: { ...props, CodecMetadata: codec } }] },
-    };
+    const withoutRatios = (o: object | undefined) =>
+      Object.fromEntries(Object.entries(o ?? {}).filter(([k]) => k !== 'SampleAspectRatio' && k !== 'DisplayAspectRatio'));
+    const props = { ...withoutRatios(video.VideoProperties), CodecMetadata: withoutRatios(video.VideoProperties?.CodecMetadata) };
+    const stripped = { ...result, Container: { ...result.Container, Tracks: [{ ...video, VideoProperties: props }] } } as ProbeResult;
     const file = readMediaFixture('hdv-anamorphic-1440x1080.mp4');
 
     // Act
