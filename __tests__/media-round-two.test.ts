@@ -388,3 +388,37 @@ describe('defect 10: degenerate sizes', () => {
     expect(summarizeProbe(result, 0)).toEqual({ kind: 'not-media', reason: expect.stringMatching(/1920x20.*under 32 pixels/) });
   });
 });
+
+describe('HDR: Dolby Vision profile 5', () => {
+  it.each<[string, number | undefined, string]>([
+    ['profile 5 (no base layer) is refused with a reason, never tone-mapped with wrong colours', 5, 'not-media'],
+    ['profile 8.1 (HDR10 base layer) is planned from its base layer', 8, 'usable'],
+    ['HDR10 without Dolby Vision is planned', undefined, 'usable'],
+  ])('%s', (_case, profile, kind) => {
+    const result = {
+      Container: {
+        Format: 'mp4',
+        Duration: 10,
+        Tracks: [
+          {
+            TrackType: 'video',
+            Codec: 'HEVC',
+            VideoProperties: {
+              Width: 3840,
+              Height: 2160,
+              FrameRate: { Numerator: 30, Denominator: 1 },
+              TransferCharacteristics: 'SMPTE_2084',
+              CodecMetadata: profile === undefined ? {} : { DolbyVision: { Profile: profile } },
+            },
+          },
+        ],
+      },
+    } as ProbeResult;
+
+    const verdict = summarizeProbe(result, 0);
+
+    expect(verdict.kind).toBe(kind);
+    if (verdict.kind === 'not-media') expect(verdict.reason).toMatch(/Dolby Vision profile 5.*wrong colours/);
+    if (verdict.kind === 'usable') expect(verdict.profile.hdr).toBe('PQ');
+  });
+});

@@ -263,6 +263,14 @@ export function summarizeProbe(
       reason: `The picture is ${display.width}x${display.height}: MediaConvert makes no output under ${MIN_OUTPUT_DIMENSION} pixels on a side, so no rendition can be made. Upload a video at least ${MIN_OUTPUT_DIMENSION}x${MIN_OUTPUT_DIMENSION}.`,
     };
   }
+  if (codec?.DolbyVision?.Profile === 5) {
+    // Profile 5 has no HDR10, HLG or SDR base layer: its IPTPQc2 picture tone-mapped as PQ comes out green and purple.
+    return {
+      kind: 'not-media',
+      reason:
+        'The video is Dolby Vision profile 5, which has no HDR10, HLG or SDR base layer: this pipeline does not carry Dolby Vision, and tone-mapping it to SDR would give wrong colours. Export it as HDR10, HLG, Dolby Vision 8.x or SDR and upload that.',
+    };
+  }
   const coded = ratio(codec?.CodedFrameRate);
   const snapped = snapFrameRate(frameRate);
   const measured = frameRate.numerator / frameRate.denominator;
