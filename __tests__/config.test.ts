@@ -23,7 +23,7 @@ describe('parsePipelineConfig', () => {
       responseHeadersPolicy: true,
     });
     expect(config.lambda.packaging).toBe('archive');
-    expect(config.transcoding.ladder.rungs.map((r) => r.name)).toEqual(['1080p', '720p', '480p', '360p']);
+    expect(config.transcoding.ladder.rungs.map((r) => r.name)).toEqual(['1080p', '720p', '480p', '360p', '234p']);
     expect(config.contentAnalysis).toEqual({ enabled: false, minConfidence: 70, topLabels: 10 });
     expect(config.pricing).toEqual(MEDIACONVERT_PRICES);
     expect(config.monitoring).toEqual(

@@ -4,12 +4,13 @@ import {
   billingTierOf,
   estimateCompletedJobCost,
   estimateCost,
+  planFeatures,
   resolutionClass,
 } from '../lambda-src/cost/cost';
 import { BillingTier } from '../contracts/job-metadata';
 import { BASIC_TIER_PLAN_SETTINGS, planEncoding } from '../lambda-src/encoding/encoding-plan';
 import { DEFAULT_RUNGS, EncodingLadderSchema } from '../contracts/ladder';
-import { MEDIACONVERT_PRICES } from '../contracts/pricing';
+import { MEDIACONVERT_PRICES, PriceTableSchema } from '../contracts/pricing';
 import { SourceProfile, describeSource } from '../lambda-src/encoding/source-profile';
 import { COST_CORPUS, costRows, formatCostTable } from '../scripts/lib/cost-report';
 
@@ -32,13 +33,13 @@ describe('resolutionClass', () => {
 
 describe('estimateCost', () => {
   it.each<[string, Partial<SourceProfile>, typeof BASIC_TIER_PLAN_SETTINGS, number, string]>([
-    // 1080p30, 10 min: HD 1080p+720p+MP4 (3 x 2) + SD 480p+360p (2) + 2 captures = 10 normalized per minute.
+    // 1080p30, 10 min: HD 1080p+720p+MP4 (3 x 2) + SD 480p+360p+234p (3) + 1 capture output (the poster is a thumbnail) = 10 per minute.
     ['a 1080p30 source for 10 min on Basic', {}, BASIC_TIER_PLAN_SETTINGS, 0.75, 'BASIC'],
     [
-      'a 1080p60 source: video outputs count twice',
+      'a 1080p60 source: the outputs above 540 lines count twice, those at 540 and below run at 30 fps and count once',
       { frameRate: { numerator: 60, denominator: 1 } },
       BASIC_TIER_PLAN_SETTINGS,
-      1.35,
+      1.2,
       'BASIC',
     ],
     ['a 480p source: two SD renditions and an SD MP4', { displayWidth: 854, displayHeight: 480 }, BASIC_TIER_PLAN_SETTINGS, 0.375, 'BASIC'],
@@ -74,9 +75,13 @@ describe('cost report', () => {
     for (const row of rows) expect(row.ratio).toBeLessThan(1);
   });
 
+  it('shows the starting point (31d5fa9) from the frozen table for every corpus source', () => {
+    for (const row of costRows()) expect(row.startPerMinute).toEqual(expect.any(Number));
+  });
+
   it('prints a Markdown table with the price date', () => {
     expect(formatCostTable(costRows())).toMatch(
-      /^\| source \|[\s\S]*\| 1080p60, 5 min \| \$0\.1350 \| \$0\.4050 \| 0\.33 \|[\s\S]*as of 2024-09/,
+      /^\| source \|[\s\S]*\| 1080p60, 5 min \| \$0\.1200 \| \$0\.1350 \| \$0\.4050 \| 0\.89 \| 0\.30 \|[\s\S]*as of 2024-09/,
     );
   });
 });
@@ -217,5 +222,52 @@ describe('billingTierOf', () => {
     ['PREFERRED', 'PROFESSIONAL'],
   ] as const)('bills a job with acceleration %s at the %s tier', (mode, tier) => {
     expect(billingTierOf(mode)).toBe(tier);
+  });
+});
+
+describe('planFeatures', () => {
+  it.each<[string, Partial<SourceProfile>, typeof BASIC_TIER_PLAN_SETTINGS, string[], string]>([
+    [
+      'a 1080p30 source',
+      {},
+      BASIC_TIER_PLAN_SETTINGS,
+      ['H.264 QVBR, SINGLE_PASS_HQ', 'adaptive deinterlacer (every probed job)', 'HE-AAC audio (weak-network rung)'],
+      'BASIC',
+    ],
+    [
+      'an HLG source, accelerated',
+      { hdr: 'HLG', bitDepth: 10 },
+      { acceleration: { mode: 'PREFERRED', minSourceMinutes: 0 } },
+      [
+        'H.264 QVBR, SINGLE_PASS_HQ',
+        'accelerated transcoding (ENABLED or PREFERRED)',
+        'adaptive deinterlacer (every probed job)',
+        'HDR-to-SDR tone mapping (ColorCorrector)',
+        'HE-AAC audio (weak-network rung)',
+      ],
+      'PROFESSIONAL',
+    ],
+  ])(
+    'names the tier of every feature %s uses, and lists the unconfirmed ones as assumptions',
+    (_case, overrides, settings, features, tier) => {
+      const plan = planEncoding(source(overrides), ladder, settings);
+
+      const estimate = estimateCost(plan, 600, MEDIACONVERT_PRICES);
+
+      expect(planFeatures(plan).map((f) => f.feature)).toEqual(features);
+      expect(estimate.tier).toBe(tier);
+      expect(estimate.assumptions).toEqual(
+        planFeatures(plan)
+          .filter((f) => !f.confirmed)
+          .map((f) => `${f.feature} billed at ${f.tier}`),
+      );
+    },
+  );
+
+  it('refuses a Professional rate below the Basic one instead of assuming a multiplier', () => {
+    const result = PriceTableSchema.safeParse({ basicPerNormalizedMinute: 0.0075, professionalPerNormalizedMinute: 0.005 });
+
+    expect(result.success).toBe(false);
+    expect(JSON.stringify(result.error?.issues)).toMatch(/must not be below basicPerNormalizedMinute/);
   });
 });

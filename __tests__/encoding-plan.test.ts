@@ -6,6 +6,7 @@ import {
   thumbnailInterval,
 } from '../lambda-src/encoding/encoding-plan';
 import { PlanSettings } from '../contracts/functions/submit-job';
+import { posterThumbnailIndex } from '../contracts/storage-layout';
 import { DEFAULT_RUNGS, EncodingLadderSchema } from '../contracts/ladder';
 import { SourceProfile, describeSource } from '../lambda-src/encoding/source-profile';
 
@@ -19,34 +20,38 @@ const sizes = (profile: SourceProfile | undefined) =>
 
 describe('planEncoding', () => {
   it.each<[string, Partial<SourceProfile>, string[]]>([
-    ['a 1080p source gets the whole ladder', {}, ['1080p:1920x1080', '720p:1280x720', '480p:854x480', '360p:640x360']],
-    ['a 640x480 webcam clip is never upscaled', { displayWidth: 640, displayHeight: 480 }, ['480p:640x480', '360p:480x360']],
-    ['a 320x240 clip gets one rendition at its own size', { displayWidth: 320, displayHeight: 240 }, ['360p:320x240']],
-    ['odd sizes round down to even', { displayWidth: 321, displayHeight: 241 }, ['360p:320x240']],
+    ['a 1080p source gets the whole ladder', {}, ['1080p:1920x1080', '720p:1280x720', '480p:854x480', '360p:640x360', '234p:416x234']],
+    [
+      'a 640x480 webcam clip is never upscaled',
+      { displayWidth: 640, displayHeight: 480 },
+      ['480p:640x480', '360p:480x360', '234p:312x234'],
+    ],
+    ['a 320x240 clip gets one rendition at its own size', { displayWidth: 320, displayHeight: 240 }, ['234p:320x240']],
+    ['odd sizes round down to even', { displayWidth: 321, displayHeight: 241 }, ['234p:320x240']],
     [
       'a portrait phone video gets portrait renditions of the same pixel budget',
       { displayWidth: 1080, displayHeight: 1920, rotation: 90 },
-      ['1080p:1080x1920', '720p:720x1280', '480p:480x854', '360p:360x640'],
+      ['1080p:1080x1920', '720p:720x1280', '480p:480x854', '360p:360x640', '234p:234x416'],
     ],
     [
       'a native 720x1280 portrait source stops at its own size',
       { displayWidth: 720, displayHeight: 1280 },
-      ['720p:720x1280', '480p:480x854', '360p:360x640'],
+      ['720p:720x1280', '480p:480x854', '360p:360x640', '234p:234x416'],
     ],
     [
       'a 4K source is capped at the top rung',
       { displayWidth: 3840, displayHeight: 2160 },
-      ['1080p:1920x1080', '720p:1280x720', '480p:854x480', '360p:640x360'],
+      ['1080p:1920x1080', '720p:1280x720', '480p:854x480', '360p:640x360', '234p:416x234'],
     ],
     [
       'a 2.39:1 film fits the rung width',
       { displayWidth: 1920, displayHeight: 804 },
-      ['1080p:1920x804', '720p:1280x536', '480p:854x358', '360p:640x268'],
+      ['1080p:1920x804', '720p:1280x536', '480p:854x358', '360p:640x268', '234p:416x174'],
     ],
     [
       'a square source stays square',
       { displayWidth: 1080, displayHeight: 1080 },
-      ['1080p:1080x1080', '720p:720x720', '480p:480x480', '360p:360x360'],
+      ['1080p:1080x1080', '720p:720x720', '480p:480x480', '360p:360x360', '234p:234x234'],
     ],
   ])('%s', (_case, overrides, expected) => {
     expect(sizes(source(overrides))).toEqual(expected);
@@ -64,9 +69,14 @@ describe('planEncoding', () => {
   it.each<[string, Partial<SourceProfile>, Partial<ReturnType<typeof planEncoding>>]>([
     ['a silent source has no audio', { hasAudio: false }, { audio: false }],
     ['an interlaced source is deinterlaced', { scanType: 'interlaced' }, { deinterlace: true }],
-    ['a progressive source is not', {}, { deinterlace: false, toneMapFrom: undefined }],
+    ['a source of unknown scan is deinterlaced adaptively (ProRes, DV: Probe is silent)', { scanType: 'unknown' }, { deinterlace: true }],
+    ['a progressive source too, as ADAPTIVE/NORMAL leaves its frames alone', {}, { deinterlace: true, toneMapFrom: undefined }],
     ['an HLG source is tone-mapped', { hdr: 'HLG', bitDepth: 10 }, { toneMapFrom: 'HLG' }],
-    ['a 60 fps source keeps 60 fps', { frameRate: { numerator: 60, denominator: 1 } }, { frameRate: undefined, outputFps: 60 }],
+    [
+      'a 60 fps source keeps 60 fps on the top rung',
+      { frameRate: { numerator: 60, denominator: 1 } },
+      { frameRate: { numerator: 60, denominator: 1 }, outputFps: 60 },
+    ],
     [
       'a 120 fps slow-motion source is brought to 60',
       { frameRate: { numerator: 120, denominator: 1 } },
@@ -91,10 +101,15 @@ describe('planEncoding', () => {
     expect([portrait.width, portrait.height]).toEqual([360, 640]);
   });
 
-  it('takes the poster later than the first thumbnail', () => {
-    const plan = planEncoding(source({ durationSeconds: 600 }), ladder, BASIC_TIER_PLAN_SETTINGS);
-
-    expect(plan.poster).toEqual(expect.objectContaining({ intervalSeconds: 120, maxCaptures: 2 }));
+  it.each([
+    [1, 0],
+    [2, 1],
+    [9, 1],
+    [10, 2],
+    [200, 40],
+  ])('takes the poster from the thumbnails: of %i, number %i (0-based), never a capture output of its own', (count, index) => {
+    expect(posterThumbnailIndex(count)).toBe(index);
+    expect(JSON.stringify(planEncoding(source(), ladder, BASIC_TIER_PLAN_SETTINGS))).not.toMatch(/poster/);
   });
 
   it('falls back to FIT_NO_UPSCALE boxes of each rung long side with Rotate AUTO for an unknown source', () => {
@@ -108,6 +123,7 @@ describe('planEncoding', () => {
       [1280, 1280, 'FIT_NO_UPSCALE'],
       [854, 854, 'FIT_NO_UPSCALE'],
       [640, 640, 'FIT_NO_UPSCALE'],
+      [416, 416, 'FIT_NO_UPSCALE'],
     ]);
     expect(plan.thumbnails).toEqual(expect.objectContaining({ width: 640, height: 640, scaling: 'FIT_NO_UPSCALE' }));
   });

@@ -53,7 +53,8 @@ describe('estimateSource', () => {
     // 2.5 min = 150 s: no rounding; the same 8 per minute.
     ['fractional minutes', { minutes: 2.5 }, BASIS, { size: '1280x720', perMinute: 0.06, tier: 'BASIC' }],
     // 1080p60: 1080p, 720p, MP4 HD x2 (12) + 480p, 360p SD x2 (4) + captures (2) = 18.
-    ['a 1080p source above 30 fps', { height: 1080, fps: 59.94 }, BASIS, { size: '1920x1080', perMinute: 0.135, tier: 'BASIC' }],
+    // Above 540 lines at 59.94 (x2), 540 lines and below at 29.97 (Apple's table), one capture output.
+    ['a 1080p source above 30 fps', { height: 1080, fps: 59.94 }, BASIS, { size: '1920x1080', perMinute: 0.12, tier: 'BASIC' }],
     // A 4K source gets the ladder's top, 1080p: never more than the ladder.
     ['a UHD source', { height: 2160 }, BASIS, { size: '3840x2160', perMinute: 0.075, tier: 'BASIC' }],
     ['a portrait phone video', { portrait: true }, BASIS, { size: '720x1280', perMinute: 0.06, tier: 'BASIC' }],
@@ -88,7 +89,9 @@ describe('formatEstimate', () => {
     // Assess
     expect(text).toMatch(/^Source: 10 min, 1280x720, 30 fps$/m);
     expect(text).toMatch(/BASIC tier \(acceleration DISABLED\)/);
-    expect(text).toMatch(/^ {2}720p +1280x720 +HD +\$0\.0150 +QVBR 8, max 4 Mb\/s$/m);
+    expect(text).toMatch(/^ {2}720p +1280x720 +HD +\$0\.0150 +QVBR 8, max 3 Mb\/s, 30 fps, level 3\.1, AAC-LC 128 kb\/s$/m);
+    expect(text).toMatch(/^ {2}234p +416x234 +SD +\$0\.0075 +QVBR 6, max 0\.4 Mb\/s, 30 fps, level 1\.3, HE-AAC 64 kb\/s$/m);
+    expect(text).toMatch(/^ {2}thumbnails .*the poster is one of them/m);
     expect(text).toMatch(/^ {2}mp4 720p +1280x720 +HD/m);
     expect(text).toMatch(/^Estimated cost: \$0\.0600 per source minute, \$0\.6000 for 10 min/m);
   });

@@ -137,7 +137,7 @@ describe('Ingest', () => {
 
     // Assess
     expect(variables.ENCODING_LADDER).not.toMatch(/\n/);
-    expect(parseLadder(variables.ENCODING_LADDER).rungs.map((r) => r.name)).toEqual(['1080p', '720p', '480p', '360p']);
+    expect(parseLadder(variables.ENCODING_LADDER).rungs.map((r) => r.name)).toEqual(['1080p', '720p', '480p', '360p', '234p']);
     expect(variables).toEqual(
       expect.objectContaining({
         PIPELINE_ID: 'vod-test',

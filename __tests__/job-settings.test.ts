@@ -3,7 +3,7 @@ import { BASIC_TIER_PLAN_SETTINGS, EncodingPlan, planEncoding } from '../lambda-
 import { PlanSettings } from '../contracts/functions/submit-job';
 import { DEFAULT_RUNGS, EncodingLadderSchema } from '../contracts/ladder';
 import { JobContext, buildCreateJobRequest } from '../lambda-src/encoding/job-settings';
-import { POSTER_NAME_MODIFIER, THUMBNAIL_NAME_MODIFIER } from '../contracts/storage-layout';
+import { THUMBNAIL_NAME_MODIFIER } from '../contracts/storage-layout';
 import { parseJobStateEvent } from '../lambda-src/jobs/job-event';
 import { UploadedObject } from '../lambda-src/jobs/s3-event';
 import { SourceProfile, describeSource, summarizeSource } from '../lambda-src/encoding/source-profile';
@@ -145,7 +145,7 @@ describe('buildCreateJobRequest', () => {
   });
 
   it.each(DEFAULT_RUNGS.map((rung, index) => [rung.name, rung, index] as const))(
-    'encodes the %s rung as H.264 High QVBR, level AUTO, square pixels, with a 2 s closed GOP',
+    'encodes the %s rung as H.264 High QVBR at 30 fps, the level it needs, square pixels, with a 2 s closed GOP',
     (_name, rung, index) => {
       // Act
       const hls = group('HLS');
@@ -161,7 +161,11 @@ describe('buildCreateJobRequest', () => {
           MaxBitrate: rung.maxBitrate,
           QualityTuningLevel: 'SINGLE_PASS_HQ',
           CodecProfile: 'HIGH',
-          CodecLevel: 'AUTO',
+          CodecLevel: expect.stringMatching(/^LEVEL_([1-3](_\d)?|4(_[12])?)$/),
+          HrdBufferSize: rung.maxBitrate,
+          FramerateControl: 'SPECIFIED',
+          FramerateNumerator: 30,
+          FramerateDenominator: 1,
           ParControl: 'SPECIFIED',
           ParNumerator: 1,
           ParDenominator: 1,
@@ -172,7 +176,9 @@ describe('buildCreateJobRequest', () => {
         }),
       );
       expect(output?.AudioDescriptions?.[0]?.CodecSettings?.AacSettings).toEqual(
-        expect.objectContaining({ CodecProfile: 'LC', CodingMode: 'CODING_MODE_2_0', SampleRate: 48_000, Bitrate: 128_000 }),
+        rung.maxBitrate <= 500_000
+          ? expect.objectContaining({ CodecProfile: 'HEV1', CodingMode: 'CODING_MODE_2_0', SampleRate: 48_000, Bitrate: 64_000 })
+          : expect.objectContaining({ CodecProfile: 'LC', CodingMode: 'CODING_MODE_2_0', SampleRate: 48_000, Bitrate: 128_000 }),
       );
     },
   );
@@ -212,14 +218,13 @@ describe('buildCreateJobRequest', () => {
     expect(request.Settings.OutputGroups?.find((g) => g.Name === 'MP4')?.Outputs?.[0]?.NameModifier).toBe('_720p');
   });
 
-  it('captures 640x360 JPEGs every N seconds, and a poster that is not the first frame', () => {
+  it('captures 640x360 JPEGs every N seconds in one output: the poster is one of them, not a second output', () => {
     // Act
     const outputs = group('Thumbnails').Outputs ?? [];
 
     // Assess
     expect(outputs.map((o) => [o.NameModifier, o.ContainerSettings?.Container, o.VideoDescription?.CodecSettings?.Codec])).toEqual([
       [THUMBNAIL_NAME_MODIFIER, 'RAW', 'FRAME_CAPTURE'],
-      [POSTER_NAME_MODIFIER, 'RAW', 'FRAME_CAPTURE'],
     ]);
     expect(outputs[0]?.VideoDescription).toEqual(expect.objectContaining({ Width: 640, Height: 360 }));
     expect(outputs[0]?.VideoDescription?.CodecSettings?.FrameCaptureSettings).toEqual({
@@ -228,10 +233,6 @@ describe('buildCreateJobRequest', () => {
       MaxCaptures: 13,
       Quality: 80,
     });
-    // The second capture, 12 s in, is the poster; the first (frame 0) equals the first thumbnail.
-    expect(outputs[1]?.VideoDescription?.CodecSettings?.FrameCaptureSettings).toEqual(
-      expect.objectContaining({ FramerateDenominator: 12, MaxCaptures: 2 }),
-    );
   });
 
   it('stays within the MediaConvert API ranges for every output', () => {
@@ -339,6 +340,7 @@ describe('buildCreateJobRequest', () => {
       [1280, 1280, 'FIT_NO_UPSCALE'],
       [854, 854, 'FIT_NO_UPSCALE'],
       [640, 640, 'FIT_NO_UPSCALE'],
+      [416, 416, 'FIT_NO_UPSCALE'],
     ]);
     expect(request.AccelerationSettings).toEqual({ Mode: 'DISABLED' });
   });

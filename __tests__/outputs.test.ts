@@ -132,6 +132,16 @@ describe('mapOutputsToUrls', () => {
     expect(mapped.skipped).toEqual([]);
   });
 
+  it.each([
+    ['0000000', 'x_thumb.0000000.jpg'],
+    ['0000011', 'x_thumb.0000002.jpg'],
+    ['0000199', 'x_thumb.0000040.jpg'],
+  ])('takes the poster from the thumbnails when the job made no poster output: last %s gives %s', (last, poster) => {
+    const mapped = mapOutputsToUrls([files(`s3://${BUCKET}/a1/thumbnails/x${THUMBNAIL_NAME_MODIFIER}.${last}.jpg`)], LOCATION);
+
+    expect(mapped.poster).toBe(`${CDN}/a1/thumbnails/${poster}`);
+  });
+
   it('encodes a base name with a space and a # in every URL', () => {
     // Act
     const mapped = mapOutputsToUrls([hls('My Trip #1'), files(`s3://${BUCKET}/a1/thumbnails/My Trip #1_thumb.0000001.jpg`)], LOCATION);

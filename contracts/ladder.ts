@@ -90,13 +90,16 @@ export type EncodingLadderInput = z.input<typeof EncodingLadderSchema>;
 
 /**
  * Sizes from Apple's HLS Authoring Specification for Apple Devices, with the QVBR levels
- * of AWS's MediaConvert QVBR guidance.
+ * of AWS's MediaConvert QVBR guidance. Peaks (at 30 fps; the planner scales them with the rate)
+ * step by at most 2x (Apple: adjacent variants 1.5-2x apart), and the bottom rung is Apple's
+ * weak-network 416x234 (about 145 kb/s average, 64 kb/s HE-AAC audio).
  */
 export const DEFAULT_RUNGS: readonly LadderRung[] = [
   { name: '1080p', width: 1920, height: 1080, qvbrQualityLevel: 9, maxBitrate: 6_000_000 },
-  { name: '720p', width: 1280, height: 720, qvbrQualityLevel: 8, maxBitrate: 4_000_000 },
+  { name: '720p', width: 1280, height: 720, qvbrQualityLevel: 8, maxBitrate: 3_000_000 },
   { name: '480p', width: 854, height: 480, qvbrQualityLevel: 7, maxBitrate: 1_500_000 },
   { name: '360p', width: 640, height: 360, qvbrQualityLevel: 7, maxBitrate: 800_000 },
+  { name: '234p', width: 416, height: 234, qvbrQualityLevel: 6, maxBitrate: 400_000 },
 ];
 
 /** The rung encoded as MP4: `mp4Rung`, or the first rung. */

@@ -4,29 +4,33 @@ import type { EnvCodec } from './env-contract';
 import { formatZodIssues } from './errors';
 
 /**
- * MediaConvert on-demand prices the cost model uses: one table, its units, tier and date.
+ * MediaConvert on-demand prices the cost model uses: one table, its units, tier and date, and
+ * where each figure comes from.
  *
- * | figure                         | value     | unit                                   |
- * |--------------------------------|-----------|----------------------------------------|
- * | Basic tier rate                | $0.0075   | USD per normalized minute              |
- * | Professional tier rate         | $0.0225   | USD per normalized minute (3x Basic)   |
- * | SD multiplier (< 1280x720 px)  | 1         | normalized minutes per output minute   |
- * | HD multiplier (up to 1920x1080)| 2         |                                        |
- * | UHD multiplier (above 1080p)   | 4         |                                        |
- * | frame rate above 30 fps        | x2        | on top of the resolution multiplier    |
- * | frame-capture output           | as SD     | our assumption, see below              |
+ * | figure                         | value     | unit                                   | source (page, date read)                     |
+ * |--------------------------------|-----------|----------------------------------------|----------------------------------------------|
+ * | Basic tier rate                | $0.0075   | USD per normalized minute              | A                                            |
+ * | Professional tier rate         | $0.0225   | USD per normalized minute              | A; C says "about 3x Basic": the table's own rate is used, never 3x Basic |
+ * | SD multiplier (< 1280x720 px)  | 1         | normalized minutes per output minute   | A (structure), B; figures inferred           |
+ * | HD multiplier (up to 1920x1080)| 2         |                                        | as above                                     |
+ * | UHD multiplier (above 1080p)   | 4         |                                        | as above                                     |
+ * | frame rate above 30 fps        | x2        | on top of the resolution multiplier    | as above                                     |
+ * | frame-capture output           | as SD     | our assumption: A does not say         | —                                            |
+ * | billing granularity            | per second, at least 10 s per output | | D                                 |
  *
- * - Source: shared/REFERENCE.md ("Pricing tiers"), review of the MediaConvert price list; the
- *   pricing page's structure (normalized minutes, Basic and Professional tiers, resolution and
- *   frame-rate multipliers, monthly volume tiers since the September 2024 billing cycle) was
- *   confirmed; the figures themselves could not be re-read offline.
+ * - A: https://aws.amazon.com/mediaconvert/pricing/ ("On-demand rates", "How to calculate normalized
+ *   minutes"), us-east-1, first monthly volume tier; figures as recorded in shared/REFERENCE.md
+ *   ("Pricing", the 2026 price list), checked against the page's structure 2026-12-02 (a mirror in
+ *   the offline reference corpus: normalized minutes, Basic and Professional tiers, volume tiers).
+ *   The rates themselves could not be re-read offline on 2026-12-02: re-read them before relying
+ *   on an estimate, and set `asOf` to the month read.
+ * - B: AWS for M&E blog, "Optimize costs with tiered pricing in AWS Elemental MediaConvert"
+ *   (2024-09): multipliers by frame rate, resolution, codec and passes; volume discounts per month.
+ * - C: MediaConvert user guide, "Accelerated transcoding" (2026-12-02): a Professional-tier feature.
+ * - D: the pricing page (German mirror, read 2026-12-02): per-second billing, 10 s minimum per output.
  * - Tier: the first monthly volume tier, on demand, us-east-1. Later volume tiers are cheaper.
- * - Date: figures as of 2024-09 (the normalized-minute price model). Update `asOf` with them.
  * - Resolution classes are by pixel count, so a portrait 720x1280 output is HD like 1280x720.
- * - Frame captures: the price list does not say how they are billed here; they are counted as SD
- *   outputs so the estimate errs high, not low.
- * - Accelerated transcoding, MULTI_PASS_HQ, HEVC, AV1 and Automated ABR bill every output of the
- *   job at the Professional rate.
+ * - Which tier each feature this pipeline uses bills at: {@link FEATURE_TIERS}.
  */
 export interface PriceTable {
   /** When the figures were read from the price list (YYYY-MM). */
@@ -42,6 +46,60 @@ export interface PriceTable {
   readonly hdFromPixels: number;
   readonly uhdAbovePixels: number;
 }
+
+/** A feature the pipeline can use, the tier the estimate bills it at, and how sure that is. */
+export interface FeatureTier {
+  readonly feature: string;
+  readonly tier: 'BASIC' | 'PROFESSIONAL';
+  /** True when a page says so; false when no page read here says (the estimate then names it as an assumption). */
+  readonly confirmed: boolean;
+  readonly source: string;
+}
+
+/**
+ * The tier of each feature the job builder can use. A job-wide Professional feature bills every
+ * output at the Professional rate.
+ */
+export const FEATURE_TIERS = {
+  h264SinglePassQvbr: {
+    feature: 'H.264 QVBR, SINGLE_PASS_HQ',
+    tier: 'BASIC',
+    confirmed: true,
+    source: 'pricing page, Basic tier: "AVC codec and speed-optimized or balanced single-pass encoding" (read 2026-12-02)',
+  },
+  acceleration: {
+    feature: 'accelerated transcoding (ENABLED or PREFERRED)',
+    tier: 'PROFESSIONAL',
+    confirmed: true,
+    source: 'user guide, "Accelerated transcoding": "a Professional tier feature" (read 2026-12-02)',
+  },
+  deinterlacing: {
+    feature: 'adaptive deinterlacer (every probed job)',
+    tier: 'BASIC',
+    confirmed: false,
+    source:
+      "the pricing page's tier comparison could not be read offline (2026-12-02); billed at Basic, as REFERENCE.md lists it nowhere among Professional features",
+  },
+  toneMapping: {
+    feature: 'HDR-to-SDR tone mapping (ColorCorrector)',
+    tier: 'BASIC',
+    confirmed: false,
+    source:
+      "the pricing page's tier comparison could not be read offline (2026-12-02); billed at Basic, as REFERENCE.md lists it nowhere among Professional features",
+  },
+  trickPlay: {
+    feature: 'image-based trick play (HLS)',
+    tier: 'BASIC',
+    confirmed: false,
+    source: "the pricing page's tier comparison could not be read offline (2026-12-02); not used by this job builder yet",
+  },
+  heAac: {
+    feature: 'HE-AAC audio (weak-network rung)',
+    tier: 'BASIC',
+    confirmed: false,
+    source: 'audio is not a normalized-minute multiplier on the pricing page as read (2026-12-02); assumed Basic',
+  },
+} as const satisfies Record<string, FeatureTier>;
 
 /** The MediaConvert on-demand price table (see the module comment for sources and caveats). */
 export const MEDIACONVERT_PRICES: PriceTable = {
@@ -103,6 +161,11 @@ export const PriceTableSchema = z
     z.refine((t) => t.hdFromPixels < t.uhdAbovePixels, {
       message: 'hdFromPixels must be below uhdAbovePixels',
       path: ['uhdAbovePixels'],
+    }),
+    // The Professional rate is read from the price list, never derived as 3x Basic; below Basic it is a typo.
+    z.refine((t) => t.professionalPerNormalizedMinute >= t.basicPerNormalizedMinute, {
+      message: 'professionalPerNormalizedMinute must not be below basicPerNormalizedMinute (read both from the price list)',
+      path: ['professionalPerNormalizedMinute'],
     }),
   );
 

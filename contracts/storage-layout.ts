@@ -32,6 +32,7 @@ export const OUTPUT_FOLDERS = { hls: 'hls', mp4: 'mp4', thumbnails: 'thumbnails'
 
 /** Name modifiers of the frame-capture outputs; the completion function maps on them. */
 export const THUMBNAIL_NAME_MODIFIER = '_thumb';
+/** Jobs submitted before issue 19 had a poster output of its own; the completion side still reads it. */
 export const POSTER_NAME_MODIFIER = '_poster';
 
 /**
@@ -44,3 +45,13 @@ export const SERVED_OUTPUT_FOLDERS = [OUTPUT_FOLDERS.hls, OUTPUT_FOLDERS.mp4, OU
 
 /** CloudFront path patterns (and S3 key patterns) of the served folders: `*\/hls/*`, `*\/mp4/*`, `*\/thumbnails/*`. */
 export const SERVED_PATH_PATTERNS: readonly string[] = SERVED_OUTPUT_FOLDERS.map((folder) => `*/${folder}/*`);
+
+/**
+ * Which thumbnail (0-based) is the poster, given how many there are: about a fifth of the way in,
+ * never the first frame when there is a second (the first is often black). The submit side no longer
+ * makes a poster output (it billed as a whole SD output); the completion side picks this thumbnail.
+ */
+export function posterThumbnailIndex(count: number): number {
+  if (count <= 1) return 0;
+  return Math.min(count - 1, Math.max(1, Math.floor(count / 5)));
+}

@@ -3,8 +3,9 @@
  * - full-app synth time / synth time of a one-bucket cdktf app (target <= 1.3);
  * - cold require of the submit bundle / require of an empty file, and the bundle size (target <= 600 KB);
  * - jest wall time of the unit tier (target <= 20 s), the integration tier and the end-to-end tier;
- * - estimated MediaConvert cost per source minute of the per-source plan against the old fixed
- *   job with PREFERRED acceleration, for a fixed corpus of sources (scripts/lib/cost-report.ts).
+ * - estimated MediaConvert cost per source minute of the per-source plan against the per-source plan
+ *   at 31d5fa9 (a frozen table) and the old fixed job with PREFERRED acceleration, for a fixed corpus
+ *   of sources (scripts/lib/cost-report.ts).
  *
  * - a burst of 1,000 uploads with about 10% transient faults and 10% duplicate deliveries through the
  *   bundled submit handler at a concurrency of 10 (target: jobs = uploads - dead-lettered, 0 duplicates, 0 lost).
@@ -93,7 +94,9 @@ try {
   if (runs('cost')) {
     section('cost', () => {
       const table = formatCostTable(costRows());
-      console.log('MediaConvert cost per source minute, per-source plan vs the old fixed job with PREFERRED acceleration:');
+      console.log(
+        "MediaConvert cost per source minute: this per-source plan, the per-source plan at 31d5fa9 (issue 19's starting point, frozen), and the old fixed job with PREFERRED acceleration:",
+      );
       console.log(table);
     });
   }

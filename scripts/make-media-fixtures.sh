@@ -8,7 +8,8 @@
 #
 #   bash scripts/make-media-fixtures.sh            # regenerate everything (about 30 s on 2 cores)
 #
-# Each file is 1-3 s of ffmpeg's test pattern plus a tone; the whole set stays under 2 MB.
+# Each file is 0.5-3 s of ffmpeg's test pattern plus a tone (one is 60.05 s of a flat colour); the whole
+# set stays under 3 MB.
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -107,6 +108,50 @@ ffmpeg "${COMMON[@]}" -f lavfi -i "$(pattern 720 1280 30 2)" -f lavfi -i "$(tone
 
 # 9. Not media at all: 64 KiB of seeded pseudo-random bytes behind a video suffix.
 python3 -c "import random, sys; random.seed(10); sys.stdout.buffer.write(random.randbytes(65536))" >"$OUT/not-a-video.mp4"
+
+# Round two (issue 19): the cases real uploads bring that the first nine do not. Small sizes where
+# the case allows: what matters is the stream layout, not the picture.
+
+# 10. Interlaced ProRes 422 Proxy (29.97i, top field first) in a MOV. MediaConvert's Probe returns
+#     scan type and field order for H.264, H.265 and MPEG-2 only, so this file reaches the planner
+#     with no word on its scan: the stand-in leaves them out for ProRes too.
+ffmpeg "${COMMON[@]}" -f lavfi -i "$(pattern 320 180 30000/1001 0.5)" -f lavfi -i "$(tone 0.5)" \
+  -vf setfield=tff -c:v prores_ks -profile:v 0 -qscale:v 31 -flags +ildct+ilme -pix_fmt yuv422p10le "${VIDEO_BITEXACT[@]}" \
+  -c:a pcm_s16le -ac 1 "${AUDIO_BITEXACT[@]}" -f mov "$OUT/prores-interlaced-noscan.mov"
+
+# 11. A camera MOV with two mono PCM tracks (left and right on tracks of their own, as camcorders and
+#     field recorders write them): a 440 Hz tone on track 2, 660 Hz on track 3.
+ffmpeg "${COMMON[@]}" -f lavfi -i "$(pattern 320 180 25 1)" -f lavfi -i "$(tone 1)" \
+  -f lavfi -i "sine=frequency=660:sample_rate=48000:duration=1" -map 0:v -map 1:a -map 2:a \
+  "${X264[@]}" -c:a pcm_s16le -ac 1 "${AUDIO_BITEXACT[@]}" -f mov "$OUT/camera-two-mono-tracks.mov"
+
+# 12. 5.1 AAC (one track of six channels).
+ffmpeg "${COMMON[@]}" -f lavfi -i "$(pattern 320 180 25 1)" -f lavfi -i "$(tone 1)" \
+  "${X264[@]}" -af "pan=5.1|FL=c0|FR=c0|FC=c0|LFE=c0|BL=c0|BR=c0" -c:a aac -b:a 192k -ar 48000 "${AUDIO_BITEXACT[@]}" \
+  "$OUT/surround-5.1.mp4"
+
+# 13. A phone's variable-frame-rate clip: nominal 60 fps, frame durations jittering by 3/6000 s and
+#     one tick short every tenth frame, so the average is a little above 60 (ffprobe: 90000/1499).
+ffmpeg "${COMMON[@]}" -f lavfi -i "$(pattern 320 180 60 2)" -f lavfi -i "$(tone 2)" \
+  -vf "settb=1/6000,setpts='N*100 - floor(N/10) + 3*eq(mod(N\,4)\,1) - 3*eq(mod(N\,4)\,3)'" \
+  -fps_mode passthrough -enc_time_base 1/6000 -video_track_timescale 6000 \
+  "${X264[@]}" "${AAC[@]}" -f mov "$OUT/phone-vfr-60.mov"
+
+# 14. 60.05 s (1201 frames at 20 fps) of a flat colour, silent: HLS segments of 6 s would end in a
+#     0.05 s one. Tiny picture and flat colour keep it about 30 KB.
+ffmpeg "${COMMON[@]}" -f lavfi -i "color=c=0x336699:size=192x108:rate=20:duration=60.05" \
+  -c:v libx264 -preset veryfast -crf 45 -g 40 -pix_fmt yuv420p "${VIDEO_BITEXACT[@]}" -an "$OUT/long-60.05s.mp4"
+
+# 15. Audio only: 2 s of AAC in an M4A (brand M4A).
+ffmpeg "${COMMON[@]}" -f lavfi -i "$(tone 2)" "${AAC[@]}" -vn "$OUT/audio-only.m4a"
+
+# 16. A 1920x40 strip: scaled to a 360p-wide rung it would be 14 lines tall, under MediaConvert's 32.
+ffmpeg "${COMMON[@]}" -f lavfi -i "$(pattern 1920 40 30 1)" -f lavfi -i "$(tone 1)" \
+  "${X264[@]}" "${AAC[@]}" "$OUT/strip-1920x40.mp4"
+
+# 17. 720p at 90 fps (half a second): above Apple's 60, divided by whole factors (45 and 30).
+ffmpeg "${COMMON[@]}" -f lavfi -i "$(pattern 1280 720 90 0.5)" -f lavfi -i "$(tone 0.5)" \
+  -c:v libx264 -preset veryfast -crf 45 -pix_fmt yuv420p "${VIDEO_BITEXACT[@]}" "${AAC[@]}" "$OUT/720p90.mp4"
 
 # The manifest: what ffprobe saw of each file, keyed by file name. ffprobe cannot read the
 # non-media file; its entry records that (probe: null, and ffprobe's error).

@@ -43,12 +43,11 @@ describeWithTools('submit-job with real media files', ['moto'], () => {
   let dynamodb: DynamoDBClient;
   let handler: Handler;
   const savedEnv = { ...process.env };
-  const submitted = new Map<MediaFixtureName, Submitted>();
+  const submitted = new Map<string, Submitted>();
 
-  async function submit(name: MediaFixtureName): Promise<Submitted> {
-    const known = submitted.get(name);
+  async function submit(name: MediaFixtureName, key = `uploads/${name}`): Promise<Submitted> {
+    const known = submitted.get(key);
     if (known) return known;
-    const key = `uploads/${name}`;
     await s3.send(new PutObjectCommand({ Bucket: SOURCE_BUCKET, Key: key, Body: readMediaFixture(name) }));
     const head = await s3.send(new HeadObjectCommand({ Bucket: SOURCE_BUCKET, Key: key }));
     const before = stub.createJobRequests.length;
@@ -61,7 +60,7 @@ describeWithTools('submit-job with real media files', ['moto'], () => {
       ? unmarshall((await dynamodb.send(new GetItemCommand({ TableName: TABLE, Key: { assetId: { S: assetId } } }))).Item ?? {})
       : await recordByKey(key);
     const outcome = { result, ...(job ? { job } : {}), record };
-    submitted.set(name, outcome);
+    submitted.set(key, outcome);
     return outcome;
   }
 
@@ -142,6 +141,7 @@ describeWithTools('submit-job with real media files', ['moto'], () => {
         [720, 1280],
         [480, 854],
         [360, 640],
+        [234, 416],
       ],
     ],
     [
@@ -151,6 +151,7 @@ describeWithTools('submit-job with real media files', ['moto'], () => {
         [1280, 720],
         [854, 480],
         [640, 360],
+        [416, 234],
       ],
     ],
     [
@@ -158,6 +159,7 @@ describeWithTools('submit-job with real media files', ['moto'], () => {
       [
         [640, 480],
         [480, 360],
+        [312, 234],
       ],
     ],
     [
@@ -166,6 +168,7 @@ describeWithTools('submit-job with real media files', ['moto'], () => {
         [1280, 720],
         [854, 480],
         [640, 360],
+        [416, 234],
       ],
     ],
     [
@@ -175,6 +178,7 @@ describeWithTools('submit-job with real media files', ['moto'], () => {
         [1280, 720],
         [854, 480],
         [640, 360],
+        [416, 234],
       ],
     ],
     [
@@ -184,6 +188,7 @@ describeWithTools('submit-job with real media files', ['moto'], () => {
         [1280, 720],
         [854, 480],
         [640, 360],
+        [416, 234],
       ],
     ],
     [
@@ -193,6 +198,7 @@ describeWithTools('submit-job with real media files', ['moto'], () => {
         [1280, 720],
         [854, 480],
         [640, 360],
+        [416, 234],
       ],
     ],
     [
@@ -201,9 +207,25 @@ describeWithTools('submit-job with real media files', ['moto'], () => {
         [720, 1280],
         [480, 854],
         [360, 640],
+        [234, 416],
       ],
     ],
-  ])('submits %s with no rendition above the source, level AUTO and no Professional feature', async (name, expectedSizes) => {
+    ['prores-interlaced-noscan.mov', [[320, 180]]],
+    ['camera-two-mono-tracks.mov', [[320, 180]]],
+    ['surround-5.1.mp4', [[320, 180]]],
+    ['phone-vfr-60.mov', [[320, 180]]],
+    ['long-60.05s.mp4', [[192, 108]]],
+    ['strip-1920x40.mp4', [[1920, 40]]],
+    [
+      '720p90.mp4',
+      [
+        [1280, 720],
+        [854, 480],
+        [640, 360],
+        [416, 234],
+      ],
+    ],
+  ])('submits %s with no rendition above the source, a level of at most 4.2 and no Professional feature', async (name, expectedSizes) => {
     // Act
     const { result, job, record } = await submit(name);
 
@@ -211,7 +233,13 @@ describeWithTools('submit-job with real media files', ['moto'], () => {
     expect(result).toEqual({ submitted: 1, duplicate: 0, failed: 0, skipped: 0 });
     expect(videoSizes(job!)).toEqual(expectedSizes);
     for (const h264 of h264Of(job!)) {
-      expect(h264).toEqual(expect.objectContaining({ codecLevel: 'AUTO', qualityTuningLevel: 'SINGLE_PASS_HQ', parControl: 'SPECIFIED' }));
+      expect(h264).toEqual(
+        expect.objectContaining({
+          codecLevel: expect.stringMatching(/^LEVEL_([1-3](_\d)?|4(_[12])?)$/),
+          qualityTuningLevel: 'SINGLE_PASS_HQ',
+          parControl: 'SPECIFIED',
+        }),
+      );
     }
     expect(job!.accelerationSettings).toEqual({ mode: 'DISABLED' });
     expect(JSON.stringify(job)).not.toMatch(/H_265|AV1|MULTI_PASS_HQ|automatedEncodingSettings/);
@@ -225,10 +253,7 @@ describeWithTools('submit-job with real media files', ['moto'], () => {
     const { job, record } = await submit('phone-portrait-rotated.mov');
 
     expect(job!.settings.inputs[0].videoSelector.rotate).toBe('AUTO');
-    expect(outputs(job!, 'Thumbnails').map((o) => [o.videoDescription.width, o.videoDescription.height])).toEqual([
-      [360, 640],
-      [360, 640],
-    ]);
+    expect(outputs(job!, 'Thumbnails').map((o) => [o.videoDescription.width, o.videoDescription.height])).toEqual([[360, 640]]);
     expect(record.sourceProfile).toEqual(expect.objectContaining({ width: 1080, height: 1920, rotation: 90, audio: true, hdr: null }));
     // The same summary travels in the job's metadata to the completion side and the notification.
     expect(JSON.parse(job!.userMetadata.sourceProfile)).toEqual(record.sourceProfile);
@@ -244,7 +269,9 @@ describeWithTools('submit-job with real media files', ['moto'], () => {
   it('keeps the audio of sources that have it', async () => {
     const { job } = await submit('webcam-640x480.mp4');
 
-    expect(job!.settings.inputs[0].audioSelectors).toEqual({ 'Audio Selector 1': { defaultSelection: 'DEFAULT' } });
+    expect(job!.settings.inputs[0].audioSelectors).toEqual({
+      'Audio Selector 1': { defaultSelection: 'DEFAULT', selectorType: 'TRACK', tracks: [1], audioDurationCorrection: 'AUTO' },
+    });
     expect(outputs(job!, 'MP4')[0]).toEqual(expect.objectContaining({ nameModifier: '_480p', audioDescriptions: [expect.anything()] }));
   });
 
@@ -274,25 +301,97 @@ describeWithTools('submit-job with real media files', ['moto'], () => {
     expect(h264Of(job!)[0]).toEqual(expect.objectContaining({ parControl: 'SPECIFIED', parNumerator: 1, parDenominator: 1 }));
   });
 
-  it('keeps the 60 fps source at 60 fps (level AUTO carries it)', async () => {
+  it('keeps the 60 fps source at 60 fps on the rungs above 540 lines (level 4.2 carries 1080p60)', async () => {
     const { job, record } = await submit('1080p60.mp4');
 
-    expect(h264Of(job!)[0]!.framerateControl).toBe('INITIALIZE_FROM_SOURCE');
+    expect(h264Of(job!)[0]).toEqual(expect.objectContaining({ framerateNumerator: 60, framerateDenominator: 1, codecLevel: 'LEVEL_4_2' }));
     expect(record.sourceProfile).toEqual(expect.objectContaining({ fps: 60 }));
   });
 
   it.each<MediaFixtureName>(['webcam-640x480.mp4', 'phone-portrait-rotated.mov'])(
-    'covers the whole of %s with thumbnails and takes the poster from a later frame',
+    'covers the whole of %s with thumbnails, with no poster output of its own (it is one of the thumbnails)',
     async (name) => {
       const { job, record } = await submit(name);
 
-      const [thumbs, poster] = outputs(job!, 'Thumbnails').map((o) => o.videoDescription.codecSettings.frameCaptureSettings);
+      const captures = outputs(job!, 'Thumbnails').map((o) => o.videoDescription.codecSettings.frameCaptureSettings);
       const durationSeconds = record.sourceProfile.durationMs / 1000;
+      expect(captures).toHaveLength(1);
+      const [thumbs] = captures;
       expect((thumbs.maxCaptures - 1) * thumbs.framerateDenominator).toBeGreaterThanOrEqual(durationSeconds - thumbs.framerateDenominator);
-      expect(poster).toEqual(expect.objectContaining({ maxCaptures: 2 }));
-      expect(poster.framerateDenominator).toBeLessThan(durationSeconds);
     },
   );
+
+  it.each<[MediaFixtureName, string, (job: Json) => unknown, unknown]>([
+    [
+      'prores-interlaced-noscan.mov',
+      'an adaptive deinterlacer though Probe gives no scan type',
+      (job) => outputs(job, 'HLS')[0]!.videoDescription.videoPreprocessors.deinterlacer,
+      { mode: 'ADAPTIVE', algorithm: 'INTERPOLATE', control: 'NORMAL' },
+    ],
+    [
+      'camcorder-1080i.m2ts',
+      '50p on the top rung, one frame per field',
+      (job) => h264Of(job)[0]!.framerateNumerator / h264Of(job)[0]!.framerateDenominator,
+      50,
+    ],
+    [
+      'camera-two-mono-tracks.mov',
+      'both mono tracks, remixed to left and right',
+      (job) => [
+        job.settings.inputs[0].audioSelectors['Audio Selector 1'].tracks,
+        outputs(job, 'HLS')[0]!.audioDescriptions[0].remixSettings.channelMapping.outputChannels,
+      ],
+      [
+        [1, 2],
+        [{ inputChannels: [0, -60] }, { inputChannels: [-60, 0] }],
+      ],
+    ],
+    [
+      'surround-5.1.mp4',
+      'the 5.1 track downmixed to stereo',
+      (job) => outputs(job, 'MP4')[0]!.audioDescriptions[0].remixSettings.channelsIn,
+      6,
+    ],
+    [
+      'phone-vfr-60.mov',
+      'the 60.04 fps average snapped to 60 (30 on its 180-line rungs), not 30.02',
+      (job) => h264Of(job).map((h) => `${h.framerateNumerator}/${h.framerateDenominator}`),
+      ['30/1', '30/1'],
+    ],
+    [
+      'long-60.05s.mp4',
+      'a minimum final segment, so 60.05 s does not end in a 0.05 s segment',
+      (job) => job.settings.outputGroups[0].outputGroupSettings.hlsGroupSettings.minFinalSegmentLength,
+      2,
+    ],
+    [
+      '720p90.mp4',
+      '45 fps above 540 lines and 30 at 540 and below',
+      (job) => outputs(job, 'HLS').map((o) => o.videoDescription.codecSettings.h264Settings.framerateNumerator),
+      [45, 30, 30, 30],
+    ],
+  ])('submits %s with %s', async (name, _what, pick, expected) => {
+    const { result, job } = await submit(name);
+
+    expect(result).toEqual({ submitted: 1, duplicate: 0, failed: 0, skipped: 0 });
+    expect(pick(job!)).toEqual(expected);
+  });
+
+  it('never makes a video job of audio only: an .m4a is not a video upload, and the same bytes named .mp4 are FAILED with a reason', async () => {
+    const m4a = await submit('audio-only.m4a');
+    const renamed = await submit('audio-only.m4a', 'uploads/voice-memo.mp4');
+
+    expect(m4a).toEqual(expect.objectContaining({ result: { submitted: 0, duplicate: 0, failed: 0, skipped: 1 } }));
+    expect(m4a.job).toBeUndefined();
+    expect(renamed.result).toEqual({ submitted: 0, duplicate: 0, failed: 1, skipped: 0 });
+    expect(renamed.job).toBeUndefined();
+    expect(renamed.record).toEqual(
+      expect.objectContaining({
+        status: 'FAILED',
+        error: expect.objectContaining({ message: expect.stringMatching(/audio but no video track/) }),
+      }),
+    );
+  });
 
   it('records random bytes named .mp4 as FAILED with a reason, creates no job and does not retry', async () => {
     // Act

@@ -59,13 +59,21 @@ export interface MediaFixtureEntry {
 /** The fixture files by name. */
 export type MediaFixtureName =
   | '1080p60.mp4'
+  | '720p90.mp4'
+  | 'audio-only.m4a'
   | 'camcorder-1080i.m2ts'
+  | 'camera-two-mono-tracks.mov'
   | 'hdv-anamorphic-1440x1080.mp4'
   | 'iphone-hlg-hevc.mov'
+  | 'long-60.05s.mp4'
   | 'not-a-video.mp4'
   | 'phone-portrait-rotated.mov'
+  | 'phone-vfr-60.mov'
   | 'portrait-720x1280.mp4'
+  | 'prores-interlaced-noscan.mov'
   | 'silent-720p.mp4'
+  | 'strip-1920x40.mp4'
+  | 'surround-5.1.mp4'
   | 'webcam-640x480.mp4';
 
 let manifest: Record<string, MediaFixtureEntry> | undefined;

@@ -1,7 +1,7 @@
 import type { EncodingPlan } from '../encoding/encoding-plan';
 import type { AccelerationMode } from '../../contracts/functions/submit-job';
 import type { OutputGroupDetail } from '../jobs/job-event';
-import type { PriceTable } from '../../contracts/pricing';
+import { FEATURE_TIERS, FeatureTier, PriceTable } from '../../contracts/pricing';
 import type { BillingTier } from '../../contracts/job-metadata';
 
 /** One billed output of a plan. */
@@ -21,6 +21,18 @@ export interface CostEstimate {
   readonly outputs: readonly OutputCost[];
   /** The price table's date, so a stored estimate says which prices it used. */
   readonly pricesAsOf: string;
+  /** The plan's features whose tier no page read here confirms: the estimate's assumptions, by name. */
+  readonly assumptions?: readonly string[];
+}
+
+/** The billing-relevant features a plan uses, with the tier each bills at (contracts/pricing.ts). */
+export function planFeatures(plan: EncodingPlan): FeatureTier[] {
+  const features: FeatureTier[] = [FEATURE_TIERS.h264SinglePassQvbr];
+  if (plan.accelerationMode !== 'DISABLED') features.push(FEATURE_TIERS.acceleration);
+  if (plan.deinterlace) features.push(FEATURE_TIERS.deinterlacing);
+  if (plan.toneMapFrom) features.push(FEATURE_TIERS.toneMapping);
+  if (plan.renditions.some((r) => r.audio.codecProfile === 'HEV1') && plan.audio) features.push(FEATURE_TIERS.heAac);
+  return features;
 }
 
 /** MediaConvert bills each output per second, with at least 10 seconds. */
@@ -56,39 +68,36 @@ export function resolutionClass(width: number, height: number, prices: PriceTabl
 }
 
 /**
- * The estimated cost of running a plan on a source of `durationSeconds`: every HLS rendition,
- * the MP4 and the two frame-capture outputs, at the Basic rate, or at the Professional rate for
- * every output when the plan accelerates (PREFERRED is counted as accelerated: it may be).
+ * The estimated cost of running a plan on a source of `durationSeconds`: every HLS rendition at its
+ * own output rate (540 lines and below run at 30 fps or less, so at x1), the MP4 and the thumbnail
+ * capture output (the poster is one of its images), at the Basic rate, or at the Professional rate
+ * for every output when the plan accelerates (PREFERRED is counted as accelerated: it may be).
  *
- * @param outputFps frames per second of the video outputs; the plan's own when known.
+ * @param outputFps one frame rate for every video output, overriding the plan's per-rendition rates
+ *   (the old fixed job, whose outputs followed the source's rate).
  */
-export function estimateCost(
-  plan: EncodingPlan,
-  durationSeconds: number,
-  prices: PriceTable,
-  outputFps: number | undefined = plan.outputFps,
-): CostEstimate {
+export function estimateCost(plan: EncodingPlan, durationSeconds: number, prices: PriceTable, outputFps?: number): CostEstimate {
   const tier = billingTierOf(plan.accelerationMode);
   const rate = rateOf(tier, prices);
   const minutes = billedMinutes(durationSeconds);
-  const fpsMultiplier = frameRateMultiplier(outputFps, prices);
   const video = [...plan.renditions, plan.mp4].map((r) => {
     const cls = resolutionClass(r.billedWidth, r.billedHeight, prices);
+    const fpsMultiplier = frameRateMultiplier(outputFps ?? r.fps ?? plan.outputFps, prices);
     return { name: r.name, resolutionClass: cls, multiplier: prices.resolutionMultiplier[cls.toLowerCase() as 'sd'] * fpsMultiplier };
   });
-  const captures = ['thumbnails', 'poster'].map((name) => ({
-    name,
-    resolutionClass: 'SD' as const,
-    multiplier: prices.resolutionMultiplier.sd,
-  }));
+  const captures = [{ name: 'thumbnails', resolutionClass: 'SD' as const, multiplier: prices.resolutionMultiplier.sd }];
   const outputs = [...video, ...captures].map((o) => ({ ...o, usd: o.multiplier * minutes * rate }));
   const normalizedMinutes = outputs.reduce((sum, o) => sum + o.multiplier * minutes, 0);
+  const assumptions = planFeatures(plan)
+    .filter((f) => !f.confirmed)
+    .map((f) => `${f.feature} billed at ${f.tier}`);
   return {
     tier,
     normalizedMinutes,
     usd: normalizedMinutes * rate,
     outputs,
     pricesAsOf: prices.asOf,
+    ...(assumptions.length > 0 ? { assumptions } : {}),
   };
 }
 

@@ -1,5 +1,5 @@
 import type { OutputGroupDetail } from '../jobs/job-event';
-import { POSTER_NAME_MODIFIER, THUMBNAIL_NAME_MODIFIER } from '../../contracts/storage-layout';
+import { POSTER_NAME_MODIFIER, THUMBNAIL_NAME_MODIFIER, posterThumbnailIndex } from '../../contracts/storage-layout';
 
 /** Where the renditions are served from. */
 export interface OutputLocation {
@@ -146,6 +146,8 @@ export function mapOutputsToUrls(outputGroupDetails: readonly OutputGroupDetail[
   let hls: OutputUrls['hls'];
   let thumbnails: OutputUrls['thumbnails'];
   let poster: string | undefined;
+  /** The poster among the thumbnails (jobs since issue 19 make no poster output). */
+  let posterFromThumbnails: string | undefined;
   const durations: number[] = [];
   const renditions: RenditionSize[] = [];
   /** A video output (not a frame capture): its duration counts, its size is a rendition's. */
@@ -202,6 +204,11 @@ export function mapOutputsToUrls(outputGroupDetails: readonly OutputGroupDetail[
         } else if (lastThumbnail !== undefined) {
           if (thumbnails !== undefined) skipped.push({ path, reason: 'duplicate-output' });
           else {
+            const parts = parseFrameCaptureKey(key, THUMBNAIL_NAME_MODIFIER);
+            if (parts !== undefined) {
+              const index = String(posterThumbnailIndex(lastThumbnail.count)).padStart(parts.sequence.length, '0');
+              posterFromThumbnails = `${parts.prefix}.${index}${parts.extension}`;
+            }
             const listed = { urls: lastThumbnail.keys.map(url), count: lastThumbnail.count };
             thumbnails = lastThumbnail.count > lastThumbnail.keys.length ? truncateThumbnails(listed, listed.urls.length) : listed;
           }
@@ -222,7 +229,7 @@ export function mapOutputsToUrls(outputGroupDetails: readonly OutputGroupDetail[
     mp4,
     ...(renditions.length > 0 ? { renditions } : {}),
     ...(thumbnails !== undefined ? { thumbnails } : {}),
-    ...(poster !== undefined ? { poster } : {}),
+    ...(poster !== undefined ? { poster } : posterFromThumbnails !== undefined ? { poster: url(posterFromThumbnails) } : {}),
     ...(durations.length > 0 ? { durationMs: Math.max(...durations) } : {}),
     skipped,
   };

@@ -1,7 +1,8 @@
 import { clipTimecode } from '../jobs/upload-limits';
-import { POSTER_NAME_MODIFIER, THUMBNAIL_NAME_MODIFIER } from '../../contracts/storage-layout';
+import { THUMBNAIL_NAME_MODIFIER } from '../../contracts/storage-layout';
 import type {
   AudioDescription,
+  AudioSelector,
   CreateJobRequest,
   JobSettings,
   Output,
@@ -42,16 +43,30 @@ export function outputDestinations(outputBucket: string, assetId: string, baseNa
   };
 }
 
-function audioDescription(ladder: EncodingLadder): AudioDescription {
+/**
+ * Stereo AAC at 48 kHz: AAC-LC at the ladder's bitrate, or 64 kb/s HE-AAC on the weak-network rung.
+ * The plan's remix turns mono tracks or 5.1 into stereo explicitly.
+ */
+function audioDescription(rendition: PlannedRendition, plan: EncodingPlan): AudioDescription {
+  const remix = plan.audioSource?.remix;
   return {
     AudioSourceName: AUDIO_SELECTOR,
+    ...(remix && plan.audioSource
+      ? {
+          RemixSettings: {
+            ChannelsIn: plan.audioSource.channelsIn,
+            ChannelsOut: 2,
+            ChannelMapping: { OutputChannels: remix.map((gains) => ({ InputChannels: [...gains] })) },
+          },
+        }
+      : {}),
     CodecSettings: {
       Codec: 'AAC',
       AacSettings: {
-        CodecProfile: 'LC',
+        CodecProfile: rendition.audio.codecProfile,
         CodingMode: 'CODING_MODE_2_0',
         SampleRate: 48_000,
-        Bitrate: ladder.audioBitrate,
+        Bitrate: rendition.audio.bitrate,
         RateControlMode: 'CBR',
       },
     },
@@ -59,8 +74,9 @@ function audioDescription(ladder: EncodingLadder): AudioDescription {
 }
 
 /**
- * H.264 High QVBR for one planned rendition: closed GOP of `gopSeconds`, level AUTO (a fixed
- * level fails a 1080p60 source at encode time), square pixels, progressive, at most 60 fps.
+ * H.264 High QVBR for one planned rendition: closed GOP of `gopSeconds`, the level its size and
+ * rate need (at most 4.2), square pixels, progressive, at the rendition's own rate, fitted into its
+ * box without upscaling or distortion.
  */
 export function videoDescription(rendition: PlannedRendition, plan: EncodingPlan, ladder: EncodingLadder): VideoDescription {
   return {
@@ -69,29 +85,30 @@ export function videoDescription(rendition: PlannedRendition, plan: EncodingPlan
     ScalingBehavior: rendition.scaling,
     AntiAlias: 'ENABLED',
     Sharpness: 50,
-    ...(plan.deinterlace || plan.toneMapFrom ? { VideoPreprocessors: videoPreprocessors(plan) } : {}),
+    ...(plan.deinterlace || plan.toneMapFrom ? { VideoPreprocessors: videoPreprocessors(plan, rendition.fieldDoubling) } : {}),
     CodecSettings: {
       Codec: 'H_264',
       H264Settings: {
         RateControlMode: 'QVBR',
         QvbrSettings: { QvbrQualityLevel: rendition.qvbrQualityLevel },
         MaxBitrate: rendition.maxBitrate,
+        HrdBufferSize: rendition.hrdBufferSize,
         // SINGLE_PASS_HQ is the best QVBR tuning on the Basic tier; MULTI_PASS_HQ is Professional.
         QualityTuningLevel: 'SINGLE_PASS_HQ',
         CodecProfile: 'HIGH',
-        CodecLevel: 'AUTO',
+        CodecLevel: rendition.codecLevel,
         GopSize: ladder.gopSeconds,
         GopSizeUnits: 'SECONDS',
         GopClosedCadence: 1,
         NumberBFramesBetweenReferenceFrames: 2,
         SceneChangeDetect: 'TRANSITION_DETECTION',
         InterlaceMode: 'PROGRESSIVE',
-        ...(plan.frameRate
+        ...(rendition.frameRate
           ? {
               FramerateControl: 'SPECIFIED',
-              FramerateNumerator: plan.frameRate.numerator,
-              FramerateDenominator: plan.frameRate.denominator,
-              // Whole-factor drops (120 to 60): the Basic-tier algorithm; FRAMEFORMER is a paid add-on.
+              FramerateNumerator: rendition.frameRate.numerator,
+              FramerateDenominator: rendition.frameRate.denominator,
+              // Whole-factor drops (120 to 60) and field doubling: the Basic-tier algorithm; FRAMEFORMER is a paid add-on.
               FramerateConversionAlgorithm: 'DUPLICATE_DROP',
             }
           : { FramerateControl: 'INITIALIZE_FROM_SOURCE' }),
@@ -105,10 +122,14 @@ export function videoDescription(rendition: PlannedRendition, plan: EncodingPlan
 }
 
 /** Deinterlacing and HDR-to-SDR tone mapping, applied before scaling in every output that needs them. */
-function videoPreprocessors(plan: EncodingPlan): VideoPreprocessor {
+function videoPreprocessors(plan: EncodingPlan, fieldDoubling = false): VideoPreprocessor {
   return {
-    // ADAPTIVE deinterlaces interlaced frames and leaves progressive ones alone.
-    ...(plan.deinterlace ? { Deinterlacer: { Mode: 'ADAPTIVE', Algorithm: 'INTERPOLATE', Control: 'NORMAL' } } : {}),
+    // ADAPTIVE with control NORMAL converts what is interlaced and leaves frames tagged progressive
+    // alone, so it is safe on every source, including ProRes/DV that Probe gives no scan type for.
+    // LINEAR_INTERPOLATION is the model's field-doubling algorithm: one output frame per field.
+    ...(plan.deinterlace
+      ? { Deinterlacer: { Mode: 'ADAPTIVE', Algorithm: fieldDoubling ? 'LINEAR_INTERPOLATION' : 'INTERPOLATE', Control: 'NORMAL' } }
+      : {}),
     ...(plan.toneMapFrom
       ? {
           ColorCorrector: {
@@ -130,6 +151,7 @@ function hlsGroup(plan: EncodingPlan, ladder: EncodingLadder, destination: strin
         Destination: destination,
         SegmentLength: ladder.segmentLengthSeconds,
         MinSegmentLength: 0,
+        ...(plan.minFinalSegmentSeconds !== undefined ? { MinFinalSegmentLength: plan.minFinalSegmentSeconds } : {}),
         SegmentControl: 'SEGMENTED_FILES',
         DirectoryStructure: 'SINGLE_DIRECTORY',
         OutputSelection: 'MANIFESTS_AND_SEGMENTS',
@@ -146,7 +168,7 @@ function hlsGroup(plan: EncodingPlan, ladder: EncodingLadder, destination: strin
       OutputSettings: { HlsSettings: { IFrameOnlyManifest: 'INCLUDE' } },
       ContainerSettings: { Container: 'M3U8', M3u8Settings: {} },
       VideoDescription: videoDescription(rendition, plan, ladder),
-      ...(plan.audio ? { AudioDescriptions: [audioDescription(ladder)] } : {}),
+      ...(plan.audio ? { AudioDescriptions: [audioDescription(rendition, plan)] } : {}),
     })),
   };
 }
@@ -163,7 +185,7 @@ function mp4Group(plan: EncodingPlan, ladder: EncodingLadder, destination: strin
           Mp4Settings: { MoovPlacement: 'PROGRESSIVE_DOWNLOAD', CslgAtom: 'INCLUDE', FreeSpaceBox: 'EXCLUDE' },
         },
         VideoDescription: videoDescription(plan.mp4, plan, ladder),
-        ...(plan.audio ? { AudioDescriptions: [audioDescription(ladder)] } : {}),
+        ...(plan.audio ? { AudioDescriptions: [audioDescription(plan.mp4, plan)] } : {}),
       },
     ],
   };
@@ -195,11 +217,8 @@ function thumbnailsGroup(plan: EncodingPlan, ladder: EncodingLadder, destination
   return {
     Name: 'Thumbnails',
     OutputGroupSettings: { Type: 'FILE_GROUP_SETTINGS', FileGroupSettings: { Destination: destination } },
-    Outputs: [
-      frameCapture(THUMBNAIL_NAME_MODIFIER, plan.thumbnails, plan, ladder),
-      // Its second capture is the poster; the completion side takes the last file of the output.
-      frameCapture(POSTER_NAME_MODIFIER, plan.poster, plan, ladder),
-    ],
+    // The poster is one of the thumbnails (posterThumbnailIndex), not a second capture output billed on its own.
+    Outputs: [frameCapture(THUMBNAIL_NAME_MODIFIER, plan.thumbnails, plan, ladder)],
   };
 }
 
@@ -227,7 +246,7 @@ export function buildJobSettings(
           ...(plan.toneMapFrom ? { ColorSpace: plan.toneMapFrom === 'PQ' ? 'HDR10' : 'HLG_2020', ColorSpaceUsage: 'FALLBACK' } : {}),
         },
         // No selector for a silent source: one pointing at a missing track fails the job.
-        ...(plan.audio ? { AudioSelectors: { [AUDIO_SELECTOR]: { DefaultSelection: 'DEFAULT' } } } : {}),
+        ...(plan.audio ? { AudioSelectors: { [AUDIO_SELECTOR]: audioSelector(plan) } } : {}),
       },
     ],
     OutputGroups: [
@@ -235,6 +254,22 @@ export function buildJobSettings(
       mp4Group(plan, ladder, destinations.mp4),
       thumbnailsGroup(plan, ladder, destinations.thumbnails),
     ],
+  };
+}
+
+/**
+ * The tracks the plan names (a selector naming none takes only the default track, losing the other
+ * mono channels of a camera file); the default selection for the fallback job, whose tracks are unknown.
+ */
+function audioSelector(plan: EncodingPlan): AudioSelector {
+  const audio = plan.audioSource;
+  if (audio === undefined) return { DefaultSelection: 'DEFAULT' };
+  return {
+    DefaultSelection: 'DEFAULT',
+    SelectorType: 'TRACK',
+    Tracks: [...audio.tracks],
+    // The model recommends AUTO for MP4/MOV with AAC: it realigns audio frames to the STTS timing.
+    ...(audio.durationCorrection ? { AudioDurationCorrection: 'AUTO' } : {}),
   };
 }
 

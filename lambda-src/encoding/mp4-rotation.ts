@@ -25,7 +25,13 @@ export interface RotationReadLimits {
 
 /** What the header says, or why it could not say it. */
 export type RotationReading =
-  | { readonly rotation: Rotation; readonly reads: number; readonly bytes: number }
+  | {
+      readonly rotation: Rotation;
+      /** The video sample entry's `pasp` box (pixel aspect ratio), when it has one and it could be read within the bounds. */
+      readonly pixelAspectRatio?: { readonly numerator: number; readonly denominator: number };
+      readonly reads: number;
+      readonly bytes: number;
+    }
   | {
       readonly rotation: undefined;
       /** `no-moov`, `no-video-track`, `malformed` or `limit`, with a detail for the log. */
@@ -153,6 +159,42 @@ async function tkhdRotation(reader: ChunkedReader, tkhd: Box): Promise<Rotation>
   return rotationOfMatrix(m.getInt32(0), m.getInt32(4), m.getInt32(12), m.getInt32(16));
 }
 
+/** A visual sample entry's fixed fields before its child boxes (ISO/IEC 14496-12 VisualSampleEntry). */
+const VISUAL_SAMPLE_ENTRY_FIELDS = 78;
+
+/**
+ * The `pasp` box of the track's first sample entry (`mdia/minf/stbl/stsd/<avc1|hvc1|apch…>/pasp`):
+ * the fallback when Probe gives no aspect ratio. Undefined when absent, 1:1, or not readable within
+ * the read bounds (the rotation is still returned then).
+ */
+async function paspOf(reader: ChunkedReader, trak: Box, visited: { count: number }) {
+  try {
+    let box: Box | undefined = trak;
+    for (const type of ['mdia', 'minf', 'stbl', 'stsd']) box = box && (await findChild(reader, box, type, visited));
+    if (!box || box.body + 16 > box.end) return undefined;
+    const entry = { type: 'entry', body: box.body + 8, end: box.end }; // after version/flags and entry_count
+    const [first] = await (async () => {
+      for await (const b of boxesIn(reader, entry.body, entry.end, visited)) return [b];
+      return [];
+    })();
+    if (!first || first.body + VISUAL_SAMPLE_ENTRY_FIELDS > first.end) return undefined;
+    const pasp = await findChild(
+      reader,
+      { type: first.type, body: first.body + VISUAL_SAMPLE_ENTRY_FIELDS, end: first.end },
+      'pasp',
+      visited,
+    );
+    if (!pasp || pasp.body + 8 > pasp.end) return undefined;
+    const view = await reader.at(pasp.body, 8);
+    const numerator = view.getUint32(0);
+    const denominator = view.getUint32(4);
+    return numerator > 0 && denominator > 0 && numerator !== denominator ? { numerator, denominator } : undefined;
+  } catch (error) {
+    if (error instanceof RotationReadStop) return undefined;
+    throw error;
+  }
+}
+
 /** The handler type of a track (`vide`, `soun`…), from `trak/mdia/hdlr`. */
 async function handlerType(reader: ChunkedReader, trak: Box, visited: { count: number }): Promise<string | undefined> {
   const mdia = await findChild(reader, trak, 'mdia', visited);
@@ -189,7 +231,9 @@ export async function readMp4Rotation(readRange: ReadRange, size: number, limits
       if (trak.type !== 'trak' || (await handlerType(reader, trak, visited)) !== 'vide') continue;
       const tkhd = await findChild(reader, trak, 'tkhd', visited);
       if (!tkhd) return { rotation: undefined, reason: 'malformed', detail: 'the video track has no tkhd', ...counts() };
-      return { rotation: await tkhdRotation(reader, tkhd), ...counts() };
+      const rotation = await tkhdRotation(reader, tkhd);
+      const pixelAspectRatio = await paspOf(reader, trak, visited);
+      return { rotation, ...(pixelAspectRatio ? { pixelAspectRatio } : {}), ...counts() };
     }
     return { rotation: undefined, reason: 'no-video-track', detail: 'moov has no track with a vide handler', ...counts() };
   } catch (error) {

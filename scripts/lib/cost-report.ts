@@ -4,7 +4,8 @@
  * whatever the source, frame rate following the source, PREFERRED acceleration so Professional
  * rates), and their ratio.
  */
-import { estimateCost } from '../../lambda-src/cost/cost';
+import { billedMinutes, estimateCost, resolutionClass } from '../../lambda-src/cost/cost';
+import BASELINE from './cost-baseline-31d5fa9.json';
 import { BASIC_TIER_PLAN_SETTINGS, planEncoding } from '../../lambda-src/encoding/encoding-plan';
 import { DEFAULT_RUNGS, EncodingLadder, EncodingLadderSchema } from '../../contracts/ladder';
 import { MEDIACONVERT_PRICES, PriceTable } from '../../contracts/pricing';
@@ -36,24 +37,63 @@ export const COST_CORPUS: readonly CorpusSource[] = [
   },
   { label: '1080p60, 5 min', profile: profile(1920, 1080, 60, 5) },
   { label: '4K HDR (HLG, 10-bit), 1 min', profile: profile(3840, 2160, 30, 1, { hdr: 'HLG', bitDepth: 10 }) },
+  {
+    label: '1080i50 camcorder (25 fps interlaced), 3 min',
+    profile: profile(1920, 1080, 25, 3, { scanType: 'interlaced', container: 'mpegts' }),
+  },
+  { label: '960x540p30, 3 min', profile: profile(960, 540, 30, 3) },
+  {
+    label: 'phone VFR 1080p (avg 60.04 fps), 2 min',
+    profile: profile(1920, 1080, 60, 2, { container: 'quicktime', frameRate: { numerator: 90_000, denominator: 1499 } }),
+  },
+  { label: '720p90, 1 min', profile: profile(1280, 720, 90, 1) },
 ];
 
-/** One row of the report: USD per source minute of both jobs, and new / old. */
+/** One row of the report: USD per source minute of this plan, the 31d5fa9 plan and the old fixed job. */
 export interface CostRow {
   readonly label: string;
   readonly planPerMinute: number;
+  /** The per-source plan at 31d5fa9 (this issue's starting point), from the frozen table. */
+  readonly startPerMinute: number | undefined;
   readonly oldPerMinute: number;
   readonly ratio: number;
 }
 
+/** The old fixed job's outputs: four rungs at full size, a 1080p MP4 and two frame captures (its poster was a second one). */
+const OLD_FIXED_JOB: readonly { readonly width: number; readonly height: number; readonly capture?: true }[] = [
+  { width: 1920, height: 1080 },
+  { width: 1280, height: 720 },
+  { width: 854, height: 480 },
+  { width: 640, height: 360 },
+  { width: 1920, height: 1080 },
+  { width: 640, height: 360, capture: true },
+  { width: 640, height: 360, capture: true },
+];
+
 /**
  * The old fixed job's cost: every rung and the MP4 at their full size (DEFAULT scaling upscaled),
  * at the source's frame rate, billed at Professional rates because PREFERRED acceleration was on.
+ * Spelled out here (not taken from the fallback plan) so later ladder changes do not move it.
  */
-function oldFixedJobUsd(source: SourceProfile, ladder: EncodingLadder, prices: PriceTable): number {
-  // The fallback plan bills every rung at its full size: exactly the old ladder's outputs.
-  const fixed = planEncoding(undefined, ladder, { ...BASIC_TIER_PLAN_SETTINGS, acceleration: { mode: 'PREFERRED', minSourceMinutes: 0 } });
-  return estimateCost(fixed, source.durationSeconds, prices, source.frameRate.numerator / source.frameRate.denominator).usd;
+function oldFixedJobUsd(source: SourceProfile, prices: PriceTable): number {
+  const fps = source.frameRate.numerator / source.frameRate.denominator;
+  const minutes = billedMinutes(source.durationSeconds);
+  const normalized = OLD_FIXED_JOB.reduce((sum, output) => {
+    const cls = resolutionClass(output.width, output.height, prices).toLowerCase() as 'sd';
+    const fpsMultiplier = !output.capture && fps > prices.highFrameRateAboveFps ? prices.highFrameRateMultiplier : 1;
+    return sum + prices.resolutionMultiplier[cls] * fpsMultiplier * minutes;
+  }, 0);
+  return normalized * prices.professionalPerNormalizedMinute;
+}
+
+/**
+ * The per-source plan at 31d5fa9, per source minute: a frozen table (cost-baseline-31d5fa9.json),
+ * computed once at that commit with its planner and the 2024-09 prices, because that planner is
+ * no longer in the tree. Undefined for a corpus source the table does not have.
+ */
+export function startingPointPerMinute(label: string): number | undefined {
+  return (BASELINE as { sources: { label: string; usdPerSourceMinute: number }[] }).sources.find((s) => s.label === label)
+    ?.usdPerSourceMinute;
 }
 
 /** The report rows for a corpus, with the default ladder and the Basic-tier default plan settings. */
@@ -66,19 +106,23 @@ export function costRows(
     const minutes = source.durationSeconds / 60;
     const planPerMinute =
       estimateCost(planEncoding(source, ladder, BASIC_TIER_PLAN_SETTINGS), source.durationSeconds, prices).usd / minutes;
-    const oldPerMinute = oldFixedJobUsd(source, ladder, prices) / minutes;
-    return { label, planPerMinute, oldPerMinute, ratio: planPerMinute / oldPerMinute };
+    const oldPerMinute = oldFixedJobUsd(source, prices) / minutes;
+    return { label, planPerMinute, startPerMinute: startingPointPerMinute(label), oldPerMinute, ratio: planPerMinute / oldPerMinute };
   });
 }
 
 /** The rows as a Markdown table, as docs/how-it-works.md shows it. */
 export function formatCostTable(rows: readonly CostRow[], prices: PriceTable = MEDIACONVERT_PRICES): string {
-  const usd = (n: number) => `$${n.toFixed(4)}`;
+  const usd = (n: number | undefined) => (n === undefined ? 'n/a' : `$${n.toFixed(4)}`);
   return [
-    `| source | our plan, USD per source minute | old fixed job with PREFERRED acceleration | ratio |`,
-    `|---|---|---|---|`,
-    ...rows.map((r) => `| ${r.label} | ${usd(r.planPerMinute)} | ${usd(r.oldPerMinute)} | ${r.ratio.toFixed(2)} |`),
+    `| source | this plan, USD per source minute | per-source plan at 31d5fa9 (frozen) | old fixed job, PREFERRED acceleration | this / 31d5fa9 | this / old |`,
+    `|---|---|---|---|---|---|`,
+    ...rows.map(
+      (r) =>
+        `| ${r.label} | ${usd(r.planPerMinute)} | ${usd(r.startPerMinute)} | ${usd(r.oldPerMinute)} | ${r.startPerMinute ? (r.planPerMinute / r.startPerMinute).toFixed(2) : 'n/a'} | ${r.ratio.toFixed(2)} |`,
+    ),
     ``,
-    `Prices: MediaConvert on-demand, ${prices.region}, first volume tier, as of ${prices.asOf} (contracts/pricing.ts).`,
+    `Prices: MediaConvert on-demand, ${prices.region}, first volume tier, as of ${prices.asOf} (contracts/pricing.ts: source and tier of each figure).`,
+    `The 31d5fa9 column is a frozen table (scripts/lib/cost-baseline-31d5fa9.json) computed at that commit; the old fixed job is spelled out in cost-report.ts.`,
   ].join('\n');
 }

@@ -139,22 +139,27 @@ export function formatEstimate(options: EstimateOptions, basis: EstimateBasis): 
   const sizes = new Map<string, string>([
     ...plan.renditions.map((r) => [r.name, `${r.width}x${r.height}`] as const),
     ['thumbnails', `${plan.thumbnails.width}x${plan.thumbnails.height}`],
-    ['poster', `${plan.poster.width}x${plan.poster.height}`],
   ]);
-  const rates = new Map([...plan.renditions, plan.mp4].map((r) => [r.name, `QVBR ${r.qvbrQualityLevel}, max ${r.maxBitrate / 1e6} Mb/s`]));
+  const rates = new Map(
+    [...plan.renditions, plan.mp4].map((r) => [
+      r.name,
+      `QVBR ${r.qvbrQualityLevel}, max ${r.maxBitrate / 1e6} Mb/s, ${r.fps === undefined ? 'source rate' : `${Number(r.fps.toFixed(3))} fps`}, ${r.codecLevel.replace('LEVEL_', 'level ').replace('_', '.')}, ${r.audio.codecProfile === 'HEV1' ? 'HE-AAC' : 'AAC-LC'} ${r.audio.bitrate / 1000} kb/s`,
+    ]),
+  );
   const rows = cost.outputs.map((output, index) => {
     const name = index === plan.renditions.length ? `mp4 ${output.name}` : output.name;
     const size = index === plan.renditions.length ? `${plan.mp4.width}x${plan.mp4.height}` : (sizes.get(output.name) ?? '');
-    const rate = output.name === 'thumbnails' || output.name === 'poster' ? 'JPEG frame captures' : (rates.get(output.name) ?? '');
+    const rate = output.name === 'thumbnails' ? 'JPEG frame captures (the poster is one of them)' : (rates.get(output.name) ?? '');
     return `  ${name.padEnd(14)} ${size.padEnd(10)} ${output.resolutionClass.padEnd(5)} ${usd(output.usd / minutes).padStart(8)}  ${rate}`;
   });
   const fps = profile.frameRate.numerator / profile.frameRate.denominator;
   return [
     `Source: ${minutes} min, ${profile.displayWidth}x${profile.displayHeight}, ${Number(fps.toFixed(3))} fps${options.hdr ? ', HDR (HLG, 10-bit)' : ''}`,
     `Config: ${basis.environment === undefined ? 'the config defaults' : `environment ${basis.environment}`}; prices of ${basis.prices.asOf}, ${basis.prices.region} (contracts/pricing.ts)`,
-    `Plan: ${plan.renditions.length} HLS renditions, an MP4, thumbnails every ${plan.thumbnails.intervalSeconds} s and a poster; ${cost.tier} tier (acceleration ${plan.accelerationMode})`,
+    `Plan: ${plan.renditions.length} HLS renditions, an MP4, thumbnails every ${plan.thumbnails.intervalSeconds} s (the poster is one); ${cost.tier} tier (acceleration ${plan.accelerationMode})`,
     `  ${'output'.padEnd(14)} ${'size'.padEnd(10)} ${'class'.padEnd(5)} ${'USD/min'.padStart(8)}`,
     ...rows,
     `Estimated cost: ${usd(cost.usd / minutes)} per source minute, ${usd(cost.usd)} for ${minutes} min (${(cost.normalizedMinutes / minutes).toFixed(1)} normalized minutes per source minute)`,
+    ...(cost.assumptions ?? []).map((a) => `Assumed (no page read confirms the tier; see FEATURE_TIERS in contracts/pricing.ts): ${a}`),
   ].join('\n');
 }

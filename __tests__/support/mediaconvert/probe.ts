@@ -5,7 +5,8 @@
  * Mapping choices where the API reference is silent, kept deliberately plain:
  * - track `index` is ffprobe's stream index + 1 (MediaConvert numbers tracks from 1);
  * - `codecMetadata.scanType` is `Progressive` or `Interlaced`, `fieldOrder` `TopFieldFirst` or
- *   `BottomFieldFirst` (the model documents only the latter's values);
+ *   `BottomFieldFirst` (the model documents only the latter's values); both only for H.264, H.265
+ *   and MPEG-2, as the model says they "might not be returned for other codecs" (ProRes, DV, VC-1);
  * - for MPEG-TS/PS the colour fields sit only under `codecMetadata`, as the model says;
  * - `rotation` is left out unless asked for: REFERENCE.md says Probe does not report it, while
  *   the 3.1169 model documents `videoProperties.rotation`. Code must work either way.
@@ -92,6 +93,7 @@ function videoProperties(stream: FfprobeStream, format: string, reportRotation: 
   };
   const inEssenceOnly = format === 'mpegts' || format === 'mpegps';
   const interlaced = stream.field_order !== undefined && stream.field_order !== 'progressive' && stream.field_order !== 'unknown';
+  const reportsScan = ['h264', 'hevc', 'mpeg2video'].includes(stream.codec_name ?? '');
   const matrixRotation = stream.side_data_list?.find((s) => s.side_data_type === 'Display Matrix')?.rotation;
   return compact({
     width: stream.width,
@@ -113,8 +115,8 @@ function videoProperties(stream: FfprobeStream, format: string, reportRotation: 
       codedFrameRate: fraction(stream.r_frame_rate, '/'),
       sampleAspectRatio: fraction(stream.sample_aspect_ratio, ':'),
       displayAspectRatio: fraction(stream.display_aspect_ratio, ':'),
-      scanType: stream.field_order === undefined ? undefined : interlaced ? 'Interlaced' : 'Progressive',
-      fieldOrder: !interlaced ? undefined : /^t/.test(stream.field_order ?? '') ? 'TopFieldFirst' : 'BottomFieldFirst',
+      scanType: stream.field_order === undefined || !reportsScan ? undefined : interlaced ? 'Interlaced' : 'Progressive',
+      fieldOrder: !interlaced || !reportsScan ? undefined : /^t/.test(stream.field_order ?? '') ? 'TopFieldFirst' : 'BottomFieldFirst',
       ...colour,
     }),
   });

@@ -3,9 +3,15 @@
  * API model's ranges, reported as `/member/path: problem` lines like a 400 would.
  */
 import {
+  AacCodecProfile,
+  AacCodingMode,
   AudioDefaultSelection,
+  AudioDurationCorrection,
+  AudioSelectorType,
   ColorSpace,
   ColorSpaceConversion,
+  DeinterlaceAlgorithm,
+  DeinterlacerControl,
   DeinterlacerMode,
   H264CodecLevel,
   H264FramerateControl,
@@ -70,7 +76,11 @@ function checkSpecifiedFraction(
 
 function validatePreprocessors(issues: string[], at: string, preprocessors: unknown): void {
   if (!isObject(preprocessors)) return;
-  if (isObject(preprocessors.deinterlacer)) checkEnum(issues, `${at}/deinterlacer/mode`, preprocessors.deinterlacer.mode, DeinterlacerMode);
+  if (isObject(preprocessors.deinterlacer)) {
+    checkEnum(issues, `${at}/deinterlacer/mode`, preprocessors.deinterlacer.mode, DeinterlacerMode);
+    checkEnum(issues, `${at}/deinterlacer/algorithm`, preprocessors.deinterlacer.algorithm, DeinterlaceAlgorithm);
+    checkEnum(issues, `${at}/deinterlacer/control`, preprocessors.deinterlacer.control, DeinterlacerControl);
+  }
   const corrector = preprocessors.colorCorrector;
   if (isObject(corrector)) {
     checkEnum(issues, `${at}/colorCorrector/colorSpaceConversion`, corrector.colorSpaceConversion, ColorSpaceConversion);
@@ -78,8 +88,56 @@ function validatePreprocessors(issues: string[], at: string, preprocessors: unkn
   }
 }
 
+/** Checks every entry of an integer list at `path` is in [min, max]. */
+function checkIntegerList(issues: string[], path: string, value: unknown, min: number, max: number): void {
+  if (value === undefined) return;
+  if (!Array.isArray(value) || value.length === 0) {
+    issues.push(`${path}: must be a non-empty list of integers, got ${JSON.stringify(value)}`);
+    return;
+  }
+  value.forEach((v, i) => checkRange(issues, `${path}/${i}`, v, min, max));
+}
+
+/**
+ * RemixSettings of an audio description (model: channelsIn 1..64; channelsOut 1 or an even number
+ * to 64; one outputChannels entry per output channel, each with one remix value in dB, -60..6, per
+ * input channel).
+ */
+function validateRemix(issues: string[], at: string, remix: unknown): void {
+  if (!isObject(remix)) return;
+  checkRange(issues, `${at}/channelsIn`, remix.channelsIn, 1, 64);
+  checkRange(issues, `${at}/channelsOut`, remix.channelsOut, 1, 64);
+  const out = remix.channelsOut;
+  if (typeof out === 'number' && out !== 1 && out % 2 !== 0) issues.push(`${at}/channelsOut: must be 1 or even, got ${out}`);
+  const mapping = isObject(remix.channelMapping) ? remix.channelMapping.outputChannels : undefined;
+  if (mapping === undefined) return;
+  if (!Array.isArray(mapping) || mapping.length !== out) {
+    issues.push(`${at}/channelMapping/outputChannels: one entry per output channel (${String(out)}), got ${JSON.stringify(mapping)}`);
+    return;
+  }
+  mapping.forEach((entry, i) => {
+    const gains = isObject(entry) ? entry.inputChannels : undefined;
+    checkIntegerList(issues, `${at}/channelMapping/outputChannels/${i}/inputChannels`, gains, -60, 6);
+    if (Array.isArray(gains) && gains.length !== remix.channelsIn)
+      issues.push(`${at}/channelMapping/outputChannels/${i}/inputChannels: one value per input channel (${String(remix.channelsIn)})`);
+  });
+}
+
+function validateAudioDescription(issues: string[], at: string, audio: unknown): void {
+  if (!isObject(audio)) return;
+  validateRemix(issues, `${at}/remixSettings`, audio.remixSettings);
+  const aac = isObject(audio.codecSettings) ? audio.codecSettings.aacSettings : undefined;
+  if (isObject(aac)) {
+    checkEnum(issues, `${at}/codecSettings/aacSettings/codecProfile`, aac.codecProfile, AacCodecProfile);
+    checkEnum(issues, `${at}/codecSettings/aacSettings/codingMode`, aac.codingMode, AacCodingMode);
+    checkRange(issues, `${at}/codecSettings/aacSettings/bitrate`, aac.bitrate, 6000, 1_024_000);
+  }
+}
+
 /** The encoder limits of the API model that a job builder most easily gets wrong. */
 function validateOutput(issues: string[], path: string, output: Json): void {
+  if (Array.isArray(output.audioDescriptions))
+    output.audioDescriptions.forEach((a, i) => validateAudioDescription(issues, `${path}/audioDescriptions/${i}`, a));
   const hlsSettings = isObject(output.outputSettings) ? output.outputSettings.hlsSettings : undefined;
   if (isObject(hlsSettings))
     checkEnum(issues, `${path}/outputSettings/hlsSettings/iFrameOnlyManifest`, hlsSettings.iFrameOnlyManifest, HlsIFrameOnlyManifest);
@@ -98,6 +156,7 @@ function validateOutput(issues: string[], path: string, output: Json): void {
     const at = `${path}/videoDescription/codecSettings/h264Settings`;
     checkRange(issues, `${at}/bitrate`, h264.bitrate, 1000, 1_152_000_000);
     checkRange(issues, `${at}/maxBitrate`, h264.maxBitrate, 1000, 1_152_000_000);
+    checkRange(issues, `${at}/hrdBufferSize`, h264.hrdBufferSize, 0, 1_152_000_000);
     if (h264.rateControlMode === 'QVBR' && h264.maxBitrate === undefined)
       issues.push(`${at}/maxBitrate: required when rateControlMode is QVBR`);
     if (isObject(h264.qvbrSettings)) checkRange(issues, `${at}/qvbrSettings/qvbrQualityLevel`, h264.qvbrSettings.qvbrQualityLevel, 1, 10);
@@ -146,6 +205,15 @@ function validateOutputGroup(issues: string[], path: string, group: unknown): un
       checkRange(issues, `${at}/segmentLength`, typed.segmentLength, 1, INT32_MAX);
       checkEnum(issues, `${at}/manifestDurationFormat`, typed.manifestDurationFormat, HlsManifestDurationFormat);
       checkEnum(issues, `${at}/codecSpecification`, typed.codecSpecification, HlsCodecSpecification);
+      // The model: "greater than or equal to 1 and less than your segment length" (0, the default, is off).
+      const minFinal = typed.minFinalSegmentLength;
+      if (minFinal !== undefined && minFinal !== 0) {
+        const segment = typeof typed.segmentLength === 'number' ? typed.segmentLength : 10;
+        if (typeof minFinal !== 'number' || minFinal < 1 || minFinal >= segment)
+          issues.push(
+            `${at}/minFinalSegmentLength: 0, or at least 1 and less than segmentLength (${segment}), got ${JSON.stringify(minFinal)}`,
+          );
+      }
     }
   }
   const outputs = Array.isArray(group.outputs) ? group.outputs : [];
@@ -176,8 +244,13 @@ function validateInput(issues: string[], input: Json): void {
   }
   if (isObject(input.audioSelectors)) {
     for (const [name, audio] of Object.entries(input.audioSelectors)) {
-      if (isObject(audio))
-        checkEnum(issues, `/settings/inputs/0/audioSelectors/${name}/defaultSelection`, audio.defaultSelection, AudioDefaultSelection);
+      if (!isObject(audio)) continue;
+      const at = `/settings/inputs/0/audioSelectors/${name}`;
+      checkEnum(issues, `${at}/defaultSelection`, audio.defaultSelection, AudioDefaultSelection);
+      checkEnum(issues, `${at}/selectorType`, audio.selectorType, AudioSelectorType);
+      checkEnum(issues, `${at}/audioDurationCorrection`, audio.audioDurationCorrection, AudioDurationCorrection);
+      checkIntegerList(issues, `${at}/tracks`, audio.tracks, 1, INT32_MAX);
+      validateRemix(issues, `${at}/remixSettings`, audio.remixSettings);
     }
   }
 }

@@ -71,9 +71,13 @@ export async function probeSource(
   });
   const result = response.ProbeResults?.[0];
   const video = result?.Container?.Tracks?.find((t) => t.TrackType === 'video');
-  const needsHeader = hasMp4Header(result?.Container?.Format) && video !== undefined && typeof video.VideoProperties?.Rotation !== 'number';
+  const props = video?.VideoProperties;
+  const noRatio = !props?.SampleAspectRatio && !props?.DisplayAspectRatio && !props?.CodecMetadata?.SampleAspectRatio;
+  // The header gives the rotation, and the pasp box when Probe says nothing of the aspect ratio.
+  const needsHeader = hasMp4Header(result?.Container?.Format) && video !== undefined && (typeof props?.Rotation !== 'number' || noRatio);
   const rotationReading = needsHeader ? await readMp4Rotation(rangeReader(clients.s3, upload, abortSignal), upload.size) : undefined;
-  return { verdict: summarizeProbe(result, rotationReading?.rotation), rotationReading };
+  const headerRatio = rotationReading?.rotation !== undefined ? rotationReading.pixelAspectRatio : undefined;
+  return { verdict: summarizeProbe(result, rotationReading?.rotation, headerRatio), rotationReading };
 }
 
 /**
@@ -105,13 +109,21 @@ function planFromVerdict(
   if (verdict.kind === 'not-media') throw new NotMediaError(upload.key, verdict.reason);
   const reading = rotationReading ? { rotationReading } : {};
   if (verdict.kind === 'not-understood') {
-    if (limits === undefined) return { plan: planEncoding(undefined, ladder, settings), fallbackReason: verdict.reason, ...reading };
+    if (limits === undefined)
+      return { plan: planEncoding(undefined, ladder, settings, verdict.hint), fallbackReason: verdict.reason, ...reading };
     // Bounded: clipped at the length limit, and estimated at that length so the cost limit applies too.
     const maxInputSeconds = limits.maxSourceMinutes * 60;
-    const plan = { ...planEncoding(undefined, ladder, settings), maxInputSeconds };
+    const plan = { ...planEncoding(undefined, ladder, settings, verdict.hint), maxInputSeconds };
     return { plan, fallbackReason: verdict.reason, estimatedCost: estimateCost(plan, maxInputSeconds, prices), ...reading };
   }
   const plan = planEncoding(verdict.profile, ladder, settings);
+  if (plan.renditions.length === 0) {
+    const { displayWidth, displayHeight } = verdict.profile;
+    throw new NotMediaError(
+      upload.key,
+      `no rung of the ladder fits a ${displayWidth}x${displayHeight} picture with both sides at least 32 pixels (MediaConvert's minimum); crop or pad the video before uploading`,
+    );
+  }
   return {
     plan,
     source: summarizeSource(verdict.profile),

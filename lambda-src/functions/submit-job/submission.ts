@@ -199,7 +199,14 @@ export async function submitUpload(
   logger.info('Submitted MediaConvert job', {
     ...fields,
     jobId,
-    ...(planned ? { plan: planned.plan.basis, fallbackReason: planned.fallbackReason } : {}),
+    ...(planned
+      ? {
+          plan: planned.plan.basis,
+          fallbackReason: planned.fallbackReason,
+          audio: planned.plan.audioSource?.layout,
+          accelerationNote: planned.plan.accelerationNote,
+        }
+      : {}),
   });
   return { outcome: 'submitted', ...(planned?.source ? { source: planned.source } : {}) };
 }
