@@ -18,6 +18,14 @@ export const LAMBDA_LIMITS = {
   maximumEventAgeSeconds: { min: 60, max: 21_600 },
 } as const;
 
+/** EventBridge's retry policy of a target. */
+export const EVENTBRIDGE_TARGET_LIMITS = {
+  /** EventBridge keeps an undelivered event from 1 minute to 24 hours. */
+  maximumEventAgeSeconds: { min: 60, max: 86_400 },
+  /** EventBridge retries a target at most 185 times. */
+  maximumRetryAttempts: { min: 0, max: 185 },
+} as const;
+
 /** CloudFront price classes. */
 export const PRICE_CLASSES = ['PriceClass_100', 'PriceClass_200', 'PriceClass_All'] as const;
 export type PriceClass = (typeof PRICE_CLASSES)[number];

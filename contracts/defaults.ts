@@ -17,7 +17,14 @@ export const FUNCTION_DEFAULTS = {
   timeoutSeconds: 60,
   reservedConcurrency: 10,
   retryAttempts: 2,
-  maximumEventAgeSeconds: 21_600,
+  /** Lambda's longest: an event waiting out a throttle is not dropped early. */
+  maximumEventAgeSeconds: LAMBDA_LIMITS.maximumEventAgeSeconds.max,
+} as const;
+
+/** How long and how often EventBridge retries delivery to a function before its DLQ (JobEvents, ContentAnalysis). */
+export const EVENT_TARGET_RETRY_DEFAULTS = {
+  maximumEventAgeSeconds: 3600,
+  maximumRetryAttempts: 10,
 } as const;
 
 /** The Lambda timeout bound, stated once for every message that explains it. */

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { terraformOrThrow, writeTerraformCliConfig } from '../../scripts/lib/terraform';
@@ -14,17 +14,68 @@ const ourPackage = JSON.parse(readFileSync(path.join(PROJECT_ROOT, 'package.json
   devDependencies: Record<string, string>;
 };
 
-/** The page whose samples a consumer project writes verbatim. */
-const SAMPLES_PAGE = path.join('docs', 'using-the-package.md');
+/** The pages a consumer reads: README.md, then docs/ (the samples may live on either). */
+function docPages(): string[] {
+  const docs = path.join(PROJECT_ROOT, 'docs');
+  const pages = existsSync(docs)
+    ? readdirSync(docs, { recursive: true, encoding: 'utf8' })
+        .filter((f) => f.endsWith('.md'))
+        .map((f) => path.join(docs, f))
+    : [];
+  return [path.join(PROJECT_ROOT, 'README.md'), ...pages.sort()];
+}
 
-/** The code block that follows `<!-- consumer:<file> -->` in docs/using-the-package.md, verbatim. */
+/** The code block that follows `<!-- consumer:<file> -->` in the README (or a docs/ page), verbatim. */
 function readmeBlock(file: string): string {
-  const page = readFileSync(path.join(PROJECT_ROOT, SAMPLES_PAGE), 'utf8');
   const marker = `<!-- consumer:${file} -->`;
-  const start = page.indexOf(marker);
-  const match = start === -1 ? null : /```ts\n([\s\S]*?)```/.exec(page.slice(start));
-  if (match?.[1] === undefined) throw new Error(`${SAMPLES_PAGE} has no \`\`\`ts block after ${marker}`);
-  return match[1];
+  for (const page of docPages()) {
+    const text = readFileSync(page, 'utf8');
+    const start = text.indexOf(marker);
+    const match = start === -1 ? null : /```ts\n([\s\S]*?)```/.exec(text.slice(start));
+    if (match?.[1] !== undefined) return match[1];
+  }
+  throw new Error(`Neither README.md nor docs/ has a \`\`\`ts block after ${marker}`);
+}
+
+/** The compiler options every strict consumer setup shares; each setup adds its module and resolution. */
+const STRICT_OPTIONS = {
+  target: 'ES2022',
+  strict: true,
+  noUncheckedIndexedAccess: true,
+  exactOptionalPropertyTypes: true,
+  noImplicitOverride: true,
+  skipLibCheck: true,
+  types: ['node', 'jest'],
+};
+
+/**
+ * The module setups TypeScript projects use: each must find `cdktf-video-pipeline` and its
+ * `./testing` entry (node10 ignores `exports`: typesVersions serves it there).
+ */
+const MODULE_SETUPS = {
+  node16: { module: 'node16', moduleResolution: 'node16' },
+  nodenext: { module: 'nodenext', moduleResolution: 'nodenext' },
+  bundler: { module: 'esnext', moduleResolution: 'bundler' },
+  node10: { module: 'commonjs', moduleResolution: 'node10' },
+} as const;
+
+/** Where `cdktf init --template=typescript` of the installed cdktf-cli takes its project files from. */
+const CDKTF_INIT_TEMPLATE = path.join(PROJECT_ROOT, 'node_modules', 'cdktf-cli', 'bundle', 'templates', 'typescript');
+
+/**
+ * A project as `cdktf init --template=typescript` makes it, beside the consumer (sharing its
+ * node_modules): the template's tsconfig.json verbatim, the README's main.ts and test sample.
+ * Its tests run as that tsconfig compiles them (CommonJS JavaScript), under plain jest.
+ */
+function writeCdktfInitProject(dir: string): void {
+  mkdirSync(path.join(dir, '__tests__'), { recursive: true });
+  copyFileSync(path.join(CDKTF_INIT_TEMPLATE, 'tsconfig.json'), path.join(dir, 'tsconfig.json'));
+  writeFileSync(path.join(dir, 'main.ts'), readmeBlock('main.ts'));
+  writeFileSync(path.join(dir, '__tests__', 'media-bucket.test.ts'), readmeBlock('__tests__/media-bucket.test.ts'));
+  writeFileSync(
+    path.join(dir, 'jest.config.js'),
+    "module.exports = { testEnvironment: 'node', testMatch: ['**/__tests__/**/*.test.js'], transform: {} };\n",
+  );
 }
 
 /** A fresh project of a platform team: strict compiler options, its own jest, our tarball. */
@@ -39,44 +90,36 @@ function writeConsumerProject(dir: string, tarball: string): void {
       ...Object.fromEntries(Object.keys(ourPackage.peerDependencies).map((name) => [name, pinned(name)])),
     },
     devDependencies: Object.fromEntries(
-      ['typescript', 'jest', '@types/jest', '@types/node', '@swc/core', '@swc/jest'].map((n) => [n, pinned(n)]),
+      ['typescript', 'jest', '@types/jest', '@types/node', '@swc/core', '@swc/jest', 'esbuild'].map((n) => [n, pinned(n)]),
     ),
   };
   writeFileSync(path.join(dir, 'package.json'), JSON.stringify(packageJson, null, 2));
+  const include = ['main.ts', 'handlers/**/*.ts', '__tests__/**/*.ts'];
+  // tsconfig.json (node16) builds the app; each setup type-checks the same sources.
   writeFileSync(
     path.join(dir, 'tsconfig.json'),
-    JSON.stringify(
-      {
-        compilerOptions: {
-          target: 'ES2022',
-          module: 'node16',
-          moduleResolution: 'node16',
-          strict: true,
-          noUncheckedIndexedAccess: true,
-          exactOptionalPropertyTypes: true,
-          noImplicitOverride: true,
-          skipLibCheck: true,
-          types: ['node', 'jest'],
-          outDir: 'build',
-        },
-        include: ['main.ts', '__tests__/**/*.ts'],
-      },
-      null,
-      2,
-    ),
+    JSON.stringify({ compilerOptions: { ...STRICT_OPTIONS, ...MODULE_SETUPS.node16, outDir: 'build' }, include }, null, 2),
   );
+  for (const [name, setup] of Object.entries(MODULE_SETUPS)) {
+    writeFileSync(
+      path.join(dir, `tsconfig.${name}.json`),
+      JSON.stringify({ compilerOptions: { ...STRICT_OPTIONS, ...setup, noEmit: true }, include }, null, 2),
+    );
+  }
   writeFileSync(
     path.join(dir, 'jest.config.js'),
-    "module.exports = { testEnvironment: 'node', testMatch: ['**/__tests__/**/*.test.ts'], transform: { '^.+\\\\.ts$': ['@swc/jest'] } };\n",
+    "module.exports = { testEnvironment: 'node', testMatch: ['**/__tests__/**/*.test.ts'], testPathIgnorePatterns: ['/node_modules/', '/cdktf-app/'], transform: { '^.+\\\\.ts$': ['@swc/jest'] } };\n",
   );
   writeFileSync(path.join(dir, 'cdktf.json'), JSON.stringify({ language: 'typescript', app: 'node build/main.js' }, null, 2));
   mkdirSync(path.join(dir, '__tests__'));
   writeFileSync(path.join(dir, 'main.ts'), readmeBlock('main.ts'));
   writeFileSync(path.join(dir, '__tests__', 'media-bucket.test.ts'), readmeBlock('__tests__/media-bucket.test.ts'));
-  copyFileSync(
-    path.join(PROJECT_ROOT, '__tests__', 'fixtures', 'consumer', 'pipeline.test.ts.txt'),
-    path.join(dir, '__tests__', 'pipeline.test.ts'),
-  );
+  const fixtures = path.join(PROJECT_ROOT, '__tests__', 'fixtures', 'consumer');
+  copyFileSync(path.join(fixtures, 'pipeline.test.ts.txt'), path.join(dir, '__tests__', 'pipeline.test.ts'));
+  // Their own Lambda on our NodeFunction: bundled at synth with their esbuild.
+  mkdirSync(path.join(dir, 'handlers'));
+  copyFileSync(path.join(fixtures, 'notes-handler.ts.txt'), path.join(dir, 'handlers', 'notes.ts'));
+  copyFileSync(path.join(fixtures, 'own-handler.test.ts.txt'), path.join(dir, '__tests__', 'own-handler.test.ts'));
 }
 
 /** Runs a command in the consumer project; a failure shows its whole output. */
@@ -106,6 +149,7 @@ describeWithTools('the packed package in a consumer project', ['terraform', 'mir
     consumer = path.join(workDir, 'consumer');
     mkdirSync(consumer);
     writeConsumerProject(consumer, path.join(workDir, packed[0]!.filename));
+    writeCdktfInitProject(path.join(consumer, 'cdktf-app'));
     run(consumer, NPM, ['install', '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error']);
   }, 300_000);
 
@@ -133,11 +177,37 @@ describeWithTools('the packed package in a consumer project', ['terraform', 'mir
     expect(unwanted).toEqual([]);
   });
 
-  it("type-checks with the consumer's strict compiler options", () => {
-    expect(() => run(consumer, path.join('node_modules', '.bin', 'tsc'), ['--noEmit', '-p', 'tsconfig.json'])).not.toThrow();
+  it.each(Object.keys(MODULE_SETUPS))(
+    "type-checks with the consumer's strict compiler options under %s module resolution",
+    (setup) => {
+      expect(() => run(consumer, path.join('node_modules', '.bin', 'tsc'), ['-p', `tsconfig.${setup}.json`])).not.toThrow();
+    },
+    120_000,
+  );
+
+  it("compiles the README's samples with the tsconfig `cdktf init` writes, and runs the test sample as it compiled it", () => {
+    // Prepare
+    const app = path.join(consumer, 'cdktf-app');
+    const template = JSON.parse(readFileSync(path.join(CDKTF_INIT_TEMPLATE, 'tsconfig.json'), 'utf8')) as {
+      compilerOptions: { module: string; moduleResolution?: string };
+    };
+    expect(template.compilerOptions).toEqual(expect.objectContaining({ module: 'CommonJS' }));
+    expect(template.compilerOptions.moduleResolution).toBeUndefined();
+
+    // Act
+    run(app, path.join(consumer, 'node_modules', '.bin', 'tsc'), ['-p', 'tsconfig.json']);
+    const report = JSON.parse(run(app, path.join(consumer, 'node_modules', '.bin', 'jest'), ['--ci', '--json'])) as {
+      success: boolean;
+      testResults: { name: string; assertionResults: { status: string }[] }[];
+    };
+
+    // Assess
+    expect(report.testResults.map((r) => path.basename(r.name))).toEqual(['media-bucket.test.js']);
+    expect(report.testResults.flatMap((r) => r.assertionResults.map((a) => a.status))).toEqual(['passed']);
+    expect(report.success).toBe(true);
   }, 120_000);
 
-  it("runs the documented sample test (docs/using-the-package.md) and the consumer's pipeline test under jest", () => {
+  it("runs the README's sample test, the consumer's pipeline test and its own-handler test under jest", () => {
     // Act
     const report = JSON.parse(run(consumer, path.join('node_modules', '.bin', 'jest'), ['--ci', '--json'])) as {
       success: boolean;
@@ -146,7 +216,11 @@ describeWithTools('the packed package in a consumer project', ['terraform', 'mir
     };
 
     // Assess
-    expect(report.testResults.map((r) => path.basename(r.name)).sort()).toEqual(['media-bucket.test.ts', 'pipeline.test.ts']);
+    expect(report.testResults.map((r) => path.basename(r.name)).sort()).toEqual([
+      'media-bucket.test.ts',
+      'own-handler.test.ts',
+      'pipeline.test.ts',
+    ]);
     expect(report.numFailedTests).toBe(0);
     expect(report.testResults.flatMap((r) => r.assertionResults.map((a) => a.status)).every((status) => status === 'passed')).toBe(true);
     expect(report.success).toBe(true);

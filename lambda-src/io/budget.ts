@@ -1,3 +1,4 @@
+import { LAMBDA_LIMITS } from '../../contracts/aws-limits';
 import { callBudgetMs } from '../../contracts/time-budget';
 
 /** The part of a Lambda context the handlers use. */
@@ -6,8 +7,8 @@ export interface InvocationContext {
   getRemainingTimeInMillis?(): number;
 }
 
-/** Without a Lambda context (a local run), calls get this long. */
-const UNBOUNDED_REMAINING_MS = 15 * 60_000;
+/** Without a Lambda context (a local run), calls get as long as the longest invocation. */
+const UNBOUNDED_REMAINING_MS = LAMBDA_LIMITS.timeoutSeconds.max * 1000;
 
 /**
  * Aborts one SDK call (all its retries) when the invocation's time runs short, leaving room

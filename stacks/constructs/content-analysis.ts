@@ -11,7 +11,7 @@ import { SqsQueue } from '@cdktf/provider-aws/lib/sqs-queue';
 import { SqsQueuePolicy } from '@cdktf/provider-aws/lib/sqs-queue-policy';
 import { MIN_CONFIDENCE_RANGE, TOP_LABELS_RANGE, completedJobPattern, toEnvironment } from '../../contracts/functions/content-analysis';
 import { SQS_MAX_RETENTION_SECONDS } from '../../contracts/aws-limits';
-import { CONTENT_ANALYSIS_DEFAULTS } from '../../contracts/defaults';
+import { CONTENT_ANALYSIS_DEFAULTS, EVENT_TARGET_RETRY_DEFAULTS } from '../../contracts/defaults';
 import { OUTPUT_FOLDERS } from '../../contracts/storage-layout';
 import { METRIC_NAMESPACE, metricDimensions } from '../../contracts/metrics';
 import { checkIntegerProp } from '../lib/prop-validation';
@@ -213,7 +213,10 @@ export class ContentAnalysis extends Construct {
       rule: this.rule.name,
       targetId: 'content-analysis-function',
       arn: fn.arn,
-      retryPolicy: { maximumEventAgeInSeconds: 3600, maximumRetryAttempts: 10 },
+      retryPolicy: {
+        maximumEventAgeInSeconds: EVENT_TARGET_RETRY_DEFAULTS.maximumEventAgeSeconds,
+        maximumRetryAttempts: EVENT_TARGET_RETRY_DEFAULTS.maximumRetryAttempts,
+      },
       deadLetterConfig: { arn: this.deliveryDeadLetterQueue.arn },
     });
     new LambdaPermission(this, 'AllowTopicInvoke', {

@@ -7,7 +7,8 @@ import { SnsTopicSubscription } from '@cdktf/provider-aws/lib/sns-topic-subscrip
 import { SqsQueue } from '@cdktf/provider-aws/lib/sqs-queue';
 import { SqsQueuePolicy } from '@cdktf/provider-aws/lib/sqs-queue-policy';
 import { jobStateChangePattern, toEnvironment } from '../../contracts/functions/job-events';
-import { SQS_MAX_RETENTION_SECONDS } from '../../contracts/aws-limits';
+import { EVENTBRIDGE_TARGET_LIMITS, SQS_MAX_RETENTION_SECONDS } from '../../contracts/aws-limits';
+import { EVENT_TARGET_RETRY_DEFAULTS } from '../../contracts/defaults';
 import { checkIntegerProp } from '../lib/prop-validation';
 import { MEDIACONVERT_PRICES, PriceTable } from '../../contracts/pricing';
 import { requestTimeoutMsFor } from '../../contracts/time-budget';
@@ -60,19 +61,19 @@ export class JobEvents extends Construct {
 
   constructor(scope: Construct, id: string, props: JobEventsProps) {
     super(scope, id);
-    const targetRetry = props.targetRetry ?? { maximumEventAgeSeconds: 3600, maximumRetryAttempts: 10 };
+    const targetRetry = props.targetRetry ?? EVENT_TARGET_RETRY_DEFAULTS;
     checkIntegerProp(
       this,
       'targetRetry.maximumEventAgeSeconds',
       targetRetry.maximumEventAgeSeconds,
-      { min: 60, max: 86_400 },
+      EVENTBRIDGE_TARGET_LIMITS.maximumEventAgeSeconds,
       'EventBridge keeps an event from 1 minute to 24 hours',
     );
     checkIntegerProp(
       this,
       'targetRetry.maximumRetryAttempts',
       targetRetry.maximumRetryAttempts,
-      { min: 0, max: 185 },
+      EVENTBRIDGE_TARGET_LIMITS.maximumRetryAttempts,
       'EventBridge retries a target at most 185 times',
     );
     const name = props.pipelineId;
