@@ -38,6 +38,26 @@ export const EMULATOR_BEHAVIOUR_GAPS: readonly string[] = [
   'moto keeps S3 lifecycle and SQS attribute read-backs unsettled for a while, so apply waits about 55 s and 25 s on those resources; the plan-review test creates the state bucket without its lifecycle rule to save that wait.',
 ];
 
+/**
+ * How the MediaConvert stand-in's transcoder (support/mediaconvert/transcode.ts, ffmpeg) differs from
+ * MediaConvert. Settings not in support/mediaconvert/transcode-settings.ts fail the job instead.
+ */
+export const TRANSCODER_GAPS: readonly string[] = [
+  'QVBR is approximated by x264 CRF (38 - 2 x QvbrQualityLevel) capped by MaxBitrate with a 2x buffer; QualityTuningLevel is ignored (x264 preset veryfast for every job).',
+  'SceneChangeDetect is ignored: GOPs are fixed (scene-change IDRs are not inserted), so segments always start on the GOP cadence.',
+  'AdaptiveQuantization, AntiAlias, Sharpness and FramerateConversionAlgorithm are ignored (ffmpeg defaults; fps filter for frame-rate changes).',
+  'CodecLevel other than AUTO is written into the stream as asked but never checked against the frame size and rate: MediaConvert fails a 1080p60 job at LEVEL_4_1, the stand-in does not.',
+  'The Deinterlacer is yadif (ADAPTIVE: deint=interlaced); its Algorithm and Control are ignored.',
+  "The ColorCorrector's HDR-to-SDR tone mapping is zscale + tonemap=hable, not MediaConvert's PRESERVE_DETAILS or VIBRANT mappers.",
+  'ScalingBehavior FIT is approximated as FIT_NO_UPSCALE that may upscale (no padding); DEFAULT pads to the output frame as documented.',
+  'I-frame playlists are named <base><NameModifier>_I-Frame.m3u8 and hold one byte range per key frame over the same segments (the exact name MediaConvert uses is not confirmed here); BANDWIDTH is the peak segment bitrate, AVERAGE-BANDWIDTH the mean over the whole rendition.',
+  'MinSegmentLength, MinFinalSegmentLength, ClientCache, CodecSpecification (always RFC 6381 strings) and the M3U8 and MP4 container details (CslgAtom, FreeSpaceBox) are ignored.',
+  'STATUS_UPDATE events are sent at most once per second (statusUpdateSeconds), not at StatusUpdateInterval: short local jobs would otherwise send none.',
+  'No INPUT_INFORMATION event is sent; COMPLETE carries warning 240000 when silence was inserted for an output without an audio selector.',
+  'Jobs run one at a time; the queue, priority and acceleration settings change nothing.',
+  'Error codes: 1010 input unreadable, 1040 input not decodable (message starts "Demuxer:"), 3450 output write, 1030 for a setting the stand-in does not understand (its message names the setting).',
+];
+
 /** Resources and attributes that the emulator does not implement at all (left out of the local profile). */
 export const EMULATOR_OMISSIONS: readonly EmulatorGap[] = [
   {
