@@ -4,6 +4,7 @@ import { CloudfrontOriginAccessControl } from '@cdktf/provider-aws/lib/cloudfron
 import { CloudfrontResponseHeadersPolicy } from '@cdktf/provider-aws/lib/cloudfront-response-headers-policy';
 import { PRICE_CLASSES, PriceClass } from '../lib/aws-limits';
 import { InvalidPropsError, checkOneOfProp, checkPatternProp } from '../lib/prop-validation';
+import { deliveryResponseHeaders } from '../lib/delivery-headers';
 import { SecureBucket } from './secure-bucket';
 
 /** AWS managed cache policy "CachingOptimized". Unique output prefixes per upload make long TTLs safe. */
@@ -144,21 +145,7 @@ export class Delivery extends Construct {
     return new CloudfrontResponseHeadersPolicy(this, 'ResponseHeadersPolicy', {
       name: `${name}-cors-security`,
       comment: 'CORS for HLS players on other origins, plus security headers',
-      corsConfig: {
-        accessControlAllowCredentials: false,
-        accessControlAllowHeaders: { items: ['*'] },
-        accessControlAllowMethods: { items: ['GET', 'HEAD', 'OPTIONS'] },
-        accessControlAllowOrigins: { items: allowedOrigins },
-        accessControlExposeHeaders: { items: ['Content-Length', 'Content-Range', 'ETag'] },
-        accessControlMaxAgeSec: 3000,
-        originOverride: true,
-      },
-      securityHeadersConfig: {
-        strictTransportSecurity: { accessControlMaxAgeSec: 63_072_000, includeSubdomains: true, preload: true, override: true },
-        contentTypeOptions: { override: true },
-        frameOptions: { frameOption: 'DENY', override: true },
-        referrerPolicy: { referrerPolicy: 'strict-origin-when-cross-origin', override: true },
-      },
+      ...deliveryResponseHeaders(allowedOrigins),
     });
   }
 }

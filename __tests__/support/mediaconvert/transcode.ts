@@ -28,7 +28,7 @@ export interface TranscodeOptions {
   readonly onEvent: JobEventSink;
   /** Seconds between STATUS_UPDATE events at most. @default 1 (MediaConvert's minimum is 10; short jobs would send none) */
   readonly statusUpdateSeconds?: number;
-  /** x264 preset: speed over quality on a shared machine. @default 'veryfast' */
+  /** x264 preset: speed over quality on a shared machine (superfast keeps CABAC and 8x8 transforms: High profile). @default 'superfast' */
   readonly preset?: string;
 }
 
@@ -544,7 +544,7 @@ export class Transcoder {
           '0:v:0',
           '-vf',
           plan.filters.join(','),
-          ...h264Args(rec(plan.codec.h264Settings), plan.fps, this.options.preset ?? 'veryfast'),
+          ...h264Args(rec(plan.codec.h264Settings), plan.fps, this.options.preset ?? 'superfast'),
           ...audio.args,
           '-map_metadata',
           '-1',
@@ -744,7 +744,7 @@ export class Transcoder {
             '0:v:0',
             '-vf',
             plan.filters.join(','),
-            ...h264Args(rec(plan.codec.h264Settings), plan.fps, this.options.preset ?? 'veryfast'),
+            ...h264Args(rec(plan.codec.h264Settings), plan.fps, this.options.preset ?? 'superfast'),
             ...audio.args,
             '-map_metadata',
             '-1',
