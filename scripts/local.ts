@@ -13,6 +13,7 @@ import path from 'node:path';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { S3Client } from '@aws-sdk/client-s3';
 import { PROJECT_ROOT } from '../stacks/lib/project-paths';
+import { PLAYER_PAGE, playerUrl } from '../stacks/lib/player-paths';
 import { loadEmbeddedEnvironments } from '../stacks/environments';
 import { deployLocalStack, destroyLocalStack, freePort, MotoServer, startMoto } from './lib/local-env';
 import { startLocalDistribution } from './lib/local-distribution';
@@ -163,7 +164,7 @@ async function up(): Promise<void> {
       distributionUrl: distribution.url,
       outputs,
       bus,
-      playerUrl: () => undefined,
+      playerUrl: (assetId) => (outputs.player_url ? playerUrl(distribution.url, assetId) : undefined),
       log: progress,
     });
     cleanups.push(() => runtime.close());
@@ -173,6 +174,7 @@ async function up(): Promise<void> {
       emulator: moto.url,
       mediaconvert: stub.url,
       distribution: distribution.url,
+      ...(outputs.player_url ? { player: `${distribution.url}/${PLAYER_PAGE}` } : {}),
       outputs,
     };
     writeFileSync(LOCAL_DOCUMENT, JSON.stringify(document, null, 2));

@@ -113,6 +113,12 @@ export const PipelineConfigSchema = z.strictObject({
       responseHeadersPolicy: z.boolean().default(true),
     })
     .prefault({}),
+  player: z
+    .strictObject({
+      /** Publish the player page (`/player/index.html?asset=<assetId>`) under the distribution; off for teams with their own player. */
+      enabled: z.boolean().default(true),
+    })
+    .prefault({}),
   lambda: z
     .strictObject({
       /** `archive`: provider-archive zips at plan time. `zip`: zipped at synth time, for mirrors with only the AWS provider. */

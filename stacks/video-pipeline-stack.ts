@@ -4,6 +4,7 @@ import { PipelineConfig, pipelineId } from './config';
 import { configureAwsProvider, configureBackend } from './lib/terraform-settings';
 import { accountIdOf } from './lib/account';
 import { ContentAnalysis } from './constructs/content-analysis';
+import { Player } from './constructs/player';
 import { Delivery } from './constructs/delivery';
 import { Ingest } from './constructs/ingest';
 import { JobEvents } from './constructs/job-events';
@@ -134,6 +135,8 @@ export class VideoPipelineStack extends TerraformStack {
       contentAnalysis: analysis !== undefined,
     });
 
+    const player = config.player.enabled ? new Player(this, 'Player', { bucket: this.storage.outputBucket }) : undefined;
+
     const outputs: Record<string, string> = {
       pipeline_id: name,
       distribution_domain: this.delivery.domainName,
@@ -152,6 +155,7 @@ export class VideoPipelineStack extends TerraformStack {
       alarm_topic_arn: this.monitoring.alarmTopic.arn,
       dashboard_name: this.monitoring.dashboard.dashboardName,
       ...(analysis ? { content_analysis_function: analysis.analysisFunction.fn.functionName } : {}),
+      ...(player ? { player_url: `https://${this.delivery.domainName}/${player.pageKey}` } : {}),
     };
     for (const [outputId, value] of Object.entries(outputs)) new TerraformOutput(this, outputId, { value });
   }

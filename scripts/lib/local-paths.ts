@@ -15,6 +15,8 @@ export interface LocalDocument {
   readonly mediaconvert: string;
   /** The local distribution stand-in's origin (`http://127.0.0.1:PORT`). */
   readonly distribution: string;
+  /** The player page on the local distribution, when the stack publishes one. */
+  readonly player?: string;
   /** Stack outputs by name. */
   readonly outputs: Record<string, string>;
 }

@@ -20,11 +20,15 @@ export interface SeenUpload {
   readonly size: number;
 }
 
-/** The key as S3 puts it in an event: URL-form-encoded per segment (a space is `+`). */
+/** The key as S3 puts it in an event: form-encoded per segment (a space is `+`, parentheses too are escaped), `/` kept. */
 export function eventKey(key: string): string {
   return key
     .split('/')
-    .map((s) => encodeURIComponent(s).replace(/%20/g, '+'))
+    .map((s) =>
+      encodeURIComponent(s)
+        .replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)
+        .replace(/%20/g, '+'),
+    )
     .join('/');
 }
 
