@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { Player } from '../stacks/constructs/player';
+import { Player, escapeTerraformTemplate } from '../stacks/constructs/player';
 import { SecureBucket } from '../stacks/constructs/secure-bucket';
 import { PLAYER_CSP } from '../stacks/lib/player-bundle';
 import { playerUrl } from '../stacks/lib/player-paths';
@@ -40,6 +40,12 @@ describe('Player', () => {
     expect(PLAYER_CSP).toMatch(/^default-src 'none'; script-src 'self'; style-src 'self';/);
     expect(PLAYER_CSP).not.toMatch(/unsafe-|https?:|\*/);
     expect(html).not.toMatch(/<script>|<style>|style="/);
+  });
+
+  it('escapes the bundle for Terraform, which reads ${ and %{ in strings as templates', () => {
+    // Assess
+    expect(escapeTerraformTemplate('a ${b} %{c} $d')).toBe('a $${b} %%{c} $d');
+    expect(file('player/player.js').content).not.toMatch(/(^|[^$])\$\{/);
   });
 
   it('is on by default and off with player.enabled = false', () => {

@@ -4,6 +4,11 @@ import { bundlePlayer } from '../lib/player-bundle';
 import { PLAYER_PAGE, PLAYER_PREFIX } from '../lib/player-paths';
 import { SecureBucket } from './secure-bucket';
 
+/** A literal string for Terraform JSON: `${` becomes `$${` and `%{` becomes `%%{`. */
+export function escapeTerraformTemplate(text: string): string {
+  return text.replace(/\$\{/g, '$$${').replace(/%\{/g, '%%{');
+}
+
 /** Props of {@link Player}. */
 export interface PlayerProps {
   /** The bucket the distribution serves (the output bucket): the page lives next to the videos, on the same origin. */
@@ -26,7 +31,8 @@ export class Player extends Construct {
       new S3Object(this, `File-${file.name}`, {
         bucket: props.bucket.bucketName,
         key: `${PLAYER_PREFIX}${file.name}`,
-        content: file.content,
+        // Terraform reads `${` and `%{` in a string as a template: the bundle's own template literals are escaped.
+        content: escapeTerraformTemplate(file.content),
         contentType: file.contentType,
         // Cached at the edge like the videos; a new page is a new deploy, which invalidates nothing: keep it short.
         cacheControl: 'public, max-age=300',
