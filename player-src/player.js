@@ -28,7 +28,6 @@ if (!match) {
   const slug = match[1];
   const base = `/${asset}`;
   const master = `${base}/hls/${slug}.m3u8`;
-  document.getElementById('mp4').href = `${base}/mp4/`;
 
   // The poster is the last capture of the _poster output: the second one, or the first for very short sources.
   const posters = [`${base}/thumbnails/${slug}_poster.0000001.jpg`, `${base}/thumbnails/${slug}_poster.0000000.jpg`];

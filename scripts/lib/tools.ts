@@ -30,9 +30,14 @@ export function requireFfmpeg(): void {
   requireProgram('ffprobe', 'install it with `apt-get install -y ffmpeg` (Debian).');
 }
 
-/** The Chromium browser the player test drives (Debian's package; CHROMIUM overrides the path). */
+/** The Chromium browser the player test drives: CHROMIUM, or Debian's `chromium` found on PATH (an absolute path: playwright needs one). */
 export function chromiumPath(): string {
-  return process.env.CHROMIUM ?? 'chromium';
+  if (process.env.CHROMIUM) return process.env.CHROMIUM;
+  try {
+    return execFileSync('sh', ['-c', 'command -v chromium'], { encoding: 'utf8' }).trim() || 'chromium';
+  } catch {
+    return 'chromium';
+  }
 }
 
 /** Debian's headless-capable Chromium. */

@@ -2,7 +2,7 @@
  * The player page's files, built at synth: player-src/ with hls.js (the exact version package.json
  * pins) bundled by esbuild into one script, and the page's Content-Security-Policy.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { BuildOptions, BuildResult } from 'esbuild';
 import { PROJECT_ROOT } from './project-paths';
@@ -30,8 +30,27 @@ export interface PlayerFile {
 }
 
 const SOURCE_DIR = path.join(PROJECT_ROOT, 'player-src');
+/** Where `npm run build` writes the built page, for an installed package (which ships no player-src or esbuild). */
+export const PREBUILT_PLAYER_DIR = path.join(PROJECT_ROOT, 'dist', 'player');
 
+let memoized: PlayerFile[] | undefined;
+
+/**
+ * The page's files: built from player-src/ in this repository, or read from the installed
+ * package's dist/player/. Memoized per process: every environment publishes the same page.
+ */
 export function bundlePlayer(): PlayerFile[] {
+  memoized ??= existsSync(path.join(SOURCE_DIR, 'player.js')) ? buildPlayerFromSource() : readPrebuiltPlayer();
+  return memoized;
+}
+
+function readPrebuiltPlayer(): PlayerFile[] {
+  const index = JSON.parse(readFileSync(path.join(PREBUILT_PLAYER_DIR, 'files.json'), 'utf8')) as { name: string; contentType: string }[];
+  return index.map((f) => ({ ...f, content: readFileSync(path.join(PREBUILT_PLAYER_DIR, f.name), 'utf8') }));
+}
+
+/** Bundles player-src/ with esbuild (hls.js included) and fills in the page's CSP. */
+export function buildPlayerFromSource(): PlayerFile[] {
   // esbuild is a build-time tool, as for the Lambda bundles.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { buildSync } = require('esbuild') as { buildSync: (options: BuildOptions & { write: false }) => BuildResult<{ write: false }> };
