@@ -91,14 +91,18 @@ describe('normalizeDistributionDomain', () => {
     ['d1.cloudfront.net', 'd1.cloudfront.net'],
     ['https://d1.cloudfront.net/', 'd1.cloudfront.net'],
     [' media.example.com ', 'media.example.com'],
+    ['http://127.0.0.1:8443/', 'http://127.0.0.1:8443'],
   ])('accepts %p as %p', (value, expected) => {
     expect(normalizeDistributionDomain(value)).toBe(expected);
   });
 
-  it.each(['https://d1.cloudfront.net/videos', 'd1.cloudfront.net?x=1', 'https://'])('rejects %p, which is not a host name', (value) => {
-    expect(() => fromEnvironment({ ...toEnvironment(SETTINGS), ...LAMBDA_RUNTIME, DISTRIBUTION_DOMAIN: value })).toThrow(
-      InvalidEnvironmentError,
-    );
-    expect(() => normalizeDistributionDomain(value)).toThrow(/is not a host name; use the distribution's domain/);
-  });
+  it.each(['https://d1.cloudfront.net/videos', 'd1.cloudfront.net?x=1', 'https://', 'http://127.0.0.1:8443/videos'])(
+    'rejects %p, which is not a host name',
+    (value) => {
+      expect(() => fromEnvironment({ ...toEnvironment(SETTINGS), ...LAMBDA_RUNTIME, DISTRIBUTION_DOMAIN: value })).toThrow(
+        InvalidEnvironmentError,
+      );
+      expect(() => normalizeDistributionDomain(value)).toThrow(/is not a host name; use the distribution's domain/);
+    },
+  );
 });

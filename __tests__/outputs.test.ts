@@ -38,6 +38,10 @@ describe('toDistributionUrl', () => {
   ])('maps key %s to %s, encoding each segment and keeping the slashes', (key, expected) => {
     expect(toDistributionUrl(DOMAIN, key)).toBe(expected);
   });
+
+  it('uses a whole loopback origin (the local distribution stand-in) as given', () => {
+    expect(toDistributionUrl('http://127.0.0.1:8443', 'a1/hls/My Trip.m3u8')).toBe('http://127.0.0.1:8443/a1/hls/My%20Trip.m3u8');
+  });
 });
 
 describe('parseS3Uri', () => {

@@ -9,6 +9,7 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { PIPELINE_HANDLERS } from '../contracts/functions/handlers';
+import { PREBUILT_PLAYER_DIR, buildPlayerFromSource } from '../stacks/lib/player-bundle';
 import { PREBUILT_LAMBDA_DIR, PrebuiltManifest, bundleFromSource } from '../stacks/lib/lambda-bundle';
 import { PROJECT_ROOT } from '../stacks/lib/project-paths';
 
@@ -27,6 +28,18 @@ function main(): void {
     manifest[entry] = { sha256: createHash('sha256').update(code).digest('hex'), bytes: code.length };
   }
   writeFileSync(path.join(PREBUILT_LAMBDA_DIR, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
+  // The player page, built once here: an installed package has no player-src/ or esbuild.
+  const player = buildPlayerFromSource();
+  mkdirSync(PREBUILT_PLAYER_DIR, { recursive: true });
+  for (const file of player) writeFileSync(path.join(PREBUILT_PLAYER_DIR, file.name), file.content);
+  writeFileSync(
+    path.join(PREBUILT_PLAYER_DIR, 'files.json'),
+    `${JSON.stringify(
+      player.map(({ name, contentType }) => ({ name, contentType })),
+      null,
+      2,
+    )}\n`,
+  );
   process.stderr.write(`dist/: compiled stacks and testing entry; handlers ${Object.keys(manifest).join(', ')}\n`);
 }
 

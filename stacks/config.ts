@@ -257,6 +257,17 @@ export const PipelineConfigSchema = z
       })
       .prefault({})
       .describe('CloudFront in front of the output bucket.'),
+    player: z
+      .strictObject({
+        enabled: z
+          .boolean()
+          .default(true)
+          .describe(
+            'Publish the player page (`/player/index.html?asset=<assetId>`) under the distribution. Turn off when you bring your own player.',
+          ),
+      })
+      .prefault({})
+      .describe('The static HLS player page (hls.js, poster, rendition menu, scrubbing previews) served with the videos.'),
     lambda: z
       .strictObject({
         packaging: z

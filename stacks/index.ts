@@ -42,6 +42,8 @@ export { Ingest, INGEST_DEFAULTS, videoSuffixes } from './constructs/ingest';
 export type { IngestProps } from './constructs/ingest';
 export { Delivery, CACHING_OPTIMIZED_POLICY_ID } from './constructs/delivery';
 export type { DeliveryProps } from './constructs/delivery';
+export { Player } from './constructs/player';
+export type { PlayerProps } from './constructs/player';
 export { JobEvents } from './constructs/job-events';
 export type { JobEventsProps } from './constructs/job-events';
 export { JobSweep, JOB_SWEEP_DEFAULTS } from './constructs/job-sweep';

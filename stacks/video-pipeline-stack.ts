@@ -5,6 +5,7 @@ import { PIPELINE_TAG_KEY, configureAwsProvider, configureBackend, globalProvide
 import { applyPermissionsBoundary } from './lib/permissions-boundary';
 import { accountIdOf } from './lib/account';
 import { ContentAnalysis } from './constructs/content-analysis';
+import { Player } from './constructs/player';
 import { Delivery } from './constructs/delivery';
 import { DeliveryDomain } from './constructs/delivery-domain';
 import { SignedPlayback } from './constructs/signed-playback';
@@ -166,6 +167,8 @@ export class VideoPipelineStack extends TerraformStack {
       contentAnalysis: analysis !== undefined,
     });
 
+    const player = config.player.enabled ? new Player(this, 'Player', { bucket: this.storage.outputBucket }) : undefined;
+
     const outputs: Record<string, string> = {
       pipeline_id: name,
       distribution_domain: this.delivery.domainName,
@@ -186,6 +189,7 @@ export class VideoPipelineStack extends TerraformStack {
       ...(analysis ? { content_analysis_function: analysis.analysisFunction.fn.functionName } : {}),
       ...(this.deliveryDomain ? { delivery_names: this.deliveryDomain.names.join(',') } : {}),
       ...(this.webAcl ? { web_acl_arn: this.webAcl.acl.arn } : {}),
+      ...(player ? { player_url: `https://${this.delivery.domainName}/${player.pageKey}` } : {}),
     };
     for (const [outputId, value] of Object.entries(outputs)) new TerraformOutput(this, outputId, { value });
     if (this.signedPlayback) {

@@ -31,12 +31,45 @@ export const EMULATOR_GAPS: readonly EmulatorGap[] = [
  * Behaviour of the emulator that differs from AWS, worked around in the e2e test.
  */
 export const EMULATOR_BEHAVIOUR_GAPS: readonly string[] = [
-  'moto evaluates bucket-policy Deny statements on object requests without their Condition, so the TLS-only deny (aws:SecureTransport = false) blocks every PutObject and GetObject; the pipeline test lifts the bucket policy for its one upload and for the reads of the submit function (Probe and the ranged header GETs), and restores it; the plan-review test creates the state bucket without it (count = 0).',
+  'moto evaluates bucket-policy Deny statements on object requests without their Condition (local:up uses scripts/lib/moto_server.py instead, see LOCAL_PIPELINE_GAPS), so the TLS-only deny (aws:SecureTransport = false) blocks every PutObject and GetObject; the pipeline test lifts the bucket policy for its one upload and for the reads of the submit function (Probe and the ranged header GETs), and restores it; the plan-review test creates the state bucket without it (count = 0).',
   "moto fails the provider's force_destroy DeleteObjects for a key such as `uploads/My Trip (2024) #1+final.MP4` (the SDK's DeleteObject works): the test deletes its upload before destroy.",
   'moto cannot run Lambda code (no Docker): the test runs the deployed zip itself, with the deployed function environment.',
   "moto's EventBridge TestEventPattern answers with an empty body, and PutEvents fails when a matching rule targets a Lambda: the test swaps the deployed rule's Lambda target for an SQS probe and restores it.",
   "moto matches a scheduled rule (no event pattern) against every PutEvents, so the job sweep's schedule would take the test's events to a Lambda it cannot run: the test detaches the schedule's target while it puts events and restores it.",
   'moto keeps S3 lifecycle and SQS attribute read-backs unsettled for a while, so apply waits about 55 s and 25 s on those resources; the plan-review test creates the state bucket without its lifecycle rule to save that wait.',
+];
+
+/**
+ * How `npm run local:up` (scripts/local.ts, scripts/lib/local-runtime/) stands in for what the
+ * emulator cannot do, and where that differs from AWS.
+ */
+export const LOCAL_PIPELINE_GAPS: readonly string[] = [
+  "moto runs through scripts/lib/moto_server.py, which evaluates bucket-policy conditions as AWS does (a statement whose condition does not hold does not apply; moto 5.2.1 ignores Bool and denies on a failed condition) and gives object requests aws:SecureTransport = true: the emulator listens on loopback only. The stacks' TLS-only Deny and CloudFront's SourceArn Allow stay deployed exactly as in AWS; no policy is lifted.",
+  'moto cannot invoke Lambda: the local runtime watches the source bucket (ListObjectVersions once a second) and sends the S3 event the deployed notification configuration would (its filters, the deployed function), with a local sequencer.',
+  "MediaConvert's events reach a local bus, not moto's EventBridge (PutEvents fails when a matching rule targets a Lambda); the bus routes each by the deployed rules' patterns (exact values, prefix, exists, anything-but) to their Lambda targets. Rule retry policies and DLQs are not exercised.",
+  'Each invocation is a fresh Node process running the deployed zip with the deployed environment, the emulator endpoints and credentials, and DISTRIBUTION_DOMAIN set to the local distribution; retries follow maximum_retry_attempts after 2 and 4 s (Lambda: about 1 and 2 minutes); reserved concurrency and the function DLQ are not applied.',
+  "The distribution stand-in serves the output bucket over plain HTTP on loopback with the distribution's CORS and security headers (stacks/lib/delivery-headers.ts); no HTTPS redirect, no edge caching, no compression; a missing object answers 403 as S3 behind an OAC does.",
+  'The sweep runs on its rate(...) schedule from the moment local:up is up; cron() schedules are not fired.',
+];
+
+/**
+ * How the MediaConvert stand-in's transcoder (support/mediaconvert/transcode.ts, ffmpeg) differs from
+ * MediaConvert. Settings not in support/mediaconvert/transcode-settings.ts fail the job instead.
+ */
+export const TRANSCODER_GAPS: readonly string[] = [
+  'QVBR is approximated by x264 CRF (38 - 2 x QvbrQualityLevel) capped by MaxBitrate with a 2x buffer; QualityTuningLevel is ignored (x264 preset veryfast for every job).',
+  'SceneChangeDetect is ignored: GOPs are fixed (scene-change IDRs are not inserted), so segments always start on the GOP cadence.',
+  'AdaptiveQuantization, AntiAlias, Sharpness and FramerateConversionAlgorithm are ignored (ffmpeg defaults; fps filter for frame-rate changes).',
+  'CodecLevel other than AUTO is written into the stream as asked but never checked against the frame size and rate: MediaConvert fails a 1080p60 job at LEVEL_4_1, the stand-in does not.',
+  'The Deinterlacer is yadif (ADAPTIVE: deint=interlaced); its Algorithm and Control are ignored.',
+  "The ColorCorrector's HDR-to-SDR tone mapping is zscale + tonemap=hable, not MediaConvert's PRESERVE_DETAILS or VIBRANT mappers.",
+  'ScalingBehavior FIT is approximated as FIT_NO_UPSCALE that may upscale (no padding); DEFAULT pads to the output frame as documented.',
+  'I-frame playlists are named <base><NameModifier>_I-Frame.m3u8 and hold one byte range per key frame over the same segments (the exact name MediaConvert uses is not confirmed here); BANDWIDTH is the peak segment bitrate, AVERAGE-BANDWIDTH the mean over the whole rendition.',
+  'MinSegmentLength, MinFinalSegmentLength, ClientCache, CodecSpecification (always RFC 6381 strings) and the M3U8 and MP4 container details (CslgAtom, FreeSpaceBox) are ignored.',
+  'STATUS_UPDATE events are sent at most once per second (statusUpdateSeconds), not at StatusUpdateInterval: short local jobs would otherwise send none.',
+  'No INPUT_INFORMATION event is sent; COMPLETE carries warning 240000 when silence was inserted for an output without an audio selector.',
+  'Jobs run one at a time; the queue, priority and acceleration settings change nothing.',
+  'Error codes: 1010 input unreadable, 1040 input not decodable (message starts "Demuxer:"), 3450 output write, 1030 for a setting the stand-in does not understand (its message names the setting).',
 ];
 
 /** Resources and attributes that the emulator does not implement at all (left out of the local profile). */

@@ -46,8 +46,12 @@ export function jobStateChangePattern(pipelineId: string, queueArn: string): Rec
 /**
  * A host name from DISTRIBUTION_DOMAIN: a scheme and a trailing slash are tolerated
  * (`https://d1.cloudfront.net/`), a path is not, since URLs are built as `https://<host>/<key>`.
+ * One exception: a plain-HTTP loopback origin (`http://127.0.0.1:8080`), the local stand-in, is kept whole.
  */
 export function normalizeDistributionDomain(value: string): string {
+  // The local distribution stand-in (npm run local:up) serves plain HTTP on loopback: keep its origin whole.
+  const loopback = /^http:\/\/(127\.0\.0\.1|localhost):\d{1,5}\/?$/i.exec(value.trim());
+  if (loopback) return value.trim().replace(/\/+$/, '');
   const host = value
     .trim()
     .replace(/^https?:\/\//i, '')

@@ -83,7 +83,9 @@ const DEFAULT_MAX_THUMBNAIL_URLS = 1000;
  * URL-encoded (a space becomes `%20`, `#` becomes `%23`), the `/` separators kept.
  */
 export function toDistributionUrl(distributionDomain: string, key: string): string {
-  return `https://${distributionDomain}/${key.split('/').map(encodeURIComponent).join('/')}`;
+  // A whole origin (`http://127.0.0.1:PORT`, the local stand-in) is used as given.
+  const origin = /^https?:\/\//.test(distributionDomain) ? distributionDomain : `https://${distributionDomain}`;
+  return `${origin}/${key.split('/').map(encodeURIComponent).join('/')}`;
 }
 
 /** Splits `s3://bucket/key`; undefined when the path is not of that form. */

@@ -47,9 +47,21 @@ export interface MotoServer {
  * Starts `python3 -m moto.server` on a free loopback port and waits until it answers.
  * @param detached keep it running after this process exits (for `npm run local:up`).
  */
-export async function startMoto(options: { detached?: boolean; python?: string } = {}): Promise<MotoServer> {
+export async function startMoto(
+  options: {
+    detached?: boolean;
+    python?: string;
+    /**
+     * Run moto through scripts/lib/moto_server.py, which applies AWS's rule that a policy statement whose
+     * condition does not hold does not apply (moto denies instead): the stacks' bucket policies then stay as deployed.
+     * @default false
+     */
+    awsConditionRule?: boolean;
+  } = {},
+): Promise<MotoServer> {
   const port = await freePort();
-  const child = spawn(options.python ?? process.env.PYTHON ?? 'python3', ['-m', 'moto.server', '-H', '127.0.0.1', '-p', String(port)], {
+  const entry = options.awsConditionRule ? [path.join(__dirname, 'moto_server.py')] : ['-m', 'moto.server'];
+  const child = spawn(options.python ?? process.env.PYTHON ?? 'python3', [...entry, '-H', '127.0.0.1', '-p', String(port)], {
     stdio: 'ignore',
     detached: options.detached ?? false,
   });

@@ -15,11 +15,47 @@ export function requireMoto(python = process.env.PYTHON ?? 'python3'): string {
   }
 }
 
+/** A program on PATH that answers `-version`; `hint` says how to install it. */
+function requireProgram(name: string, hint: string): void {
+  try {
+    execFileSync(name, ['-version'], { stdio: 'ignore' });
+  } catch {
+    throw new MissingToolError(name, hint);
+  }
+}
+
+/** Debian's ffmpeg (ffmpeg and ffprobe): the MediaConvert stand-in transcodes with it. */
+export function requireFfmpeg(): void {
+  requireProgram('ffmpeg', 'install it with `apt-get install -y ffmpeg` (Debian).');
+  requireProgram('ffprobe', 'install it with `apt-get install -y ffmpeg` (Debian).');
+}
+
+/** The Chromium browser the player test drives: CHROMIUM, or Debian's `chromium` found on PATH (an absolute path: playwright needs one). */
+export function chromiumPath(): string {
+  if (process.env.CHROMIUM) return process.env.CHROMIUM;
+  try {
+    return execFileSync('sh', ['-c', 'command -v chromium'], { encoding: 'utf8' }).trim() || 'chromium';
+  } catch {
+    return 'chromium';
+  }
+}
+
+/** Debian's headless-capable Chromium. */
+export function requireChromium(): void {
+  try {
+    execFileSync(chromiumPath(), ['--version'], { stdio: 'ignore' });
+  } catch {
+    throw new MissingToolError('chromium', 'install it with `apt-get install -y chromium` (Debian), or set CHROMIUM to its path.');
+  }
+}
+
 /** What a tier needs; each check throws MissingToolError with an install hint. */
 export const TOOL_CHECKS = {
   terraform: () => void requireTerraform(),
   mirror: () => void findProviderMirror(),
   moto: () => void requireMoto(),
+  ffmpeg: () => requireFfmpeg(),
+  chromium: () => requireChromium(),
 } as const;
 
 /**

@@ -6,6 +6,7 @@ import { PRICE_CLASSES, PriceClass } from '../../contracts/aws-limits';
 import { CORS_ORIGIN_PATTERN, DELIVERY_DEFAULTS } from '../../contracts/defaults';
 import { SERVED_PATH_PATTERNS } from '../../contracts/storage-layout';
 import { InvalidPropsError, checkOneOfProp, checkPatternProp } from '../lib/prop-validation';
+import { deliveryResponseHeaders } from '../lib/delivery-headers';
 import { SecureBucket } from './secure-bucket';
 
 /** AWS managed cache policy "CachingOptimized". Unique output prefixes per upload make long TTLs safe. */
@@ -200,26 +201,7 @@ export class Delivery extends Construct {
     return new CloudfrontResponseHeadersPolicy(this, 'ResponseHeadersPolicy', {
       name: `${name}-cors-security`,
       comment: 'CORS for HLS players on other origins, plus security headers',
-      // No origins listed: only the distribution's own names, which are same-origin and need no CORS header.
-      ...(allowedOrigins.length > 0
-        ? {
-            corsConfig: {
-              accessControlAllowCredentials: false,
-              accessControlAllowHeaders: { items: ['*'] },
-              accessControlAllowMethods: { items: ['GET', 'HEAD', 'OPTIONS'] },
-              accessControlAllowOrigins: { items: allowedOrigins },
-              accessControlExposeHeaders: { items: ['Content-Length', 'Content-Range', 'ETag'] },
-              accessControlMaxAgeSec: 3000,
-              originOverride: true,
-            },
-          }
-        : {}),
-      securityHeadersConfig: {
-        strictTransportSecurity: { accessControlMaxAgeSec: 63_072_000, includeSubdomains: true, preload: true, override: true },
-        contentTypeOptions: { override: true },
-        frameOptions: { frameOption: 'DENY', override: true },
-        referrerPolicy: { referrerPolicy: 'strict-origin-when-cross-origin', override: true },
-      },
+      ...deliveryResponseHeaders(allowedOrigins),
     });
   }
 }

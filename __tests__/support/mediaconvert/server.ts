@@ -12,6 +12,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { isRecord } from '../../../contracts/guards';
 import { RouteNotFound, routeRequest } from './router';
+import { TranscodeOptions, Transcoder } from './transcode';
 import {
   Clock,
   DEFAULT_IDEMPOTENCY_WINDOW_MS,
@@ -25,6 +26,7 @@ import {
 } from './store';
 
 export type { MediaConvertFault, ObjectReader, StubJob, StubQueue } from './store';
+export type { JobEventSink, TranscodeIo, TranscodeOptions } from './transcode';
 
 export interface MediaConvertStubOptions {
   /** Region used in queue and job ARNs. @default 'us-east-1' */
@@ -50,6 +52,12 @@ export interface MediaConvertStubOptions {
   readonly reader?: ObjectReader;
   /** Report `videoProperties.rotation` in Probe answers (see probe.ts). @default false */
   readonly reportRotation?: boolean;
+  /**
+   * Run each created job with ffmpeg (transcode.ts): outputs written through `io`, events sent to
+   * `onEvent`; Probe then also answers for files that are not committed fixtures.
+   * @default - none: jobs stay SUBMITTED and no event is sent (the fast path of unit and integration tests)
+   */
+  readonly transcode?: TranscodeOptions;
 }
 
 /** One request the stub received, for asserting on the provider's or a handler's calls. */
@@ -84,6 +92,8 @@ export interface MediaConvertStub {
   failNextProbe(...faults: MediaConvertFault[]): void;
   /** Parsed body of every POST /2017-08-29/probe, in order. */
   readonly probeRequests: Record<string, unknown>[];
+  /** Settles when every job created so far has finished transcoding (immediately without `transcode`). */
+  idle(): Promise<void>;
   /** Stops listening and closes every socket, keep-alive ones included. */
   close(): Promise<void>;
 }
@@ -115,9 +125,13 @@ export async function startMediaConvertStub(options: MediaConvertStubOptions = {
     {
       ...(options.reader ? { reader: options.reader } : {}),
       ...(options.reportRotation !== undefined ? { reportRotation: options.reportRotation } : {}),
+      ...(options.transcode ? { liveFfprobe: true } : {}),
     },
     options.clock ?? Date.now,
   );
+  const transcoder = options.transcode ? new Transcoder(options.transcode, store.region, store.accountId) : undefined;
+  /** Settles when every job handed to the transcoder so far has ended. */
+  let transcoding: Promise<void> = Promise.resolve();
   const log = options.log ?? ((line: string) => void process.stderr.write(`${line}\n`));
   const requests: StubRequest[] = [];
   let requestCounter = 0;
@@ -148,8 +162,11 @@ export async function startMediaConvertStub(options: MediaConvertStubOptions = {
     }
     requests.push({ method, path: `/${segments.join('/')}` });
     try {
+      const before = store.createdJobCount;
       const [status, body] = await routeRequest(store, method, segments, () => readJson(req), url.searchParams);
       send(res, status, body);
+      // A new job (not a token repeat) starts after its CreateJob answer, as the service's queue does.
+      if (transcoder && store.createdJobCount > before) transcoding = transcoder.enqueue(body.job as StubJob);
     } catch (err) {
       if (err instanceof RouteNotFound) {
         log(
@@ -196,6 +213,9 @@ export async function startMediaConvertStub(options: MediaConvertStubOptions = {
       store.failNextProbe(...injected);
     },
     probeRequests: store.probeRequests,
+    idle() {
+      return transcoding;
+    },
     close() {
       return new Promise<void>((resolve, reject) => {
         server.close((err) => (err ? reject(err) : resolve()));

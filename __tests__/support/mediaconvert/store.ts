@@ -4,6 +4,7 @@
  */
 import { isRecord } from '../../../contracts/guards';
 import { findFixtureByContent } from '../media-fixtures';
+import { liveProbeEntry } from './live-probe';
 import { probeResultFor } from './probe';
 import { validateCreateJob } from './validation';
 
@@ -38,6 +39,8 @@ export interface ProbeOptions {
    * service does not send it). @default false
    */
   readonly reportRotation?: boolean;
+  /** ffprobe bytes that match no committed fixture (the transcoding stand-in). @default false */
+  readonly liveFfprobe?: boolean;
 }
 
 /** A queue as MediaConvert's wire format spells it. */
@@ -70,7 +73,12 @@ export interface StubJob {
   statusUpdateInterval?: string;
   clientRequestToken?: string;
   jobTemplate?: string;
-  timing: { submitTime: number };
+  timing: { submitTime: number; startTime?: number; finishTime?: number };
+  /** Set by the transcoder (transcode.ts) as the job runs. */
+  jobPercentComplete?: number;
+  outputGroupDetails?: Record<string, unknown>[];
+  errorCode?: number;
+  errorMessage?: string;
 }
 
 /** A request the service would reject; the router answers it with `status` and `code`. */
@@ -192,7 +200,8 @@ export class MediaConvertStore {
       } catch (error) {
         throw badRequest(`Unable to read ${url}: ${(error as Error).name}: ${(error as Error).message}`);
       }
-      results.push(probeResultFor(bytes, findFixtureByContent(bytes), { reportRotation: this.probeOptions.reportRotation ?? false }));
+      const entry = findFixtureByContent(bytes) ?? (this.probeOptions.liveFfprobe ? liveProbeEntry(bytes) : undefined);
+      results.push(probeResultFor(bytes, entry, { reportRotation: this.probeOptions.reportRotation ?? false }));
     }
     return { probeResults: results };
   }
