@@ -263,7 +263,7 @@ describeWithTools('plan review on the S3 backend (emulator)', ['terraform', 'mir
     expect(readFileSync(result.planned[0]!.planJsonFile, 'utf8')).toContain(SENSITIVE_PROBE);
     expect(md).not.toContain(SENSITIVE_PROBE);
     expect(md).not.toContain('[!WARNING]');
-  }, 180_000);
+  }, 600_000);
 
   it('step 5 (against step 3): a bucket rename shows the replacement first and flagged, and fails a protected stack', async () => {
     // Act: a pull request's plan (no lock).
@@ -298,7 +298,7 @@ describeWithTools('plan review on the S3 backend (emulator)', ['terraform', 'mir
       ]);
     await expect(cli(['--protect', LOCAL_STACK, result.planned[0]!.planJsonFile])).rejects.toMatchObject({ code: 1 });
     await expect(cli([result.planned[0]!.planJsonFile])).resolves.toMatchObject({ stdout: expect.stringContaining('forced by `bucket`') });
-  }, 180_000);
+  }, 600_000);
 
   it('step 6 (state of step 3): a second plan while another run holds the lock fails with a lock error naming the lockfile', async () => {
     // Prepare: `terraform console` holds the state lock for as long as it runs.
@@ -398,7 +398,7 @@ describeWithTools('plan review on the S3 backend (emulator)', ['terraform', 'mir
     const { stdout } = await terraformOrThrow(['state', 'list'], stackDir, cliConfig);
     expect(stdout.trim()).toBe('');
     checkpoint('other');
-  }, 300_000);
+  }, 900_000);
 
   // Every AWS call terraform made above, mapped to its IAM action and resource and decided by the IAM
   // simulator against the roles examples/ci-roles creates (the same policy templates).
