@@ -142,6 +142,9 @@ describe('delivery.waf', () => {
         override_action: { none: {} },
         statement: { managed_rule_group_statement: { vendor_name: 'AWS', name: 'AWSManagedRulesCommonRuleSet' } },
       }),
+      expect.objectContaining({
+        statement: { managed_rule_group_statement: { vendor_name: 'AWS', name: 'AWSManagedRulesKnownBadInputsRuleSet' } },
+      }),
     ]);
     expect(template.onlyResource('aws_cloudfront_distribution').web_acl_id).toBe(refOf(stack.webAcl!.acl, 'arn'));
   });

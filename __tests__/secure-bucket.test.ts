@@ -111,7 +111,7 @@ describe('SecureBucket', () => {
     });
   });
 
-  it('logs access to the log bucket only after the log bucket grants the logging service', () => {
+  it('logs access to the log bucket only after the log bucket grants the logging service, for the logging buckets only', () => {
     // Act
     const { template, built: logs } = Template.synthBuilt((scope) => {
       const logBucket = new SecureBucket(scope, 'Logs', { bucketName: 'log-bucket', receivesAccessLogs: true });
@@ -130,6 +130,7 @@ describe('SecureBucket', () => {
         actions: ['s3:PutObject'],
         condition: [
           { test: 'StringEquals', variable: 'aws:SourceAccount', values: ['${data.aws_caller_identity.CallerIdentity.account_id}'] },
+          { test: 'ArnLike', variable: 'aws:SourceArn', values: ['${aws_s3_bucket.Media_Bucket_C9060E99.arn}'] },
         ],
       }),
     );

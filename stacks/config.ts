@@ -252,7 +252,7 @@ export const PipelineConfigSchema = z
           })
           .optional()
           .describe(
-            "A WAF web ACL on the distribution: a per-IP rate limit and AWS's common rule group. Costs about 5 USD/month per ACL + 1 USD/month per rule + 0.60 USD per million requests; caps egress abuse.",
+            "A WAF web ACL on the distribution: a per-IP rate limit, AWS's common rule group and its known-bad-inputs rule group. Costs about 5 USD/month per ACL + 1 USD/month per rule + 0.60 USD per million requests; caps egress abuse.",
           ),
       })
       .prefault({})

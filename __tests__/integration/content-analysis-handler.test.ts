@@ -250,15 +250,22 @@ describeWithTools('content-analysis handler', ['moto'], () => {
     expect(object.ContentType).toBe('application/json');
     expect(labels).toEqual(
       expect.objectContaining({
-        version: '1',
+        version: '2',
         assetId: ASSET_ID,
         jobId: JOB_ID,
         rekognitionJobId: 'rek-1',
         labelCount: 4321,
         labelModelVersion: '3.0',
+        pages: [0, 1, 2, 3, 4].map((page) => `${ASSET_ID}/analysis/labels/0000${page}.json`),
       }),
     );
-    expect(labels.labels).toEqual(pages.flat());
+    // Every detection, in Rekognition's order, across the pages.
+    const storedPages: Json[] = [];
+    for (const key of labels.pages as string[]) {
+      const page = await s3.send(new GetObjectCommand({ Bucket: OUTPUT_BUCKET, Key: key }));
+      storedPages.push(JSON.parse(await page.Body!.transformToString()) as Json);
+    }
+    expect(storedPages.flatMap((page) => page.labels as unknown[])).toEqual(pages.flat());
     const stored = await record();
     expect(stored.status).toBe('COMPLETE');
     expect(stored.analysis).toEqual(

@@ -12,11 +12,12 @@ import { asRecord } from '../../contracts/guards';
 import type { JobStateChange } from '../jobs/job-event';
 import { OUTPUT_FOLDERS } from '../../contracts/storage-layout';
 import { parseS3Uri } from '../delivery/outputs';
+import { LabelAccumulator } from './label-accumulator';
 
 /** The labels document's name in `<assetId>/analysis/`. */
 export const LABELS_FILE_NAME = 'labels.json';
-/** Version of labels.json; a removed or retyped field gets a new one. */
-export const LABELS_SCHEMA_VERSION = '1';
+/** Version of labels.json; a removed or retyped field gets a new one. Version 2: the detections moved to `pages`. */
+export const LABELS_SCHEMA_VERSION = '2';
 /** GetLabelDetection's largest page. */
 export const LABELS_PAGE_SIZE = 1000;
 /** Rekognition Video reads these containers; MediaConvert's MP4 rendition is one. */
@@ -175,28 +176,9 @@ export function labelsKey(assetId: string): string {
  * then by occurrences, then by name (so equal inputs give equal summaries).
  */
 export function summarizeLabels(detections: readonly LabelDetection[], top: number): LabelSummary[] {
-  const byName = new Map<string, { confidence: number; occurrences: number; firstSeenMs: number }>();
-  for (const detection of detections) {
-    const name = detection.Label?.Name;
-    if (name === undefined || name === '') continue;
-    const confidence = detection.Label?.Confidence ?? 0;
-    const at = detection.Timestamp ?? 0;
-    const seen = byName.get(name);
-    byName.set(
-      name,
-      seen === undefined
-        ? { confidence, occurrences: 1, firstSeenMs: at }
-        : {
-            confidence: Math.max(seen.confidence, confidence),
-            occurrences: seen.occurrences + 1,
-            firstSeenMs: Math.min(seen.firstSeenMs, at),
-          },
-    );
-  }
-  return [...byName.entries()]
-    .map(([name, s]) => ({ name, confidence: Math.round(s.confidence * 10) / 10, occurrences: s.occurrences, firstSeenMs: s.firstSeenMs }))
-    .sort((a, b) => b.confidence - a.confidence || b.occurrences - a.occurrences || a.name.localeCompare(b.name))
-    .slice(0, top);
+  const accumulator = new LabelAccumulator();
+  accumulator.add(detections);
+  return accumulator.top(top);
 }
 
 /** labels.json: every detection Rekognition returned, with what produced it. */
@@ -212,8 +194,13 @@ export interface LabelsDocument {
   readonly labelModelVersion: string | null;
   readonly videoMetadata: VideoMetadata | null;
   readonly labelCount: number;
-  /** Rekognition's LabelDetection objects, in its order (by timestamp). */
-  readonly labels: readonly LabelDetection[];
+  /** The top labels, as on the record. */
+  readonly topLabels: readonly LabelSummary[];
+  /**
+   * The keys (in the output bucket) of the detection pages, in Rekognition's order (by timestamp):
+   * each `{ "page": n, "labels": [LabelDetection…] }`, at most 1,000 detections.
+   */
+  readonly pages: readonly string[];
 }
 
 /** The labels document of one completed analysis. */
@@ -223,7 +210,9 @@ export function buildLabelsDocument(args: {
   readonly minConfidence: number;
   readonly labelModelVersion: string | undefined;
   readonly videoMetadata: VideoMetadata | undefined;
-  readonly labels: readonly LabelDetection[];
+  readonly labelCount: number;
+  readonly topLabels: readonly LabelSummary[];
+  readonly pages: readonly string[];
 }): LabelsDocument {
   const { completion } = args;
   return {
@@ -236,12 +225,13 @@ export function buildLabelsDocument(args: {
     minConfidence: args.minConfidence,
     labelModelVersion: args.labelModelVersion ?? null,
     videoMetadata: args.videoMetadata ?? null,
-    labelCount: args.labels.length,
-    labels: args.labels,
+    labelCount: args.labelCount,
+    topLabels: args.topLabels,
+    pages: args.pages,
   };
 }
 
-/** Every page of one label-detection job, as GetLabelDetection returned them. */
+/** One page of a label-detection job, as GetLabelDetection returned it (the status and video fields repeat on every page). */
 export interface LabelDetectionResult {
   readonly jobStatus: string | undefined;
   readonly statusMessage: string | undefined;

@@ -1,3 +1,4 @@
+import { Lazy } from 'cdktf';
 import { Construct } from 'constructs';
 import { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket';
 import {
@@ -65,6 +66,8 @@ export class SecureBucket extends Construct {
   /** The object ownership in effect: only `BucketOwnerPreferred` accepts ACL-granted deliveries. */
   readonly objectOwnership: 'BucketOwnerEnforced' | 'BucketOwnerPreferred';
   private readonly policyDocument: PolicyDocument;
+  /** The buckets that log here: the log-delivery grant names them (aws:SourceArn). */
+  private readonly accessLogSourceArns: string[] = [];
 
   constructor(scope: Construct, id: string, props: SecureBucketProps) {
     super(scope, id);
@@ -121,6 +124,7 @@ export class SecureBucket extends Construct {
         // S3 validates the log bucket's grant when logging is enabled.
         dependsOn: [props.accessLogs.bucket.policy],
       });
+      props.accessLogs.bucket.accessLogSourceArns.push(this.bucket.arn);
     }
   }
 
@@ -155,7 +159,15 @@ export class SecureBucket extends Construct {
       principals: [{ type: 'Service', identifiers: ['logging.s3.amazonaws.com'] }],
       actions: ['s3:PutObject'],
       resources: [`${this.bucket.arn}/*`],
-      condition: [{ test: 'StringEquals', variable: 'aws:SourceAccount', values: [accountIdOf(this)] }],
+      // Resolved at synth: the buckets that name this one as their log target, once all are constructed.
+      condition: Lazy.anyValue({
+        produce: () => [
+          { test: 'StringEquals', variable: 'aws:SourceAccount', values: [accountIdOf(this)] },
+          ...(this.accessLogSourceArns.length > 0
+            ? [{ test: 'ArnLike', variable: 'aws:SourceArn', values: [...this.accessLogSourceArns] }]
+            : []),
+        ],
+      }) as unknown as PolicyStatement['condition'],
     };
   }
 }

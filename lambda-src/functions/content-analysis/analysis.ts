@@ -26,9 +26,9 @@ import {
   labelsKey,
   parseAnalysisCompletion,
   planAnalysisStart,
-  summarizeLabels,
 } from '../../analysis/label-analysis';
 import { AnalysisNotReadyError } from '../../../contracts/errors';
+import { LabelAccumulator, labelsPageKey } from '../../analysis/label-accumulator';
 import type { JobStateChange } from '../../jobs/job-event';
 import type { Logger } from '../../core/logger';
 import type { AnalysisOutcome } from '../../metrics/pipeline-metrics';
@@ -38,8 +38,8 @@ import type { ContentAnalysisConfig } from '../../../contracts/functions/content
 export interface AnalysisPorts {
   /** StartLabelDetection; resolves to Rekognition's job id. */
   startLabelDetection(request: StartLabelDetectionRequest): Promise<string>;
-  /** GetLabelDetection, every page. */
-  getLabels(rekognitionJobId: string): Promise<LabelDetectionResult>;
+  /** GetLabelDetection, one page at a time (never the whole set in memory). */
+  labelPages(rekognitionJobId: string): AsyncIterable<LabelDetectionResult>;
   putLabels(key: string, body: string): Promise<void>;
   transition(input: UpdateItemCommandInput): Promise<{ readonly applied: boolean; readonly record?: RecordWithAnalysis }>;
   /** The asset's record (job id and analysis), read consistently. */
@@ -145,13 +145,27 @@ export async function collectAnalysis(message: string, context: Context, ports: 
     logger.warn('Completion message does not match a started analysis; not recorded', { reason: check, bucket: completion.bucket });
     return { outcome: 'skipped', jobId: completion.jobId, reason: `unexpected-completion:${check}` };
   }
-  const result = await ports.getLabels(completion.rekognitionJobId);
-  if (result.jobStatus === 'IN_PROGRESS' || result.jobStatus === undefined) {
-    throw new AnalysisNotReadyError(completion.rekognitionJobId, completion.status, result.jobStatus);
+  const pages = ports.labelPages(completion.rekognitionJobId)[Symbol.asyncIterator]();
+  const first = await pages.next();
+  const result: LabelDetectionResult | undefined = first.done ? undefined : first.value;
+  if (result === undefined || result.jobStatus === 'IN_PROGRESS' || result.jobStatus === undefined) {
+    throw new AnalysisNotReadyError(completion.rekognitionJobId, completion.status, result?.jobStatus);
   }
   const base = { jobId: completion.jobId, rekognitionJobId: completion.rekognitionJobId };
   let analysis: Parameters<typeof recordAnalysisResult>[0]['analysis'];
   if (result.jobStatus === 'SUCCEEDED') {
+    // Page by page: each page is written to S3 and folded into the summary, then dropped.
+    const accumulator = new LabelAccumulator();
+    const pageKeys: string[] = [];
+    for (let page: LabelDetectionResult | undefined = result; page !== undefined;) {
+      const key = labelsPageKey(completion.assetId, pageKeys.length);
+      await ports.putLabels(key, JSON.stringify({ page: pageKeys.length, labels: page.labels }));
+      pageKeys.push(key);
+      accumulator.add(page.labels);
+      const next = await pages.next();
+      page = next.done ? undefined : next.value;
+    }
+    const topLabels = accumulator.top(config.topLabels);
     const key = labelsKey(completion.assetId);
     const document = buildLabelsDocument({
       pipeline: config.pipeline,
@@ -159,16 +173,12 @@ export async function collectAnalysis(message: string, context: Context, ports: 
       minConfidence: config.minConfidence,
       labelModelVersion: result.labelModelVersion,
       videoMetadata: result.videoMetadata,
-      labels: result.labels,
+      labelCount: accumulator.count,
+      topLabels,
+      pages: pageKeys,
     });
     await ports.putLabels(key, JSON.stringify(document));
-    analysis = {
-      status: 'SUCCEEDED',
-      ...base,
-      labelsKey: key,
-      labelCount: result.labels.length,
-      topLabels: summarizeLabels(result.labels, config.topLabels),
-    };
+    analysis = { status: 'SUCCEEDED', ...base, labelsKey: key, labelCount: accumulator.count, topLabels };
   } else {
     const error = { code: result.jobStatus, message: result.statusMessage ?? `Rekognition reported ${completion.status}` };
     logger.error('Rekognition could not analyse the video; recorded as FAILED, the job itself is unaffected', { error });

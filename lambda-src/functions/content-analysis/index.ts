@@ -4,7 +4,7 @@ import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { applyAnalysisWrite, readAnalysisRecord } from '../../io/analysis-table';
 import { createPipelineMetrics, flushMetrics, recordMetrics } from '../../io/metrics';
-import { fetchAllLabels } from '../../io/rekognition';
+import { labelPages } from '../../io/rekognition';
 import { asRecord } from '../../../contracts/guards';
 import { parseJobStateEvent } from '../../jobs/job-event';
 import { Logger } from '../../core/logger';
@@ -27,7 +27,7 @@ const ports: AnalysisPorts = {
     if (JobId === undefined) throw new Error('StartLabelDetection answered without a JobId; retrying the event');
     return JobId;
   },
-  getLabels: (rekognitionJobId) => fetchAllLabels(rekognition, rekognitionJobId),
+  labelPages: (rekognitionJobId) => labelPages(rekognition, rekognitionJobId),
   putLabels: async (key, body) =>
     void (await s3.send(new PutObjectCommand({ Bucket: config.outputBucket, Key: key, Body: body, ContentType: 'application/json' }))),
   transition: (input) => applyAnalysisWrite(dynamodb, input),
