@@ -125,7 +125,8 @@ describeWithTools('local emulator end to end', ['terraform', 'mirror', 'moto'], 
 
   beforeAll(async () => {
     workDir = mkdtempSync(path.join(os.tmpdir(), 'vod-e2e-'));
-    moto = await startMoto();
+    // Bucket-policy conditions as AWS evaluates them: terraform writes the player page into the output bucket after its policy.
+    moto = await startMoto({ awsConditionRule: true });
     mediaconvert = await startMediaConvertStub({
       region: REGION,
       log: () => undefined,

@@ -144,7 +144,8 @@ describeWithTools('plan review on the S3 backend (emulator)', ['terraform', 'mir
   beforeAll(async () => {
     workDir = mkdtempSync(path.join(os.tmpdir(), 'vod-plan-e2e-'));
     synthDir = path.join(workDir, 'cdktf.out');
-    moto = await startMoto();
+    // Bucket-policy conditions as AWS evaluates them: terraform writes the player page into the output bucket after its policy.
+    moto = await startMoto({ awsConditionRule: true });
     mediaconvert = await startMediaConvertStub({ region: REGION, log: () => undefined });
     awsProxy = await startFaultProxy(moto.url, { keepRequests: true });
     mediaconvertProxy = await startFaultProxy(mediaconvert.url, { keepRequests: true });

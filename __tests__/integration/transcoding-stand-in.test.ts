@@ -68,6 +68,12 @@ describe('transcoder pure parts', () => {
     expect(avcCodecString(profile, level)).toBe(expected);
   });
 
+  it('a value the transcoder cannot honour is named with its path (trick-play tiles are not produced)', () => {
+    expect(
+      checkSettingsUnderstood({ outputGroups: [{ outputGroupSettings: { hlsGroupSettings: { imageBasedTrickPlay: 'ADVANCED' } } }] }),
+    ).toEqual(['/outputGroups/0/outputGroupSettings/hlsGroupSettings/imageBasedTrickPlay: ADVANCED (understood: NONE)']);
+  });
+
   it('a setting the transcoder does not understand is named with its path', () => {
     // Act
     const problems = checkSettingsUnderstood({ outputGroups: [{ outputs: [{ videoDescription: { colorMetadata: 'INSERT' } }] }] });

@@ -69,6 +69,7 @@ export const TRANSCODER_GAPS: readonly string[] = [
   'STATUS_UPDATE events are sent at most once per second (statusUpdateSeconds), not at StatusUpdateInterval: short local jobs would otherwise send none.',
   'No INPUT_INFORMATION event is sent; COMPLETE carries warning 240000 when silence was inserted for an output without an audio selector.',
   'Jobs run one at a time; the queue, priority and acceleration settings change nothing.',
+  'HlsGroupSettings.ImageBasedTrickPlay other than NONE (trick-play tiles) is not produced yet: such a job fails with the setting named.',
   'Error codes: 1010 input unreadable, 1040 input not decodable (message starts "Demuxer:"), 3450 output write, 1030 for a setting the stand-in does not understand (its message names the setting).',
 ];
 

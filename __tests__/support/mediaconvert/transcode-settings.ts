@@ -119,7 +119,8 @@ const UNDERSTOOD_VALUES: Record<string, readonly string[]> = {
   outputSelection: ['MANIFESTS_AND_SEGMENTS'],
   interlaceMode: ['PROGRESSIVE'],
   container: ['M3U8', 'MP4', 'RAW'],
-  imageBasedTrickPlay: ['NONE', 'ADVANCED'],
+  // Trick-play tiles are not produced yet: anything but NONE fails the job instead of being skipped.
+  imageBasedTrickPlay: ['NONE'],
   type: ['HLS_GROUP_SETTINGS', 'FILE_GROUP_SETTINGS'],
   codec: ['H_264', 'FRAME_CAPTURE', 'AAC'],
 };
