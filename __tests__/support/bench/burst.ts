@@ -5,7 +5,7 @@
  * with transient faults injected at the network on some uploads and duplicate deliveries of others.
  *
  * `npm run bench` runs it as a process (scripts never import test doubles):
- * `tsx __tests__/support/bench/burst.ts --seed N` prints the BurstResult as JSON on its last line.
+ * `tsx __tests__/support/bench/burst.ts --seed N` prints its report and exits 1 when the target is missed.
  */
 import path from 'node:path';
 import { deriveAssetId } from '../../../lambda-src/jobs/keys';
@@ -171,11 +171,32 @@ export async function runBurst(options: BurstOptions): Promise<BurstResult> {
   }
 }
 
+/** The report `npm run bench` prints: counts, rate, and whether the target was met. */
+export function formatBurstReport(seed: number, result: BurstResult): { lines: string[]; met: boolean } {
+  const met = result.jobs === result.uploads - result.deadLettered && result.duplicates === 0 && result.lost === 0;
+  const list = (counts: Readonly<Record<string, number>>) =>
+    Object.entries(counts)
+      .map(([name, n]) => `${name} ${n}`)
+      .join(', ');
+  const lines = [
+    `burst (seed ${seed}): uploads ${result.uploads}, jobs ${result.jobs}, duplicates ${result.duplicates}, lost ${result.lost}, dead-lettered ${result.deadLettered}`,
+    `  ${result.deliveries} deliveries, ${result.invocations} invocations in ${result.wallSeconds.toFixed(1)} s: ${(result.deliveries / result.wallSeconds).toFixed(1)} events per second (${result.simulatedSeconds.toFixed(0)} s simulated)`,
+    `  faults injected: ${list(result.faultsInjected)}`,
+    `  duplicate deliveries: ${list(result.duplicateDeliveries)}`,
+    `  target jobs = uploads - dead-lettered, 0 duplicates, 0 lost: ${met ? 'met' : 'MISSED'}`,
+  ];
+  return { lines, met };
+}
+
 if (require.main === module) {
   const seedIndex = process.argv.indexOf('--seed');
   const seed = seedIndex === -1 ? 20261125 : Number(process.argv[seedIndex + 1]);
   runBurst({ uploads: 1000, faultRate: 0.1, duplicateRate: 0.1, concurrency: 10, seed }).then(
-    (result) => process.stdout.write(`${JSON.stringify(result)}\n`),
+    (result) => {
+      const report = formatBurstReport(seed, result);
+      process.stdout.write(`${report.lines.join('\n')}\n`);
+      if (!report.met) process.exitCode = 1;
+    },
     (error: unknown) => {
       console.error(error);
       process.exitCode = 1;
