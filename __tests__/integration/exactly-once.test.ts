@@ -298,9 +298,9 @@ describeWithTools('exactly one job per upload and one notification per outcome, 
       });
 
       it('past a function timeout shorter than the handler believes: Lambda kills it, and the retry finds the job', async () => {
-        // Prepare: the handler plans for 200 s but is killed at 10 s, mid-CreateJob (which hangs), before it can record anything.
+        // Prepare: the handler plans for 200 s (and a 60 s request timeout) but is killed at 15 s, mid-CreateJob (which hangs), before it can record anything.
         const upload = newUpload();
-        const fn = submitFunction({ killAfterMs: 10_000, reportedTimeoutMs: 200_000, timing: { ...TIMING, requestTimeoutMs: 100_000 } });
+        const fn = submitFunction({ killAfterMs: 15_000, reportedTimeoutMs: 200_000, timing: { ...TIMING, requestTimeoutMs: 60_000 } });
         rig.mediaconvertProxy.inject({ match: createJob(), action: { kind: 'hang', apply: true }, times: 1 });
 
         // Act
