@@ -16,9 +16,9 @@ export interface EmulatorGap {
 export const EMULATOR_GAPS: readonly EmulatorGap[] = [
   {
     resourceType: 'aws_cloudfront_distribution',
-    attributes: ['origin', 'default_cache_behavior', 'viewer_certificate'],
+    attributes: ['origin', 'default_cache_behavior', 'ordered_cache_behavior', 'viewer_certificate'],
     reason:
-      'moto does not return origin_access_control_id, adds a legacy forwarded_values block next to cache_policy_id, and adds ssl_support_method = sni-only to the default certificate',
+      'moto does not return origin_access_control_id, adds a legacy forwarded_values block next to cache_policy_id on the default and every ordered cache behavior (its CacheBehaviour extends DefaultCacheBehaviour), and adds ssl_support_method = sni-only to the default certificate',
   },
   {
     resourceType: 'aws_lambda_function',
