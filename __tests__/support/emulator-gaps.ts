@@ -57,6 +57,9 @@ export const LOCAL_PIPELINE_GAPS: readonly string[] = [
  * MediaConvert. Settings not in support/mediaconvert/transcode-settings.ts fail the job instead.
  */
 export const TRANSCODER_GAPS: readonly string[] = [
+  'HE-AAC (AAC codecProfile HEV1/HEV2, the weak-network rung) is encoded as AAC-LC at the same bitrate: Debian ffmpeg has no HE-AAC encoder',
+  'an audio selector uses only its first track, and RemixSettings are approximated by ffmpeg downmixing to the output channel count; AudioDurationCorrection is accepted and has no effect',
+  "hrdBufferSize becomes x264 -bufsize, an approximation of MediaConvert's HRD model",
   'QVBR is approximated by x264 CRF (38 - 2 x QvbrQualityLevel) capped by MaxBitrate with a 2x buffer; QualityTuningLevel is ignored (x264 preset veryfast for every job).',
   'SceneChangeDetect is ignored: GOPs are fixed (scene-change IDRs are not inserted), so segments always start on the GOP cadence.',
   'AdaptiveQuantization, AntiAlias, Sharpness and FramerateConversionAlgorithm are ignored (ffmpeg defaults; fps filter for frame-rate changes).',

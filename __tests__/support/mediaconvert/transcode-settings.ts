@@ -28,6 +28,7 @@ const H264: Spec = {
   parNumerator: true,
   parDenominator: true,
   adaptiveQuantization: true,
+  hrdBufferSize: true,
 };
 
 const VIDEO: Spec = {
@@ -49,9 +50,22 @@ const VIDEO: Spec = {
 
 const AUDIO: Spec = {
   audioSourceName: true,
+  remixSettings: {
+    channelsIn: true,
+    channelsOut: true,
+    channelMapping: { outputChannels: [{ inputChannels: [true], inputChannelsFineTune: [true] }] },
+  },
   codecSettings: {
     codec: true,
-    aacSettings: { codecProfile: true, codingMode: true, sampleRate: true, bitrate: true, rateControlMode: true },
+    aacSettings: {
+      codecProfile: true,
+      codingMode: true,
+      sampleRate: true,
+      bitrate: true,
+      rateControlMode: true,
+      rawFormat: true,
+      specification: true,
+    },
   },
 };
 
@@ -62,7 +76,7 @@ export const UNDERSTOOD_SETTINGS: Spec = {
       fileInput: true,
       timecodeSource: true,
       videoSelector: { rotate: true, colorSpace: true, colorSpaceUsage: true },
-      audioSelectors: { '*': { defaultSelection: true } },
+      audioSelectors: { '*': { defaultSelection: true, selectorType: true, tracks: [true], audioDurationCorrection: true } },
     },
   ],
   outputGroups: [

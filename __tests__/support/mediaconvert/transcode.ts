@@ -215,7 +215,8 @@ function h264Args(h264: Json, fps: number, preset: string): string[] {
   const bitrate = num(h264.bitrate);
   if (mode === 'QVBR') {
     args.push('-crf', String(QVBR_TO_CRF(num(rec(h264.qvbrSettings).qvbrQualityLevel) ?? 7)));
-    if (max !== undefined) args.push('-maxrate', String(max), '-bufsize', String(max * 2));
+    // The HRD buffer the job names, else twice the peak.
+    if (max !== undefined) args.push('-maxrate', String(max), '-bufsize', String(num(h264.hrdBufferSize) ?? max * 2));
   } else if (mode === 'VBR' || mode === 'CBR') {
     const b = bitrate ?? 5_000_000;
     args.push('-b:v', String(b), '-maxrate', String(mode === 'CBR' ? b : (max ?? b)), '-bufsize', String(2 * (max ?? b)));
@@ -242,7 +243,8 @@ function audioArgs(outputAudio: Json[], input: Json, source: SourceInfo): { inpu
   if (str(codec.codec) !== 'AAC')
     throw new JobFailure(ERROR_CODES.invalidSettings, `mediaconvert-stub: audio codec ${String(codec.codec)} is not understood`);
   const aac = rec(codec.aacSettings);
-  if ((str(aac.codecProfile) ?? 'LC') !== 'LC')
+  // HE-AAC (HEV1/HEV2) is encoded as AAC-LC at the same bitrate: Debian's ffmpeg has no HE-AAC encoder (TRANSCODER_GAPS).
+  if (!['LC', 'HEV1', 'HEV2'].includes(str(aac.codecProfile) ?? 'LC'))
     throw new JobFailure(ERROR_CODES.invalidSettings, `mediaconvert-stub: AAC profile ${String(aac.codecProfile)} is not understood`);
   const channels = { CODING_MODE_1_0: 1, CODING_MODE_2_0: 2, CODING_MODE_1_1: 2 }[str(aac.codingMode) ?? 'CODING_MODE_2_0'];
   if (channels === undefined)
@@ -261,7 +263,9 @@ function audioArgs(outputAudio: Json[], input: Json, source: SourceInfo): { inpu
       silence: true,
     };
   }
-  return { inputs: [], args: ['-map', '0:a:0', ...encode], silence: false };
+  // The first track the selector names (MediaConvert counts from 1); a remix to stereo is approximated by ffmpeg's downmix (TRANSCODER_GAPS).
+  const track = Array.isArray(selector.tracks) && typeof selector.tracks[0] === 'number' ? selector.tracks[0] - 1 : 0;
+  return { inputs: [], args: ['-map', `0:a:${track}?`, ...encode], silence: false };
 }
 
 /** `s3://bucket/prefix/base` → bucket, key prefix and base name (input basename when the destination ends with `/`). */
