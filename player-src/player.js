@@ -1,8 +1,9 @@
 // The player page's script, bundled with hls.js at synth by stacks/lib/player-bundle.ts.
 // It reads ?asset=<assetId>, finds the asset's outputs at the paths the pipeline writes them
-// (<assetId>/hls/<slug>.m3u8, <assetId>/thumbnails/<slug>_poster.NNNNNNN.jpg), and plays the HLS
+// (<assetId>/hls/<slug>.m3u8, <assetId>/thumbnails/<slug>_thumb.NNNNNNN.jpg), and plays the HLS
 // master with hls.js. Everything is same-origin: the page's CSP allows nothing else.
 import Hls from 'hls.js';
+import { THUMBNAIL_NAME_MODIFIER, posterThumbnailIndex } from '../contracts/storage-layout';
 
 /** What tests and curious users can read from the console: window.vodPlayer. */
 const state = { asset: null, hls: null, levels: [], errors: [], fatal: null };
@@ -29,19 +30,30 @@ if (!match) {
   const base = `/${asset}`;
   const master = `${base}/hls/${slug}.m3u8`;
 
-  // The poster is the last capture of the _poster output: the second one, or the first for very short sources.
-  const posters = [`${base}/thumbnails/${slug}_poster.0000001.jpg`, `${base}/thumbnails/${slug}_poster.0000000.jpg`];
-  const tryPoster = (i) => {
-    if (i >= posters.length) return;
-    const image = new Image();
-    image.onload = () => {
-      video.poster = posters[i];
-      state.poster = posters[i];
-    };
-    image.onerror = () => tryPoster(i + 1);
-    image.src = posters[i];
+  // The poster is the thumbnail the pipeline picks (posterThumbnailIndex, the rule the notifications use):
+  // the page learns how many thumbnails there are with HEAD requests (a doubling, then a bisection).
+  const thumbnail = (i) => `${base}/thumbnails/${slug}${THUMBNAIL_NAME_MODIFIER}.${String(i).padStart(7, '0')}.jpg`;
+  const exists = async (i) => (await fetch(thumbnail(i), { method: 'HEAD' })).ok;
+  const thumbnailCount = async () => {
+    if (!(await exists(0))) return 0;
+    let present = 0;
+    let absent = 1;
+    while (await exists(absent)) [present, absent] = [absent, absent * 2];
+    while (absent - present > 1) {
+      const middle = Math.floor((present + absent) / 2);
+      if (await exists(middle)) present = middle;
+      else absent = middle;
+    }
+    return present + 1;
   };
-  tryPoster(0);
+  thumbnailCount()
+    .then((count) => {
+      if (count === 0) return;
+      const poster = thumbnail(posterThumbnailIndex(count));
+      video.poster = poster;
+      state.poster = poster;
+    })
+    .catch(() => undefined);
 
   if (!Hls.isSupported()) {
     fail('This browser has no Media Source Extensions: hls.js cannot play here.');
