@@ -462,6 +462,24 @@ export class Transcoder {
   }
 
   /** The video filter chain and encoder arguments of one output. */
+  /** The ffmpeg arguments every H.264 output shares (HLS variant or MP4): input, video map and filters, codec, audio, no metadata. */
+  private h264EncodeArgs(plan: ReturnType<Transcoder['videoPlan']>, audio: ReturnType<typeof audioArgs>, sourceFile: string): string[] {
+    return [
+      ...plan.pre,
+      '-i',
+      sourceFile,
+      ...audio.inputs,
+      '-map',
+      '0:v:0',
+      '-vf',
+      plan.filters.join(','),
+      ...h264Args(rec(plan.codec.h264Settings), plan.fps, this.options.preset ?? 'superfast'),
+      ...audio.args,
+      '-map_metadata',
+      '-1',
+    ];
+  }
+
   private videoPlan(
     description: Json,
     input: Json,
@@ -540,18 +558,7 @@ export class Transcoder {
       const name = `${base}${str(output.nameModifier) ?? ''}`;
       await this.encode(
         [
-          ...plan.pre,
-          '-i',
-          sourceFile,
-          ...audio.inputs,
-          '-map',
-          '0:v:0',
-          '-vf',
-          plan.filters.join(','),
-          ...h264Args(rec(plan.codec.h264Settings), plan.fps, this.options.preset ?? 'superfast'),
-          ...audio.args,
-          '-map_metadata',
-          '-1',
+          ...this.h264EncodeArgs(plan, audio, sourceFile),
           '-f',
           'hls',
           '-hls_time',
@@ -740,18 +747,7 @@ export class Transcoder {
         const extension = str(output.extension) ?? 'mp4';
         await this.encode(
           [
-            ...plan.pre,
-            '-i',
-            sourceFile,
-            ...audio.inputs,
-            '-map',
-            '0:v:0',
-            '-vf',
-            plan.filters.join(','),
-            ...h264Args(rec(plan.codec.h264Settings), plan.fps, this.options.preset ?? 'superfast'),
-            ...audio.args,
-            '-map_metadata',
-            '-1',
+            ...this.h264EncodeArgs(plan, audio, sourceFile),
             ...(moov === 'PROGRESSIVE_DOWNLOAD' ? ['-movflags', '+faststart'] : []),
             path.join(outDir, `${name}.${extension}`),
           ],
