@@ -1,4 +1,5 @@
-import { distributionHeaders } from '../scripts/lib/local-distribution';
+import { S3Client } from '@aws-sdk/client-s3';
+import { distributionHeaders, startLocalDistribution } from '../scripts/lib/local-distribution';
 import { rateMinutes } from '../scripts/lib/local-runtime/event-bus';
 import { matchesEventPattern } from '../scripts/lib/local-runtime/event-pattern';
 import { eventKey, filterAccepts, objectCreatedEvent } from '../scripts/lib/local-runtime/s3-notifications';
@@ -98,5 +99,24 @@ describe('local distribution: the headers CloudFront is configured to send', () 
       'access-control-allow-methods': 'GET, HEAD, OPTIONS',
       vary: 'Origin',
     });
+  });
+
+  it('keeps an idle viewer connection open for a minute, so a viewer that paused for seconds never reuses a closing one', async () => {
+    // Prepare: a served route needs no bucket.
+    const distribution = await startLocalDistribution({
+      s3: new S3Client({ region: 'us-east-1' }),
+      bucket: 'unused',
+      allowedOrigins: ['*'],
+      routes: (path) => (path === '/player/' ? { body: Buffer.from('<!doctype html>'), contentType: 'text/html' } : undefined),
+    });
+    try {
+      // Act
+      const response = await fetch(`${distribution.url}/player/`);
+      await response.text();
+      // Assess: Node's default of 5 s made a test that ran ffprobe between requests fail with "other side closed".
+      expect(response.headers.get('keep-alive')).toBe('timeout=60');
+    } finally {
+      await distribution.close();
+    }
   });
 });

@@ -105,6 +105,10 @@ export async function startLocalDistribution(args: {
     }
   };
   const server = createServer((req, res) => void handle(req, res));
+  // Node closes an idle connection after 5 s; a viewer whose event loop was busy for that long (a test
+  // running ffprobe between requests) would reuse it as it closes and see "other side closed".
+  // CloudFront keeps idle viewer connections open far longer.
+  server.keepAliveTimeout = 60_000;
   await new Promise<void>((resolve) => server.listen(args.port ?? 0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return {
