@@ -151,7 +151,7 @@ describeWithTools('the packed package in a consumer project', ['terraform', 'mir
     writeConsumerProject(consumer, path.join(workDir, packed[0]!.filename));
     writeCdktfInitProject(path.join(consumer, 'cdktf-app'));
     run(consumer, NPM, ['install', '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error']);
-  }, 300_000);
+  });
 
   afterAll(() => rmSync(workDir, { recursive: true, force: true }));
 
@@ -205,7 +205,7 @@ describeWithTools('the packed package in a consumer project', ['terraform', 'mir
     expect(report.testResults.map((r) => path.basename(r.name))).toEqual(['media-bucket.test.js']);
     expect(report.testResults.flatMap((r) => r.assertionResults.map((a) => a.status))).toEqual(['passed']);
     expect(report.success).toBe(true);
-  }, 120_000);
+  });
 
   it("runs the README's sample test, the consumer's pipeline test and its own-handler test under jest", () => {
     // Act
@@ -224,7 +224,7 @@ describeWithTools('the packed package in a consumer project', ['terraform', 'mir
     expect(report.numFailedTests).toBe(0);
     expect(report.testResults.flatMap((r) => r.assertionResults.map((a) => a.status)).every((status) => status === 'passed')).toBe(true);
     expect(report.success).toBe(true);
-  }, 120_000);
+  });
 
   it("synthesizes the consumer's app under plain node, and terraform validates it offline", async () => {
     // Prepare
@@ -241,5 +241,5 @@ describeWithTools('the packed package in a consumer project', ['terraform', 'mir
     // Assess
     expect(readdirSync(path.join(outdir, 'stacks')).sort()).toEqual(['acme-staging', 'state']);
     expect(JSON.parse(result.stdout)).toEqual(expect.objectContaining({ valid: true, error_count: 0 }));
-  }, 180_000);
+  });
 });

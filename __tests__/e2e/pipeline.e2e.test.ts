@@ -150,7 +150,7 @@ describeWithTools('local emulator end to end', ['terraform', 'mirror', 'moto'], 
       AWS_ENDPOINT_URL_MEDIACONVERT: mediaconvert.url,
     };
     deployment = await deployLocalStack({ workDir, awsEndpoint: moto.url, mediaconvertEndpoint: mediaconvert.url });
-  }, 300_000);
+  });
 
   afterAll(async () => {
     try {
@@ -161,7 +161,7 @@ describeWithTools('local emulator end to end', ['terraform', 'mirror', 'moto'], 
       await moto?.stop();
       rmSync(workDir, { recursive: true, force: true });
     }
-  }, 300_000);
+  });
 
   describe('after terraform apply', () => {
     it('every bucket blocks public access, is encrypted and denies non-TLS requests', async () => {
@@ -469,7 +469,7 @@ describeWithTools('local emulator end to end', ['terraform', 'mirror', 'moto'], 
       const changes = plannedChanges(JSON.parse(shown.stdout));
       expect(unexplainedChanges(changes)).toEqual([]);
       for (const change of changes.filter((c) => !c.derived)) expect(EMULATOR_GAPS.map((g) => g.resourceType)).toContain(change.type);
-    }, 120_000);
+    });
 
     it('then terraform destroy removes everything', async () => {
       // moto fails force_destroy's DeleteObjects for the awkward key (EMULATOR_BEHAVIOUR_GAPS): remove it first.
@@ -483,6 +483,6 @@ describeWithTools('local emulator end to end', ['terraform', 'mirror', 'moto'], 
 
       const state = await terraformOrThrow(['state', 'list'], deployment.stackDir, deployment.cliConfig);
       expect(state.stdout.trim()).toBe('');
-    }, 180_000);
+    });
   });
 });

@@ -157,7 +157,7 @@ describeWithTools('plan review on the S3 backend (emulator)', ['terraform', 'mir
     });
     cliConfig = writeTerraformCliConfig(path.join(workDir, 'terraform'));
     backendConfig = writeEmulatorBackendConfig(path.join(workDir, 'emulator.s3.tfbackend'), awsProxy.url);
-  }, 60_000);
+  });
 
   afterAll(async () => {
     // moto is thrown away with everything in it: no destroy needed.
@@ -187,7 +187,7 @@ describeWithTools('plan review on the S3 backend (emulator)', ['terraform', 'mir
     expect(outcome).toBe('created');
     expect(await objectKeys()).toEqual([`${KEY_PREFIX}/state.tfstate`]);
     expect(existsSync(localStateFile)).toBe(false);
-  }, 180_000);
+  });
 
   it('step 2 (after step 1): a synth of only the local environment deletes the state stack directory, but not the bootstrap state', async () => {
     // Act: exactly the new user's command from the issue, into the same synth directory.
@@ -204,7 +204,7 @@ describeWithTools('plan review on the S3 backend (emulator)', ['terraform', 'mir
     const { stdout } = await terraformOrThrow(['state', 'list'], stateDir, cliConfig);
     expect(stdout).toMatch(/^aws_s3_bucket\.StateBucket_\w+$/m);
     checkpoint('bootstrap');
-  }, 120_000);
+  });
 
   it('step 3 (in the bucket of step 1): plan:ci plans the local pipeline on the S3 backend, and the reviewed plan applies', async () => {
     // Act: what the deploy job does with the deploy role (plan with the lock, apply that plan).
@@ -230,7 +230,7 @@ describeWithTools('plan review on the S3 backend (emulator)', ['terraform', 'mir
     expect(await objectKeys()).toEqual([`${KEY_PREFIX}/state.tfstate`, PIPELINE_STATE_KEY]);
     const head = await s3.send(new HeadObjectCommand({ Bucket: STATE_BUCKET, Key: PIPELINE_STATE_KEY }));
     expect(head.ServerSideEncryption).toBe('AES256');
-  }, 400_000);
+  });
 
   it('step 4 (against the stack applied in step 3): a ladder change shows the Lambda environment diff as a cost change, and no sensitive value', async () => {
     // Prepare: a cheaper top rung, and a secret someone put in the environment.
@@ -264,7 +264,7 @@ describeWithTools('plan review on the S3 backend (emulator)', ['terraform', 'mir
     expect(readFileSync(result.planned[0]!.planJsonFile, 'utf8')).toContain(SENSITIVE_PROBE);
     expect(md).not.toContain(SENSITIVE_PROBE);
     expect(md).not.toContain('[!WARNING]');
-  }, 600_000);
+  });
 
   it('step 5 (against step 3): a bucket rename shows the replacement first and flagged, and fails a protected stack', async () => {
     // Act: a pull request's plan (no lock).
@@ -299,7 +299,7 @@ describeWithTools('plan review on the S3 backend (emulator)', ['terraform', 'mir
       ]);
     await expect(cli(['--protect', LOCAL_STACK, result.planned[0]!.planJsonFile])).rejects.toMatchObject({ code: 1 });
     await expect(cli([result.planned[0]!.planJsonFile])).resolves.toMatchObject({ stdout: expect.stringContaining('forced by `bucket`') });
-  }, 600_000);
+  });
 
   it('step 6 (state of step 3): a second plan while another run holds the lock fails with a lock error naming the lockfile', async () => {
     // Prepare: `terraform console` holds the state lock for as long as it runs.
@@ -326,7 +326,7 @@ describeWithTools('plan review on the S3 backend (emulator)', ['terraform', 'mir
       await exited;
     }
     expect(await objectKeys()).not.toContain(`${PIPELINE_STATE_KEY}.tflock`);
-  }, 120_000);
+  });
 
   it("step 7 (outputs of step 3): an existing plain-HCL configuration reads the stack's outputs from the same S3 backend", async () => {
     // Prepare: their configuration, with the emulator's endpoints as a test-only override.
@@ -382,7 +382,7 @@ describeWithTools('plan review on the S3 backend (emulator)', ['terraform', 'mir
       playback_base_url: `https://${ours.distribution_domain}/`,
     });
     expect(await objectKeys()).toContain('media-app/terraform.tfstate');
-  }, 120_000);
+  });
 
   it('step 8 (stack of step 3): the deploy role destroys the stack (terraform destroy through the S3 backend)', async () => {
     // Prepare: the configuration of step 3 again (steps 4 and 5 synthesized variants).
@@ -399,7 +399,7 @@ describeWithTools('plan review on the S3 backend (emulator)', ['terraform', 'mir
     const { stdout } = await terraformOrThrow(['state', 'list'], stackDir, cliConfig);
     expect(stdout.trim()).toBe('');
     checkpoint('other');
-  }, 900_000);
+  });
 
   // Every AWS call terraform made above, mapped to its IAM action and resource and decided by the IAM
   // simulator against the roles examples/ci-roles creates (the same policy templates).
@@ -431,7 +431,7 @@ describeWithTools('plan review on the S3 backend (emulator)', ['terraform', 'mir
         `deploy role: ${result.requests.length} IAM requests from ${callsOf('deploy').length} calls, all allowed. ` +
           `Allowed but never exercised here (updates, tags, optional parts): ${neverExercised(deployRole(false).policies[0]!, result.exercised).join(', ')}\n`,
       );
-    }, 120_000);
+    });
 
     it("a protected environment's deploy role is denied exactly the data-removing calls, and the settings its first apply creates", async () => {
       // Act
@@ -460,7 +460,7 @@ describeWithTools('plan review on the S3 backend (emulator)', ['terraform', 'mir
             ].includes(a),
         ),
       ).toEqual([]);
-    }, 120_000);
+    });
 
     it('the plan role allows every call of the pull-request plans, and none of them writes', async () => {
       // Prepare: the key policy of the key step 3 created (KMS asks it too), as the calls recorded it.
@@ -485,6 +485,6 @@ describeWithTools('plan review on the S3 backend (emulator)', ['terraform', 'mir
         `plan role: ${result.requests.length} IAM requests from ${callsOf('pr-plan').length} calls, all allowed, all Read/List. ` +
           `Allowed but never exercised here: ${neverExercised(planRole.policies[0]!, result.exercised).join(', ')}\n`,
       );
-    }, 120_000);
+    });
   });
 });

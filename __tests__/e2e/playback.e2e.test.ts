@@ -14,8 +14,6 @@ import { Browser, chromium, Page } from 'playwright-core';
 import { chromiumPath } from '../../scripts/lib/tools';
 import { describeWithTools } from '../support/tiers';
 
-jest.setTimeout(1_800_000);
-
 const ROOT = path.join(__dirname, '..', '..');
 const FIXTURES = path.join(ROOT, '__tests__', 'fixtures', 'media', 'playback');
 /** Screenshots, one per fixture (gitignored). */

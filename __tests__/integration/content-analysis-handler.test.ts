@@ -146,7 +146,7 @@ describeWithTools('content-analysis handler', ['moto'], () => {
     };
     // Imported after the environment is set, like a cold start.
     ({ handler } = await import('../../lambda-src/functions/content-analysis'));
-  }, 60_000);
+  });
 
   afterAll(async () => {
     process.env = savedEnv;

@@ -43,7 +43,7 @@ describeWithTools('job-state rules against forged metadata', ['moto'], () => {
     moto = await startMoto();
     events = new EventBridgeClient({ region: REGION, endpoint: moto.url, credentials });
     sqs = new SQSClient({ region: REGION, endpoint: moto.url, credentials });
-  }, 60_000);
+  });
 
   afterAll(async () => {
     events.destroy();

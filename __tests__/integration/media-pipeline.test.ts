@@ -122,7 +122,7 @@ describeWithTools('submit-job with real media files', ['moto'], () => {
     jest.isolateModules(() => {
       handler = (require('../../lambda-src/functions/submit-job') as { handler: Handler }).handler; // eslint-disable-line @typescript-eslint/no-require-imports
     });
-  }, 60_000);
+  });
 
   afterAll(async () => {
     jest.restoreAllMocks();
@@ -421,5 +421,5 @@ describeWithTools('submit-job with real media files', ['moto'], () => {
     // Assess
     await expect(run).rejects.toThrow(/failed and will be retried: uploads\/throttled\.mp4/);
     expect(await recordByKey(key)).toEqual(expect.objectContaining({ status: 'RETRYABLE' }));
-  }, 30_000);
+  });
 });

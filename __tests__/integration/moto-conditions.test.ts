@@ -7,8 +7,6 @@ import { CreateBucketCommand, GetObjectCommand, PutBucketPolicyCommand, PutObjec
 import { MotoServer, startMoto } from '../../scripts/lib/local-env';
 import { describeWithTools } from '../support/tiers';
 
-jest.setTimeout(120_000);
-
 const policy = (bucket: string, statements: Record<string, unknown>[]) =>
   JSON.stringify({
     Version: '2012-10-17',

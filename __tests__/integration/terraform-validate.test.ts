@@ -70,7 +70,7 @@ describeWithTools('terraform validate', ['terraform', 'mirror'], () => {
         reports.set(stack, JSON.parse(result.stdout) as ValidateReport);
       }),
     );
-  }, 600_000);
+  });
 
   afterAll(() => rmSync(outdir, { recursive: true, force: true }));
 

@@ -20,8 +20,6 @@ import {
   submitFixture,
 } from '../support/transcoding/job-through-stand-in';
 
-jest.setTimeout(240_000);
-
 interface Probed {
   streams: { codec_type: string; codec_name: string; profile?: string; width?: number; height?: number; avg_frame_rate?: string }[];
 }
