@@ -1,13 +1,9 @@
 import { Construct } from 'constructs';
+import { AssetType, TerraformAsset } from 'cdktf';
 import { S3Object } from '@cdktf/provider-aws/lib/s3-object';
-import { bundlePlayer } from '../lib/player-bundle';
+import { writePlayerFiles } from '../lib/player-bundle';
 import { PLAYER_PAGE, PLAYER_PREFIX } from '../lib/player-paths';
 import { SecureBucket } from './secure-bucket';
-
-/** A literal string for Terraform JSON: `${` becomes `$${` and `%{` becomes `%%{`. */
-export function escapeTerraformTemplate(text: string): string {
-  return text.replace(/\$\{/g, '$$${').replace(/%\{/g, '%%{');
-}
 
 /** Props of {@link Player}. */
 export interface PlayerProps {
@@ -27,12 +23,14 @@ export class Player extends Construct {
 
   constructor(scope: Construct, id: string, props: PlayerProps) {
     super(scope, id);
-    for (const file of bundlePlayer()) {
+    for (const file of writePlayerFiles()) {
+      const asset = new TerraformAsset(this, `Asset-${file.name}`, { path: file.path, type: AssetType.FILE });
       new S3Object(this, `File-${file.name}`, {
         bucket: props.bucket.bucketName,
         key: `${PLAYER_PREFIX}${file.name}`,
-        // Terraform reads `${` and `%{` in a string as a template: the bundle's own template literals are escaped.
-        content: escapeTerraformTemplate(file.content),
+        source: asset.path,
+        // The update trigger: an ETag is no content hash under SSE-KMS.
+        sourceHash: file.sha256,
         contentType: file.contentType,
         // Cached at the edge like the videos; a new page is a new deploy, which invalidates nothing: keep it short.
         cacheControl: 'public, max-age=300',

@@ -1,10 +1,10 @@
 import type { BuildOptions, BuildResult } from 'esbuild';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { PIPELINE_HANDLERS, PipelineHandler } from '../../contracts/functions/handlers';
 import { PROJECT_ROOT } from './project-paths';
+import { processTempDir } from './temp-dir';
 import { createDeterministicZip } from './zip';
 
 /** Where the package's handlers live: `<name>/index.ts` for each name of PIPELINE_HANDLERS. */
@@ -33,16 +33,6 @@ let workDir: string | undefined;
 const CACHE_DIR = path.join(PROJECT_ROOT, 'node_modules', '.cache', 'vod-lambda-bundles');
 /** Bump when the esbuild options in buildBundle change. */
 const BUNDLE_OPTIONS_VERSION = '1';
-
-/**
- * A temp directory for this process's bundles and zips, removed when the process exits:
- * synth copies assets into its output, so nothing needs them afterwards.
- */
-function processTempDir(): string {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'vod-lambda-'));
-  process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
-  return dir;
-}
 
 function sourceFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true })
@@ -141,7 +131,7 @@ function readPrebuilt(entry: PipelineHandler): Buffer {
 
 /** Writes a bundle's index.js and its deterministic zip into this process's temp directory, under `name`. */
 function packageBundle(name: string, code: Buffer): LambdaBundle {
-  workDir ??= processTempDir();
+  workDir ??= processTempDir('vod-lambda-');
   const directory = path.join(workDir, name);
   mkdirSync(directory, { recursive: true });
   writeFileSync(path.join(directory, 'index.js'), code);

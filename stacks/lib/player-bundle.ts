@@ -2,10 +2,12 @@
  * The player page's files, built at synth: player-src/ with hls.js (the exact version package.json
  * pins) bundled by esbuild into one script, and the page's Content-Security-Policy.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { BuildOptions, BuildResult } from 'esbuild';
 import { PROJECT_ROOT } from './project-paths';
+import { processTempDir } from './temp-dir';
 
 /**
  * Everything the page loads is its own origin's: the script, the stylesheet, the playlists,
@@ -34,6 +36,29 @@ const SOURCE_DIR = path.join(PROJECT_ROOT, 'player-src');
 export const PREBUILT_PLAYER_DIR = path.join(PROJECT_ROOT, 'dist', 'player');
 
 let memoized: PlayerFile[] | undefined;
+let written: WrittenPlayerFile[] | undefined;
+
+/** A file of the page on disk, for Terraform to upload from: its path and the SHA-256 of its bytes (hex). */
+export interface WrittenPlayerFile extends PlayerFile {
+  readonly path: string;
+  readonly sha256: string;
+}
+
+/**
+ * The page's files written once per process to a temp directory. Terraform uploads them from
+ * there (as assets) rather than from strings in the configuration: the 600 KB script inline made
+ * every plan re-parse it as a template and carried it through every plan file and review.
+ */
+export function writePlayerFiles(): WrittenPlayerFile[] {
+  if (written) return written;
+  const dir = processTempDir('vod-player-');
+  written = bundlePlayer().map((file) => {
+    const filePath = path.join(dir, file.name);
+    writeFileSync(filePath, file.content);
+    return { ...file, path: filePath, sha256: createHash('sha256').update(file.content).digest('hex') };
+  });
+  return written;
+}
 
 /**
  * The page's files: built from player-src/ in this repository, or read from the installed
