@@ -97,6 +97,7 @@ export function basisOf(config: PipelineConfig, environment: string | undefined)
     ladder: config.transcoding.ladder,
     planSettings: {
       acceleration: { mode: config.transcoding.accelerationMode, minSourceMinutes: config.transcoding.accelerationMinSourceMinutes },
+      hdr: config.transcoding.hdr,
     },
     prices: config.pricing,
   };
