@@ -312,7 +312,7 @@ interface HdrSignal {
 /** Reads the source's transfer and first frame's HDR10 side data; undefined for SDR (an HEVC HDR output of it fails). */
 async function hdrSignalOf(file: string): Promise<HdrSignal | undefined> {
   const streams = arr((await ffprobeJson(file, ['-show_streams', '-select_streams', 'v:0'])).streams);
-  const transfer = str(streams[0]?.color_trc);
+  const transfer = str(streams[0]?.color_transfer);
   if (transfer !== 'smpte2084' && transfer !== 'arib-std-b67') return undefined;
   const frames = arr((await ffprobeJson(file, ['-show_frames', '-read_intervals', '%+#1', '-select_streams', 'v:0'])).frames);
   const side = arr(frames[0]?.side_data_list);
