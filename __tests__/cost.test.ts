@@ -124,6 +124,28 @@ describe('billedOutputsOf', () => {
   });
 });
 
+describe('billedOutputsOf a CMAF group (the HDR ladder)', () => {
+  it('bills its video renditions and leaves its audio-only rendition out', () => {
+    // Prepare
+    const groups = [
+      {
+        type: 'CMAF_GROUP',
+        playlistFilePaths: ['s3://out/a/hls/a.m3u8'],
+        outputDetails: [
+          { outputFilePaths: ['s3://out/a/hls/a_480p.m3u8'], durationInMs: 1_000, videoDetails: { widthInPx: 768, heightInPx: 432 } },
+          { outputFilePaths: ['s3://out/a/hls/a_hdr432p.m3u8'], durationInMs: 1_000, videoDetails: { widthInPx: 768, heightInPx: 432 } },
+          { outputFilePaths: ['s3://out/a/hls/a_audio.m3u8'], durationInMs: 1_000 },
+        ],
+      },
+    ];
+    // Act
+    const outputs = billedOutputsOf(groups);
+    // Assess
+    expect(outputs).toHaveLength(2);
+    expect(outputs.every((o) => o.width === 768 && !o.frameCapture)).toBe(true);
+  });
+});
+
 describe('estimateCompletedJobCost', () => {
   const video = (width: number, height: number, seconds: number): BilledOutput => ({
     durationMs: seconds * 1000,

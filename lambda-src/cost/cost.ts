@@ -125,6 +125,8 @@ export function billedOutputsOf(groups: readonly OutputGroupDetail[]): BilledOut
   return groups.flatMap((group) =>
     group.outputDetails.flatMap((detail) => {
       if (detail.durationInMs === undefined || !Number.isFinite(detail.durationInMs) || detail.durationInMs < 0) return [];
+      // A CMAF group's audio-only rendition (the HDR ladder's) is not a video output: the price table has no audio rate, it is left out.
+      if (group.type === 'CMAF_GROUP' && detail.videoDetails === undefined) return [];
       const frameCapture = detail.outputFilePaths.some((path) => /\.jpe?g$/i.test(path));
       const size =
         !frameCapture && detail.videoDetails ? { width: detail.videoDetails.widthInPx, height: detail.videoDetails.heightInPx } : {};
