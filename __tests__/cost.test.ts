@@ -12,7 +12,7 @@ import { BASIC_TIER_PLAN_SETTINGS, planEncoding } from '../lambda-src/encoding/e
 import { DEFAULT_RUNGS, EncodingLadderSchema } from '../contracts/ladder';
 import { MEDIACONVERT_PRICES, PriceTableSchema } from '../contracts/pricing';
 import { SourceProfile, describeSource } from '../lambda-src/encoding/source-profile';
-import { COST_CORPUS, costRows, formatCostTable } from '../scripts/lib/cost-report';
+import { COST_CORPUS, costRows, formatCostTable, formatHdrLadderTable } from '../scripts/lib/cost-report';
 
 const ladder = EncodingLadderSchema.parse({ rungs: [...DEFAULT_RUNGS] });
 const source = (overrides: Partial<SourceProfile> = {}): SourceProfile => describeSource({ durationSeconds: 600, ...overrides });
@@ -77,6 +77,12 @@ describe('cost report', () => {
 
   it('shows the starting point (31d5fa9) from the frozen table for every corpus source', () => {
     for (const row of costRows()) expect(row.startPerMinute).toEqual(expect.any(Number));
+  });
+
+  it('prints what the HDR ladder adds for the HDR10 fixture: its two HEVC rungs at the Professional rate', () => {
+    expect(formatHdrLadderTable()).toContain(
+      '| HDR10 768x432 (the hdr10-pq fixture), 1 min | $0.0375 | $0.1575 (2 HEVC rungs, PROFESSIONAL) | 4.20 |',
+    );
   });
 
   it('prints a Markdown table with the price date', () => {
