@@ -181,11 +181,12 @@ describe('the HDR ladder job', () => {
       for (const o of h264) {
         expect(o.videoDescription.videoPreprocessors.colorCorrector.colorSpaceConversion).toBe('FORCE_709');
         expect(o.audioDescriptions).toBeUndefined();
-        expect(o.containerSettings.container).toBe('CMFC');
+        expect(o.containerSettings).toEqual({ container: 'CMFC', cmfcSettings: { iFrameOnlyManifest: 'INCLUDE' } });
       }
       expect(hevc.map((o) => o.nameModifier)).toEqual(hdrModifiers);
       for (const o of hevc) {
         expect(o.videoDescription.colorMetadata).toBe('INSERT');
+        expect(o.containerSettings.cmfcSettings.iFrameOnlyManifest).toBe('INCLUDE');
         expect(o.videoDescription.videoPreprocessors?.colorCorrector).toBeUndefined();
         expect(o.videoDescription.codecSettings.h265Settings).toMatchObject({
           codecProfile: 'MAIN10_HIGH',

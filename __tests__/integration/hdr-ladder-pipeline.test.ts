@@ -204,4 +204,43 @@ describeWithTools('the HDR ladder through the real submit handler and the stand-
     expect([h264.codec_name, h264.profile, h264.pix_fmt]).toEqual(['h264', 'High', 'yuv420p']);
     expect([h264.color_transfer, h264.color_primaries]).toEqual(['bt709', 'bt709']);
   });
+
+  it('every variant has an I-frame playlist in the master with its VIDEO-RANGE, whose byte ranges decode to a key frame', async () => {
+    // Prepare
+    const masterUri = cmaf.playlistFilePaths[0] as string;
+    const folder = masterUri.slice(0, masterUri.lastIndexOf('/') + 1);
+    const master = (await get(masterUri)).toString('utf8');
+    // Act
+    const iframes = [...master.matchAll(/#EXT-X-I-FRAME-STREAM-INF:.*VIDEO-RANGE=(\w+),URI="([^"]+)"/g)].map((m) => [m[2], m[1]]);
+    const playlist = (await get(`${folder}hdr10-pq-768x432_hdr432p_I-Frame.m3u8`)).toString('utf8');
+    const [, length, offset] = /#EXT-X-BYTERANGE:(\d+)@(\d+)/.exec(playlist)!;
+    const segment = playlist.split('\n').find((line) => line.endsWith('.cmfv'))!;
+    const init = await get(`${folder}hdr10-pq-768x432_hdr432p_init.cmfv`);
+    const bytes = (await get(folder + segment)).subarray(Number(offset), Number(offset) + Number(length));
+    const dir = mkdtempSync(path.join(tmpdir(), 'hdr-iframe-'));
+    let frames: Json[];
+    try {
+      writeFileSync(path.join(dir, 'iframe.mp4'), Buffer.concat([init, bytes]));
+      const out = execFileSync(
+        'ffprobe',
+        ['-v', 'error', '-of', 'json', '-show_frames', '-select_streams', 'v:0', path.join(dir, 'iframe.mp4')],
+        {
+          encoding: 'utf8',
+        },
+      );
+      frames = (JSON.parse(out) as { frames: Json[] }).frames;
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+    // Assess
+    expect(iframes).toEqual([
+      ['hdr10-pq-768x432_480p_I-Frame.m3u8', 'SDR'],
+      ['hdr10-pq-768x432_360p_I-Frame.m3u8', 'SDR'],
+      ['hdr10-pq-768x432_234p_I-Frame.m3u8', 'SDR'],
+      ['hdr10-pq-768x432_hdr432p_I-Frame.m3u8', 'PQ'],
+      ['hdr10-pq-768x432_hdr360p_I-Frame.m3u8', 'PQ'],
+    ]);
+    expect(playlist).toContain('#EXT-X-I-FRAMES-ONLY');
+    expect(frames.map((f) => [f.key_frame, f.pict_type])).toEqual([[1, 'I']]);
+  });
 });

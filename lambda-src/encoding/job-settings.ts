@@ -225,12 +225,13 @@ function hlsGroup(plan: EncodingPlan, ladder: EncodingLadder, destination: strin
  * VIDEO-RANGE from each output's colour). CMAF because HEVC in HLS must be fMP4 (Apple 1.5) and
  * MediaConvert's HLS group writes MPEG-TS; one group because a master lists one group's outputs.
  * Trade-offs against the HLS group: CMAF outputs carry video or audio, not both, so every variant
- * shares one AAC-LC rendition (no 64 kb/s HE-AAC on the weak-network rung), and no I-frame playlists.
+ * shares one AAC-LC rendition (no 64 kb/s HE-AAC on the weak-network rung).
  */
 function cmafGroup(plan: EncodingPlan, ladder: EncodingLadder, destination: string): OutputGroup {
   const video = (name: string, description: VideoDescription): Output => ({
     NameModifier: `_${name}`,
-    ContainerSettings: { Container: 'CMFC', CmfcSettings: {} },
+    // I-frame playlists (Apple MUST, SDR and HDR alike): byte ranges over the same fMP4 segments.
+    ContainerSettings: { Container: 'CMFC', CmfcSettings: { IFrameOnlyManifest: 'INCLUDE' } },
     VideoDescription: description,
   });
   return {

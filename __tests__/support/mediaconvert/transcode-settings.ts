@@ -158,7 +158,7 @@ export const UNDERSTOOD_SETTINGS: Spec = {
             container: true,
             m3u8Settings: {},
             mp4Settings: { moovPlacement: true, cslgAtom: true, freeSpaceBox: true },
-            cmfcSettings: { audioGroupId: true },
+            cmfcSettings: { audioGroupId: true, iFrameOnlyManifest: true },
           },
           videoDescription: VIDEO,
           audioDescriptions: [AUDIO],

@@ -340,6 +340,41 @@ export function hevcCodecString(level: number, highTier: boolean): string {
   return `hvc1.2.4.${highTier ? 'H' : 'L'}${level}.90`;
 }
 
+/**
+ * Where an fMP4 media segment's first sample (its key frame) lies: from the start of its first
+ * `moof` to the end of that sample (trun data offset, relative to the moof, plus the first sample's
+ * size). Undefined when the segment has no such fragment.
+ */
+export function firstKeyFrameRange(bytes: Buffer): { offset: number; length: number } | undefined {
+  const boxes = (from: number, to: number): { type: string; start: number; body: number; end: number }[] => {
+    const found = [];
+    for (let i = from; i + 8 <= to;) {
+      const size = bytes.readUInt32BE(i);
+      if (size < 8 || i + size > to) break;
+      found.push({ type: bytes.toString('latin1', i + 4, i + 8), start: i, body: i + 8, end: i + size });
+      i += size;
+    }
+    return found;
+  };
+  const moof = boxes(0, bytes.length).find((b) => b.type === 'moof');
+  const traf = moof && boxes(moof.body, moof.end).find((b) => b.type === 'traf');
+  if (!moof || !traf) return undefined;
+  const children = boxes(traf.body, traf.end);
+  const tfhd = children.find((b) => b.type === 'tfhd');
+  const trun = children.find((b) => b.type === 'trun');
+  if (!tfhd || !trun) return undefined;
+  const tfhdFlags = bytes.readUInt32BE(tfhd.body) & 0xffffff;
+  let at = tfhd.body + 8 + (tfhdFlags & 0x1 ? 8 : 0) + (tfhdFlags & 0x2 ? 4 : 0) + (tfhdFlags & 0x8 ? 4 : 0);
+  const defaultSize = tfhdFlags & 0x10 ? bytes.readUInt32BE(at) : undefined;
+  const trunFlags = bytes.readUInt32BE(trun.body) & 0xffffff;
+  if (!(trunFlags & 0x1)) return undefined;
+  const dataOffset = bytes.readInt32BE(trun.body + 8);
+  at = trun.body + 12 + (trunFlags & 0x4 ? 4 : 0) + (trunFlags & 0x100 ? 4 : 0);
+  const firstSize = trunFlags & 0x200 ? bytes.readUInt32BE(at) : defaultSize;
+  if (firstSize === undefined) return undefined;
+  return { offset: moof.start, length: dataOffset + firstSize };
+}
+
 /** HLS VIDEO-RANGE of a stream's transfer characteristic. */
 export function videoRangeOf(transfer: string | undefined): 'PQ' | 'HLG' | 'SDR' {
   return transfer === 'smpte2084' ? 'PQ' : transfer === 'arib-std-b67' ? 'HLG' : 'SDR';
@@ -872,6 +907,7 @@ export class Transcoder {
     const allFiles: string[] = [];
     const videos: {
       name: string;
+      iframe?: { name: string; peak: number };
       peak: number;
       average: number;
       codecs: string;
@@ -972,8 +1008,32 @@ export class Transcoder {
                 str(plan.codec.h265Settings && rec(plan.codec.h265Settings).codecProfile) === 'MAIN10_HIGH',
               )
             : avcCodecString(str(stream.profile) ?? 'High', num(stream.level) ?? 40);
+        let iframe: { name: string; peak: number } | undefined;
+        if (str(rec(rec(output.containerSettings).cmfcSettings).iFrameOnlyManifest) === 'INCLUDE') {
+          iframe = { name: `${name}_I-Frame.m3u8`, peak: 0 };
+          const lines = [
+            '#EXTM3U',
+            '#EXT-X-VERSION:7',
+            `#EXT-X-TARGETDURATION:${Math.ceil(Math.max(segmentLength, ...durations))}`,
+            '#EXT-X-MEDIA-SEQUENCE:1',
+            '#EXT-X-PLAYLIST-TYPE:VOD',
+            '#EXT-X-I-FRAMES-ONLY',
+            `#EXT-X-MAP:URI="${name}_init.${extension}"`,
+          ];
+          for (const [i, segment] of segments.entries()) {
+            const range = firstKeyFrameRange(readFileSync(path.join(outDir, segment)));
+            if (range === undefined) continue;
+            const duration = durations[i] ?? segmentLength;
+            iframe.peak = Math.max(iframe.peak, Math.round((range.length * 8) / Math.max(duration, 0.001)));
+            lines.push(`#EXTINF:${duration.toFixed(5)},`, `#EXT-X-BYTERANGE:${range.length}@${range.offset}`, segment);
+          }
+          lines.push('#EXT-X-ENDLIST', '');
+          writeFileSync(path.join(outDir, iframe.name), lines.join('\n'));
+          allFiles.push(iframe.name);
+        }
         videos.push({
           name: `${name}.m3u8`,
+          ...(iframe ? { iframe } : {}),
           peak,
           average,
           codecs,
@@ -1010,6 +1070,13 @@ export class Transcoder {
         ...(audio ? [`AUDIO="${audio.group}"`] : []),
       ];
       lines.push(`#EXT-X-STREAM-INF:${attrs.join(',')}`, v.name);
+    }
+    for (const v of videos) {
+      if (!v.iframe) continue;
+      const size = resolution ? `RESOLUTION=${v.width}x${v.height},` : '';
+      lines.push(
+        `#EXT-X-I-FRAME-STREAM-INF:BANDWIDTH=${v.iframe.peak},CODECS="${v.codecs}",${size}VIDEO-RANGE=${v.range},URI="${v.iframe.name}"`,
+      );
     }
     writeFileSync(path.join(outDir, `${base}.m3u8`), `${lines.join('\n')}\n`);
     allFiles.push(`${base}.m3u8`);

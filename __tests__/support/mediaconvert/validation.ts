@@ -13,6 +13,7 @@ import {
   CmafSegmentControl,
   CmafWriteDASHManifest,
   CmafWriteHLSManifest,
+  CmfcIFrameOnlyManifest,
   ColorMetadata,
   ContainerType,
   ColorSpace,
@@ -152,6 +153,9 @@ function validateOutput(issues: string[], path: string, output: Json): void {
   const hlsSettings = isObject(output.outputSettings) ? output.outputSettings.hlsSettings : undefined;
   if (isObject(hlsSettings))
     checkEnum(issues, `${path}/outputSettings/hlsSettings/iFrameOnlyManifest`, hlsSettings.iFrameOnlyManifest, HlsIFrameOnlyManifest);
+  const cmfc = isObject(output.containerSettings) ? output.containerSettings.cmfcSettings : undefined;
+  if (isObject(cmfc))
+    checkEnum(issues, `${path}/containerSettings/cmfcSettings/iFrameOnlyManifest`, cmfc.iFrameOnlyManifest, CmfcIFrameOnlyManifest);
   const container = isObject(output.containerSettings) ? output.containerSettings.container : undefined;
   checkEnum(issues, `${path}/containerSettings/container`, container, ContainerType);
   const video = output.videoDescription;
