@@ -24,6 +24,8 @@ describe('parsePipelineConfig', () => {
     });
     expect(config.lambda.packaging).toBe('archive');
     expect(config.transcoding.ladder.rungs.map((r) => r.name)).toEqual(['1080p', '720p', '480p', '360p', '234p']);
+    // HDR is tone-mapped to SDR unless an environment opts into the (Professional-tier) HEVC ladder.
+    expect(config.transcoding.hdr).toBe('tone-map');
     expect(config.contentAnalysis).toEqual({ enabled: false, minConfidence: 70, topLabels: 10 });
     expect(config.pricing).toEqual(MEDIACONVERT_PRICES);
     expect(config.monitoring).toEqual(
@@ -48,6 +50,7 @@ describe('parsePipelineConfig', () => {
     ['a log retention CloudWatch does not accept', { logRetentionDays: 10 }, /logRetentionDays: must be one of the CloudWatch Logs values/],
     ['a name prefix with capitals', { namePrefix: 'Video' }, /namePrefix: use 2-13 lowercase letters/],
     ['a region that is not a region', { region: 'europe' }, /region: must be an AWS region/],
+    ['an HDR mode that does not exist', { transcoding: { hdr: 'keep' } }, /transcoding\.hdr: Invalid option/],
     [
       'an odd ladder width',
       { transcoding: { ladder: { rungs: [{ name: 'x', width: 853, height: 480, qvbrQualityLevel: 7, maxBitrate: 1_500_000 }] } } },

@@ -120,6 +120,7 @@ describe('Ingest and JobEvents validate their props at synth', () => {
       { accelerationMode: 'FAST' as never },
       /Ingest: 'accelerationMode' is "FAST"; .*Use one of DISABLED, ENABLED, PREFERRED/,
     ],
+    ['an HDR mode the submit function lacks', { hdr: 'keep' as never }, /Ingest: 'hdr' is "keep"; .*Use one of tone-map, hevc-ladder/],
     ['a status interval CreateJob lacks', { statusUpdateInterval: 'SECONDS_7' as never }, /'statusUpdateInterval' is "SECONDS_7"/],
     [
       'function settings Lambda rejects',

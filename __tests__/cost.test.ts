@@ -12,7 +12,7 @@ import { BASIC_TIER_PLAN_SETTINGS, planEncoding } from '../lambda-src/encoding/e
 import { DEFAULT_RUNGS, EncodingLadderSchema } from '../contracts/ladder';
 import { MEDIACONVERT_PRICES, PriceTableSchema } from '../contracts/pricing';
 import { SourceProfile, describeSource } from '../lambda-src/encoding/source-profile';
-import { COST_CORPUS, costRows, formatCostTable } from '../scripts/lib/cost-report';
+import { COST_CORPUS, costRows, formatCostTable, formatHdrLadderTable } from '../scripts/lib/cost-report';
 
 const ladder = EncodingLadderSchema.parse({ rungs: [...DEFAULT_RUNGS] });
 const source = (overrides: Partial<SourceProfile> = {}): SourceProfile => describeSource({ durationSeconds: 600, ...overrides });
@@ -79,6 +79,12 @@ describe('cost report', () => {
     for (const row of costRows()) expect(row.startPerMinute).toEqual(expect.any(Number));
   });
 
+  it('prints what the HDR ladder adds for the HDR10 fixture: its two HEVC rungs at the Professional rate', () => {
+    expect(formatHdrLadderTable()).toContain(
+      '| HDR10 768x432 (the hdr10-pq fixture), 1 min | $0.0375 | $0.1575 (2 HEVC rungs, PROFESSIONAL) | 4.20 |',
+    );
+  });
+
   it('prints a Markdown table with the price date', () => {
     expect(formatCostTable(costRows())).toMatch(
       /^\| source \|[\s\S]*\| 1080p60, 5 min \| \$0\.1200 \| \$0\.1350 \| \$0\.4050 \| 0\.89 \| 0\.30 \|[\s\S]*as of 2024-09/,
@@ -121,6 +127,28 @@ describe('billedOutputsOf', () => {
       { durationMs: 60_000, width: 1280, height: 720, frameCapture: false },
       { durationMs: 61_000, frameCapture: true },
     ]);
+  });
+});
+
+describe('billedOutputsOf a CMAF group (the HDR ladder)', () => {
+  it('bills its video renditions and leaves its audio-only rendition out', () => {
+    // Prepare
+    const groups = [
+      {
+        type: 'CMAF_GROUP',
+        playlistFilePaths: ['s3://out/a/hls/a.m3u8'],
+        outputDetails: [
+          { outputFilePaths: ['s3://out/a/hls/a_480p.m3u8'], durationInMs: 1_000, videoDetails: { widthInPx: 768, heightInPx: 432 } },
+          { outputFilePaths: ['s3://out/a/hls/a_hdr432p.m3u8'], durationInMs: 1_000, videoDetails: { widthInPx: 768, heightInPx: 432 } },
+          { outputFilePaths: ['s3://out/a/hls/a_audio.m3u8'], durationInMs: 1_000 },
+        ],
+      },
+    ];
+    // Act
+    const outputs = billedOutputsOf(groups);
+    // Assess
+    expect(outputs).toHaveLength(2);
+    expect(outputs.every((o) => o.width === 768 && !o.frameCapture)).toBe(true);
   });
 });
 

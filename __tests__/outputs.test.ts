@@ -100,6 +100,26 @@ describe('expandFrameCaptureKeys', () => {
 });
 
 describe('mapOutputsToUrls', () => {
+  it('maps a CMAF group (the HDR ladder) by its HLS master, the DASH manifest beside it left out', () => {
+    // Prepare
+    const cmaf: OutputGroupDetail = {
+      type: 'CMAF_GROUP',
+      playlistFilePaths: [`s3://${BUCKET}/a1/hls/clip.mpd`, `s3://${BUCKET}/a1/hls/clip.m3u8`],
+      outputDetails: ['480p', 'hdr432p'].map((rung) => ({
+        outputFilePaths: [`s3://${BUCKET}/a1/hls/clip_${rung}.m3u8`],
+        durationInMs: 1_000,
+      })),
+    };
+    // Act
+    const mapped = mapOutputsToUrls([cmaf], LOCATION);
+    // Assess
+    expect(mapped.hls).toEqual({
+      master: `${CDN}/a1/hls/clip.m3u8`,
+      variants: [`${CDN}/a1/hls/clip_480p.m3u8`, `${CDN}/a1/hls/clip_hdr432p.m3u8`],
+    });
+    expect(mapped.skipped).toEqual([{ path: `s3://${BUCKET}/a1/hls/clip.mpd`, reason: 'duplicate-output' }]);
+  });
+
   it('maps the HLS master playlist and its variants', () => {
     // Act
     const mapped = mapOutputsToUrls([hls('clip')], LOCATION);

@@ -14,6 +14,7 @@ const SETTINGS: SubmitSettings = {
   statusUpdateInterval: 'SECONDS_30',
   accelerationMode: 'PREFERRED',
   accelerationMinSourceMinutes: 20,
+  hdr: 'hevc-ladder',
   claimTtlSeconds: 120,
   requestTimeoutMs: 10_000,
   prices: MEDIACONVERT_PRICES,

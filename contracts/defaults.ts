@@ -55,6 +55,7 @@ export const INGEST_DEFAULTS = {
   statusUpdateInterval: 'SECONDS_60',
   accelerationMode: 'DISABLED',
   accelerationMinSourceMinutes: 0,
+  hdr: 'tone-map',
 } as const;
 
 /** Defaults of the sweep's props (JobSweep). */

@@ -87,6 +87,13 @@ export const FEATURE_TIERS = {
     source:
       "the pricing page's tier comparison could not be read offline (2026-12-02); billed at Basic, as REFERENCE.md lists it nowhere among Professional features",
   },
+  hevc: {
+    feature: 'HEVC (H.265) Main10 outputs (the HDR ladder, `transcoding.hdr: hevc-ladder`)',
+    tier: 'PROFESSIONAL',
+    confirmed: false,
+    source:
+      'the pricing page\'s Basic tier names only "AVC codec" (read 2026-12-02) and REFERENCE.md lists HEVC among Professional features; whether HEVC adds a codec multiplier on top (blog B mentions multipliers by codec) could not be read offline: none is applied',
+  },
   trickPlay: {
     feature: 'image-based trick play (HLS)',
     tier: 'BASIC',

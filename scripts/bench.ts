@@ -18,7 +18,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { bundleLambda } from '../stacks/lib/lambda-bundle';
 import { PROJECT_ROOT } from '../stacks/lib/project-paths';
-import { costRows, formatCostTable } from './lib/cost-report';
+import { costRows, formatCostTable, formatHdrLadderTable } from './lib/cost-report';
 import { missingTools } from './lib/tools';
 
 const RUNS = 5;
@@ -97,6 +97,8 @@ try {
         "MediaConvert cost per source minute: this per-source plan, the per-source plan at 31d5fa9 (issue 19's starting point, frozen), and the old fixed job with PREFERRED acceleration:",
       );
       console.log(table);
+      console.log("\nWhat the opt-in HDR ladder (transcoding.hdr: 'hevc-ladder') adds for HDR sources, per source minute:");
+      console.log(formatHdrLadderTable());
     });
   }
 } finally {

@@ -118,6 +118,14 @@ ffmpeg "${COMMON[@]}" -f lavfi -i "$(pattern 1920 40 30 1)" -f lavfi -i "$(tone 
 ffmpeg "${COMMON[@]}" -f lavfi -i "$(pattern 1280 720 90 0.5)" -f lavfi -i "$(tone 0.5)" \
   -c:v libx264 -preset veryfast -crf 45 -pix_fmt yuv420p "${VIDEO_BITEXACT[@]}" "${AAC[@]}" "$OUT/720p90.mp4"
 
+# 18. HDR10: 10-bit HEVC (hvc1) tagged BT.2020 / SMPTE ST 2084 (PQ), with mastering-display and
+#     content-light-level SEI (a P3-D65 1000-nit grade), 768x432 so the HDR ladder has two rungs.
+ffmpeg "${COMMON[@]}" -f lavfi -i "$(pattern 768 432 30 1)" -f lavfi -i "$(tone 1)" \
+  -c:v libx265 -preset ultrafast -crf 36 -pix_fmt yuv420p10le -tag:v hvc1 "${VIDEO_BITEXACT[@]}" \
+  -x265-params "log-level=error:info=0:colorprim=bt2020:transfer=smpte2084:colormatrix=bt2020nc:hdr10=1:master-display=G(13250,34500)B(7500,3000)R(34000,16000)WP(15635,16450)L(10000000,50):max-cll=1000,400" \
+  -color_primaries bt2020 -color_trc smpte2084 -colorspace bt2020nc \
+  "${AAC[@]}" -movflags +faststart "$OUT/hdr10-pq-768x432.mp4"
+
 # The manifest: what ffprobe saw of each file, keyed by file name. ffprobe cannot read the
 # non-media file; its entry records that (probe: null, and ffprobe's error).
 python3 - "$OUT" <<'PY'

@@ -1,8 +1,13 @@
 import { z } from 'zod';
 import { DEFAULT_RUNGS, EncodingLadderSchema } from '../contracts/ladder';
 import { formatZodIssues } from '../contracts/errors';
-import { PriceTableSchema } from '../contracts/pricing';
-import { ACCELERATION_MODES, MAX_ACCELERATION_MIN_SOURCE_MINUTES, STATUS_UPDATE_INTERVALS } from '../contracts/functions/submit-job';
+import { FEATURE_TIERS, PriceTableSchema } from '../contracts/pricing';
+import {
+  ACCELERATION_MODES,
+  HDR_MODES,
+  MAX_ACCELERATION_MIN_SOURCE_MINUTES,
+  STATUS_UPDATE_INTERVALS,
+} from '../contracts/functions/submit-job';
 import { COLD_STORAGE_CLASSES, LAMBDA_LIMITS, LOG_RETENTION_DAYS, MIN_TRANSITION_DAYS, PRICE_CLASSES } from '../contracts/aws-limits';
 import { MIN_CONFIDENCE_RANGE, TOP_LABELS_RANGE } from '../contracts/functions/content-analysis';
 import { DEFAULT_UPLOAD_LIMITS, UPLOAD_LIMIT_RANGES } from '../contracts/upload-limits';
@@ -315,6 +320,12 @@ export const PipelineConfigSchema = z
           .default(INGEST_DEFAULTS.accelerationMinSourceMinutes)
           .describe(
             'With an acceleration mode, accelerate only sources at least this many minutes long (0: all); sources of unknown length never are.',
+          ),
+        hdr: z
+          .enum(HDR_MODES)
+          .default(INGEST_DEFAULTS.hdr)
+          .describe(
+            `What an HDR10 or HLG upload becomes. \`tone-map\`: SDR H.264 only (Basic tier). \`hevc-ladder\`: also an HEVC Main10 (hvc1) ladder keeping the HDR (VIDEO-RANGE PQ or HLG) beside the SDR H.264 ladder, both in one fMP4/CMAF master playlist. Cost: ${FEATURE_TIERS.hevc.tier === 'PROFESSIONAL' ? 'HEVC is a Professional-tier feature, so every output of such a job, the H.264 ones included, bills at the Professional rate, and the HEVC rungs are extra outputs' : 'HEVC bills at the Basic tier'} (${FEATURE_TIERS.hevc.confirmed ? '' : 'assumption: '}${FEATURE_TIERS.hevc.source}). SDR uploads are unaffected.`,
           ),
       })
       .prefault({})

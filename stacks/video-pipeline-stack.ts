@@ -112,6 +112,7 @@ export class VideoPipelineStack extends TerraformStack {
       statusUpdateInterval: config.transcoding.statusUpdateInterval,
       accelerationMode: config.transcoding.accelerationMode,
       accelerationMinSourceMinutes: config.transcoding.accelerationMinSourceMinutes,
+      hdr: config.transcoding.hdr,
       prices: config.pricing,
       limits: config.limits,
       notificationTopicArn: this.jobEvents.topic.arn,

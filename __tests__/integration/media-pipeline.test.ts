@@ -108,6 +108,7 @@ describeWithTools('submit-job with real media files', ['moto'], () => {
         jobsTable: TABLE,
         ladder: EncodingLadderSchema.parse({ rungs: [...DEFAULT_RUNGS] }),
         statusUpdateInterval: 'SECONDS_60',
+        hdr: 'tone-map',
         accelerationMode: 'DISABLED',
         accelerationMinSourceMinutes: 0,
         claimTtlSeconds: 60,

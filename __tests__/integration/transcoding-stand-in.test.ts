@@ -74,9 +74,9 @@ describe('transcoder pure parts', () => {
 
   it('a setting the transcoder does not understand is named with its path', () => {
     // Act
-    const problems = checkSettingsUnderstood({ outputGroups: [{ outputs: [{ videoDescription: { colorMetadata: 'INSERT' } }] }] });
+    const problems = checkSettingsUnderstood({ outputGroups: [{ outputs: [{ videoDescription: { afdSignaling: 'AUTO' } }] }] });
     // Assess
-    expect(problems).toEqual(['/outputGroups/0/outputs/0/videoDescription/colorMetadata: not understood']);
+    expect(problems).toEqual(['/outputGroups/0/outputs/0/videoDescription/afdSignaling: not understood']);
   });
 });
 
@@ -183,13 +183,13 @@ describeWithTools('MediaConvert stand-in with ffmpeg', ['ffmpeg'], () => {
     // Prepare
     const { request } = await submitFixture(rig, 'silent-720p.mp4');
     const settings = JSON.parse(JSON.stringify(request.Settings)) as typeof request.Settings;
-    settings.OutputGroups![0]!.Outputs![0]!.VideoDescription!.ColorMetadata = 'INSERT';
+    settings.OutputGroups![0]!.Outputs![0]!.VideoDescription!.AfdSignaling = 'AUTO';
     // Act
     const { Job } = await rig.client.send(new CreateJobCommand({ ...request, ClientRequestToken: 'unknown', Settings: settings }));
     await rig.stub.idle();
     // Assess
     const last = eventsOf(rig, Job!.Id!).pop()!;
     expect(last.status).toBe('ERROR');
-    expect(last.detail.errorMessage).toContain('/outputGroups/0/outputs/0/videoDescription/colorMetadata: not understood');
+    expect(last.detail.errorMessage).toContain('/outputGroups/0/outputs/0/videoDescription/afdSignaling: not understood');
   });
 });

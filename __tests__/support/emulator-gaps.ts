@@ -73,6 +73,9 @@ export const TRANSCODER_GAPS: readonly string[] = [
   'No INPUT_INFORMATION event is sent; COMPLETE carries warning 240000 when silence was inserted for an output without an audio selector.',
   'Jobs run one at a time; the queue, priority and acceleration settings change nothing.',
   'HlsGroupSettings.ImageBasedTrickPlay other than NONE (trick-play tiles) is not produced yet: such a job fails with the setting named.',
+  'CMAF groups (the HDR ladder): fMP4 segments <name>_<n>.cmfv|.cmfa after <name>_init.cmfv|.cmfa and the HLS master only (WriteDashManifest must be DISABLED); FragmentLength and MinFinalSegmentLength are ignored (one fragment per segment); the I-frame playlist (<name>_I-Frame.m3u8) lists only the first key frame of each segment (a byte range from its moof to the end of that sample); the segment and init names MediaConvert uses are not confirmed here.',
+  'The CMAF master writes VIDEO-RANGE from the encoded stream (smpte2084 PQ, arib-std-b67 HLG, else SDR), CODECS as hvc1.2.4.<H|L><level>.90 (constraint byte assumed) and the audio as one EXT-X-MEDIA group; that MediaConvert derives VIDEO-RANGE the same way is documented for its Apple HDR recipe but not checked against a real job here.',
+  'HEVC (H_265) is libx265 preset ultrafast, Main10, CRF from QvbrQualityLevel capped by MaxBitrate; the tier (MAIN10_HIGH: high-tier) and level are passed to x265; HEVC outputs are accepted only for PQ or HLG sources, whose colour (BT.2020, transfer, BT.2020nc) and HDR10 mastering and light-level metadata (first frame) are passed through; SceneChangeDetect, AdaptiveQuantization and QualityTuningLevel are ignored as for H.264.',
   'Error codes: 1010 input unreadable, 1040 input not decodable (message starts "Demuxer:"), 3450 output write, 1030 for a setting the stand-in does not understand (its message names the setting).',
 ];
 

@@ -63,6 +63,7 @@ export type MediaFixtureName =
   | 'audio-only.m4a'
   | 'camcorder-1080i.m2ts'
   | 'camera-two-mono-tracks.mov'
+  | 'hdr10-pq-768x432.mp4'
   | 'hdv-anamorphic-1440x1080.mp4'
   | 'iphone-hlg-hevc.mov'
   | 'long-60.05s.mp4'

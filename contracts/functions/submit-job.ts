@@ -48,9 +48,19 @@ export interface AccelerationPolicy {
   readonly minSourceMinutes: number;
 }
 
+/**
+ * What an HDR (HDR10 or HLG) source becomes: `tone-map` gives SDR H.264 only; `hevc-ladder` adds an
+ * HEVC Main10 (hvc1) ladder that keeps the HDR, beside the SDR H.264 ladder, in one CMAF/HLS master.
+ * HEVC bills the whole job at the Professional tier (FEATURE_TIERS.hevc).
+ */
+export const HDR_MODES = ['tone-map', 'hevc-ladder'] as const;
+export type HdrMode = (typeof HDR_MODES)[number];
+
 /** Inputs of the plan that are configuration, not facts of the source (the ladder is the other). */
 export interface PlanSettings {
   readonly acceleration: AccelerationPolicy;
+  /** What an HDR source becomes; absent = `tone-map`. */
+  readonly hdr?: HdrMode;
 }
 
 /** Everything the submit function knows besides the upload itself. */
@@ -71,6 +81,8 @@ export interface SubmitSettings {
   readonly accelerationMode: AccelerationMode;
   /** Accelerate only sources at least this many minutes long; 0 accelerates every source (when the mode allows). */
   readonly accelerationMinSourceMinutes: number;
+  /** What an HDR source becomes (`tone-map` or `hevc-ladder`). */
+  readonly hdr: HdrMode;
   /** A claim older than this belongs to an invocation that timed out: the function's timeout. */
   readonly claimTtlSeconds: number;
   /** The SDK clients' per-attempt HTTP timeout, well inside the function timeout (requestTimeoutMsFor). */
@@ -94,6 +106,7 @@ const contract = defineEnvContract<SubmitSettings>({
   statusUpdateInterval: { name: 'STATUS_UPDATE_INTERVAL', codec: enumCodec(STATUS_UPDATE_INTERVALS) },
   accelerationMode: { name: 'ACCELERATION_MODE', codec: enumCodec(ACCELERATION_MODES) },
   accelerationMinSourceMinutes: { name: 'ACCELERATION_MIN_SOURCE_MINUTES', codec: integerCodec(0, MAX_ACCELERATION_MIN_SOURCE_MINUTES) },
+  hdr: { name: 'HDR_MODE', codec: enumCodec(HDR_MODES) },
   claimTtlSeconds: { name: 'CLAIM_TTL_SECONDS', codec: integerCodec(CLAIM_TTL_SECONDS_RANGE.min, CLAIM_TTL_SECONDS_RANGE.max) },
   requestTimeoutMs: { name: 'REQUEST_TIMEOUT_MS', codec: integerCodec(REQUEST_TIMEOUT_MS_RANGE.min, REQUEST_TIMEOUT_MS_RANGE.max) },
   // Compact JSON, like the ladder: a price change is one readable line in `terraform plan`.
@@ -112,7 +125,10 @@ export function toEnvironment(settings: SubmitSettings): Record<string, string> 
 
 /** The plan's configuration from the settings (the ladder is passed on its own). */
 export function toPlanSettings(settings: SubmitSettings): PlanSettings {
-  return { acceleration: { mode: settings.accelerationMode, minSourceMinutes: settings.accelerationMinSourceMinutes } };
+  return {
+    acceleration: { mode: settings.accelerationMode, minSourceMinutes: settings.accelerationMinSourceMinutes },
+    hdr: settings.hdr,
+  };
 }
 
 /**

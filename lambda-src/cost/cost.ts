@@ -31,6 +31,7 @@ export function planFeatures(plan: EncodingPlan): FeatureTier[] {
   if (plan.accelerationMode !== 'DISABLED') features.push(FEATURE_TIERS.acceleration);
   if (plan.deinterlace) features.push(FEATURE_TIERS.deinterlacing);
   if (plan.toneMapFrom) features.push(FEATURE_TIERS.toneMapping);
+  if (plan.hdrRenditions.length > 0) features.push(FEATURE_TIERS.hevc);
   if (plan.renditions.some((r) => r.audio.codecProfile === 'HEV1') && plan.audio) features.push(FEATURE_TIERS.heAac);
   return features;
 }
@@ -44,6 +45,11 @@ const MIN_BILLED_SECONDS = 10;
  */
 export function billingTierOf(mode: AccelerationMode): BillingTier {
   return mode === 'DISABLED' ? 'BASIC' : 'PROFESSIONAL';
+}
+
+/** The tier of a planned job: Professional when accelerated or when it has HEVC outputs (the HDR ladder). */
+export function billingTierOfPlan(plan: Pick<EncodingPlan, 'accelerationMode' | 'hdrRenditions'>): BillingTier {
+  return plan.hdrRenditions.length > 0 ? 'PROFESSIONAL' : billingTierOf(plan.accelerationMode);
 }
 
 /** Output minutes as billed: per second, at least {@link MIN_BILLED_SECONDS} per output. */
@@ -77,10 +83,11 @@ export function resolutionClass(width: number, height: number, prices: PriceTabl
  *   (the old fixed job, whose outputs followed the source's rate).
  */
 export function estimateCost(plan: EncodingPlan, durationSeconds: number, prices: PriceTable, outputFps?: number): CostEstimate {
-  const tier = billingTierOf(plan.accelerationMode);
+  const tier = billingTierOfPlan(plan);
   const rate = rateOf(tier, prices);
   const minutes = billedMinutes(durationSeconds);
-  const video = [...plan.renditions, plan.mp4].map((r) => {
+  // The CMAF group's audio-only rendition (HDR ladder) is not priced: audio-only outputs are not video normalized minutes.
+  const video = [...plan.renditions, plan.mp4, ...plan.hdrRenditions].map((r) => {
     const cls = resolutionClass(r.billedWidth, r.billedHeight, prices);
     const fpsMultiplier = frameRateMultiplier(outputFps ?? r.fps ?? plan.outputFps, prices);
     return { name: r.name, resolutionClass: cls, multiplier: prices.resolutionMultiplier[cls.toLowerCase() as 'sd'] * fpsMultiplier };
@@ -118,6 +125,8 @@ export function billedOutputsOf(groups: readonly OutputGroupDetail[]): BilledOut
   return groups.flatMap((group) =>
     group.outputDetails.flatMap((detail) => {
       if (detail.durationInMs === undefined || !Number.isFinite(detail.durationInMs) || detail.durationInMs < 0) return [];
+      // A CMAF group's audio-only rendition (the HDR ladder's) is not a video output: the price table has no audio rate, it is left out.
+      if (group.type === 'CMAF_GROUP' && detail.videoDetails === undefined) return [];
       const frameCapture = detail.outputFilePaths.some((path) => /\.jpe?g$/i.test(path));
       const size =
         !frameCapture && detail.videoDetails ? { width: detail.videoDetails.widthInPx, height: detail.videoDetails.heightInPx } : {};

@@ -136,6 +136,7 @@ export function expandFrameCaptureKeys(
  * Maps the output paths of a COMPLETE event to viewer URLs on the distribution.
  *
  * - `HLS_GROUP`: `playlistFilePaths[0]` is the master playlist, the outputs' files are variants.
+ * - `CMAF_GROUP` (the HDR ladder): the same, its `.m3u8` being the master.
  * - `FILE_GROUP`: `.mp4` files are MP4 renditions; `.jpg` files are frame captures told apart by
  *   the name modifiers the submit function sets (`_thumb` expands to every image, `_poster` is one).
  *
@@ -172,8 +173,14 @@ export function mapOutputsToUrls(outputGroupDetails: readonly OutputGroupDetail[
 
   for (const group of outputGroupDetails) {
     const files = group.outputDetails.flatMap((d) => d.outputFilePaths);
-    if (group.type === 'HLS_GROUP') {
-      const [masterPath, ...otherPlaylists] = group.playlistFilePaths;
+    // A CMAF group (the HDR ladder's) is served through its HLS master; a DASH .mpd beside it is not served.
+    const isHls = group.type === 'HLS_GROUP' || (group.type === 'CMAF_GROUP' && group.playlistFilePaths.some((p) => p.endsWith('.m3u8')));
+    if (isHls) {
+      const playlists =
+        group.type === 'CMAF_GROUP'
+          ? [...group.playlistFilePaths].sort((a, b) => Number(b.endsWith('.m3u8')) - Number(a.endsWith('.m3u8')))
+          : group.playlistFilePaths;
+      const [masterPath, ...otherPlaylists] = playlists;
       if (masterPath === undefined) {
         skipAll(files, 'no-master-playlist');
       } else if (hls !== undefined) {

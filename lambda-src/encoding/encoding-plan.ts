@@ -1,5 +1,5 @@
 import type { InputRotate } from '@aws-sdk/client-mediaconvert';
-import type { AccelerationMode, AccelerationPolicy, PlanSettings } from '../../contracts/functions/submit-job';
+import type { AccelerationMode, AccelerationPolicy, HdrMode, PlanSettings } from '../../contracts/functions/submit-job';
 import { EncodingLadder, LadderRung, selectMp4Rung } from '../../contracts/ladder';
 import { MIN_OUTPUT_DIMENSION, SourceHint, SourceProfile, hasMp4Header } from './source-profile';
 import { gateAcceleration } from './acceleration';
@@ -54,6 +54,40 @@ export interface PlannedRendition {
   readonly billedHeight: number;
 }
 
+/**
+ * Apple's HLS authoring table, HEVC HDR column (kb/s; one entry per size, the lower where a size has
+ * two): the HDR ladder's sizes and peaks, like DEFAULT_RUNGS takes the H.264 column. Peaks are QVBR
+ * `MaxBitrate`, as for the H.264 rungs.
+ */
+export const HDR_RUNGS: readonly LadderRung[] = [
+  { name: 'hdr2160p', width: 3840, height: 2160, qvbrQualityLevel: 9, maxBitrate: 13_900_000 },
+  { name: 'hdr1440p', width: 2560, height: 1440, qvbrQualityLevel: 9, maxBitrate: 9_700_000 },
+  { name: 'hdr1080p', width: 1920, height: 1080, qvbrQualityLevel: 9, maxBitrate: 5_400_000 },
+  { name: 'hdr720p', width: 1280, height: 720, qvbrQualityLevel: 8, maxBitrate: 2_900_000 },
+  { name: 'hdr540p', width: 960, height: 540, qvbrQualityLevel: 7, maxBitrate: 1_930_000 },
+  { name: 'hdr432p', width: 768, height: 432, qvbrQualityLevel: 7, maxBitrate: 1_090_000 },
+  { name: 'hdr360p', width: 640, height: 360, qvbrQualityLevel: 7, maxBitrate: 360_000 },
+];
+/** HEVC level 5 (MediaConvert's Apple HDR recipe, Apple's ceiling) carries 2160p at 30 fps, not 60. */
+export const HDR_ABOVE_1080_MAX_FPS = 30;
+
+/** One HEVC Main10 HDR output of the HDR ladder: size, rate and peak (no audio: CMAF carries it once). */
+export interface PlannedHdrRendition {
+  /** `hdr<lines>p`; also its `NameModifier`. */
+  readonly name: string;
+  readonly width: number;
+  readonly height: number;
+  readonly scaling: 'FIT_NO_UPSCALE';
+  readonly qvbrQualityLevel: number;
+  readonly maxBitrate: number;
+  readonly hrdBufferSize: number;
+  readonly frameRate: Rate;
+  readonly fps: number;
+  readonly fieldDoubling: boolean;
+  readonly billedWidth: number;
+  readonly billedHeight: number;
+}
+
 /** A frame-capture output: how often, how many, and how big. */
 export interface PlannedCapture {
   /** Seconds between captures (the first is at 0 s). */
@@ -93,8 +127,15 @@ export interface EncodingPlan {
   readonly audioSource: PlannedAudio | undefined;
   /** The adaptive deinterlacer, control NORMAL (leaves frames tagged progressive alone); off only for accelerated known-progressive sources. */
   readonly deinterlace: boolean;
-  /** Tone-map this HDR transfer to SDR BT.709. */
+  /** Tone-map this HDR transfer to SDR BT.709 (the H.264 outputs and thumbnails). */
   readonly toneMapFrom: 'PQ' | 'HLG' | undefined;
+  /**
+   * The HEVC HDR ladder (`hdr: 'hevc-ladder'` and an HDR10/HLG source), largest first; empty otherwise.
+   * Non-empty: the HLS group becomes one CMAF group (fMP4) holding both ladders.
+   */
+  readonly hdrRenditions: readonly PlannedHdrRendition[];
+  /** The transfer the HDR ladder keeps (PQ for HDR10, HLG); undefined without one. */
+  readonly keepHdr: 'PQ' | 'HLG' | undefined;
   /** The top rendition's output rate; undefined when the source rate is unknown. */
   readonly frameRate: Rate | undefined;
   /** The top rendition's frames per second; undefined when the source rate is unknown. */
@@ -283,6 +324,68 @@ function limitPeakSteps(renditions: PlannedRendition[]): PlannedRendition[] {
   return result;
 }
 
+/**
+ * The HEVC HDR ladder of a source: Apple's HDR sizes no larger than the ladder's largest rung (the
+ * configured ceiling), fitted into the source like the H.264 rungs, near-duplicates merged, at most
+ * 30 fps at 540 lines or fewer and above 1080 lines, peaks raised so no step exceeds 2x.
+ *
+ * | setting / source                           | HDR ladder                               |
+ * |--------------------------------------------|------------------------------------------|
+ * | `tone-map` (the default)                   | none                                     |
+ * | `hevc-ladder`, SDR source                  | none                                     |
+ * | `hevc-ladder`, HDR10 (PQ) or HLG source    | the HDR rungs that fit, largest first    |
+ */
+export function planHdrRenditions(ladder: EncodingLadder, profile: SourceProfile, mode: HdrMode): PlannedHdrRendition[] {
+  if (mode !== 'hevc-ladder' || profile.hdr === undefined) return [];
+  const ceiling = Math.max(...ladder.rungs.map((r) => r.width * r.height));
+  const kept: PlannedHdrRendition[] = [];
+  for (const rung of HDR_RUNGS) {
+    if (rung.width * rung.height > ceiling) continue;
+    const size = fitIntoBox(rung.width, rung.height, profile.displayWidth, profile.displayHeight);
+    const short = Math.min(size.width, size.height);
+    if (short < MIN_OUTPUT_DIMENSION) continue;
+    const { rate: base, fieldDoubling } = renditionFrameRate(profile.frameRate, profile.scanType === 'interlaced', short);
+    const rate = short > 1080 ? (capFrameRate(base, HDR_ABOVE_1080_MAX_FPS) ?? base) : base;
+    const fps = fpsOf(rate);
+    const maxBitrate = scaledMaxBitrate(rung.maxBitrate, fps);
+    const last = kept.at(-1);
+    // Same or near size as the rung above (a small source): one rendition, the smaller rung's name and peak, as for H.264.
+    if (last !== undefined && size.width * size.height >= last.width * last.height * NEAR_DUPLICATE_LINEAR_RATIO ** 2) {
+      kept[kept.length - 1] = {
+        ...last,
+        name: rung.name,
+        qvbrQualityLevel: rung.qvbrQualityLevel,
+        maxBitrate: Math.min(maxBitrate, last.maxBitrate),
+        hrdBufferSize: Math.min(maxBitrate, last.maxBitrate),
+      };
+      continue;
+    }
+    kept.push({
+      name: rung.name,
+      ...size,
+      scaling: 'FIT_NO_UPSCALE',
+      qvbrQualityLevel: rung.qvbrQualityLevel,
+      maxBitrate,
+      hrdBufferSize: maxBitrate,
+      frameRate: rate,
+      fps,
+      fieldDoubling: fieldDoubling && rate === base,
+      billedWidth: size.width,
+      billedHeight: size.height,
+    });
+  }
+  // Apple: adjacent variants at most 2x apart; the lower peak is raised to half the one above.
+  for (let i = 1; i < kept.length; i++) {
+    const above = kept[i - 1] as PlannedHdrRendition;
+    const current = kept[i] as PlannedHdrRendition;
+    if (above.maxBitrate > 2 * current.maxBitrate) {
+      const maxBitrate = Math.ceil(above.maxBitrate / 2 / 1000) * 1000;
+      kept[i] = { ...current, maxBitrate, hrdBufferSize: maxBitrate };
+    }
+  }
+  return kept;
+}
+
 /** Captures every `interval` seconds, the interval grown so that `maxThumbnails` cover the whole source. */
 export function thumbnailInterval(durationSeconds: number, ladder: EncodingLadder): { intervalSeconds: number; maxCaptures: number } {
   const intervalSeconds = Math.max(ladder.thumbnailIntervalSeconds, Math.ceil(durationSeconds / ladder.maxThumbnails));
@@ -406,6 +509,8 @@ function fallbackPlan(ladder: EncodingLadder, settings: PlanSettings, hint: Sour
     audioSource: undefined,
     deinterlace: true,
     toneMapFrom: undefined,
+    hdrRenditions: [],
+    keepHdr: undefined,
     frameRate: undefined,
     outputFps: undefined,
     thumbnails: { ...thumbnails, width: thumb, height: thumb, scaling: 'FIT_NO_UPSCALE' },
@@ -444,7 +549,7 @@ function thumbnailSize(ladder: EncodingLadder, profile: SourceProfile): { width:
  * | every source                 | adaptive deinterlacer, control NORMAL (progressive frames left alone)  |
  * | no audio track               | no audio selector and no audio outputs                                |
  * | mono tracks, 5.1             | tracks selected and remixed to stereo (see planAudio)                  |
- * | HDR (PQ, HLG)                | tone-mapped to SDR BT.709                                             |
+ * | HDR (PQ, HLG)                | tone-mapped to SDR BT.709; with `hdr: 'hevc-ladder'` also an HEVC HDR ladder (planHdrRenditions) |
  * | non-square pixels            | square-pixel outputs at the display size                              |
  *
  * @param profile the source profile, or undefined when Probe gave nothing usable.
@@ -472,6 +577,7 @@ export function planEncoding(
     needsAdaptiveDeinterlacer: profile.scanType !== 'progressive',
   });
   const audioSource = planAudio(profile);
+  const hdrRenditions = planHdrRenditions(ladder, profile, settings.hdr ?? 'tone-map');
   return {
     basis: 'probe',
     // Rotate AUTO reads the MP4/MOV matrix; other containers get their rotation spelled out.
@@ -483,6 +589,8 @@ export function planEncoding(
     // Accelerated jobs cannot use it; they get it only when the scan is not known to be progressive (and then run PREFERRED).
     deinterlace: acceleration.mode !== 'ENABLED',
     toneMapFrom: profile.hdr,
+    hdrRenditions,
+    keepHdr: hdrRenditions.length > 0 ? profile.hdr : undefined,
     frameRate: top?.frameRate,
     outputFps: top?.fps,
     thumbnails: { ...thumbnails, ...thumbnailSize(ladder, profile), scaling: 'FIT_NO_UPSCALE' },

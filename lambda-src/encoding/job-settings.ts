@@ -11,10 +11,10 @@ import type {
   VideoPreprocessor,
 } from '@aws-sdk/client-mediaconvert';
 import type { SubmitSettings } from '../../contracts/functions/submit-job';
-import type { EncodingPlan, PlannedCapture, PlannedRendition } from './encoding-plan';
+import type { EncodingPlan, PlannedCapture, PlannedHdrRendition, PlannedRendition } from './encoding-plan';
 import { EncodingLadder } from '../../contracts/ladder';
 import { SourceSummary, serializeSourceSummary } from './source-profile';
-import { billingTierOf } from '../cost/cost';
+import { billingTierOfPlan } from '../cost/cost';
 import {
   ASSET_ID_METADATA_KEY,
   PIPELINE_METADATA_KEY,
@@ -47,7 +47,7 @@ export function outputDestinations(outputBucket: string, assetId: string, baseNa
  * Stereo AAC at 48 kHz: AAC-LC at the ladder's bitrate, or 64 kb/s HE-AAC on the weak-network rung.
  * The plan's remix turns mono tracks or 5.1 into stereo explicitly.
  */
-function audioDescription(rendition: PlannedRendition, plan: EncodingPlan): AudioDescription {
+function audioDescription(audio: PlannedRendition['audio'], plan: EncodingPlan): AudioDescription {
   const remix = plan.audioSource?.remix;
   return {
     AudioSourceName: AUDIO_SELECTOR,
@@ -63,10 +63,10 @@ function audioDescription(rendition: PlannedRendition, plan: EncodingPlan): Audi
     CodecSettings: {
       Codec: 'AAC',
       AacSettings: {
-        CodecProfile: rendition.audio.codecProfile,
+        CodecProfile: audio.codecProfile,
         CodingMode: 'CODING_MODE_2_0',
         SampleRate: 48_000,
-        Bitrate: rendition.audio.bitrate,
+        Bitrate: audio.bitrate,
         RateControlMode: 'CBR',
       },
     },
@@ -121,8 +121,54 @@ export function videoDescription(rendition: PlannedRendition, plan: EncodingPlan
   };
 }
 
+/**
+ * HEVC Main10 QVBR for one rung of the HDR ladder, as MediaConvert's guide says Apple's HDR HLS needs
+ * ("Creating HDR HLS outputs that comply with the Apple specification": CMAF group, HEVC, HVC1
+ * packaging, Main10/High, level 5). No colour conversion: the source's HDR10 or HLG colour and its
+ * mastering metadata pass through, and `ColorMetadata: INSERT` writes them into the stream.
+ */
+export function hdrVideoDescription(rendition: PlannedHdrRendition, plan: EncodingPlan, ladder: EncodingLadder): VideoDescription {
+  return {
+    Width: rendition.width,
+    Height: rendition.height,
+    ScalingBehavior: rendition.scaling,
+    AntiAlias: 'ENABLED',
+    Sharpness: 50,
+    ColorMetadata: 'INSERT',
+    ...(plan.deinterlace ? { VideoPreprocessors: videoPreprocessors(plan, rendition.fieldDoubling, false) } : {}),
+    CodecSettings: {
+      Codec: 'H_265',
+      H265Settings: {
+        RateControlMode: 'QVBR',
+        QvbrSettings: { QvbrQualityLevel: rendition.qvbrQualityLevel },
+        MaxBitrate: rendition.maxBitrate,
+        HrdBufferSize: rendition.hrdBufferSize,
+        QualityTuningLevel: 'SINGLE_PASS_HQ',
+        CodecProfile: 'MAIN10_HIGH',
+        CodecLevel: 'LEVEL_5',
+        // hvc1: parameter sets (and HDR10 static metadata) in the sample entry, as Apple requires.
+        WriteMp4PackagingType: 'HVC1',
+        GopSize: ladder.gopSeconds,
+        GopSizeUnits: 'SECONDS',
+        GopClosedCadence: 1,
+        NumberBFramesBetweenReferenceFrames: 2,
+        SceneChangeDetect: 'TRANSITION_DETECTION',
+        InterlaceMode: 'PROGRESSIVE',
+        FramerateControl: 'SPECIFIED',
+        FramerateNumerator: rendition.frameRate.numerator,
+        FramerateDenominator: rendition.frameRate.denominator,
+        FramerateConversionAlgorithm: 'DUPLICATE_DROP',
+        ParControl: 'SPECIFIED',
+        ParNumerator: 1,
+        ParDenominator: 1,
+        AdaptiveQuantization: 'AUTO',
+      },
+    },
+  };
+}
+
 /** Deinterlacing and HDR-to-SDR tone mapping, applied before scaling in every output that needs them. */
-function videoPreprocessors(plan: EncodingPlan, fieldDoubling = false): VideoPreprocessor {
+function videoPreprocessors(plan: EncodingPlan, fieldDoubling = false, toneMap = true): VideoPreprocessor {
   return {
     // ADAPTIVE with control NORMAL converts what is interlaced and leaves frames tagged progressive
     // alone, so it is safe on every source, including ProRes/DV that Probe gives no scan type for.
@@ -130,7 +176,7 @@ function videoPreprocessors(plan: EncodingPlan, fieldDoubling = false): VideoPre
     ...(plan.deinterlace
       ? { Deinterlacer: { Mode: 'ADAPTIVE', Algorithm: fieldDoubling ? 'LINEAR_INTERPOLATION' : 'INTERPOLATE', Control: 'NORMAL' } }
       : {}),
-    ...(plan.toneMapFrom
+    ...(plan.toneMapFrom && toneMap
       ? {
           ColorCorrector: {
             ColorSpaceConversion: 'FORCE_709',
@@ -168,10 +214,62 @@ function hlsGroup(plan: EncodingPlan, ladder: EncodingLadder, destination: strin
       OutputSettings: { HlsSettings: { IFrameOnlyManifest: 'INCLUDE' } },
       ContainerSettings: { Container: 'M3U8', M3u8Settings: {} },
       VideoDescription: videoDescription(rendition, plan, ladder),
-      ...(plan.audio ? { AudioDescriptions: [audioDescription(rendition, plan)] } : {}),
+      ...(plan.audio ? { AudioDescriptions: [audioDescription(rendition.audio, plan)] } : {}),
     })),
   };
 }
+
+/**
+ * The HDR ladder's group: one CMAF group (fMP4 segments) with the SDR H.264 ladder, the HEVC HDR
+ * ladder and one AAC audio rendition, and one HLS master listing both ladders (MediaConvert writes
+ * VIDEO-RANGE from each output's colour). CMAF because HEVC in HLS must be fMP4 (Apple 1.5) and
+ * MediaConvert's HLS group writes MPEG-TS; one group because a master lists one group's outputs.
+ * Trade-offs against the HLS group: CMAF outputs carry video or audio, not both, so every variant
+ * shares one AAC-LC rendition (no 64 kb/s HE-AAC on the weak-network rung).
+ */
+function cmafGroup(plan: EncodingPlan, ladder: EncodingLadder, destination: string): OutputGroup {
+  const video = (name: string, description: VideoDescription): Output => ({
+    NameModifier: `_${name}`,
+    // I-frame playlists (Apple MUST, SDR and HDR alike): byte ranges over the same fMP4 segments.
+    ContainerSettings: { Container: 'CMFC', CmfcSettings: { IFrameOnlyManifest: 'INCLUDE' } },
+    VideoDescription: description,
+  });
+  return {
+    Name: 'CMAF',
+    OutputGroupSettings: {
+      Type: 'CMAF_GROUP_SETTINGS',
+      CmafGroupSettings: {
+        Destination: destination,
+        SegmentLength: ladder.segmentLengthSeconds,
+        FragmentLength: ladder.segmentLengthSeconds,
+        ...(plan.minFinalSegmentSeconds !== undefined ? { MinFinalSegmentLength: plan.minFinalSegmentSeconds } : {}),
+        SegmentControl: 'SEGMENTED_FILES',
+        WriteHlsManifest: 'ENABLED',
+        WriteDashManifest: 'DISABLED',
+        CodecSpecification: 'RFC_6381',
+        StreamInfResolution: 'INCLUDE',
+        ManifestDurationFormat: 'FLOATING_POINT',
+        ClientCache: 'ENABLED',
+      },
+    },
+    Outputs: [
+      ...plan.renditions.map((r) => video(r.name, videoDescription(r, plan, ladder))),
+      ...plan.hdrRenditions.map((r) => video(r.name, hdrVideoDescription(r, plan, ladder))),
+      ...(plan.audio
+        ? [
+            {
+              NameModifier: `_${CMAF_AUDIO_NAME}`,
+              ContainerSettings: { Container: 'CMFC', CmfcSettings: { AudioGroupId: CMAF_AUDIO_NAME } },
+              AudioDescriptions: [audioDescription({ codecProfile: 'LC', bitrate: ladder.audioBitrate }, plan)],
+            } satisfies Output,
+          ]
+        : []),
+    ],
+  };
+}
+
+/** The CMAF group's one audio rendition: its name modifier and HLS audio group. */
+export const CMAF_AUDIO_NAME = 'audio';
 
 function mp4Group(plan: EncodingPlan, ladder: EncodingLadder, destination: string): OutputGroup {
   return {
@@ -185,7 +283,7 @@ function mp4Group(plan: EncodingPlan, ladder: EncodingLadder, destination: strin
           Mp4Settings: { MoovPlacement: 'PROGRESSIVE_DOWNLOAD', CslgAtom: 'INCLUDE', FreeSpaceBox: 'EXCLUDE' },
         },
         VideoDescription: videoDescription(plan.mp4, plan, ladder),
-        ...(plan.audio ? { AudioDescriptions: [audioDescription(plan.mp4, plan)] } : {}),
+        ...(plan.audio ? { AudioDescriptions: [audioDescription(plan.mp4.audio, plan)] } : {}),
       },
     ],
   };
@@ -250,7 +348,7 @@ export function buildJobSettings(
       },
     ],
     OutputGroups: [
-      hlsGroup(plan, ladder, destinations.hls),
+      plan.hdrRenditions.length > 0 ? cmafGroup(plan, ladder, destinations.hls) : hlsGroup(plan, ladder, destinations.hls),
       mp4Group(plan, ladder, destinations.mp4),
       thumbnailsGroup(plan, ladder, destinations.thumbnails),
     ],
@@ -309,7 +407,7 @@ export function buildCreateJobRequest(
       // Job events carry it into the notification without reading the jobs table.
       ...(sourceSummary ? { [SOURCE_PROFILE_METADATA_KEY]: serializeSourceSummary(sourceSummary) } : {}),
       // Job events time the job and price its outputs from these, without reading the jobs table.
-      [BILLING_TIER_METADATA_KEY]: billingTierOf(plan.accelerationMode),
+      [BILLING_TIER_METADATA_KEY]: billingTierOfPlan(plan),
       ...(submittedAt ? { [SUBMITTED_AT_METADATA_KEY]: String(submittedAt.getTime()) } : {}),
     },
     Settings: buildJobSettings(plan, context.ladder, source, outputDestinations(context.outputBucket, assetId, slugOfKey(upload.key))),

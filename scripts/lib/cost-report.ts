@@ -126,3 +126,33 @@ export function formatCostTable(rows: readonly CostRow[], prices: PriceTable = M
     `The 31d5fa9 column is a frozen table (scripts/lib/cost-baseline-31d5fa9.json) computed at that commit; the old fixed job is spelled out in cost-report.ts.`,
   ].join('\n');
 }
+
+/** The HDR sources the HDR ladder is priced for: the committed HDR10 fixture's size, 1080p HDR, 4K HLG. */
+export const HDR_LADDER_CORPUS: readonly CorpusSource[] = [
+  { label: 'HDR10 768x432 (the hdr10-pq fixture), 1 min', profile: profile(768, 432, 30, 1, { hdr: 'PQ', bitDepth: 10 }) },
+  { label: '1080p HDR10, 1 min', profile: profile(1920, 1080, 30, 1, { hdr: 'PQ', bitDepth: 10 }) },
+  { label: '4K HDR (HLG, 10-bit), 1 min', profile: profile(3840, 2160, 30, 1, { hdr: 'HLG', bitDepth: 10 }) },
+];
+
+/** What `transcoding.hdr: 'hevc-ladder'` adds, per source minute, with the default ladder: a Markdown table. */
+export function formatHdrLadderTable(
+  corpus: readonly CorpusSource[] = HDR_LADDER_CORPUS,
+  ladder: EncodingLadder = EncodingLadderSchema.parse({ rungs: [...DEFAULT_RUNGS] }),
+  prices: PriceTable = MEDIACONVERT_PRICES,
+): string {
+  const usd = (n: number) => `$${n.toFixed(4)}`;
+  const rows = corpus.map(({ label, profile: source }) => {
+    const minutes = source.durationSeconds / 60;
+    const toneMap = estimateCost(planEncoding(source, ladder, BASIC_TIER_PLAN_SETTINGS), source.durationSeconds, prices);
+    const plan = planEncoding(source, ladder, { ...BASIC_TIER_PLAN_SETTINGS, hdr: 'hevc-ladder' });
+    const ladderCost = estimateCost(plan, source.durationSeconds, prices);
+    return `| ${label} | ${usd(toneMap.usd / minutes)} | ${usd(ladderCost.usd / minutes)} (${plan.hdrRenditions.length} HEVC rungs, ${ladderCost.tier}) | ${(ladderCost.usd / toneMap.usd).toFixed(2)} |`;
+  });
+  return [
+    '| HDR source | tone-map (default) | hevc-ladder | ratio |',
+    '|---|---|---|---|',
+    ...rows,
+    '',
+    'HEVC bills the whole job at the Professional rate (FEATURE_TIERS.hevc in contracts/pricing.ts: an assumption, no codec multiplier applied).',
+  ].join('\n');
+}

@@ -17,7 +17,7 @@ export const ESTIMATE_USAGE = `Usage: npm run estimate -- --minutes <n> --height
   --height    lines of the source (480, 720, 1080, 2160…): a 16:9 frame, the short side when --portrait
   --fps       frames per second, e.g. 25, 29.97 or 60
   --portrait  an upright phone video (720 → 720x1280)
-  --hdr       an HDR source (HLG, 10-bit): tone-mapped to SDR, priced the same
+  --hdr       an HDR source (HLG, 10-bit): tone-mapped to SDR, priced the same; also prints what the HDR ladder would add
   --env       an environment of stacks/environments.ts: its ladder, acceleration rule and price table
               (default: the config defaults)`;
 
@@ -97,6 +97,7 @@ export function basisOf(config: PipelineConfig, environment: string | undefined)
     ladder: config.transcoding.ladder,
     planSettings: {
       acceleration: { mode: config.transcoding.accelerationMode, minSourceMinutes: config.transcoding.accelerationMinSourceMinutes },
+      hdr: config.transcoding.hdr,
     },
     prices: config.pricing,
   };
@@ -138,6 +139,7 @@ export function formatEstimate(options: EstimateOptions, basis: EstimateBasis): 
   const minutes = profile.durationSeconds / 60;
   const sizes = new Map<string, string>([
     ...plan.renditions.map((r) => [r.name, `${r.width}x${r.height}`] as const),
+    ...plan.hdrRenditions.map((r) => [r.name, `${r.width}x${r.height}`] as const),
     ['thumbnails', `${plan.thumbnails.width}x${plan.thumbnails.height}`],
   ]);
   const rates = new Map(
@@ -146,6 +148,11 @@ export function formatEstimate(options: EstimateOptions, basis: EstimateBasis): 
       `QVBR ${r.qvbrQualityLevel}, max ${r.maxBitrate / 1e6} Mb/s, ${r.fps === undefined ? 'source rate' : `${Number(r.fps.toFixed(3))} fps`}, ${r.codecLevel.replace('LEVEL_', 'level ').replace('_', '.')}, ${r.audio.codecProfile === 'HEV1' ? 'HE-AAC' : 'AAC-LC'} ${r.audio.bitrate / 1000} kb/s`,
     ]),
   );
+  for (const r of plan.hdrRenditions)
+    rates.set(
+      r.name,
+      `HEVC Main10 hvc1 QVBR ${r.qvbrQualityLevel}, max ${r.maxBitrate / 1e6} Mb/s, ${Number(r.fps.toFixed(3))} fps, VIDEO-RANGE ${plan.keepHdr}`,
+    );
   const rows = cost.outputs.map((output, index) => {
     const name = index === plan.renditions.length ? `mp4 ${output.name}` : output.name;
     const size = index === plan.renditions.length ? `${plan.mp4.width}x${plan.mp4.height}` : (sizes.get(output.name) ?? '');
@@ -156,10 +163,21 @@ export function formatEstimate(options: EstimateOptions, basis: EstimateBasis): 
   return [
     `Source: ${minutes} min, ${profile.displayWidth}x${profile.displayHeight}, ${Number(fps.toFixed(3))} fps${options.hdr ? ', HDR (HLG, 10-bit)' : ''}`,
     `Config: ${basis.environment === undefined ? 'the config defaults' : `environment ${basis.environment}`}; prices of ${basis.prices.asOf}, ${basis.prices.region} (contracts/pricing.ts)`,
-    `Plan: ${plan.renditions.length} HLS renditions, an MP4, thumbnails every ${plan.thumbnails.intervalSeconds} s (the poster is one); ${cost.tier} tier (acceleration ${plan.accelerationMode})`,
+    `Plan: ${plan.renditions.length} HLS renditions${plan.hdrRenditions.length > 0 ? ` and ${plan.hdrRenditions.length} HEVC HDR renditions in one CMAF group` : ''}, an MP4, thumbnails every ${plan.thumbnails.intervalSeconds} s (the poster is one); ${cost.tier} tier (acceleration ${plan.accelerationMode}${plan.hdrRenditions.length > 0 ? ', HEVC' : ''})`,
     `  ${'output'.padEnd(14)} ${'size'.padEnd(10)} ${'class'.padEnd(5)} ${'USD/min'.padStart(8)}`,
     ...rows,
     `Estimated cost: ${usd(cost.usd / minutes)} per source minute, ${usd(cost.usd)} for ${minutes} min (${(cost.normalizedMinutes / minutes).toFixed(1)} normalized minutes per source minute)`,
     ...(cost.assumptions ?? []).map((a) => `Assumed (no page read confirms the tier; see FEATURE_TIERS in contracts/pricing.ts): ${a}`),
+    ...hdrLadderLine(options, basis, cost.usd / minutes),
   ].join('\n');
+}
+
+/** For an HDR source planned with tone mapping only: what `transcoding.hdr: 'hevc-ladder'` would cost instead. */
+function hdrLadderLine(options: EstimateOptions, basis: EstimateBasis, perMinute: number): string[] {
+  if (!options.hdr || basis.planSettings.hdr === 'hevc-ladder') return [];
+  const ladder = estimateSource(options, { ...basis, planSettings: { ...basis.planSettings, hdr: 'hevc-ladder' } });
+  const withLadder = ladder.cost.usd / (ladder.profile.durationSeconds / 60);
+  return [
+    `With transcoding.hdr 'hevc-ladder' (${ladder.plan.hdrRenditions.map((r) => r.name).join(', ')} added, ${ladder.cost.tier} tier): ${usd(withLadder)} per source minute (+${usd(withLadder - perMinute)})`,
+  ];
 }

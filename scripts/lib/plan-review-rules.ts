@@ -91,6 +91,8 @@ export const REVIEW_RULES: readonly ReviewRule[] = [
       `environment.variables.${SUBMIT_JOB_VARIABLES.accelerationMinSourceMinutes.name}`,
     ],
   },
+  // HEVC (the HDR ladder) bills every output of an HDR job at the Professional tier.
+  { kind: 'cost', label: 'HDR ladder', types: ['aws_lambda_function'], paths: [`environment.variables.${SUBMIT_JOB_VARIABLES.hdr.name}`] },
   { kind: 'cost', label: 'reserved concurrency', types: ['aws_lambda_function'], paths: ['reserved_concurrent_executions'] },
   { kind: 'cost', label: 'price class', types: ['aws_cloudfront_distribution'], paths: ['price_class'] },
   { kind: 'cost', label: 'lifecycle', types: ['aws_s3_bucket_lifecycle_configuration'] },

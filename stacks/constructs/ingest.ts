@@ -6,6 +6,8 @@ import { VIDEO_EXTENSIONS } from '../../contracts/storage-layout';
 import { EncodingLadder } from '../../contracts/ladder';
 import {
   ACCELERATION_MODES,
+  HDR_MODES,
+  HdrMode,
   AccelerationMode,
   MAX_ACCELERATION_MIN_SOURCE_MINUTES,
   STATUS_UPDATE_INTERVALS,
@@ -71,6 +73,12 @@ export interface IngestProps {
    */
   readonly accelerationMinSourceMinutes?: number;
   /**
+   * What an HDR (HDR10/HLG) source becomes: `tone-map` (SDR H.264 only) or `hevc-ladder` (an HEVC HDR
+   * ladder beside the SDR one, billed at the Professional tier).
+   * @default 'tone-map'
+   */
+  readonly hdr?: HdrMode;
+  /**
    * The MediaConvert price table of the function's cost estimates (contracts/pricing.ts).
    * @default MEDIACONVERT_PRICES
    */
@@ -95,6 +103,7 @@ export class Ingest extends Construct {
     const statusUpdateInterval = props.statusUpdateInterval ?? INGEST_DEFAULTS.statusUpdateInterval;
     const accelerationMode = props.accelerationMode ?? INGEST_DEFAULTS.accelerationMode;
     const accelerationMinSourceMinutes = props.accelerationMinSourceMinutes ?? INGEST_DEFAULTS.accelerationMinSourceMinutes;
+    const hdr = props.hdr ?? INGEST_DEFAULTS.hdr;
     const functionSettings = resolveFunctionSettings(props.functionSettings);
     const limits = props.limits ?? DEFAULT_UPLOAD_LIMITS;
     for (const [name, range] of Object.entries(UPLOAD_LIMIT_RANGES)) {
@@ -108,6 +117,7 @@ export class Ingest extends Construct {
       'MediaConvert accepts only these intervals',
     );
     checkOneOfProp(this, 'accelerationMode', accelerationMode, ACCELERATION_MODES, 'it is the AccelerationSettings.Mode of CreateJob');
+    checkOneOfProp(this, 'hdr', hdr, HDR_MODES, 'it says what an HDR source becomes');
     checkIntegerProp(
       this,
       'accelerationMinSourceMinutes',
@@ -134,6 +144,7 @@ export class Ingest extends Construct {
         statusUpdateInterval,
         accelerationMode,
         accelerationMinSourceMinutes,
+        hdr,
         // A claim older than one invocation belongs to a timed-out attempt.
         claimTtlSeconds: functionSettings.timeoutSeconds,
         requestTimeoutMs: requestTimeoutMsFor(functionSettings.timeoutSeconds),

@@ -147,6 +147,7 @@ export async function startFaultRig(clock: SimulatedClock = new SimulatedClock()
         statusUpdateInterval: 'SECONDS_60',
         accelerationMode: 'DISABLED',
         accelerationMinSourceMinutes: 0,
+        hdr: 'tone-map',
         claimTtlSeconds: claimTtlSeconds(timing),
         requestTimeoutMs: timing.requestTimeoutMs,
         prices: MEDIACONVERT_PRICES,

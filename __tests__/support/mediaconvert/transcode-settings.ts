@@ -31,12 +31,39 @@ const H264: Spec = {
   hrdBufferSize: true,
 };
 
+/** HEVC as the HDR ladder sets it (Main10, hvc1); anything else in it fails the job. */
+const H265: Spec = {
+  rateControlMode: true,
+  qvbrSettings: { qvbrQualityLevel: true },
+  maxBitrate: true,
+  hrdBufferSize: true,
+  qualityTuningLevel: true,
+  codecProfile: true,
+  codecLevel: true,
+  writeMp4PackagingType: true,
+  gopSize: true,
+  gopSizeUnits: true,
+  gopClosedCadence: true,
+  numberBFramesBetweenReferenceFrames: true,
+  sceneChangeDetect: true,
+  interlaceMode: true,
+  framerateControl: true,
+  framerateNumerator: true,
+  framerateDenominator: true,
+  framerateConversionAlgorithm: true,
+  parControl: true,
+  parNumerator: true,
+  parDenominator: true,
+  adaptiveQuantization: true,
+};
+
 const VIDEO: Spec = {
   width: true,
   height: true,
   scalingBehavior: true,
   antiAlias: true,
   sharpness: true,
+  colorMetadata: true,
   videoPreprocessors: {
     deinterlacer: { mode: true, algorithm: true, control: true },
     colorCorrector: { colorSpaceConversion: true, hdrToSdrToneMapper: true },
@@ -44,6 +71,7 @@ const VIDEO: Spec = {
   codecSettings: {
     codec: true,
     h264Settings: H264,
+    h265Settings: H265,
     frameCaptureSettings: { framerateNumerator: true, framerateDenominator: true, maxCaptures: true, quality: true },
   },
 };
@@ -107,6 +135,19 @@ export const UNDERSTOOD_SETTINGS: Spec = {
           },
         },
         fileGroupSettings: { destination: true },
+        cmafGroupSettings: {
+          destination: true,
+          segmentLength: true,
+          fragmentLength: true,
+          minFinalSegmentLength: true,
+          segmentControl: true,
+          writeHlsManifest: true,
+          writeDashManifest: true,
+          codecSpecification: true,
+          streamInfResolution: true,
+          manifestDurationFormat: true,
+          clientCache: true,
+        },
       },
       outputs: [
         {
@@ -117,6 +158,7 @@ export const UNDERSTOOD_SETTINGS: Spec = {
             container: true,
             m3u8Settings: {},
             mp4Settings: { moovPlacement: true, cslgAtom: true, freeSpaceBox: true },
+            cmfcSettings: { audioGroupId: true, iFrameOnlyManifest: true },
           },
           videoDescription: VIDEO,
           audioDescriptions: [AUDIO],
@@ -132,11 +174,16 @@ const UNDERSTOOD_VALUES: Record<string, readonly string[]> = {
   directoryStructure: ['SINGLE_DIRECTORY'],
   outputSelection: ['MANIFESTS_AND_SEGMENTS'],
   interlaceMode: ['PROGRESSIVE'],
-  container: ['M3U8', 'MP4', 'RAW'],
+  container: ['M3U8', 'MP4', 'RAW', 'CMFC'],
+  // The CMAF group writes the HLS master only: a DASH manifest is not produced.
+  writeHlsManifest: ['ENABLED'],
+  writeDashManifest: ['DISABLED'],
+  writeMp4PackagingType: ['HVC1'],
+  colorMetadata: ['INSERT'],
   // Trick-play tiles are not produced yet: anything but NONE fails the job instead of being skipped.
   imageBasedTrickPlay: ['NONE'],
-  type: ['HLS_GROUP_SETTINGS', 'FILE_GROUP_SETTINGS'],
-  codec: ['H_264', 'FRAME_CAPTURE', 'AAC'],
+  type: ['HLS_GROUP_SETTINGS', 'FILE_GROUP_SETTINGS', 'CMAF_GROUP_SETTINGS'],
+  codec: ['H_264', 'H_265', 'FRAME_CAPTURE', 'AAC'],
 };
 
 /**

@@ -182,9 +182,14 @@ function preprocessFilters(description: Json): string[] {
     // ADAPTIVE leaves progressive frames alone, like yadif's deint=interlaced.
     filters.push(mode === 'ADAPTIVE' ? 'yadif=mode=send_frame:deint=interlaced' : 'yadif=mode=send_frame');
   }
-  if (pre.colorCorrector !== undefined) {
+  if (pre.colorCorrector !== undefined && (str(rec(pre.colorCorrector).colorSpaceConversion) ?? 'NONE') === 'FORCE_709') {
     // Approximation (listed): a BT.709 tone map through zscale, not MediaConvert's mappers.
     filters.push('zscale=t=linear:npl=100', 'format=gbrpf32le', 'zscale=p=bt709', 'tonemap=hable:desat=0', 'zscale=t=bt709:m=bt709:r=tv');
+  } else if (pre.colorCorrector !== undefined) {
+    throw new JobFailure(
+      ERROR_CODES.invalidSettings,
+      `mediaconvert-stub: colorCorrector.colorSpaceConversion ${String(rec(pre.colorCorrector).colorSpaceConversion)} is not understood`,
+    );
   }
   return filters;
 }
@@ -232,6 +237,147 @@ function h264Args(h264: Json, fps: number, preset: string): string[] {
   const bFrames = num(h264.numberBFramesBetweenReferenceFrames);
   if (bFrames !== undefined) args.push('-bf', String(bFrames));
   return args;
+}
+
+/**
+ * libx265 Main10 for an HDR-ladder output: QVBR as CRF capped by MaxBitrate, closed fixed GOPs, the
+ * tier and level asked, hvc1, and the source's HDR colour (and HDR10 mastering metadata) passed through.
+ */
+function h265Args(h265: Json, fps: number, hdr: HdrSignal): string[] {
+  const profile = str(h265.codecProfile) ?? 'MAIN10_MAIN';
+  if (!['MAIN10_MAIN', 'MAIN10_HIGH'].includes(profile))
+    throw new JobFailure(ERROR_CODES.invalidSettings, `mediaconvert-stub: h265Settings.codecProfile ${profile} is not understood`);
+  if (str(h265.rateControlMode) !== 'QVBR')
+    throw new JobFailure(
+      ERROR_CODES.invalidSettings,
+      `mediaconvert-stub: h265Settings.rateControlMode ${String(h265.rateControlMode)} is not understood`,
+    );
+  const level = str(h265.codecLevel) ?? 'AUTO';
+  const units = str(h265.gopSizeUnits) ?? 'FRAMES';
+  const gopFrames = Math.max(1, Math.round(units === 'SECONDS' ? (num(h265.gopSize) ?? 2) * fps : (num(h265.gopSize) ?? 90)));
+  const max = num(h265.maxBitrate) ?? 5_000_000;
+  const params = [
+    'log-level=error',
+    'info=0',
+    `keyint=${gopFrames}`,
+    `min-keyint=${gopFrames}`,
+    'scenecut=0',
+    'open-gop=0',
+    `bframes=${num(h265.numberBFramesBetweenReferenceFrames) ?? 2}`,
+    `colorprim=bt2020`,
+    `transfer=${hdr.transfer}`,
+    'colormatrix=bt2020nc',
+    ...(level !== 'AUTO' ? [`level-idc=${level.replace('LEVEL_', '').replace('_', '.')}`] : []),
+    ...(profile === 'MAIN10_HIGH' ? ['high-tier=1'] : []),
+    ...(hdr.masterDisplay ? ['hdr10=1', 'hdr10-opt=1', `master-display=${hdr.masterDisplay}`, `max-cll=${hdr.maxCll ?? '0,0'}`] : []),
+  ];
+  return [
+    '-c:v',
+    'libx265',
+    '-preset',
+    'ultrafast',
+    '-pix_fmt',
+    'yuv420p10le',
+    '-profile:v',
+    'main10',
+    '-crf',
+    String(QVBR_TO_CRF(num(rec(h265.qvbrSettings).qvbrQualityLevel) ?? 7)),
+    '-maxrate',
+    String(max),
+    '-bufsize',
+    String(num(h265.hrdBufferSize) ?? max * 2),
+    '-force_key_frames',
+    `expr:gte(t,n_forced*${(gopFrames / fps).toFixed(6)})`,
+    '-x265-params',
+    params.join(':'),
+    ...(str(h265.writeMp4PackagingType) === 'HVC1' ? ['-tag:v', 'hvc1'] : []),
+    '-color_primaries',
+    'bt2020',
+    '-color_trc',
+    hdr.transfer,
+    '-colorspace',
+    'bt2020nc',
+  ];
+}
+
+/** The source's HDR colour as x265 writes it: transfer, and HDR10's static metadata when the source has it. */
+interface HdrSignal {
+  readonly transfer: 'smpte2084' | 'arib-std-b67';
+  /** x265 `master-display` (G, B, R, WP in 0.00002 units, L in 0.0001 cd/m²). */
+  readonly masterDisplay?: string;
+  /** x265 `max-cll` (MaxCLL,MaxFALL). */
+  readonly maxCll?: string;
+}
+
+/** Reads the source's transfer and first frame's HDR10 side data; undefined for SDR (an HEVC HDR output of it fails). */
+async function hdrSignalOf(file: string): Promise<HdrSignal | undefined> {
+  const streams = arr((await ffprobeJson(file, ['-show_streams', '-select_streams', 'v:0'])).streams);
+  const transfer = str(streams[0]?.color_transfer);
+  if (transfer !== 'smpte2084' && transfer !== 'arib-std-b67') return undefined;
+  const frames = arr((await ffprobeJson(file, ['-show_frames', '-read_intervals', '%+#1', '-select_streams', 'v:0'])).frames);
+  const side = arr(frames[0]?.side_data_list);
+  const mastering = side.find((d) => d.side_data_type === 'Mastering display metadata');
+  const light = side.find((d) => d.side_data_type === 'Content light level metadata');
+  // ffprobe gives "n/d" with d = 50000 (chromaticity) or 10000 (luminance): the numerators are x265's units.
+  const n = (key: string, scale: number) => {
+    const [a, b] = String(mastering?.[key] ?? '0/1')
+      .split('/')
+      .map(Number);
+    return Math.round(((a ?? 0) / (b || 1)) * scale);
+  };
+  const masterDisplay = mastering
+    ? `G(${n('green_x', 50000)},${n('green_y', 50000)})B(${n('blue_x', 50000)},${n('blue_y', 50000)})R(${n('red_x', 50000)},${n('red_y', 50000)})WP(${n('white_point_x', 50000)},${n('white_point_y', 50000)})L(${n('max_luminance', 10000)},${n('min_luminance', 10000)})`
+    : undefined;
+  return {
+    transfer,
+    ...(masterDisplay ? { masterDisplay } : {}),
+    ...(light ? { maxCll: `${num(light.max_content) ?? 0},${num(light.max_average) ?? 0}` } : {}),
+  };
+}
+
+/** RFC 6381 string of an HEVC Main10 stream (hvc1.2.4.<tier><level>.90: progressive, frame-only constraint flags). */
+export function hevcCodecString(level: number, highTier: boolean): string {
+  return `hvc1.2.4.${highTier ? 'H' : 'L'}${level}.90`;
+}
+
+/**
+ * Where an fMP4 media segment's first sample (its key frame) lies: from the start of its first
+ * `moof` to the end of that sample (trun data offset, relative to the moof, plus the first sample's
+ * size). Undefined when the segment has no such fragment.
+ */
+export function firstKeyFrameRange(bytes: Buffer): { offset: number; length: number } | undefined {
+  const boxes = (from: number, to: number): { type: string; start: number; body: number; end: number }[] => {
+    const found = [];
+    for (let i = from; i + 8 <= to;) {
+      const size = bytes.readUInt32BE(i);
+      if (size < 8 || i + size > to) break;
+      found.push({ type: bytes.toString('latin1', i + 4, i + 8), start: i, body: i + 8, end: i + size });
+      i += size;
+    }
+    return found;
+  };
+  const moof = boxes(0, bytes.length).find((b) => b.type === 'moof');
+  const traf = moof && boxes(moof.body, moof.end).find((b) => b.type === 'traf');
+  if (!moof || !traf) return undefined;
+  const children = boxes(traf.body, traf.end);
+  const tfhd = children.find((b) => b.type === 'tfhd');
+  const trun = children.find((b) => b.type === 'trun');
+  if (!tfhd || !trun) return undefined;
+  const tfhdFlags = bytes.readUInt32BE(tfhd.body) & 0xffffff;
+  let at = tfhd.body + 8 + (tfhdFlags & 0x1 ? 8 : 0) + (tfhdFlags & 0x2 ? 4 : 0) + (tfhdFlags & 0x8 ? 4 : 0);
+  const defaultSize = tfhdFlags & 0x10 ? bytes.readUInt32BE(at) : undefined;
+  const trunFlags = bytes.readUInt32BE(trun.body) & 0xffffff;
+  if (!(trunFlags & 0x1)) return undefined;
+  const dataOffset = bytes.readInt32BE(trun.body + 8);
+  at = trun.body + 12 + (trunFlags & 0x4 ? 4 : 0) + (trunFlags & 0x100 ? 4 : 0);
+  const firstSize = trunFlags & 0x200 ? bytes.readUInt32BE(at) : defaultSize;
+  if (firstSize === undefined) return undefined;
+  return { offset: moof.start, length: dataOffset + firstSize };
+}
+
+/** HLS VIDEO-RANGE of a stream's transfer characteristic. */
+export function videoRangeOf(transfer: string | undefined): 'PQ' | 'HLG' | 'SDR' {
+  return transfer === 'smpte2084' ? 'PQ' : transfer === 'arib-std-b67' ? 'HLG' : 'SDR';
 }
 
 function audioArgs(outputAudio: Json[], input: Json, source: SourceInfo): { inputs: string[]; args: string[]; silence: boolean } {
@@ -295,6 +441,8 @@ const CONTENT_TYPES: Record<string, string> = {
   '.m3u8': 'application/vnd.apple.mpegurl',
   '.ts': 'video/MP2T',
   '.mp4': 'video/mp4',
+  '.cmfv': 'video/mp4',
+  '.cmfa': 'audio/mp4',
   '.jpg': 'image/jpeg',
   '.vtt': 'text/vtt',
 };
@@ -429,6 +577,20 @@ export class Transcoder {
             () => (done += 1),
           ),
         );
+      } else if (type === 'CMAF_GROUP_SETTINGS') {
+        details.push(
+          await this.cmafGroup(
+            rec(groupSettings.cmafGroupSettings),
+            arr(group.outputs),
+            input,
+            source,
+            sourceFile,
+            outDir,
+            inputUri,
+            progress,
+            () => (done += 1),
+          ),
+        );
       } else if (type === 'FILE_GROUP_SETTINGS') {
         details.push(
           await this.fileGroup(
@@ -488,8 +650,10 @@ export class Transcoder {
     const rotation = rotationOf(input, source);
     const scaled = scaleFor(description, rotation);
     const codec = rec(description.codecSettings);
-    const h264 = rec(codec.h264Settings);
-    const rate = str(codec.codec) === 'H_264' ? frameRateOf(h264, source) : { fps: source.fps, filters: [] as string[] };
+    const h264 = rec(codec.h264Settings ?? codec.h265Settings);
+    const rate = ['H_264', 'H_265'].includes(str(codec.codec) ?? '')
+      ? frameRateOf(h264, source)
+      : { fps: source.fps, filters: [] as string[] };
     const par =
       str(h264.parControl) === 'SPECIFIED' ? [`setsar=${num(h264.parNumerator) ?? 1}/${num(h264.parDenominator) ?? 1}`] : ['setsar=1/1'];
     return {
@@ -716,6 +880,208 @@ export class Transcoder {
       );
     }
     return `${lines.join('\n')}\n`;
+  }
+
+  /**
+   * A CMAF group as the HDR ladder uses it: each output video-only (H.264 or HEVC) or audio-only,
+   * fMP4 segments (`<name>_<n>.cmfv|.cmfa` after `<name>_init.cmfv|.cmfa`), a media playlist per
+   * output, and one HLS master: the audio as an EXT-X-MEDIA rendition, every video variant with its
+   * CODECS (video + audio), VIDEO-RANGE from the encoded stream's transfer, and AUDIO group.
+   */
+  private async cmafGroup(
+    cmaf: Json,
+    outputs: Json[],
+    input: Json,
+    source: SourceInfo,
+    sourceFile: string,
+    outDir: string,
+    inputUri: string,
+    progress: (fraction: number) => Promise<void>,
+    finished: () => void,
+  ): Promise<Json> {
+    const { bucket, dir, base } = splitDestination(str(cmaf.destination) ?? '', inputUri);
+    const segmentLength = num(cmaf.segmentLength) ?? 10;
+    const s3 = (name: string) => `s3://${bucket}/${dir}${name}`;
+    mkdirSync(outDir, { recursive: true });
+    const outputDetails: Json[] = [];
+    const allFiles: string[] = [];
+    const videos: {
+      name: string;
+      iframe?: { name: string; peak: number };
+      peak: number;
+      average: number;
+      codecs: string;
+      width: number;
+      height: number;
+      fps: number;
+      range: string;
+    }[] = [];
+    let audio: { name: string; group: string; peak: number; average: number; codecs: string } | undefined;
+    const hdr = await hdrSignalOf(sourceFile);
+    for (const output of outputs) {
+      const name = `${base}${str(output.nameModifier) ?? ''}`;
+      const hasVideo = output.videoDescription !== undefined;
+      const audioDescriptions = arr(output.audioDescriptions);
+      if (hasVideo === audioDescriptions.length > 0)
+        throw new JobFailure(ERROR_CODES.invalidSettings, `mediaconvert-stub: a CMAF output carries video or audio, not both (${name})`);
+      const extension = hasVideo ? 'cmfv' : 'cmfa';
+      let encodeArgs: string[];
+      let plan: ReturnType<Transcoder['videoPlan']> | undefined;
+      if (hasVideo) {
+        plan = this.videoPlan(rec(output.videoDescription), input, source);
+        const codec = str(plan.codec.codec);
+        if (codec === 'H_264') encodeArgs = this.h264EncodeArgs(plan, audioArgs([], input, source), sourceFile);
+        else if (codec === 'H_265') {
+          if (hdr === undefined)
+            throw new JobFailure(
+              ERROR_CODES.invalidSettings,
+              'mediaconvert-stub: an HEVC output of an SDR source is not understood (HDR ladder only)',
+            );
+          encodeArgs = [
+            ...plan.pre,
+            '-i',
+            sourceFile,
+            '-map',
+            '0:v:0',
+            '-vf',
+            [...plan.filters, 'format=yuv420p10le'].join(','),
+            ...h265Args(rec(plan.codec.h265Settings), plan.fps, hdr),
+            '-an',
+            '-map_metadata',
+            '-1',
+          ];
+        } else throw new JobFailure(ERROR_CODES.invalidSettings, `mediaconvert-stub: CMAF codec ${String(codec)} is not understood`);
+      } else {
+        const args = audioArgs(audioDescriptions, input, source);
+        if (args.silence) this.addWarning(240000);
+        encodeArgs = ['-i', sourceFile, ...args.inputs, ...args.args, '-vn', '-map_metadata', '-1'];
+      }
+      await this.encode(
+        [
+          ...encodeArgs,
+          '-f',
+          'hls',
+          '-hls_time',
+          String(segmentLength),
+          '-hls_playlist_type',
+          'vod',
+          '-hls_list_size',
+          '0',
+          '-start_number',
+          '1',
+          '-hls_flags',
+          'independent_segments',
+          '-hls_segment_type',
+          'fmp4',
+          '-hls_fmp4_init_filename',
+          `${name}_init.${extension}`,
+          '-hls_segment_filename',
+          path.join(outDir, `${name}_%05d.${extension}`),
+          path.join(outDir, `${name}.m3u8`),
+        ],
+        source.durationSec,
+        progress,
+      );
+      finished();
+      const segments = readdirSync(outDir)
+        .filter((f) => f.startsWith(`${name}_`) && new RegExp(`_\\d{5}\\.${extension}$`).test(f))
+        .sort();
+      const playlist = readFileSync(path.join(outDir, `${name}.m3u8`), 'utf8');
+      const durations = [...playlist.matchAll(/#EXTINF:([\d.]+)/g)].map((m) => Number(m[1]));
+      const sizes = segments.map((f) => statSync(path.join(outDir, f)).size);
+      const total = durations.reduce((a, b) => a + b, 0);
+      const peak = Math.max(...sizes.map((size, i) => (size * 8) / (durations[i] || 1)));
+      const average = (sizes.reduce((a, b) => a + b, 0) * 8) / (total || 1);
+      allFiles.push(`${name}.m3u8`, `${name}_init.${extension}`, ...segments);
+      if (plan) {
+        // The init segment and the first media segment together are a playable file to probe.
+        const probeFile = path.join(outDir, `${name}-probe.mp4`);
+        writeFileSync(
+          probeFile,
+          Buffer.concat([readFileSync(path.join(outDir, `${name}_init.${extension}`)), readFileSync(path.join(outDir, segments[0]!))]),
+        );
+        const stream = arr((await ffprobeJson(probeFile)).streams).find((st) => st.codec_type === 'video') ?? {};
+        const codecs =
+          str(stream.codec_name) === 'hevc'
+            ? hevcCodecString(
+                num(stream.level) ?? 150,
+                str(plan.codec.h265Settings && rec(plan.codec.h265Settings).codecProfile) === 'MAIN10_HIGH',
+              )
+            : avcCodecString(str(stream.profile) ?? 'High', num(stream.level) ?? 40);
+        let iframe: { name: string; peak: number } | undefined;
+        if (str(rec(rec(output.containerSettings).cmfcSettings).iFrameOnlyManifest) === 'INCLUDE') {
+          iframe = { name: `${name}_I-Frame.m3u8`, peak: 0 };
+          const lines = [
+            '#EXTM3U',
+            '#EXT-X-VERSION:7',
+            `#EXT-X-TARGETDURATION:${Math.ceil(Math.max(segmentLength, ...durations))}`,
+            '#EXT-X-MEDIA-SEQUENCE:1',
+            '#EXT-X-PLAYLIST-TYPE:VOD',
+            '#EXT-X-I-FRAMES-ONLY',
+            `#EXT-X-MAP:URI="${name}_init.${extension}"`,
+          ];
+          for (const [i, segment] of segments.entries()) {
+            const range = firstKeyFrameRange(readFileSync(path.join(outDir, segment)));
+            if (range === undefined) continue;
+            const duration = durations[i] ?? segmentLength;
+            iframe.peak = Math.max(iframe.peak, Math.round((range.length * 8) / Math.max(duration, 0.001)));
+            lines.push(`#EXTINF:${duration.toFixed(5)},`, `#EXT-X-BYTERANGE:${range.length}@${range.offset}`, segment);
+          }
+          lines.push('#EXT-X-ENDLIST', '');
+          writeFileSync(path.join(outDir, iframe.name), lines.join('\n'));
+          allFiles.push(iframe.name);
+        }
+        videos.push({
+          name: `${name}.m3u8`,
+          ...(iframe ? { iframe } : {}),
+          peak,
+          average,
+          codecs,
+          width: plan.width,
+          height: plan.height,
+          fps: plan.fps,
+          range: videoRangeOf(str(stream.color_transfer)),
+        });
+        outputDetails.push({
+          outputFilePaths: [s3(`${name}.m3u8`)],
+          durationInMs: Math.round(total * 1000),
+          videoDetails: { widthInPx: plan.width, heightInPx: plan.height },
+        });
+      } else {
+        const group = str(rec(rec(output.containerSettings).cmfcSettings).audioGroupId) ?? 'program_audio';
+        audio = { name: `${name}.m3u8`, group, peak, average, codecs: 'mp4a.40.2' };
+        outputDetails.push({ outputFilePaths: [s3(`${name}.m3u8`)], durationInMs: Math.round(total * 1000) });
+      }
+    }
+    const resolution = str(cmaf.streamInfResolution) !== 'EXCLUDE';
+    const lines = ['#EXTM3U', '#EXT-X-VERSION:7', '#EXT-X-INDEPENDENT-SEGMENTS'];
+    if (audio)
+      lines.push(
+        `#EXT-X-MEDIA:TYPE=AUDIO,GROUP-ID="${audio.group}",NAME="${audio.group}",DEFAULT=YES,AUTOSELECT=YES,CHANNELS="2",URI="${audio.name}"`,
+      );
+    for (const v of videos) {
+      const attrs = [
+        `BANDWIDTH=${Math.round(v.peak + (audio?.peak ?? 0))}`,
+        `AVERAGE-BANDWIDTH=${Math.round(v.average + (audio?.average ?? 0))}`,
+        `CODECS="${[v.codecs, ...(audio ? [audio.codecs] : [])].join(',')}"`,
+        ...(resolution ? [`RESOLUTION=${v.width}x${v.height}`] : []),
+        `FRAME-RATE=${v.fps.toFixed(3)}`,
+        `VIDEO-RANGE=${v.range}`,
+        ...(audio ? [`AUDIO="${audio.group}"`] : []),
+      ];
+      lines.push(`#EXT-X-STREAM-INF:${attrs.join(',')}`, v.name);
+    }
+    for (const v of videos) {
+      if (!v.iframe) continue;
+      const size = resolution ? `RESOLUTION=${v.width}x${v.height},` : '';
+      lines.push(
+        `#EXT-X-I-FRAME-STREAM-INF:BANDWIDTH=${v.iframe.peak},CODECS="${v.codecs}",${size}VIDEO-RANGE=${v.range},URI="${v.iframe.name}"`,
+      );
+    }
+    writeFileSync(path.join(outDir, `${base}.m3u8`), `${lines.join('\n')}\n`);
+    allFiles.push(`${base}.m3u8`);
+    await this.upload(bucket, dir, outDir, allFiles);
+    return { type: 'CMAF_GROUP', playlistFilePaths: [s3(`${base}.m3u8`)], outputDetails };
   }
 
   private async fileGroup(

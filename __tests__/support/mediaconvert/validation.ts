@@ -8,6 +8,14 @@ import {
   AudioDefaultSelection,
   AudioDurationCorrection,
   AudioSelectorType,
+  CmafCodecSpecification,
+  CmafManifestDurationFormat,
+  CmafSegmentControl,
+  CmafWriteDASHManifest,
+  CmafWriteHLSManifest,
+  CmfcIFrameOnlyManifest,
+  ColorMetadata,
+  ContainerType,
   ColorSpace,
   ColorSpaceConversion,
   DeinterlaceAlgorithm,
@@ -18,6 +26,10 @@ import {
   H264FramerateConversionAlgorithm,
   H264ParControl,
   H264QualityTuningLevel,
+  H265CodecLevel,
+  H265CodecProfile,
+  H265QualityTuningLevel,
+  H265WriteMp4PackagingType,
   HDRToSDRToneMapper,
   HlsCodecSpecification,
   HlsIFrameOnlyManifest,
@@ -141,6 +153,11 @@ function validateOutput(issues: string[], path: string, output: Json): void {
   const hlsSettings = isObject(output.outputSettings) ? output.outputSettings.hlsSettings : undefined;
   if (isObject(hlsSettings))
     checkEnum(issues, `${path}/outputSettings/hlsSettings/iFrameOnlyManifest`, hlsSettings.iFrameOnlyManifest, HlsIFrameOnlyManifest);
+  const cmfc = isObject(output.containerSettings) ? output.containerSettings.cmfcSettings : undefined;
+  if (isObject(cmfc))
+    checkEnum(issues, `${path}/containerSettings/cmfcSettings/iFrameOnlyManifest`, cmfc.iFrameOnlyManifest, CmfcIFrameOnlyManifest);
+  const container = isObject(output.containerSettings) ? output.containerSettings.container : undefined;
+  checkEnum(issues, `${path}/containerSettings/container`, container, ContainerType);
   const video = output.videoDescription;
   if (!isObject(video)) return;
   checkEnum(issues, `${path}/videoDescription/scalingBehavior`, video.scalingBehavior, ScalingBehavior);
@@ -167,6 +184,22 @@ function validateOutput(issues: string[], path: string, output: Json): void {
     checkEnum(issues, `${at}/parControl`, h264.parControl, H264ParControl);
     checkSpecifiedFraction(issues, at, h264, 'framerateControl', 'framerateNumerator', 'framerateDenominator');
     checkSpecifiedFraction(issues, at, h264, 'parControl', 'parNumerator', 'parDenominator');
+  }
+  checkEnum(issues, `${path}/videoDescription/colorMetadata`, video.colorMetadata, ColorMetadata);
+  const h265 = codec.h265Settings;
+  if (isObject(h265)) {
+    const at = `${path}/videoDescription/codecSettings/h265Settings`;
+    checkRange(issues, `${at}/maxBitrate`, h265.maxBitrate, 1000, 1_466_000_000);
+    checkRange(issues, `${at}/hrdBufferSize`, h265.hrdBufferSize, 0, 1_466_000_000);
+    if (h265.rateControlMode === 'QVBR' && h265.maxBitrate === undefined)
+      issues.push(`${at}/maxBitrate: required when rateControlMode is QVBR`);
+    if (isObject(h265.qvbrSettings)) checkRange(issues, `${at}/qvbrSettings/qvbrQualityLevel`, h265.qvbrSettings.qvbrQualityLevel, 1, 10);
+    checkEnum(issues, `${at}/codecProfile`, h265.codecProfile, H265CodecProfile);
+    checkEnum(issues, `${at}/codecLevel`, h265.codecLevel, H265CodecLevel);
+    checkEnum(issues, `${at}/qualityTuningLevel`, h265.qualityTuningLevel, H265QualityTuningLevel);
+    checkEnum(issues, `${at}/writeMp4PackagingType`, h265.writeMp4PackagingType, H265WriteMp4PackagingType);
+    checkSpecifiedFraction(issues, at, h265, 'framerateControl', 'framerateNumerator', 'framerateDenominator');
+    checkSpecifiedFraction(issues, at, h265, 'parControl', 'parNumerator', 'parDenominator');
   }
   const frameCapture = codec.frameCaptureSettings;
   if (isObject(frameCapture)) {
@@ -199,6 +232,28 @@ function validateOutputGroup(issues: string[], path: string, group: unknown): un
     const destination = isObject(typed) ? typed.destination : undefined;
     if (typeof destination !== 'string' || !destination.startsWith('s3://')) {
       issues.push(`${path}/outputGroupSettings/${member}/destination: required, an s3:// URI, got ${JSON.stringify(destination)}`);
+    }
+    if (member === 'cmafGroupSettings' && isObject(typed)) {
+      const at = `${path}/outputGroupSettings/cmafGroupSettings`;
+      checkRange(issues, `${at}/segmentLength`, typed.segmentLength, 1, INT32_MAX);
+      checkRange(issues, `${at}/fragmentLength`, typed.fragmentLength, 1, INT32_MAX);
+      if (typeof typed.fragmentLength === 'number' && typeof typed.segmentLength === 'number' && typed.fragmentLength > typed.segmentLength)
+        issues.push(`${at}/fragmentLength: at most segmentLength (${typed.segmentLength}), got ${typed.fragmentLength}`);
+      checkEnum(issues, `${at}/segmentControl`, typed.segmentControl, CmafSegmentControl);
+      checkEnum(issues, `${at}/writeHlsManifest`, typed.writeHlsManifest, CmafWriteHLSManifest);
+      checkEnum(issues, `${at}/writeDashManifest`, typed.writeDashManifest, CmafWriteDASHManifest);
+      checkEnum(issues, `${at}/codecSpecification`, typed.codecSpecification, CmafCodecSpecification);
+      checkEnum(issues, `${at}/manifestDurationFormat`, typed.manifestDurationFormat, CmafManifestDurationFormat);
+      // A CMAF output carries one elementary stream: video or audio (MediaConvert's CMAF rule).
+      (Array.isArray(group.outputs) ? group.outputs : []).forEach((output, i) => {
+        if (
+          isObject(output) &&
+          isObject(output.videoDescription) &&
+          Array.isArray(output.audioDescriptions) &&
+          output.audioDescriptions.length > 0
+        )
+          issues.push(`${path}/outputs/${i}: a CMAF output holds video or audio, not both`);
+      });
     }
     if (member === 'hlsGroupSettings' && isObject(typed)) {
       const at = `${path}/outputGroupSettings/hlsGroupSettings`;
