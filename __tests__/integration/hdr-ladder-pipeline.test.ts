@@ -37,8 +37,6 @@ const OUTPUT_BUCKET = 'vod-hdr-output';
 const TABLE = 'vod-hdr-jobs';
 const FIXTURE = 'hdr10-pq-768x432.mp4';
 
-jest.setTimeout(300_000);
-
 describeWithTools('the HDR ladder through the real submit handler and the stand-in', ['moto', 'ffmpeg'], () => {
   let moto: MotoServer;
   let stub: MediaConvertStub;
@@ -144,7 +142,7 @@ describeWithTools('the HDR ladder through the real submit handler and the stand-
     await stub.idle();
     complete = events.find((e) => e.detail.status === 'COMPLETE' || e.detail.status === 'ERROR')!;
     cmaf = (complete?.detail.outputGroupDetails as Json[] | undefined)?.find((g) => g.type === 'CMAF_GROUP') ?? {};
-  }, 300_000);
+  });
 
   afterAll(async () => {
     jest.restoreAllMocks();
