@@ -21,12 +21,15 @@ import {
   SOURCE_METADATA_KEY,
   SOURCE_PROFILE_METADATA_KEY,
   BILLING_TIER_METADATA_KEY,
+  TRICK_PLAY_METADATA_KEY,
   SUBMITTED_AT_METADATA_KEY,
   USER_METADATA_LIMITS,
 } from '../../contracts/job-metadata';
 import { UploadedObject } from '../jobs/s3-event';
 import { deriveAssetId, deriveClientRequestToken, slugOfKey, toS3Uri, truncateMiddle } from '../jobs/keys';
 import { OUTPUT_FOLDERS } from '../../contracts/storage-layout';
+import { serializeTrickPlayGrid } from '../../contracts/trick-play';
+import { planTrickPlay, trickPlaySettings } from './trick-play';
 
 const AUDIO_SELECTOR = 'Audio Selector 1';
 
@@ -160,6 +163,9 @@ function hlsGroup(plan: EncodingPlan, ladder: EncodingLadder, destination: strin
         StreamInfResolution: 'INCLUDE',
         ManifestDurationFormat: 'FLOATING_POINT',
         ClientCache: 'ENABLED',
+        // Scrubbing previews: tiles of thumbnails with an image playlist; job events write the storyboard from the same grid.
+        ImageBasedTrickPlay: 'ADVANCED',
+        ImageBasedTrickPlaySettings: trickPlaySettings(planTrickPlay(plan)),
       },
     },
     Outputs: plan.renditions.map((rendition) => ({
@@ -310,6 +316,7 @@ export function buildCreateJobRequest(
       ...(sourceSummary ? { [SOURCE_PROFILE_METADATA_KEY]: serializeSourceSummary(sourceSummary) } : {}),
       // Job events time the job and price its outputs from these, without reading the jobs table.
       [BILLING_TIER_METADATA_KEY]: billingTierOf(plan.accelerationMode),
+      [TRICK_PLAY_METADATA_KEY]: serializeTrickPlayGrid(planTrickPlay(plan)),
       ...(submittedAt ? { [SUBMITTED_AT_METADATA_KEY]: String(submittedAt.getTime()) } : {}),
     },
     Settings: buildJobSettings(plan, context.ladder, source, outputDestinations(context.outputBucket, assetId, slugOfKey(upload.key))),
