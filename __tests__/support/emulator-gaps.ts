@@ -72,7 +72,8 @@ export const TRANSCODER_GAPS: readonly string[] = [
   'STATUS_UPDATE events are sent at most once per second (statusUpdateSeconds), not at StatusUpdateInterval: short local jobs would otherwise send none.',
   'No INPUT_INFORMATION event is sent; COMPLETE carries warning 240000 when silence was inserted for an output without an audio selector.',
   'Jobs run one at a time; the queue, priority and acceleration settings change nothing.',
-  'HlsGroupSettings.ImageBasedTrickPlay other than NONE (trick-play tiles) is not produced yet: such a job fails with the setting named.',
+  'Image-based trick play: only ADVANCED with IntervalCadence FOLLOW_CUSTOM is produced (THUMBNAIL, THUMBNAIL_AND_FULLFRAME, VARIANTS and FOLLOW_IFRAME fail the job with the setting named). Thumbnails are ffmpeg fps=1/interval (the last frame held for one interval, so ceil(duration / interval) of them), scaled to exactly ThumbnailWidth x ThumbnailHeight (a blank height keeps the top variant aspect; how MediaConvert fits a mismatched aspect is not confirmed), tiled TileWidth x TileHeight with black empty cells.',
+  'Trick-play names are not confirmed (no MediaConvert page read here documents them): tiles <base>_trickplay.NNNNNNN.jpg from 0 and the image playlist <base>_trickplay.m3u8 (Image Media Playlist 0.4 tags: EXT-X-IMAGES-ONLY, EXT-X-TILES), named in the master by EXT-X-IMAGE-STREAM-INF (CODECS="jpeg", RESOLUTION of a whole tile image). COMPLETE lists no trick-play paths: how MediaConvert reports them in outputGroupDetails is not documented.',
   'Error codes: 1010 input unreadable, 1040 input not decodable (message starts "Demuxer:"), 3450 output write, 1030 for a setting the stand-in does not understand (its message names the setting).',
 ];
 

@@ -133,8 +133,9 @@ const UNDERSTOOD_VALUES: Record<string, readonly string[]> = {
   outputSelection: ['MANIFESTS_AND_SEGMENTS'],
   interlaceMode: ['PROGRESSIVE'],
   container: ['M3U8', 'MP4', 'RAW'],
-  // Trick-play tiles are not produced yet: anything but NONE fails the job instead of being skipped.
-  imageBasedTrickPlay: ['NONE'],
+  // Trick play: ADVANCED tiles at a custom interval; THUMBNAIL, VARIANTS and FOLLOW_IFRAME are not produced.
+  imageBasedTrickPlay: ['NONE', 'ADVANCED'],
+  intervalCadence: ['FOLLOW_CUSTOM'],
   type: ['HLS_GROUP_SETTINGS', 'FILE_GROUP_SETTINGS'],
   codec: ['H_264', 'FRAME_CAPTURE', 'AAC'],
 };
