@@ -4,6 +4,7 @@ import { TEST_ENVIRONMENT, synthPipeline } from './support/pipeline';
 import { Template, refOf } from '../testing';
 import { functionRolePolicies } from './support/iam/function-roles';
 import { decide } from './support/iam/simulate';
+import { boundaryPolicy } from './support/iam/ci-roles';
 
 const completionPolicy = (t: Template) => t.statementsOf(t.resource('aws_iam_role_policy', 'JobEventsFunction').policy);
 
@@ -161,6 +162,15 @@ describe('JobEvents', () => {
 
       // Assess
       expect(decision).toBe(expected);
+    });
+
+    it('writes storyboards under the example CI roles’ permissions boundary too', async () => {
+      expect(
+        await decide(
+          { ...role, boundary: boundaryPolicy('test') },
+          { action: 's3:PutObject', resource: `arn:aws:s3:::${outputBucket}/my-trip-3f2a9c0d1e4b/hls/storyboard.vtt` },
+        ),
+      ).toBe('Allowed');
     });
 
     it('writes no storyboard into another bucket', async () => {
