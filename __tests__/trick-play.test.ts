@@ -4,6 +4,8 @@ import { buildCreateJobRequest } from '../lambda-src/encoding/job-settings';
 import { planTrickPlay, trickPlaySettings } from '../lambda-src/encoding/trick-play';
 import { TRICK_PLAY_LIMITS, TrickPlayGrid, parseTrickPlayGrid, serializeTrickPlayGrid } from '../contracts/trick-play';
 import { describeSource } from '../lambda-src/encoding/source-profile';
+import { parseJobStateEvent } from '../lambda-src/jobs/job-event';
+import { PIPELINE, jobStateChange } from './fixtures/mediaconvert-events';
 
 const ladder = EncodingLadderSchema.parse({ rungs: [...DEFAULT_RUNGS] });
 const top = (width: number, height: number) => ({ basis: 'probe' as const, renditions: [{ width, height }] as never });
@@ -102,5 +104,23 @@ describe('the trick-play grid in UserMetadata', () => {
 
   it.each([undefined, '', 'yes', '0/5x5/240x136', '2/0x5/240x136', '2/5x5/4x136', 2])('reads %p as no trick play', (value) => {
     expect(parseTrickPlayGrid(value)).toBeUndefined();
+  });
+});
+
+describe('the grid in job events', () => {
+  it.each<[string, Record<string, string>, TrickPlayGrid | undefined]>([
+    [
+      'a job that asked for trick play',
+      { trickPlay: '2/5x5/240x136' },
+      { intervalSeconds: 2, columns: 5, rows: 5, thumbnailWidth: 240, thumbnailHeight: 136 },
+    ],
+    ['a job submitted before trick play', {}, undefined],
+    ['a forged or garbled value', { trickPlay: '2/5x5/240x136;rm' }, undefined],
+  ])('reads %s', (_, metadata, expected) => {
+    // Act
+    const plan = parseJobStateEvent(jobStateChange('COMPLETE', {}, { metadata }), PIPELINE);
+
+    // Assess
+    expect(plan.action === 'record' ? plan.event.trickPlay : 'skipped').toEqual(expected);
   });
 });
