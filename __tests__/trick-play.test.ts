@@ -12,17 +12,17 @@ const top = (width: number, height: number) => ({ basis: 'probe' as const, rendi
 
 describe('planTrickPlay', () => {
   it.each<[string, ReturnType<typeof top> | { basis: 'fallback'; renditions: never }, TrickPlayGrid]>([
-    ['1080p landscape', top(1920, 1080), { intervalSeconds: 2, columns: 5, rows: 5, thumbnailWidth: 240, thumbnailHeight: 136 }],
-    ['phone portrait 1080x1920', top(1080, 1920), { intervalSeconds: 2, columns: 5, rows: 5, thumbnailWidth: 128, thumbnailHeight: 228 }],
-    ['4:3', top(640, 480), { intervalSeconds: 2, columns: 5, rows: 5, thumbnailWidth: 240, thumbnailHeight: 180 }],
-    ['square', top(720, 720), { intervalSeconds: 2, columns: 5, rows: 5, thumbnailWidth: 240, thumbnailHeight: 240 }],
+    ['1080p landscape', top(1920, 1080), { intervalSeconds: 2, columns: 5, rows: 4, thumbnailWidth: 240, thumbnailHeight: 136 }],
+    ['phone portrait 1080x1920', top(1080, 1920), { intervalSeconds: 2, columns: 5, rows: 4, thumbnailWidth: 128, thumbnailHeight: 228 }],
+    ['4:3', top(640, 480), { intervalSeconds: 2, columns: 5, rows: 4, thumbnailWidth: 240, thumbnailHeight: 180 }],
+    ['square', top(720, 720), { intervalSeconds: 2, columns: 5, rows: 4, thumbnailWidth: 240, thumbnailHeight: 240 }],
     // 8 px wide at the least; rows cut so a tile image stays within 4096 px.
-    ['a 1:40 sliver', top(32, 1280), { intervalSeconds: 2, columns: 5, rows: 5, thumbnailWidth: 8, thumbnailHeight: 320 }],
-    ['a 1:600 sliver', top(32, 19200), { intervalSeconds: 2, columns: 5, rows: 1, thumbnailWidth: 8, thumbnailHeight: 4096 }],
+    ['a 1:40 sliver', top(32, 1280), { intervalSeconds: 2, columns: 5, rows: 4, thumbnailWidth: 8, thumbnailHeight: 320 }],
+    ['a 1:600 sliver', top(32, 19200), { intervalSeconds: 2, columns: 5, rows: 2, thumbnailWidth: 8, thumbnailHeight: 2048 }],
     [
       'the fallback plan (shape unknown): height left blank',
       { basis: 'fallback', renditions: [] as never },
-      { intervalSeconds: 2, columns: 5, rows: 5, thumbnailWidth: 240 },
+      { intervalSeconds: 2, columns: 5, rows: 4, thumbnailWidth: 240 },
     ],
   ])('plans %s', (_, plan, expected) => {
     // Act
@@ -52,6 +52,7 @@ describe('planTrickPlay', () => {
     expect(settings.TileWidth).toBeGreaterThanOrEqual(tileWidth.min);
     expect(settings.TileWidth).toBeLessThanOrEqual(tileWidth.max);
     expect(settings.TileHeight).toBeGreaterThanOrEqual(tileHeight.min);
+    expect(settings.TileHeight! % tileHeight.multipleOf).toBe(0);
     expect(settings.TileHeight! * settings.ThumbnailHeight!).toBeLessThanOrEqual(tileImageMaxHeight);
     expect(settings.IntervalCadence).toBe('FOLLOW_CUSTOM');
     expect(settings.ThumbnailInterval).toBeGreaterThan(0);
@@ -87,7 +88,7 @@ describe('trick play in the job', () => {
       ThumbnailWidth: 240,
       ThumbnailHeight: 136,
       TileWidth: 5,
-      TileHeight: 5,
+      TileHeight: 4,
     });
     expect(parseTrickPlayGrid(request.UserMetadata?.trickPlay)).toEqual(planTrickPlay(plan));
   });
@@ -95,7 +96,7 @@ describe('trick play in the job', () => {
 
 describe('the trick-play grid in UserMetadata', () => {
   it.each<[TrickPlayGrid, string]>([
-    [{ intervalSeconds: 2, columns: 5, rows: 5, thumbnailWidth: 240, thumbnailHeight: 136 }, '2/5x5/240x136'],
+    [{ intervalSeconds: 2, columns: 5, rows: 4, thumbnailWidth: 240, thumbnailHeight: 136 }, '2/5x4/240x136'],
     [{ intervalSeconds: 0.5, columns: 10, rows: 1, thumbnailWidth: 312 }, '0.5/10x1/312x0'],
   ])('round-trips %j as %s', (grid, text) => {
     expect(serializeTrickPlayGrid(grid)).toBe(text);
@@ -111,8 +112,8 @@ describe('the grid in job events', () => {
   it.each<[string, Record<string, string>, TrickPlayGrid | undefined]>([
     [
       'a job that asked for trick play',
-      { trickPlay: '2/5x5/240x136' },
-      { intervalSeconds: 2, columns: 5, rows: 5, thumbnailWidth: 240, thumbnailHeight: 136 },
+      { trickPlay: '2/5x4/240x136' },
+      { intervalSeconds: 2, columns: 5, rows: 4, thumbnailWidth: 240, thumbnailHeight: 136 },
     ],
     ['a job submitted before trick play', {}, undefined],
     ['a forged or garbled value', { trickPlay: '2/5x5/240x136;rm' }, undefined],

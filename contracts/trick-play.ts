@@ -6,7 +6,9 @@
  * Ranges: the MediaConvert API model (HlsImageBasedTrickPlaySettings, @aws-sdk/client-mediaconvert
  * 3.1169): ThumbnailWidth 8..4096 and divisible by 8 (default 312), ThumbnailHeight 2..4096 and even
  * (blank keeps the aspect ratio), TileWidth 1..512, TileHeight 1..2048, and a whole tile image at most
- * 4096 pixels high (the job is rejected otherwise).
+ * 4096 pixels high (the job is rejected otherwise). Another rendering of the model (AWS SDK for SAP ABAP
+ * docs, HlsImageBasedTrickPlaySettings) says TileHeight "between 2 and 2048. Must be divisible by 2":
+ * the pipeline keeps it even, which satisfies both readings.
  */
 
 /** The API model's ranges of HlsImageBasedTrickPlaySettings. */
@@ -14,13 +16,14 @@ export const TRICK_PLAY_LIMITS = {
   thumbnailWidth: { min: 8, max: 4096, multipleOf: 8 },
   thumbnailHeight: { min: 2, max: 4096, multipleOf: 2 },
   tileWidth: { min: 1, max: 512 },
-  tileHeight: { min: 1, max: 2048 },
+  /** Kept even and at least 2 (one reading of the model requires it). */
+  tileHeight: { min: 2, max: 2048, multipleOf: 2 },
   /** Rows x thumbnail height: a taller tile image rejects the job. */
   tileImageMaxHeight: 4096,
 } as const;
 
-/** This pipeline's grid: a thumbnail every 2 s, its long side about 240 px, 5x5 per tile image (50 s of video). */
-export const TRICK_PLAY_DEFAULTS = { intervalSeconds: 2, longSidePx: 240, columns: 5, rows: 5 } as const;
+/** This pipeline's grid: a thumbnail every 2 s, its long side about 240 px, 5x4 per tile image (40 s of video). */
+export const TRICK_PLAY_DEFAULTS = { intervalSeconds: 2, longSidePx: 240, columns: 5, rows: 4 } as const;
 
 /** One job's trick-play grid, as asked of MediaConvert. */
 export interface TrickPlayGrid {
@@ -35,7 +38,7 @@ export interface TrickPlayGrid {
   readonly thumbnailHeight?: number;
 }
 
-/** `2/5x5/240x136` (or `2/5x5/240x0` with a blank height): compact, for a UserMetadata value. */
+/** `2/5x4/240x136` (or `2/5x4/240x0` with a blank height): compact, for a UserMetadata value. */
 export function serializeTrickPlayGrid(grid: TrickPlayGrid): string {
   return `${grid.intervalSeconds}/${grid.columns}x${grid.rows}/${grid.thumbnailWidth}x${grid.thumbnailHeight ?? 0}`;
 }

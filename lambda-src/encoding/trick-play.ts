@@ -22,12 +22,14 @@ export function planTrickPlay(plan: Pick<EncodingPlan, 'basis' | 'renditions'>):
   const rawWidth = landscape ? longSidePx : (longSidePx * top.width) / top.height;
   const thumbnailWidth = clamp(floorTo(rawWidth, widthLimits.multipleOf), widthLimits.min, widthLimits.max);
   const heightLimits = TRICK_PLAY_LIMITS.thumbnailHeight;
+  const rowLimits = TRICK_PLAY_LIMITS.tileHeight;
+  // At least the fewest rows allowed must fit a tile image.
   const thumbnailHeight = clamp(
     Math.round((thumbnailWidth * top.height) / top.width / heightLimits.multipleOf) * heightLimits.multipleOf,
     heightLimits.min,
-    heightLimits.max,
+    floorTo(TRICK_PLAY_LIMITS.tileImageMaxHeight / rowLimits.min, heightLimits.multipleOf),
   );
-  const fittingRows = clamp(Math.floor(TRICK_PLAY_LIMITS.tileImageMaxHeight / thumbnailHeight), TRICK_PLAY_LIMITS.tileHeight.min, rows);
+  const fittingRows = clamp(floorTo(TRICK_PLAY_LIMITS.tileImageMaxHeight / thumbnailHeight, rowLimits.multipleOf), rowLimits.min, rows);
   return { intervalSeconds, columns, rows: fittingRows, thumbnailWidth, thumbnailHeight };
 }
 
