@@ -259,7 +259,12 @@ describe('planFeatures', () => {
       'a 1080p30 source',
       {},
       BASIC_TIER_PLAN_SETTINGS,
-      ['H.264 QVBR, SINGLE_PASS_HQ', 'adaptive deinterlacer (every probed job)', 'HE-AAC audio (weak-network rung)'],
+      [
+        'H.264 QVBR, SINGLE_PASS_HQ',
+        'image-based trick play (HLS)',
+        'adaptive deinterlacer (every probed job)',
+        'HE-AAC audio (weak-network rung)',
+      ],
       'BASIC',
     ],
     [
@@ -268,6 +273,7 @@ describe('planFeatures', () => {
       { acceleration: { mode: 'PREFERRED', minSourceMinutes: 0 } },
       [
         'H.264 QVBR, SINGLE_PASS_HQ',
+        'image-based trick play (HLS)',
         'accelerated transcoding (ENABLED or PREFERRED)',
         'adaptive deinterlacer (every probed job)',
         'HDR-to-SDR tone mapping (ColorCorrector)',

@@ -12,7 +12,7 @@ import { estimateCost } from '../lambda-src/cost/cost';
 import { PlanSettings } from '../contracts/functions/submit-job';
 import { DEFAULT_RUNGS, EncodingLadderSchema } from '../contracts/ladder';
 import { MEDIACONVERT_PRICES } from '../contracts/pricing';
-import { BILLING_TIER_METADATA_KEY } from '../contracts/job-metadata';
+import { BILLING_TIER_METADATA_KEY, TRICK_PLAY_METADATA_KEY } from '../contracts/job-metadata';
 import { MediaConvertStub, startMediaConvertStub } from './support/mediaconvert/server';
 import { checkSettingsUnderstood } from './support/mediaconvert/transcode-settings';
 import { hevcCodecString, videoRangeOf } from './support/mediaconvert/transcode';
@@ -200,6 +200,9 @@ describe('the HDR ladder job', () => {
       // The MP4 stays SDR H.264; HEVC bills the whole job at the Professional tier.
       expect(groups[1]!.outputs[0].videoDescription.codecSettings.codec).toBe('H_264');
       expect(job.userMetadata[BILLING_TIER_METADATA_KEY]).toBe('PROFESSIONAL');
+      // Trick play is on the HLS group only: no grid in the metadata, so job events promise no storyboard.
+      expect(groups[0]!.outputGroupSettings.cmafGroupSettings.imageBasedTrickPlay).toBeUndefined();
+      expect(job.userMetadata[TRICK_PLAY_METADATA_KEY]).toBeUndefined();
       expect(checkSettingsUnderstood(job.settings)).toEqual([]);
     },
   );
@@ -213,9 +216,11 @@ describe('the HDR ladder job', () => {
     expect(job.userMetadata[BILLING_TIER_METADATA_KEY]).toBe('BASIC');
   });
 
-  it('an SDR source with the HDR ladder on keeps the HLS group', async () => {
+  it('an SDR source with the HDR ladder on keeps the HLS group, with its trick play', async () => {
     const job = await jobOf('webcam-640x480.mp4', HDR_LADDER);
     expect((job.settings.outputGroups as Json[])[0]!.outputGroupSettings.type).toBe('HLS_GROUP_SETTINGS');
+    expect((job.settings.outputGroups as Json[])[0]!.outputGroupSettings.hlsGroupSettings.imageBasedTrickPlay).toBe('ADVANCED');
+    expect(job.userMetadata[TRICK_PLAY_METADATA_KEY]).toEqual(expect.any(String));
   });
 
   it('the estimate of the HDR10 fixture with the ladder on bills its HEVC rungs, at the Professional rate, and names HEVC as an assumption', async () => {

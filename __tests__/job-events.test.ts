@@ -2,6 +2,9 @@ import { MEDIACONVERT_PRICES } from '../contracts/pricing';
 import { jobStateChangePattern } from '../contracts/functions/job-events';
 import { TEST_ENVIRONMENT, synthPipeline } from './support/pipeline';
 import { Template, refOf } from '../testing';
+import { functionRolePolicies } from './support/iam/function-roles';
+import { decide } from './support/iam/simulate';
+import { boundaryPolicy } from './support/iam/ci-roles';
 
 const completionPolicy = (t: Template) => t.statementsOf(t.resource('aws_iam_role_policy', 'JobEventsFunction').policy);
 
@@ -71,7 +74,7 @@ describe('JobEvents', () => {
     );
   });
 
-  it('gives the completion function only sns:Publish on its topic and item updates on its table', () => {
+  it('gives the completion function only sns:Publish on its topic, item updates on its table and storyboard writes', () => {
     const statements = completionPolicy(template).filter(
       (s) => !['WriteOwnLogs', 'SendToOwnDeadLetterQueue', 'WriteTraces'].includes(String(s.sid)),
     );
@@ -89,6 +92,12 @@ describe('JobEvents', () => {
         actions: ['dynamodb:UpdateItem'],
         resources: [refOf(stack.jobsTable.table, 'arn')],
       },
+      {
+        sid: 'WriteStoryboards',
+        effect: 'Allow',
+        actions: ['s3:PutObject'],
+        resources: [`${refOf(stack.storage.outputBucket.bucket, 'arn')}/*/hls/storyboard.vtt`],
+      },
     ]);
     expect(completionPolicy(template).map((s) => s.sid)).toEqual([
       'WriteOwnLogs',
@@ -96,6 +105,7 @@ describe('JobEvents', () => {
       'WriteTraces',
       'PublishJobNotifications',
       'RecordJobStatus',
+      'WriteStoryboards',
     ]);
   });
 
@@ -123,5 +133,50 @@ describe('JobEvents', () => {
     expect(withEmail.onlyResource('aws_sns_topic_subscription')).toEqual(
       expect.objectContaining({ protocol: 'email', endpoint: 'ops@example.com' }),
     );
+  });
+
+  describe('the storyboard write, as IAM decides it (simulator)', () => {
+    const policy = functionRolePolicies(TEST_ENVIRONMENT)['job-events']!;
+    const role = { arn: 'arn:aws:iam::123456789012:role/vod-test-job-events', account: '123456789012', policies: [policy] };
+    const outputBucket = String(
+      (template.json.resource as Record<string, Record<string, { bucket?: string }>>).aws_s3_bucket![
+        stack.storage.outputBucket.bucket.friendlyUniqueId
+      ]!.bucket,
+    ).replace(/\$\{data\.aws_caller_identity\.\w+\.account_id\}/g, '123456789012');
+
+    it.each<[string, string, string, 'Allowed' | 'ImplicitlyDenied']>([
+      ['writes an asset’s storyboard', 's3:PutObject', 'my-trip-3f2a9c0d1e4b/hls/storyboard.vtt', 'Allowed'],
+      ['does not overwrite a rendition', 's3:PutObject', 'my-trip-3f2a9c0d1e4b/hls/my-trip.m3u8', 'ImplicitlyDenied'],
+      [
+        'does not write a storyboard-named file elsewhere',
+        's3:PutObject',
+        'my-trip-3f2a9c0d1e4b/analysis/storyboard.vtt',
+        'ImplicitlyDenied',
+      ],
+      ['does not write at the bucket root', 's3:PutObject', 'storyboard.vtt', 'ImplicitlyDenied'],
+      ['does not read the storyboard back', 's3:GetObject', 'my-trip-3f2a9c0d1e4b/hls/storyboard.vtt', 'ImplicitlyDenied'],
+      ['does not delete it', 's3:DeleteObject', 'my-trip-3f2a9c0d1e4b/hls/storyboard.vtt', 'ImplicitlyDenied'],
+    ])('%s (%s %s): %s', async (_, action, key, expected) => {
+      // Act
+      const decision = await decide(role, { action, resource: `arn:aws:s3:::${outputBucket}/${key}` });
+
+      // Assess
+      expect(decision).toBe(expected);
+    });
+
+    it('writes storyboards under the example CI roles’ permissions boundary too', async () => {
+      expect(
+        await decide(
+          { ...role, boundary: boundaryPolicy('test') },
+          { action: 's3:PutObject', resource: `arn:aws:s3:::${outputBucket}/my-trip-3f2a9c0d1e4b/hls/storyboard.vtt` },
+        ),
+      ).toBe('Allowed');
+    });
+
+    it('writes no storyboard into another bucket', async () => {
+      expect(await decide(role, { action: 's3:PutObject', resource: 'arn:aws:s3:::someone-else/a1/hls/storyboard.vtt' })).toBe(
+        'ImplicitlyDenied',
+      );
+    });
   });
 });

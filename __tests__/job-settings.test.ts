@@ -63,6 +63,7 @@ describe('buildCreateJobRequest', () => {
       assetId: expect.stringMatching(/^my-trip-2024-1-final-[0-9a-f]{12}$/),
       source: 's3://source-bucket/uploads/My Trip (2024) #1+final.MP4',
       billingTier: 'BASIC',
+      trickPlay: '2/5x4/240x136',
     });
   });
 

@@ -25,6 +25,8 @@ export const BILLING_TIERS: readonly BillingTier[] = ['BASIC', 'PROFESSIONAL'];
 export const SUBMITTED_AT_METADATA_KEY = 'submittedAt';
 /** `BASIC` or `PROFESSIONAL`: the plan's tier (see cost.ts billingTierOf). */
 export const BILLING_TIER_METADATA_KEY = 'billingTier';
+/** The trick-play grid the job asked for (contracts/trick-play.ts serializeTrickPlayGrid): job events build the storyboard from it. */
+export const TRICK_PLAY_METADATA_KEY = 'trickPlay';
 
 /** The submission time read back; undefined when absent or not a positive integer. */
 export function parseSubmittedAt(value: unknown): number | undefined {

@@ -98,7 +98,8 @@ export const FEATURE_TIERS = {
     feature: 'image-based trick play (HLS)',
     tier: 'BASIC',
     confirmed: false,
-    source: "the pricing page's tier comparison could not be read offline (2026-12-02); not used by this job builder yet",
+    source:
+      "the pricing page's tier comparison could not be read offline (2026-12-02); every job asks for it (ADVANCED, one HLS group). Billed at Basic, as REFERENCE.md lists it nowhere among Professional features, and not as an output of its own: no page read here says whether the tiles bill as one",
   },
   heAac: {
     feature: 'HE-AAC audio (weak-network rung)',

@@ -55,3 +55,28 @@ export function posterThumbnailIndex(count: number): number {
   if (count <= 1) return 0;
   return Math.min(count - 1, Math.max(1, Math.floor(count / 5)));
 }
+
+/**
+ * The storyboard WebVTT job events write next to the HLS outputs, `<assetId>/hls/storyboard.vtt`:
+ * a served path (under `*\/hls/*`), and the only key the job-events role may write.
+ */
+export const STORYBOARD_FILE_NAME = 'storyboard.vtt';
+export function storyboardKey(assetId: string): string {
+  return `${assetId}/${OUTPUT_FOLDERS.hls}/${STORYBOARD_FILE_NAME}`;
+}
+/** The S3 key pattern of every storyboard (IAM resource of the job-events role's PutObject). */
+export const STORYBOARD_KEY_PATTERN = `*/${OUTPUT_FOLDERS.hls}/${STORYBOARD_FILE_NAME}`;
+
+/**
+ * Trick-play tile images and their image playlist, `<base>_trickplay.NNNNNNN.jpg` (from 0) and
+ * `<base>_trickplay.m3u8`, next to the master playlist. NOT CONFIRMED: no MediaConvert page read
+ * here documents how it names image-based trick-play outputs; the stand-in writes these names and
+ * the storyboard points at them (TRANSCODER_GAPS). Check against a real job before relying on it.
+ */
+export const TRICK_PLAY_NAME_MODIFIER = '_trickplay';
+export function trickPlayTileName(base: string, index: number): string {
+  return `${base}${TRICK_PLAY_NAME_MODIFIER}.${String(index).padStart(7, '0')}.jpg`;
+}
+export function trickPlayPlaylistName(base: string): string {
+  return `${base}${TRICK_PLAY_NAME_MODIFIER}.m3u8`;
+}

@@ -97,6 +97,7 @@ export class VideoPipelineStack extends TerraformStack {
       queueArn: this.transcoding.queue.arn,
       jobsTable: this.jobsTable,
       outputBucketName: this.storage.outputBucket.bucketName,
+      outputBucketArn: this.storage.outputBucket.bucketArn,
       distributionDomain: this.delivery.domainName,
       notificationEmail: config.notifications.email,
       prices: config.pricing,

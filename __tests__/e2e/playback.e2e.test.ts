@@ -258,6 +258,70 @@ describeWithTools(
         timings[`${fixture.file} in the browser`] = Date.now() - started;
       });
 
+      it('shows scrubbing previews: the storyboard track loads its cues, every tile they point at exists and holds its cells, and hovering the seek bar shows one', async () => {
+        // Prepare: the page of the test above; its storyboard track loaded.
+        type Player = { storyboard: { url: string; cues: number; error?: true } | null; preview: Record<string, unknown> | null };
+        await page.waitForFunction(() => (window as unknown as { vodPlayer: Player }).vodPlayer.storyboard !== null, null, {
+          timeout: 60_000,
+        });
+        const loaded = await page.evaluate(() => {
+          const video = document.querySelector('video')!;
+          const track = Array.from(video.textTracks).find((t) => t.label === 'storyboard');
+          return {
+            storyboard: (window as unknown as { vodPlayer: Player }).vodPlayer.storyboard!,
+            duration: video.duration,
+            cues: Array.from(track?.cues ?? []).map((c) => ({ start: c.startTime, end: c.endTime, text: (c as VTTCue).text })),
+          };
+        });
+        const regions = loaded.cues.map((cue) => {
+          const [, tile, x, y, w, h] = /^(.+)#xywh=(\d+),(\d+),(\d+),(\d+)$/.exec(cue.text.trim()) ?? [];
+          return {
+            tile: new URL(tile ?? 'missing', loaded.storyboard.url).toString(),
+            x: Number(x),
+            y: Number(y),
+            w: Number(w),
+            h: Number(h),
+          };
+        });
+
+        // Assess: cues from 0 to the end of the video, contiguous, each a cell of an existing tile image.
+        expect(loaded.storyboard.error).toBeUndefined();
+        expect(loaded.cues.length).toBeGreaterThan(0);
+        expect(loaded.cues[0]!.start).toBe(0);
+        loaded.cues.slice(1).forEach((cue, i) => expect(cue.start).toBeCloseTo(loaded.cues[i]!.end, 3));
+        expect(Math.abs(loaded.cues.at(-1)!.end - loaded.duration)).toBeLessThan(0.5);
+        expect(regions[0]!.h > regions[0]!.w).toBe(fixture.portrait);
+        for (const tile of new Set(regions.map((r) => r.tile))) {
+          const image = ffprobe(await fetchBytes(tile), 'tile.jpg').streams![0]!;
+          expect(image.codec_name).toBe('mjpeg');
+          for (const region of regions.filter((r) => r.tile === tile)) {
+            expect(region.x + region.w).toBeLessThanOrEqual(image.width!);
+            expect(region.y + region.h).toBeLessThanOrEqual(image.height!);
+          }
+        }
+
+        // Act: hover the middle of the seek bar.
+        const bar = (await page.locator('#scrubber').boundingBox())!;
+        await page.mouse.move(bar.x + bar.width / 2, bar.y + bar.height / 2);
+        await page.waitForFunction(() => (window as unknown as { vodPlayer: Player }).vodPlayer.preview?.loaded === true, null, {
+          timeout: 30_000,
+        });
+
+        // Assess: the preview shows the cue's cell of its tile, loaded from the same origin.
+        const shown = await page.evaluate(() => {
+          const preview = document.getElementById('preview')!;
+          return {
+            hidden: preview.hidden,
+            background: getComputedStyle(preview).backgroundImage,
+            preview: (window as unknown as { vodPlayer: Player }).vodPlayer.preview as { image: string; x: number; y: number },
+          };
+        });
+        expect(shown.hidden).toBe(false);
+        expect(shown.background).toContain(shown.preview.image);
+        expect(regions).toContainEqual(expect.objectContaining({ tile: shown.preview.image, x: shown.preview.x, y: shown.preview.y }));
+        await page.screenshot({ path: path.join(SCREENSHOTS, `${fixture.file}-scrubbing.png`) });
+      });
+
       it('every playlist parses with m3u8-parser, and every output matches its playlist under ffprobe (codec, profile, size, frame rate, key frames, segment durations)', async () => {
         // Prepare
         const masterUrl = outcome().playback.hls!;

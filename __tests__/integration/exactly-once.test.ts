@@ -8,7 +8,17 @@
 import type { JobRecord } from '../../lambda-src/jobs/job-record';
 import { deriveAssetId } from '../../lambda-src/jobs/keys';
 import { bundleLambda } from '../../stacks/lib/lambda-bundle';
-import { JOB_ID, REGION, completeEvent, jobStateChange } from '../fixtures/mediaconvert-events';
+import {
+  ASSET_ID,
+  DISTRIBUTION_DOMAIN,
+  JOB_ID,
+  OUTPUT_BUCKET,
+  REGION,
+  completeEvent,
+  hlsGroup,
+  jobStateChange,
+} from '../fixtures/mediaconvert-events';
+import { CreateBucketCommand, GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { s3Event, s3Record } from '../fixtures/s3-events';
 import { writeRecord } from '../support/aws/jobs-table';
 import { AsyncLambda, AsyncLambdaOptions } from '../support/faults/async-lambda';
@@ -466,6 +476,56 @@ describeWithTools('exactly one job per upload and one notification per outcome, 
       expect(fn.deadLetters).toEqual([]);
     });
 
+    it('writes the storyboard after the record and before the publish, retrying an S3 outage: one object, one message listing it', async () => {
+      // Prepare: a COMPLETE event of a job that asked for trick play; S3 fails every attempt of the first invocation.
+      const s3 = new S3Client({
+        region: REGION,
+        endpoint: rig.moto.url,
+        forcePathStyle: true,
+        credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' },
+      });
+      await s3.send(new CreateBucketCommand({ Bucket: OUTPUT_BUCKET })).catch((error: Error) => {
+        if (error.name !== 'BucketAlreadyOwnedByYou') throw error;
+      });
+      const job = await submittedJob();
+      const hls = JSON.parse(JSON.stringify(hlsGroup('clip', ['720p'], 7_000)).replaceAll(`/${ASSET_ID}/`, `/${job.assetId}/`)) as unknown;
+      const detail = (job.event as { detail: Record<string, unknown> }).detail;
+      const event = jobStateChange(
+        'COMPLETE',
+        { outputGroupDetails: [hls] },
+        {
+          assetId: job.assetId,
+          jobId: String(detail.jobId),
+          metadata: { trickPlay: '2/5x5/240x136' },
+        },
+      );
+      const fn = jobEventsFunction();
+      rig.awsProxy.inject({
+        match: until({ service: 's3' }, rig.clock, rig.clock.now() + FIRST_INVOCATION_MS),
+        action: { kind: 'server-error' },
+      });
+
+      // Act
+      fn.send(event);
+      await fn.drain();
+
+      // Assess
+      expect(only(fn)).toEqual([
+        { attempt: 0, ok: false },
+        { attempt: 1, ok: true },
+      ]);
+      const storyboard = `https://${DISTRIBUTION_DOMAIN}/${job.assetId}/hls/storyboard.vtt`;
+      const published = await rig.takePublished();
+      expect(published.map((m) => m.outputs?.storyboard)).toEqual([storyboard]);
+      expect((await endState(job.assetId)).record?.outputs?.storyboard).toBe(storyboard);
+      const object = await s3.send(new GetObjectCommand({ Bucket: OUTPUT_BUCKET, Key: `${job.assetId}/hls/storyboard.vtt` }));
+      const body = await object.Body!.transformToString();
+      expect(body).toMatch(/^WEBVTT\n\n00:00:00\.000 --> 00:00:02\.000\nclip_trickplay\.0000000\.jpg#xywh=0,0,240,136\n/);
+      expect(body).toContain('00:00:06.000 --> 00:00:07.000\nclip_trickplay.0000000.jpg#xywh=720,0,240,136');
+      expect(object.ContentType).toMatch(/^text\/vtt/);
+      s3.destroy();
+    });
+
     it('dead-letters the event when SNS throttles persistently, leaving the state unnotified for the redrive', async () => {
       // Prepare
       const job = await submittedJob();
@@ -517,7 +577,14 @@ describeWithTools('exactly one job per upload and one notification per outcome, 
       'the %s role allows every call its handler made',
       async (name) => {
         // Prepare
-        const calls = handlerCalls.filter((call) => appOf(call) === name);
+        // The rig's output bucket has the event fixtures' name; the synthesized stack's is <name>-<account>-<region>.
+        const calls = handlerCalls
+          .filter((call) => appOf(call) === name)
+          .map((call) =>
+            call.service === 's3'
+              ? { ...call, path: call.path.replace(`/${OUTPUT_BUCKET}/`, `/${OUTPUT_BUCKET}-123456789012-${REGION}/`) }
+              : call,
+          );
         const policy = policies[name]!;
 
         // Act

@@ -66,10 +66,10 @@ describe('transcoder pure parts', () => {
     expect(avcCodecString(profile, level)).toBe(expected);
   });
 
-  it('a value the transcoder cannot honour is named with its path (trick-play tiles are not produced)', () => {
+  it('a value the transcoder cannot honour is named with its path (only ADVANCED trick play is produced)', () => {
     expect(
-      checkSettingsUnderstood({ outputGroups: [{ outputGroupSettings: { hlsGroupSettings: { imageBasedTrickPlay: 'ADVANCED' } } }] }),
-    ).toEqual(['/outputGroups/0/outputGroupSettings/hlsGroupSettings/imageBasedTrickPlay: ADVANCED (understood: NONE)']);
+      checkSettingsUnderstood({ outputGroups: [{ outputGroupSettings: { hlsGroupSettings: { imageBasedTrickPlay: 'THUMBNAIL' } } }] }),
+    ).toEqual(['/outputGroups/0/outputGroupSettings/hlsGroupSettings/imageBasedTrickPlay: THUMBNAIL (understood: NONE, ADVANCED)']);
   });
 
   it('a setting the transcoder does not understand is named with its path', () => {
@@ -91,7 +91,7 @@ describeWithTools('MediaConvert stand-in with ffmpeg', ['ffmpeg'], () => {
 
   it('a rotated phone video becomes upright HLS, MP4 and JPEGs named as MediaConvert names them, and COMPLETE lists them', async () => {
     // Prepare
-    const { jobId } = await submitFixture(rig, 'phone-portrait-rotated.mov');
+    const { jobId, request } = await submitFixture(rig, 'phone-portrait-rotated.mov');
     // Act
     await rig.stub.idle();
     // Assess
@@ -140,6 +140,23 @@ describeWithTools('MediaConvert stand-in with ffmpeg', ['ffmpeg'], () => {
       ),
     );
     expect(master).toContain('#EXT-X-I-FRAME-STREAM-INF:');
+    // Trick play: tiles of the asked grid, an image playlist, and its entry in the master.
+    const grid = request.Settings.OutputGroups![0]!.OutputGroupSettings!.HlsGroupSettings!.ImageBasedTrickPlaySettings!;
+    const [tileW, tileH] = [grid.ThumbnailWidth! * grid.TileWidth!, grid.ThumbnailHeight! * grid.TileHeight!];
+    expect(master).toContain(`#EXT-X-IMAGE-STREAM-INF:BANDWIDTH=`);
+    expect(master).toMatch(new RegExp(`RESOLUTION=${tileW}x${tileH},CODECS="jpeg",URI="phone-portrait-rotated_trickplay\\.m3u8"`));
+    const imagePlaylist = Buffer.from(
+      rig.buckets.get(OUTPUT_BUCKET, keyOf(hls!.playlistFilePaths![0]!).replace(/\.m3u8$/, '_trickplay.m3u8')),
+    ).toString('utf8');
+    expect(imagePlaylist).toContain('#EXT-X-IMAGES-ONLY');
+    expect(imagePlaylist).toContain(
+      `#EXT-X-TILES:RESOLUTION=${grid.ThumbnailWidth}x${grid.ThumbnailHeight},LAYOUT=${grid.TileWidth}x${grid.TileHeight},DURATION=2.000`,
+    );
+    const tileKeys = keys.filter((k) => /_trickplay\.\d{7}\.jpg$/.test(k));
+    const thumbnails = Math.ceil(top.durationInMs / 1000 / grid.ThumbnailInterval!);
+    expect(tileKeys).toHaveLength(Math.ceil(thumbnails / (grid.TileWidth! * grid.TileHeight!)));
+    const tile = ffprobe(rig.buckets.get(OUTPUT_BUCKET, tileKeys[0]!), 'tile.jpg').streams[0]!;
+    expect([tile.codec_name, tile.width, tile.height]).toEqual(['mjpeg', tileW, tileH]);
     // MP4 with its moov before mdat (progressive download).
     const mp4Bytes = Buffer.from(rig.buckets.get(OUTPUT_BUCKET, keyOf(mp4!.outputDetails[0]!.outputFilePaths[0]!)));
     expect(mp4Bytes.indexOf('moov')).toBeLessThan(mp4Bytes.indexOf('mdat'));

@@ -27,7 +27,8 @@ export interface CostEstimate {
 
 /** The billing-relevant features a plan uses, with the tier each bills at (contracts/pricing.ts). */
 export function planFeatures(plan: EncodingPlan): FeatureTier[] {
-  const features: FeatureTier[] = [FEATURE_TIERS.h264SinglePassQvbr];
+  // Every job this builder makes asks for trick-play tiles (encoding/trick-play.ts).
+  const features: FeatureTier[] = [FEATURE_TIERS.h264SinglePassQvbr, FEATURE_TIERS.trickPlay];
   if (plan.accelerationMode !== 'DISABLED') features.push(FEATURE_TIERS.acceleration);
   if (plan.deinterlace) features.push(FEATURE_TIERS.deinterlacing);
   if (plan.toneMapFrom) features.push(FEATURE_TIERS.toneMapping);

@@ -48,6 +48,11 @@ export interface OutputUrls {
   };
   readonly poster?: string;
   /**
+   * The storyboard WebVTT of scrubbing previews (`#xywh` cues into the trick-play tiles, next to the
+   * HLS outputs); absent for a job without trick play. Added in notification version 1.
+   */
+  readonly storyboard?: string;
+  /**
    * Set on a record whose outputs did not fit a DynamoDB item even without thumbnail URLs: only the
    * master playlist is kept (the files are all under `<assetId>/` in the output bucket).
    */
@@ -264,5 +269,6 @@ export function pickOutputUrls(mapped: MappedOutputs): OutputUrls {
     ...(mapped.renditions !== undefined ? { renditions: mapped.renditions } : {}),
     ...(mapped.thumbnails !== undefined ? { thumbnails: mapped.thumbnails } : {}),
     ...(mapped.poster !== undefined ? { poster: mapped.poster } : {}),
+    ...(mapped.storyboard !== undefined ? { storyboard: mapped.storyboard } : {}),
   };
 }

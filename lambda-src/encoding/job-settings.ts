@@ -21,12 +21,15 @@ import {
   SOURCE_METADATA_KEY,
   SOURCE_PROFILE_METADATA_KEY,
   BILLING_TIER_METADATA_KEY,
+  TRICK_PLAY_METADATA_KEY,
   SUBMITTED_AT_METADATA_KEY,
   USER_METADATA_LIMITS,
 } from '../../contracts/job-metadata';
 import { UploadedObject } from '../jobs/s3-event';
 import { deriveAssetId, deriveClientRequestToken, slugOfKey, toS3Uri, truncateMiddle } from '../jobs/keys';
 import { OUTPUT_FOLDERS } from '../../contracts/storage-layout';
+import { serializeTrickPlayGrid } from '../../contracts/trick-play';
+import { planTrickPlay, trickPlaySettings } from './trick-play';
 
 const AUDIO_SELECTOR = 'Audio Selector 1';
 
@@ -206,6 +209,9 @@ function hlsGroup(plan: EncodingPlan, ladder: EncodingLadder, destination: strin
         StreamInfResolution: 'INCLUDE',
         ManifestDurationFormat: 'FLOATING_POINT',
         ClientCache: 'ENABLED',
+        // Scrubbing previews: tiles of thumbnails with an image playlist; job events write the storyboard from the same grid.
+        ImageBasedTrickPlay: 'ADVANCED',
+        ImageBasedTrickPlaySettings: trickPlaySettings(planTrickPlay(plan)),
       },
     },
     Outputs: plan.renditions.map((rendition) => ({
@@ -408,6 +414,8 @@ export function buildCreateJobRequest(
       ...(sourceSummary ? { [SOURCE_PROFILE_METADATA_KEY]: serializeSourceSummary(sourceSummary) } : {}),
       // Job events time the job and price its outputs from these, without reading the jobs table.
       [BILLING_TIER_METADATA_KEY]: billingTierOfPlan(plan),
+      // Trick play is on the HLS group only: the HDR ladder's CMAF group has none, so its jobs get no storyboard.
+      ...(plan.hdrRenditions.length === 0 ? { [TRICK_PLAY_METADATA_KEY]: serializeTrickPlayGrid(planTrickPlay(plan)) } : {}),
       ...(submittedAt ? { [SUBMITTED_AT_METADATA_KEY]: String(submittedAt.getTime()) } : {}),
     },
     Settings: buildJobSettings(plan, context.ladder, source, outputDestinations(context.outputBucket, assetId, slugOfKey(upload.key))),

@@ -15,9 +15,12 @@ import {
   SOURCE_PROFILE_METADATA_KEY,
   BILLING_TIER_METADATA_KEY,
   SUBMITTED_AT_METADATA_KEY,
+  TRICK_PLAY_METADATA_KEY,
   parseBillingTier,
   parseSubmittedAt,
 } from '../../contracts/job-metadata';
+
+import { TrickPlayGrid, parseTrickPlayGrid } from '../../contracts/trick-play';
 
 export type { JobState } from '../../contracts/functions/job-events';
 
@@ -75,6 +78,8 @@ export interface JobStateChange {
   readonly submittedAt?: number;
   /** The tier the job is billed at (`userMetadata.billingTier`); absent on older jobs. */
   readonly billingTier?: BillingTier;
+  /** The trick-play grid the job asked for (`userMetadata.trickPlay`); absent on older jobs: no storyboard. */
+  readonly trickPlay?: TrickPlayGrid;
 }
 
 /** Why a well-formed event is not recorded. Each is logged with the job id; none is retried. */
@@ -248,6 +253,7 @@ export function parseJobStateEvent(event: unknown, expectedPipeline: string, exp
   const sourceProfile = parseSourceSummary(metadata[SOURCE_PROFILE_METADATA_KEY]);
   const submittedAt = parseSubmittedAt(metadata[SUBMITTED_AT_METADATA_KEY]);
   const billingTier = parseBillingTier(metadata[BILLING_TIER_METADATA_KEY]);
+  const trickPlay = parseTrickPlayGrid(metadata[TRICK_PLAY_METADATA_KEY]);
   return {
     action: 'record',
     event: {
@@ -266,6 +272,7 @@ export function parseJobStateEvent(event: unknown, expectedPipeline: string, exp
       ...(sourceProfile !== undefined ? { sourceProfile } : {}),
       ...(submittedAt !== undefined ? { submittedAt } : {}),
       ...(billingTier !== undefined ? { billingTier } : {}),
+      ...(trickPlay !== undefined ? { trickPlay } : {}),
     },
   };
 }

@@ -15,6 +15,7 @@ import { requestTimeoutMsFor } from '../../contracts/time-budget';
 import { FunctionSettings, NodeFunction, resolveFunctionSettings } from './node-function';
 import { JobsTable } from './jobs-table';
 import { PolicyDocument } from '../lib/policy';
+import { STORYBOARD_KEY_PATTERN } from '../../contracts/storage-layout';
 
 export interface JobEventsProps {
   /** Pipeline id, e.g. `vod-dev`: jobs whose UserMetadata carries another id are never delivered. */
@@ -25,6 +26,11 @@ export interface JobEventsProps {
   readonly jobsTable: JobsTable;
   /** Output bucket name, to recognise output paths. */
   readonly outputBucketName: string;
+  /**
+   * Output bucket ARN: the function may write storyboards (`<assetId>/hls/storyboard.vtt`) there and nothing else.
+   * @default - `arn:aws:s3:::<outputBucketName>` (the aws partition)
+   */
+  readonly outputBucketArn?: string;
   /** CloudFront domain the notification's URLs use. */
   readonly distributionDomain: string;
   /**
@@ -88,6 +94,7 @@ export class JobEvents extends Construct {
     }
 
     const functionSettings = resolveFunctionSettings(props.functionSettings);
+    const outputBucketArn = props.outputBucketArn ?? `arn:aws:s3:::${props.outputBucketName}`;
     this.completionFunction = new NodeFunction(this, 'JobEventsFunction', {
       ...functionSettings,
       functionName: `${name}-job-events`,
@@ -107,6 +114,13 @@ export class JobEvents extends Construct {
       statements: [
         { sid: 'PublishJobNotifications', effect: 'Allow', actions: ['sns:Publish'], resources: [this.topic.arn] },
         { sid: 'RecordJobStatus', effect: 'Allow', actions: ['dynamodb:UpdateItem'], resources: [props.jobsTable.table.arn] },
+        // Scrubbing previews: the storyboard WebVTT of each asset, and no other key of the bucket.
+        {
+          sid: 'WriteStoryboards',
+          effect: 'Allow',
+          actions: ['s3:PutObject'],
+          resources: [`${outputBucketArn}/${STORYBOARD_KEY_PATTERN}`],
+        },
       ],
     });
 

@@ -138,6 +138,14 @@ function errorAnswer(
       body: `<ErrorResponse><Error><Type>${throttle ? 'Sender' : 'Receiver'}</Type><Code>${code}</Code><Message>Injected fault: ${code}</Message></Error><RequestId>fault-proxy</RequestId></ErrorResponse>`,
     };
   }
+  if (service === 's3') {
+    const code = throttle ? 'SlowDown' : 'InternalError';
+    return {
+      status: throttle ? 503 : 500,
+      headers: { 'content-type': 'application/xml' },
+      body: `<?xml version="1.0" encoding="UTF-8"?><Error><Code>${code}</Code><Message>Injected fault: ${code}</Message><RequestId>fault-proxy</RequestId></Error>`,
+    };
+  }
   const code = throttle ? 'TooManyRequestsException' : 'InternalServerErrorException';
   return {
     status: throttle ? 429 : 500,

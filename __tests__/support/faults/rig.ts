@@ -171,6 +171,8 @@ export async function startFaultRig(clock: SimulatedClock = new SimulatedClock()
         prices: MEDIACONVERT_PRICES,
       }),
       ...sdkEnv(),
+      // The storyboard write (job-events is the only function of the rig whose S3 calls go to moto).
+      AWS_ENDPOINT_URL_S3: awsProxy.url,
       AWS_SDK_UA_APP_ID: 'job-events',
     }),
     records,

@@ -180,8 +180,9 @@ const UNDERSTOOD_VALUES: Record<string, readonly string[]> = {
   writeDashManifest: ['DISABLED'],
   writeMp4PackagingType: ['HVC1'],
   colorMetadata: ['INSERT'],
-  // Trick-play tiles are not produced yet: anything but NONE fails the job instead of being skipped.
-  imageBasedTrickPlay: ['NONE'],
+  // Trick play: ADVANCED tiles at a custom interval; THUMBNAIL, VARIANTS and FOLLOW_IFRAME are not produced.
+  imageBasedTrickPlay: ['NONE', 'ADVANCED'],
+  intervalCadence: ['FOLLOW_CUSTOM'],
   type: ['HLS_GROUP_SETTINGS', 'FILE_GROUP_SETTINGS', 'CMAF_GROUP_SETTINGS'],
   codec: ['H_264', 'H_265', 'FRAME_CAPTURE', 'AAC'],
 };

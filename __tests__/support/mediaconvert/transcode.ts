@@ -10,6 +10,7 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, wr
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { checkSettingsUnderstood } from './transcode-settings';
+import { trickPlayPlaylistName, trickPlayTileName } from '../../../contracts/storage-layout';
 import type { StubJob } from './store';
 
 type Json = Record<string, unknown>;
@@ -789,11 +790,110 @@ export class Transcoder {
       });
       allFiles.push(`${name}.m3u8`, ...segments, ...(iframe ? [iframe] : []));
     }
-    const master = this.masterPlaylist(variants, hls);
+    const trickPlay =
+      str(hls.imageBasedTrickPlay) === 'ADVANCED'
+        ? await this.trickPlay(rec(hls.imageBasedTrickPlaySettings), variants, input, source, sourceFile, outDir, base, outputDetails)
+        : undefined;
+    const master = this.masterPlaylist(variants, hls, trickPlay?.streamInf);
     writeFileSync(path.join(outDir, `${base}.m3u8`), master);
-    allFiles.push(`${base}.m3u8`);
+    allFiles.push(...(trickPlay?.files ?? []), `${base}.m3u8`);
     await this.upload(bucket, dir, outDir, allFiles);
     return { type: 'HLS_GROUP', playlistFilePaths: [s3(`${base}.m3u8`)], outputDetails };
+  }
+
+  /**
+   * ADVANCED image-based trick play: thumbnails every ThumbnailInterval seconds, scaled to ThumbnailWidth x
+   * ThumbnailHeight (a blank height keeps the top variant's aspect), laid out TileWidth x TileHeight per
+   * JPEG (a last, partial tile keeps its empty cells black), and an image media playlist (Image Media
+   * Playlist spec 0.4, as Roku's trick mode reads it) named in the master by EXT-X-IMAGE-STREAM-INF.
+   * Names and the COMPLETE report are not confirmed for MediaConvert (TRANSCODER_GAPS).
+   */
+  private async trickPlay(
+    settings: Json,
+    variants: readonly { width: number; height: number }[],
+    input: Json,
+    source: SourceInfo,
+    sourceFile: string,
+    outDir: string,
+    base: string,
+    outputDetails: readonly Json[],
+  ): Promise<{ files: string[]; streamInf: string }> {
+    const interval = num(settings.thumbnailInterval);
+    const columns = num(settings.tileWidth);
+    const rows = num(settings.tileHeight);
+    if (interval === undefined || !(interval > 0) || columns === undefined || rows === undefined)
+      throw new JobFailure(
+        ERROR_CODES.invalidSettings,
+        'mediaconvert-stub: ADVANCED trick play needs thumbnailInterval, tileWidth and tileHeight (defaults not confirmed)',
+      );
+    const top = [...variants].sort((a, b) => b.width * b.height - a.width * a.height)[0] ?? { width: 16, height: 9 };
+    const width = num(settings.thumbnailWidth) ?? 312;
+    const height = num(settings.thumbnailHeight) ?? even((width * top.height) / top.width);
+    const durationSec = Math.max(0, ...outputDetails.map((d) => (num(d.durationInMs) ?? 0) / 1000));
+    const count = Math.max(1, Math.ceil(durationSec / interval - 1e-9));
+    const perTile = columns * rows;
+    const tiles = Math.ceil(count / perTile);
+    const rotation = rotationOf(input, source);
+    // The last frame is held for one interval, so a thumbnail exists for every started interval.
+    const filters = [
+      ...rotation.filters,
+      `tpad=stop_mode=clone:stop_duration=${interval}`,
+      `fps=1/${interval}`,
+      `scale=${width}:${height}`,
+      'setsar=1',
+      `tile=${columns}x${rows}`,
+    ];
+    const pattern = trickPlayTileName(base, 0).replace('.0000000.', '.%07d.');
+    await run('ffmpeg', [
+      '-hide_banner',
+      '-nostdin',
+      '-y',
+      '-v',
+      'error',
+      ...rotation.args,
+      '-i',
+      sourceFile,
+      '-map',
+      '0:v:0',
+      '-vf',
+      filters.join(','),
+      '-frames:v',
+      String(tiles),
+      '-q:v',
+      '5',
+      '-start_number',
+      '0',
+      path.join(outDir, pattern),
+    ]).catch((error: Error) => {
+      throw new JobFailure(ERROR_CODES.unsupportedInput, `Transcoding failed: ${error.message}`);
+    });
+    const names = Array.from({ length: tiles }, (_, i) => trickPlayTileName(base, i));
+    const playlist = trickPlayPlaylistName(base);
+    const tileSeconds = perTile * interval;
+    const lines = [
+      '#EXTM3U',
+      `#EXT-X-TARGETDURATION:${Math.ceil(tileSeconds)}`,
+      '#EXT-X-VERSION:7',
+      '#EXT-X-MEDIA-SEQUENCE:1',
+      '#EXT-X-PLAYLIST-TYPE:VOD',
+      '#EXT-X-IMAGES-ONLY',
+    ];
+    for (const [i, name] of names.entries()) {
+      const seconds = Math.min(tileSeconds, durationSec - i * tileSeconds);
+      lines.push(
+        `#EXTINF:${seconds.toFixed(3)},`,
+        `#EXT-X-TILES:RESOLUTION=${width}x${height},LAYOUT=${columns}x${rows},DURATION=${interval.toFixed(3)}`,
+        name,
+      );
+    }
+    lines.push('#EXT-X-ENDLIST', '');
+    writeFileSync(path.join(outDir, playlist), lines.join('\n'));
+    const bytes = names.reduce((sum, name) => sum + statSync(path.join(outDir, name)).size, 0);
+    const bandwidth = Math.round((bytes * 8) / Math.max(durationSec, 0.001));
+    return {
+      files: [...names, playlist],
+      streamInf: `#EXT-X-IMAGE-STREAM-INF:BANDWIDTH=${bandwidth},RESOLUTION=${width * columns}x${height * rows},CODECS="jpeg",URI="${playlist}"`,
+    };
   }
 
   private addWarning(code: number): void {
@@ -859,6 +959,7 @@ export class Transcoder {
       fps: number;
     }[],
     hls: Json,
+    imageStreamInf?: string,
   ): string {
     const resolution = str(hls.streamInfResolution) !== 'EXCLUDE';
     const lines = ['#EXTM3U', '#EXT-X-VERSION:4', '#EXT-X-INDEPENDENT-SEGMENTS'];
@@ -879,6 +980,7 @@ export class Transcoder {
         `#EXT-X-I-FRAME-STREAM-INF:BANDWIDTH=${v.iframePeak},CODECS="${codec}",${resolution ? `RESOLUTION=${v.width}x${v.height},` : ''}URI="${v.iframe}"`,
       );
     }
+    if (imageStreamInf !== undefined) lines.push(imageStreamInf);
     return `${lines.join('\n')}\n`;
   }
 

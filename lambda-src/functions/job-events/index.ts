@@ -1,8 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
+import { S3Client } from '@aws-sdk/client-s3';
 import { InvocationContext, budgetSignal, httpHandlerOptions } from '../../io/budget';
 import { applyTransition } from '../../io/jobs-table';
+import { putStoryboard } from '../../io/storyboard';
 import { createPipelineMetrics, flushMetrics, recordMetrics } from '../../io/metrics';
 import { parseJobStateEvent } from '../../jobs/job-event';
 import { newClaimId } from '../../jobs/job-record';
@@ -19,6 +21,7 @@ const config = fromEnvironment(process.env);
 const http = httpHandlerOptions(config.requestTimeoutMs);
 const dynamodb = new DynamoDBClient({ maxAttempts: 5, requestHandler: http });
 const sns = new SNSClient({ maxAttempts: 5, requestHandler: http });
+const s3 = new S3Client({ maxAttempts: 5, requestHandler: http });
 const metrics = createPipelineMetrics('job-events', config.pipeline);
 
 function ports(context: InvocationContext | undefined): NotifyPorts {
@@ -26,6 +29,7 @@ function ports(context: InvocationContext | undefined): NotifyPorts {
   return {
     transition: (input, then) => applyTransition(dynamodb, input, signal(then)),
     publish: async (input) => void (await sns.send(new PublishCommand(input), { abortSignal: signal('record') })),
+    putStoryboard: (key, body) => putStoryboard(s3, config.outputBucket, key, body, signal('record')),
     now: () => new Date(),
   };
 }

@@ -20,13 +20,16 @@ import { decideRefusedJobState, recordJobState } from '../../jobs/job-state-reco
 import { isTerminal } from '../../jobs/record-status';
 import type { Logger } from '../../core/logger';
 import { buildNotification, buildPublishInput, fitNotification, fitRecordOutputs } from '../../delivery/notification';
-import { mapOutputsToUrls, pickOutputUrls } from '../../delivery/outputs';
+import { mapOutputsToUrls, pickOutputUrls, toDistributionUrl } from '../../delivery/outputs';
+import { planStoryboard } from '../../delivery/storyboard';
 import type { JobEventsConfig } from '../../../contracts/functions/job-events';
 
 /** The calls a state change makes; the handler binds them to its clients and time budget. */
 export interface NotifyPorts {
   transition(input: UpdateItemCommandInput, then: 'record' | 'return'): Promise<TransitionResult>;
   publish(input: PublishCommandInput): Promise<void>;
+  /** Writes the storyboard WebVTT at `key` in the output bucket. */
+  putStoryboard(key: string, body: string): Promise<void>;
   now(): Date;
 }
 
@@ -59,7 +62,15 @@ export async function recordAndNotify(
   const { config, publishClaimId, logger } = context;
   const summary = { jobId: change.jobId, status: change.status };
   const target = () => ({ table: config.table, assetId: change.assetId, now: ports.now() });
-  const mapped = change.status === 'COMPLETE' ? mapOutputsToUrls(change.outputGroupDetails, config) : undefined;
+  const storyboard = change.status === 'COMPLETE' ? planStoryboard(change, config.outputBucket) : undefined;
+  if (storyboard?.action === 'skip' && storyboard.reason !== 'no-trick-play')
+    logger.warn('No storyboard for this job', { reason: storyboard.reason });
+  const outputs = change.status === 'COMPLETE' ? mapOutputsToUrls(change.outputGroupDetails, config) : undefined;
+  // The storyboard's URL is known before it is written: the record and the message list it, and it is written before the publish.
+  const mapped =
+    outputs !== undefined && storyboard?.action === 'write'
+      ? { ...outputs, storyboard: toDistributionUrl(config.distributionDomain, storyboard.key) }
+      : outputs;
   if (mapped !== undefined && mapped.skipped.length > 0) logger.warn('Output paths without a URL', { skipped: mapped.skipped });
   // Pure and never throws: whatever the message comes to, the record below is written first.
   // A full message and the record carry the same (SNS-sized) outputs; a minimal one points at the record.
@@ -97,6 +108,13 @@ export async function recordAndNotify(
   if (notification === undefined) {
     logger.info('Recorded job state');
     return { outcome: 'recorded', ...summary };
+  }
+
+  // After the record (the outcome is never lost to a failed write), before the publish: a failed write
+  // throws, the event is retried (the record refuses it as 'publish', not 'stale') and writes the same bytes.
+  if (storyboard?.action === 'write') {
+    await ports.putStoryboard(storyboard.key, storyboard.body);
+    logger.info('Wrote the storyboard', { key: storyboard.key, cues: storyboard.cues });
   }
 
   const publisher = () => ({ ...target(), jobId: change.jobId, status: change.status, publishClaimId });
