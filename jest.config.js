@@ -8,6 +8,7 @@ module.exports = {
   // The e2e tier applies real Terraform; it gets its own generous timeout in the file.
   // Generous real timeouts: a busy 2-core laptop must pass (tests never race the clock).
   testTimeout: 180_000,
-  // Jest's default (cores - 1) runs everything in one worker on a 2-core machine.
-  maxWorkers: '100%',
+  // Jest's default (cores - 1) runs everything in one worker on a 2-core machine. Three on two cores:
+  // the real-tool tiers spend much of their time waiting (Terraform's waiters, simulated Lambda retries).
+  maxWorkers: '150%',
 };
