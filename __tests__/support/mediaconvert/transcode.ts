@@ -564,49 +564,30 @@ export class Transcoder {
       const groupSettings = rec(group.outputGroupSettings);
       const type = str(groupSettings.type);
       const outDir = path.join(work, `group-${details.length}`);
-      if (type === 'HLS_GROUP_SETTINGS') {
-        details.push(
-          await this.hlsGroup(
-            rec(groupSettings.hlsGroupSettings),
-            arr(group.outputs),
-            input,
-            source,
-            sourceFile,
-            outDir,
-            inputUri,
-            progress,
-            () => (done += 1),
-          ),
-        );
-      } else if (type === 'CMAF_GROUP_SETTINGS') {
-        details.push(
-          await this.cmafGroup(
-            rec(groupSettings.cmafGroupSettings),
-            arr(group.outputs),
-            input,
-            source,
-            sourceFile,
-            outDir,
-            inputUri,
-            progress,
-            () => (done += 1),
-          ),
-        );
-      } else if (type === 'FILE_GROUP_SETTINGS') {
-        details.push(
-          await this.fileGroup(
-            rec(groupSettings.fileGroupSettings),
-            arr(group.outputs),
-            input,
-            source,
-            sourceFile,
-            outDir,
-            inputUri,
-            progress,
-            () => (done += 1),
-          ),
-        );
-      } else throw new JobFailure(ERROR_CODES.invalidSettings, `mediaconvert-stub: output group type ${String(type)} is not understood`);
+      // Each group type: its settings member and the method that writes it.
+      const kinds = {
+        HLS_GROUP_SETTINGS: ['hlsGroupSettings', this.hlsGroup],
+        CMAF_GROUP_SETTINGS: ['cmafGroupSettings', this.cmafGroup],
+        FILE_GROUP_SETTINGS: ['fileGroupSettings', this.fileGroup],
+      } as const;
+      const kind = type !== undefined && type in kinds ? kinds[type as keyof typeof kinds] : undefined;
+      if (kind === undefined)
+        throw new JobFailure(ERROR_CODES.invalidSettings, `mediaconvert-stub: output group type ${String(type)} is not understood`);
+      const [member, write] = kind;
+      details.push(
+        await write.call(
+          this,
+          rec(groupSettings[member]),
+          arr(group.outputs),
+          input,
+          source,
+          sourceFile,
+          outDir,
+          inputUri,
+          progress,
+          () => (done += 1),
+        ),
+      );
     }
     return details;
   }
