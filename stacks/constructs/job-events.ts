@@ -15,6 +15,7 @@ import { requestTimeoutMsFor } from '../../contracts/time-budget';
 import { FunctionSettings, NodeFunction, resolveFunctionSettings } from './node-function';
 import { JobsTable } from './jobs-table';
 import { PolicyDocument } from '../lib/policy';
+import { EncryptionKey } from './encryption-key';
 
 export interface JobEventsProps {
   /** Pipeline id, e.g. `vod-dev`: jobs whose UserMetadata carries another id are never delivered. */
@@ -47,6 +48,12 @@ export interface JobEventsProps {
    * @default - the defaults of NodeFunction (FUNCTION_DEFAULTS)
    */
   readonly functionSettings?: FunctionSettings;
+  /**
+   * A customer-managed key for the topic, the dead-letter queues and the log group (EventBridge
+   * is granted its use for this rule's dead letters).
+   * @default - the AWS managed SNS key and SSE-SQS
+   */
+  readonly encryptionKey?: EncryptionKey;
 }
 
 /**
@@ -77,8 +84,10 @@ export class JobEvents extends Construct {
       'EventBridge retries a target at most 185 times',
     );
     const name = props.pipelineId;
+    const key = props.encryptionKey;
+    const ruleName = `${name}-job-state-change`;
 
-    this.topic = new SnsTopic(this, 'Topic', { name: `${name}-job-notifications`, kmsMasterKeyId: 'alias/aws/sns' });
+    this.topic = new SnsTopic(this, 'Topic', { name: `${name}-job-notifications`, kmsMasterKeyId: key?.arn ?? 'alias/aws/sns' });
     if (props.notificationEmail) {
       new SnsTopicSubscription(this, 'EmailSubscription', {
         topicArn: this.topic.arn,
@@ -92,6 +101,7 @@ export class JobEvents extends Construct {
       ...functionSettings,
       functionName: `${name}-job-events`,
       entry: 'job-events',
+      encryptionKey: key,
       environment: toEnvironment({
         pipeline: props.pipelineId,
         queueArn: props.queueArn,
@@ -107,18 +117,22 @@ export class JobEvents extends Construct {
       statements: [
         { sid: 'PublishJobNotifications', effect: 'Allow', actions: ['sns:Publish'], resources: [this.topic.arn] },
         { sid: 'RecordJobStatus', effect: 'Allow', actions: ['dynamodb:UpdateItem'], resources: [props.jobsTable.table.arn] },
+        ...props.jobsTable.keyStatements(),
+        // SNS encrypts each published message with a data key of the topic's key, as the publisher.
+        ...(key ? [key.statement('PublishUnderTopicKey', 'sns', ['kms:GenerateDataKey', 'kms:Decrypt'])] : []),
       ],
     });
 
     this.rule = new CloudwatchEventRule(this, 'JobStateChangeRule', {
-      name: `${name}-job-state-change`,
+      name: ruleName,
       description: `MediaConvert job state changes of pipeline ${props.pipelineId}`,
       eventPattern: JSON.stringify(jobStateChangePattern(props.pipelineId, props.queueArn)),
     });
+    key?.allowEventBridgeRule(ruleName);
     this.ruleDeadLetterQueue = new SqsQueue(this, 'RuleDeadLetterQueue', {
       name: `${name}-job-events-rule-dlq`,
-      // EventBridge cannot use the AWS managed SQS KMS key: SSE-SQS instead.
-      sqsManagedSseEnabled: true,
+      // EventBridge cannot use the AWS managed SQS KMS key: SSE-SQS, or the customer key that grants it.
+      ...(key ? { kmsMasterKeyId: key.arn } : { sqsManagedSseEnabled: true }),
       messageRetentionSeconds: SQS_MAX_RETENTION_SECONDS,
     });
     new SqsQueuePolicy(this, 'RuleDeadLetterQueuePolicy', {
