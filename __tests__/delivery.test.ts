@@ -143,7 +143,10 @@ describe('Delivery', () => {
     const distribution = template.onlyResource('aws_cloudfront_distribution');
     expect(distribution.logging_config).toBeUndefined();
     expect(template.onlyResource('aws_cloudwatch_log_delivery_source')).toEqual(
-      expect.objectContaining({ log_type: 'ACCESS_LOGS', resource_arn: refOf(built.delivery.distribution, 'arn') }),
+      expect.objectContaining({
+        log_type: 'ACCESS_LOGS',
+        resource_arn: `arn:\${data.aws_partition.Partition.partition}:cloudfront::\${data.aws_caller_identity.CallerIdentity.account_id}:distribution/${refOf(built.delivery.distribution, 'id')}`,
+      }),
     );
     expect(template.onlyResource('aws_cloudwatch_log_delivery_destination').delivery_destination_configuration).toEqual([
       { destination_resource_arn: refOf(built.logBucket.bucket, 'arn') },

@@ -31,7 +31,7 @@ function synthAllOn(outdir: string): void {
     ...ENVIRONMENTS.dev!,
     environment: 'allon',
     production: true,
-    encryption: { kmsKey: 'customer' },
+    encryption: { kmsKey: 'customer' as const },
     contentAnalysis: { enabled: true },
     monitoring: { alarmEmail: 'oncall@example.com' },
     delivery: {

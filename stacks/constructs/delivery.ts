@@ -6,7 +6,7 @@ import { CloudwatchLogDelivery } from '@cdktf/provider-aws/lib/cloudwatch-log-de
 import { CloudwatchLogDeliveryDestination } from '@cdktf/provider-aws/lib/cloudwatch-log-delivery-destination';
 import { CloudwatchLogDeliverySource } from '@cdktf/provider-aws/lib/cloudwatch-log-delivery-source';
 import { TerraformProvider } from 'cdktf';
-import { accountIdOf } from '../lib/account';
+import { accountIdOf, partitionOf } from '../lib/account';
 import { PRICE_CLASSES, PriceClass } from '../../contracts/aws-limits';
 import { CORS_ORIGIN_PATTERN, DELIVERY_DEFAULTS } from '../../contracts/defaults';
 import { SERVED_PATH_PATTERNS } from '../../contracts/storage-layout';
@@ -209,7 +209,8 @@ export class Delivery extends Construct {
       ...inUsEast1,
       name: `${name}-cloudfront`,
       logType: 'ACCESS_LOGS',
-      resourceArn: this.distribution.arn,
+      // Built from the id, as AWS forms it: moto answers a distribution ARN without the empty region field.
+      resourceArn: `arn:${partitionOf(this)}:cloudfront::${account}:distribution/${this.distribution.id}`,
     });
     const destination = new CloudwatchLogDeliveryDestination(this, 'LogDeliveryDestination', {
       ...inUsEast1,
