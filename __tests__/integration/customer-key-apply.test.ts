@@ -54,8 +54,9 @@ describeWithTools('customer-managed key applied to the emulator', ['terraform', 
   /** The stack's resources of `type` as terraform read them back from the emulator after apply. */
   async function stateOf(type: string): Promise<Record<string, unknown>[]> {
     const { stdout } = await terraformOrThrow(['show', '-json', '-no-color'], stackDir, cliConfig);
-    const state = JSON.parse(stdout) as { values: { root_module: { resources: { type: string; values: Record<string, unknown> }[] } } };
-    return state.values.root_module.resources.filter((r) => r.type === type).map((r) => r.values);
+    // An empty state (after destroy) has no `values` at all.
+    const state = JSON.parse(stdout) as { values?: { root_module?: { resources?: { type: string; values: Record<string, unknown> }[] } } };
+    return (state.values?.root_module?.resources ?? []).filter((r) => r.type === type).map((r) => r.values);
   }
 
   it('creates one enabled key with rotation, its alias, and the key policy as synthesized', async () => {
