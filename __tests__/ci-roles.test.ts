@@ -402,3 +402,37 @@ describe('the deploy roles and CloudFront access-log delivery', () => {
     expect(denied(await decide(DEV, request))).toBe(true);
   });
 });
+
+describe('the deploy role fits IAM', () => {
+  // IAM counts a role's inline policies together, without whitespace; a managed policy has its own 6,144.
+  it.each(['dev', 'prod'])(
+    "%s's inline policy stays under 10,240 characters and the keys-and-logs managed policy under 6,144, even with the longest names",
+    (env) => {
+      // Prepare: the longest name prefix the stack accepts (13) and a 10-character environment.
+      const inputs = { ...DEFAULT_INPUTS, namePrefix: 'abcdefghijklm' };
+      const environment = `${env}xxxxxxxxxx`.slice(0, 10);
+      const size = (text: string) => text.replace(/\s/g, '').length;
+
+      // Act
+      const inline = renderTemplate('deploy.json.tftpl', {
+        account: inputs.account,
+        name_prefix: inputs.namePrefix,
+        state_bucket: 'acme-terraform-state-bucket-name-of-some-length',
+        state_key_prefix: 'vod-pipeline',
+        tag_key: 'PipelineId',
+        pipeline: `${inputs.namePrefix}-${environment}`,
+        boundary_arn: boundaryArn(environment, inputs),
+      });
+      const protect = readFileSync(path.join(POLICY_DIR, 'deploy-protect-data.json.tftpl'), 'utf8');
+      const managed = renderTemplate('deploy-keys-logs.json.tftpl', {
+        account: inputs.account,
+        tag_key: 'PipelineId',
+        pipeline: `${inputs.namePrefix}-${environment}`,
+      });
+
+      // Assess
+      expect(size(inline) + size(protect)).toBeLessThan(10_240);
+      expect(size(managed)).toBeLessThan(6_144);
+    },
+  );
+});
