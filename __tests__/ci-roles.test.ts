@@ -394,10 +394,6 @@ describe('the deploy roles and CloudFront access-log delivery', () => {
   it.each<[string, IamRequest]>([
     ["prod's distribution", distribution('prod')],
     ["prod's delivery source", { action: 'logs:PutDeliverySource', resource: logs('delivery-source', 'vod-prod-cloudfront') }],
-    [
-      "prod's delivery",
-      { action: 'logs:DeleteDelivery', resource: logs('delivery', 'abc123'), context: { 'aws:ResourceTag/PipelineId': 'vod-prod' } },
-    ],
   ])("dev's deploy role is denied %s", async (_what, request) => {
     expect(denied(await decide(DEV, request))).toBe(true);
   });
