@@ -303,3 +303,132 @@ describe('escalations, tried and denied by the IAM simulator', () => {
     expect(granted.length).toBeGreaterThan(30);
   });
 });
+
+// encryption.kmsKey 'customer': the deploy role creates and manages its environment's key (tag-scoped),
+// and uses it only as terraform's calls make AWS use it on the role's behalf.
+describe('the deploy roles and the customer-managed key', () => {
+  const key = (id: string) => `arn:aws:kms:us-east-1:${ACCOUNT}:key/${id}`;
+  const keyPolicy = {
+    Version: '2012-10-17',
+    Statement: [{ Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${ACCOUNT}:root` }, Action: 'kms:*', Resource: '*' }],
+  };
+  const onKey = (env: string, action: string, context: Record<string, string | string[]> = {}) => ({
+    action,
+    resource: key(`${env}-key-0000`),
+    context: { 'aws:ResourceTag/PipelineId': `vod-${env}`, ...context },
+    resourcePolicy: keyPolicy,
+  });
+  const viaDynamoDb = { 'kms:ViaService': 'dynamodb.us-east-1.amazonaws.com', 'kms:GrantIsForAWSResource': 'true' };
+  const playerPage = (env: string) => ({
+    'kms:ViaService': 's3.us-east-1.amazonaws.com',
+    'kms:EncryptionContext:aws:s3:arn': `arn:aws:s3:::vod-${env}-output-${ACCOUNT}-us-east-1`,
+  });
+
+  it.each<[string, IamRequest]>([
+    [
+      'creates the key with the pipeline tag',
+      { action: 'kms:CreateKey', resource: '*', context: { 'aws:RequestTag/PipelineId': 'vod-dev', 'aws:TagKeys': ['PipelineId'] } },
+    ],
+    ['sets its policy', onKey('dev', 'kms:PutKeyPolicy')],
+    ['turns on rotation', onKey('dev', 'kms:EnableKeyRotation')],
+    ['schedules its deletion (dev is not protected)', onKey('dev', 'kms:ScheduleKeyDeletion')],
+    ['lets DynamoDB take a grant for the table', onKey('dev', 'kms:CreateGrant', viaDynamoDb)],
+    ['writes the player page into the SSE-KMS output bucket', onKey('dev', 'kms:GenerateDataKey', playerPage('dev'))],
+    ['reads the player page back', onKey('dev', 'kms:Decrypt', playerPage('dev'))],
+    [
+      'associates the key with its log groups',
+      { action: 'logs:AssociateKmsKey', resource: `arn:aws:logs:us-east-1:${ACCOUNT}:log-group:/aws/lambda/vod-dev-submit-job` },
+    ],
+  ])("dev's deploy role %s", async (_what, request) => {
+    expect(await decide(DEV, request)).toBe('Allowed');
+  });
+
+  it.each<[string, Principal, IamRequest]>([
+    ['decrypting with its key directly (not through S3)', DEV, onKey('dev', 'kms:Decrypt')],
+    [
+      'decrypting source videos through S3',
+      DEV,
+      onKey('dev', 'kms:Decrypt', {
+        ...playerPage('dev'),
+        'kms:EncryptionContext:aws:s3:arn': `arn:aws:s3:::vod-dev-source-${ACCOUNT}-us-east-1`,
+      }),
+    ],
+    [
+      'a grant for itself rather than for DynamoDB',
+      DEV,
+      onKey('dev', 'kms:CreateGrant', { 'kms:ViaService': 'dynamodb.us-east-1.amazonaws.com', 'kms:GrantIsForAWSResource': 'false' }),
+    ],
+    ["using prod's key for the player page", DEV, onKey('prod', 'kms:GenerateDataKey', playerPage('prod'))],
+    ["scheduling prod's key for deletion", DEV, onKey('prod', 'kms:ScheduleKeyDeletion')],
+    ["prod's role scheduling its own key for deletion (protected data)", PROD, onKey('prod', 'kms:ScheduleKeyDeletion')],
+    ["prod's role disabling its own key", PROD, onKey('prod', 'kms:DisableKey')],
+  ])('denies %s', async (_what, principal, request) => {
+    expect(denied(await decide(principal, request))).toBe(true);
+  });
+});
+
+// CloudFront standard logging v2: a delivery source of the distribution, a destination, a delivery.
+describe('the deploy roles and CloudFront access-log delivery', () => {
+  const logs = (kind: string, name: string) => `arn:aws:logs:us-east-1:${ACCOUNT}:${kind}:${name}`;
+  const distribution = (env: string) => ({
+    action: 'cloudfront:AllowVendedLogDeliveryForResource',
+    resource: `arn:aws:cloudfront::${ACCOUNT}:distribution/E2${env.toUpperCase()}`,
+    context: { 'aws:ResourceTag/PipelineId': `vod-${env}` },
+  });
+
+  it.each<[string, IamRequest]>([
+    ['lets its distribution deliver logs', distribution('dev')],
+    ['creates its delivery source', { action: 'logs:PutDeliverySource', resource: logs('delivery-source', 'vod-dev-cloudfront') }],
+    [
+      'creates its delivery destination',
+      { action: 'logs:PutDeliveryDestination', resource: logs('delivery-destination', 'vod-dev-cloudfront-s3') },
+    ],
+    [
+      'deletes its own delivery',
+      { action: 'logs:DeleteDelivery', resource: logs('delivery', 'abc123'), context: { 'aws:ResourceTag/PipelineId': 'vod-dev' } },
+    ],
+  ])("dev's deploy role %s", async (_what, request) => {
+    expect(await decide(DEV, request)).toBe('Allowed');
+  });
+
+  it.each<[string, IamRequest]>([
+    ["prod's distribution", distribution('prod')],
+    ["prod's delivery source", { action: 'logs:PutDeliverySource', resource: logs('delivery-source', 'vod-prod-cloudfront') }],
+  ])("dev's deploy role is denied %s", async (_what, request) => {
+    expect(denied(await decide(DEV, request))).toBe(true);
+  });
+});
+
+describe('the deploy role fits IAM', () => {
+  // IAM counts a role's inline policies together, without whitespace; a managed policy has its own 6,144.
+  it.each(['dev', 'prod'])(
+    "%s's inline policy stays under 10,240 characters and the keys-and-logs managed policy under 6,144, even with the longest names",
+    (env) => {
+      // Prepare: the longest name prefix the stack accepts (13) and a 10-character environment.
+      const inputs = { ...DEFAULT_INPUTS, namePrefix: 'abcdefghijklm' };
+      const environment = `${env}xxxxxxxxxx`.slice(0, 10);
+      const size = (text: string) => text.replace(/\s/g, '').length;
+
+      // Act
+      const inline = renderTemplate('deploy.json.tftpl', {
+        account: inputs.account,
+        name_prefix: inputs.namePrefix,
+        state_bucket: 'acme-terraform-state-bucket-name-of-some-length',
+        state_key_prefix: 'vod-pipeline',
+        tag_key: 'PipelineId',
+        pipeline: `${inputs.namePrefix}-${environment}`,
+        boundary_arn: boundaryArn(environment, inputs),
+      });
+      const protect = readFileSync(path.join(POLICY_DIR, 'deploy-protect-data.json.tftpl'), 'utf8');
+      const managed = renderTemplate('deploy-keys-logs.json.tftpl', {
+        account: inputs.account,
+        tag_key: 'PipelineId',
+        pipeline: `${inputs.namePrefix}-${environment}`,
+      });
+
+      // Assess
+      expect(size(inline) + size(protect)).toBeLessThan(10_240);
+      expect(size(managed)).toBeLessThan(6_144);
+    },
+  );
+});

@@ -57,17 +57,9 @@ describe('NodeFunction validates its props at synth', () => {
 });
 
 describe('Delivery validates its props at synth', () => {
-  const buckets = (scope: Construct, logOwnership: 'BucketOwnerEnforced' | 'BucketOwnerPreferred') => ({
+  const buckets = (scope: Construct) => ({
     originBucket: new SecureBucket(scope, 'Output', { bucketName: 'output' }),
-    logBucket: new SecureBucket(scope, 'Logs', { bucketName: 'logs', objectOwnership: logOwnership }),
-  });
-
-  it('rejects a log bucket whose ownership setting cannot take CloudFront logs', () => {
-    const act = synth((scope) => new Delivery(scope, 'Delivery', { name: 'vod-test', ...buckets(scope, 'BucketOwnerEnforced') }));
-
-    expect(act).toThrow(
-      /Delivery: 'logBucket' \(.*Logs\) has objectOwnership 'BucketOwnerEnforced'.*objectOwnership: 'BucketOwnerPreferred'/,
-    );
+    logBucket: new SecureBucket(scope, 'Logs', { bucketName: 'logs', receivesAccessLogs: true }),
   });
 
   it.each([
@@ -78,9 +70,7 @@ describe('Delivery validates its props at synth', () => {
     ],
     ['no origins', [], /'corsAllowedOrigins' is empty/],
   ])('rejects CORS with %s', (_case, corsAllowedOrigins, message) => {
-    const act = synth(
-      (scope) => new Delivery(scope, 'Delivery', { name: 'vod-test', corsAllowedOrigins, ...buckets(scope, 'BucketOwnerPreferred') }),
-    );
+    const act = synth((scope) => new Delivery(scope, 'Delivery', { name: 'vod-test', corsAllowedOrigins, ...buckets(scope) }));
 
     expect(act).toThrow(message);
   });
@@ -91,7 +81,7 @@ describe('Delivery validates its props at synth', () => {
         new Delivery(scope, 'Delivery', {
           name: 'vod-test',
           priceClass: 'PriceClass_50' as never,
-          ...buckets(scope, 'BucketOwnerPreferred'),
+          ...buckets(scope),
         }),
     );
 

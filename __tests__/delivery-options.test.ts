@@ -155,3 +155,20 @@ describe('delivery.waf', () => {
     );
   });
 });
+
+describe('CloudFront access logs (standard logging v2)', () => {
+  const deliveryParts = ['aws_cloudwatch_log_delivery_source', 'aws_cloudwatch_log_delivery_destination', 'aws_cloudwatch_log_delivery'];
+
+  it('creates the delivery in us-east-1 through the provider alias when the pipeline runs in another region', () => {
+    const { template } = synthPipeline({ ...TEST_ENVIRONMENT, region: 'eu-west-1' });
+
+    for (const type of deliveryParts) expect(template.onlyResource(type).provider).toBe('aws.us-east-1');
+  });
+
+  it('uses the stack provider (already us-east-1) and adds no alias in us-east-1', () => {
+    const { template } = synthPipeline(TEST_ENVIRONMENT);
+
+    for (const type of deliveryParts) expect(template.onlyResource(type).provider).toBeUndefined();
+    expect((template.json.provider as { aws: { alias?: string }[] }).aws.filter((p) => p.alias !== undefined)).toEqual([]);
+  });
+});

@@ -13,11 +13,7 @@ function buildDelivery(
   scope: Construct,
   props: Partial<DeliveryProps> = {},
 ): { delivery: Delivery; originBucket: SecureBucket; logBucket: SecureBucket } {
-  const logBucket = new SecureBucket(scope, 'Logs', {
-    bucketName: 'logs',
-    receivesAccessLogs: true,
-    objectOwnership: 'BucketOwnerPreferred',
-  });
+  const logBucket = new SecureBucket(scope, 'Logs', { bucketName: 'logs', receivesAccessLogs: true });
   const originBucket = new SecureBucket(scope, 'Output', { bucketName: 'output' });
   const delivery = new Delivery(scope, 'Delivery', { name: 'vod-test', originBucket, logBucket, ...props });
   return { delivery, originBucket, logBucket };
@@ -139,12 +135,40 @@ describe('Delivery', () => {
     expect(synthesized).toHaveResourceWithProperties(CloudfrontDistribution, { price_class: 'PriceClass_All' });
   });
 
-  it('writes standard access logs to the log bucket', () => {
+  it('writes standard access logs to the log bucket with logging v2, granted by bucket policy: no ACL, no legacy logging', () => {
+    // Act
     const { template, built } = Template.synthBuilt((scope) => buildDelivery(scope));
 
-    expect(template.onlyResource('aws_cloudfront_distribution').logging_config).toEqual(
-      expect.objectContaining({ bucket: refOf(built.logBucket.bucket, 'bucket_domain_name'), prefix: 'cloudfront/' }),
+    // Assess
+    const distribution = template.onlyResource('aws_cloudfront_distribution');
+    expect(distribution.logging_config).toBeUndefined();
+    expect(template.onlyResource('aws_cloudwatch_log_delivery_source')).toEqual(
+      expect.objectContaining({
+        log_type: 'ACCESS_LOGS',
+        resource_arn: `arn:\${data.aws_partition.Partition.partition}:cloudfront::\${data.aws_caller_identity.CallerIdentity.account_id}:distribution/${refOf(built.delivery.distribution, 'id')}`,
+      }),
     );
+    expect(template.onlyResource('aws_cloudwatch_log_delivery_destination').delivery_destination_configuration).toEqual([
+      { destination_resource_arn: refOf(built.logBucket.bucket, 'arn') },
+    ]);
+    expect(template.onlyResource('aws_cloudwatch_log_delivery').depends_on).toEqual([
+      expect.stringContaining('aws_s3_bucket_policy.Logs_'),
+    ]);
+    expect(template.statement(template.resource('aws_s3_bucket_policy', 'Logs').policy, 'AllowCloudFrontLogDelivery')).toEqual(
+      expect.objectContaining({
+        principals: [{ type: 'Service', identifiers: ['delivery.logs.amazonaws.com'] }],
+        actions: ['s3:PutObject'],
+        condition: [
+          { test: 'StringEquals', variable: 'aws:SourceAccount', values: ['${data.aws_caller_identity.CallerIdentity.account_id}'] },
+          {
+            test: 'ArnLike',
+            variable: 'aws:SourceArn',
+            values: ['arn:aws:logs:us-east-1:${data.aws_caller_identity.CallerIdentity.account_id}:delivery-source:vod-test-*'],
+          },
+        ],
+      }),
+    );
+    expect(template.resource('aws_s3_bucket_ownership_controls', 'Logs').rule).toEqual({ object_ownership: 'BucketOwnerEnforced' });
   });
 
   it('lets hls.js players on any origin fetch playlists and segments by default, with HSTS', () => {

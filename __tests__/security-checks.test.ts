@@ -1,15 +1,21 @@
 import { generateKeyPairSync } from 'node:crypto';
+import { Testing } from 'cdktf';
+import { StateBackendStack } from '../stacks/state-backend-stack';
 import { Template } from '../testing';
 import { TEST_ENVIRONMENT, synthPipeline } from './support/pipeline';
 
 type Block = Record<string, unknown>;
 const PEM = generateKeyPairSync('rsa', { modulusLength: 2048 }).publicKey.export({ type: 'spki', format: 'pem' }).toString();
 
-/** The default environment, and one with every delivery option on (for the checks an option satisfies). */
+/** The default environment, one with every option on (for the checks an option satisfies), and the state stack. */
 const defaults = synthPipeline(TEST_ENVIRONMENT).template;
+const state = Template.parse(
+  Testing.synth(new StateBackendStack(Testing.app(), 'state', { bucketName: 'acme-tfstate', region: 'us-east-1' })),
+);
 const allOn = synthPipeline({
   ...TEST_ENVIRONMENT,
   production: true,
+  encryption: { kmsKey: 'customer' },
   contentAnalysis: { enabled: true },
   delivery: {
     domain: { names: ['video.example.com'], hostedZoneId: 'Z0123456789ABCDEFGHIJ' },
@@ -59,6 +65,22 @@ const SATISFIED: readonly [string, string, Template, (template: Template) => boo
     'S3',
     defaults,
     (t) => bucketsWith(t, 'aws_s3_bucket_logging').length === 2,
+  ],
+  [
+    'CKV_AWS_18 / FSBP S3.9: the state bucket logs access, to a log bucket of its own',
+    'S3',
+    state,
+    (t) => bucketsWith(t, 'aws_s3_bucket_logging').length === 1 && buckets(t).length === 2,
+  ],
+  [
+    'CKV2_AWS_65 / FSBP S3.12: ACLs disabled on every bucket (BucketOwnerEnforced), the log buckets too',
+    'S3',
+    defaults,
+    (t) =>
+      all(t, 'aws_s3_bucket_ownership_controls').length === buckets(t).length &&
+      [...all(t, 'aws_s3_bucket_ownership_controls'), ...all(state, 'aws_s3_bucket_ownership_controls')].every(
+        (o) => (o.rule as Block).object_ownership === 'BucketOwnerEnforced',
+      ),
   ],
   [
     'CKV_AWS_21: the source bucket is versioned',
@@ -135,7 +157,12 @@ const SATISFIED: readonly [string, string, Template, (template: Template) => boo
         (b) => b.viewer_protocol_policy === 'redirect-to-https',
       ),
   ],
-  ['CKV_AWS_86 / FSBP CloudFront.5: standard logging', 'CloudFront', defaults, (t) => distribution(t).logging_config !== undefined],
+  [
+    'FSBP CloudFront.5 (intent): access logs delivered to S3, by standard logging v2',
+    'CloudFront',
+    defaults,
+    (t) => all(t, 'aws_cloudwatch_log_delivery_source').some((source) => source.log_type === 'ACCESS_LOGS'),
+  ],
   [
     'CKV2_AWS_46 / FSBP CloudFront.13: origin access control',
     'CloudFront',
@@ -159,6 +186,23 @@ const SATISFIED: readonly [string, string, Template, (template: Template) => boo
     'CloudFront',
     allOn,
     (t) => (distribution(t).viewer_certificate as Block).acm_certificate_arn !== undefined,
+  ],
+  [
+    'CKV_AWS_145 / CKV_AWS_119 / CKV_AWS_158: source and output buckets, table and log groups under a customer key (encryption.kmsKey)',
+    'KMS',
+    allOn,
+    (t) =>
+      all(t, 'aws_s3_bucket_server_side_encryption_configuration').filter(
+        (c) => ((c.rule as Block[])[0]!.apply_server_side_encryption_by_default as Block).sse_algorithm === 'aws:kms',
+      ).length === 2 &&
+      all(t, 'aws_dynamodb_table').every((d) => (d.server_side_encryption as Block).kms_key_arn !== undefined) &&
+      all(t, 'aws_cloudwatch_log_group').every((g) => g.kms_key_id !== undefined),
+  ],
+  [
+    'CKV_AWS_7 / FSBP KMS.4: every customer key rotates',
+    'KMS',
+    allOn,
+    (t) => all(t, 'aws_kms_key').length === 1 && all(t, 'aws_kms_key').every((k) => k.enable_key_rotation === true),
   ],
   [
     'CKV_AWS_68 / CKV2_AWS_47 / FSBP CloudFront.6: a WAF web ACL (delivery.waf)',
@@ -216,10 +260,18 @@ export const NOT_MET: readonly { check: string; resource: string; reason: string
     affects: 'environments without delivery.domain',
   },
   {
-    check: 'CKV_AWS_145 / CKV_AWS_119',
-    resource: 'aws_s3_bucket, aws_dynamodb_table',
-    reason: 'AWS managed keys (SSE-S3, DynamoDB owned key); customer-managed keys (encryption.kmsKey) are not built yet',
-    affects: 'teams whose policy requires keys they own',
+    check: 'CKV_AWS_145 / CKV_AWS_119 / CKV_AWS_158',
+    resource: 'aws_s3_bucket, aws_dynamodb_table, aws_cloudwatch_log_group',
+    reason:
+      "AWS managed keys by default; encryption.kmsKey 'customer' (about 1 USD/month plus requests) puts them under one customer key. The access-log buckets stay SSE-S3 even then: S3 server access logging delivers only to SSE-S3 buckets",
+    affects: "environments without encryption.kmsKey 'customer'; the log buckets always",
+  },
+  {
+    check: 'CKV_AWS_86 / FSBP CloudFront.5 (as the checkers read it)',
+    resource: 'aws_cloudfront_distribution',
+    reason:
+      "both read the distribution's legacy logging setting (logging_config), which writes with ACL grants; access logs go by standard logging v2 instead (aws_cloudwatch_log_delivery), so the log bucket keeps ACLs disabled",
+    affects: 'reports of checkov and AWS Config, which flag a distribution whose logs are delivered',
   },
   {
     check: 'CKV_AWS_144 / FSBP S3.7',
@@ -253,5 +305,7 @@ describe('security checks: each setting and the check it satisfies', () => {
     expect(distribution(allOn).web_acl_id).toBeDefined();
     expect((distribution(defaults).viewer_certificate as Block).cloudfront_default_certificate).toBe(true);
     expect((distribution(allOn).viewer_certificate as Block).minimum_protocol_version).toBe('TLSv1.2_2021');
+    expect(all(defaults, 'aws_dynamodb_table').map((d) => (d.server_side_encryption as Block).kms_key_arn)).toEqual([undefined]);
+    expect(all(allOn, 'aws_dynamodb_table').map((d) => (d.server_side_encryption as Block).kms_key_arn)).toEqual([expect.any(String)]);
   });
 });

@@ -26,12 +26,12 @@ describe('StateBackendStack', () => {
     const template = synthStateStack();
 
     // Assess
-    expect(template.onlyResource('aws_s3_bucket').bucket).toBe('acme-tfstate');
+    expect(template.resource('aws_s3_bucket', 'StateBucket').bucket).toBe('acme-tfstate');
     expect(template.onlyResource('aws_s3_bucket_versioning').versioning_configuration).toEqual({ status: 'Enabled' });
-    expect(template.onlyResource('aws_s3_bucket_server_side_encryption_configuration').rule).toEqual([
+    expect(template.resource('aws_s3_bucket_server_side_encryption_configuration', 'StateBucket').rule).toEqual([
       expect.objectContaining({ apply_server_side_encryption_by_default: { sse_algorithm: 'AES256' } }),
     ]);
-    expect(template.onlyResource('aws_s3_bucket_public_access_block')).toEqual(
+    expect(template.resource('aws_s3_bucket_public_access_block', 'StateBucket')).toEqual(
       expect.objectContaining({
         block_public_acls: true,
         block_public_policy: true,
@@ -39,7 +39,7 @@ describe('StateBackendStack', () => {
         restrict_public_buckets: true,
       }),
     );
-    expect(template.statement(template.onlyResource('aws_s3_bucket_policy').policy, 'DenyInsecureTransport')).toEqual(
+    expect(template.statement(template.resource('aws_s3_bucket_policy', 'StateBucket').policy, 'DenyInsecureTransport')).toEqual(
       expect.objectContaining({ effect: 'Deny' }),
     );
   });
@@ -47,7 +47,7 @@ describe('StateBackendStack', () => {
   it('expires noncurrent state versions', () => {
     const template = synthStateStack();
 
-    expect(template.onlyResource('aws_s3_bucket_lifecycle_configuration').rule).toContainEqual(
+    expect(template.resource('aws_s3_bucket_lifecycle_configuration', 'StateBucket').rule).toContainEqual(
       expect.objectContaining({ id: 'expire-old-state-versions', noncurrent_version_expiration: [{ noncurrent_days: 90 }] }),
     );
   });
@@ -55,7 +55,36 @@ describe('StateBackendStack', () => {
   it('never destroys a non-empty state bucket', () => {
     const template = synthStateStack();
 
-    expect(template.onlyResource('aws_s3_bucket').force_destroy).toBe(false);
+    expect(template.resource('aws_s3_bucket', 'StateBucket').force_destroy).toBe(false);
+  });
+
+  it('logs every access to the state to a bucket of its own, without ACLs, delivered only for the state bucket of this account', () => {
+    // Act
+    const template = synthStateStack();
+
+    // Assess
+    const logBucket = template.resource('aws_s3_bucket', 'LogBucket');
+    expect(logBucket.bucket).toBe('acme-tfstate-logs');
+    expect(template.resource('aws_s3_bucket_ownership_controls', 'LogBucket').rule).toEqual({ object_ownership: 'BucketOwnerEnforced' });
+    expect(template.onlyResource('aws_s3_bucket_logging')).toEqual(
+      expect.objectContaining({ target_prefix: 's3/state/', target_bucket: expect.stringContaining('aws_s3_bucket.LogBucket_') }),
+    );
+    const grant = template.statement(template.resource('aws_s3_bucket_policy', 'LogBucket').policy, 'AllowServerAccessLogDelivery');
+    expect(grant).toEqual(
+      expect.objectContaining({
+        principals: [{ type: 'Service', identifiers: ['logging.s3.amazonaws.com'] }],
+        condition: [
+          { test: 'StringEquals', variable: 'aws:SourceAccount', values: ['${data.aws_caller_identity.CallerIdentity.account_id}'] },
+          { test: 'ArnLike', variable: 'aws:SourceArn', values: [expect.stringMatching(/^\$\{aws_s3_bucket\.StateBucket_\w+\.arn\}$/)] },
+        ],
+      }),
+    );
+  });
+
+  it('refuses a log bucket name S3 would refuse', () => {
+    expect(() => new StateBackendStack(Testing.app(), 'state', { bucketName: `acme-${'x'.repeat(55)}`, region: 'eu-west-1' })).toThrow(
+      /'logBucketName' is "acme-x+-logs" \(65 characters\); S3 bucket names have at most 63/,
+    );
   });
 });
 
@@ -79,7 +108,7 @@ describe('bootstrap state and synth', () => {
           terraform: { backend: Record<string, { bucket?: string }> };
           resource: { aws_s3_bucket: Record<string, { bucket: string }> };
         };
-        const ownBucket = Object.values(json.resource.aws_s3_bucket)[0]!.bucket;
+        const ownBucket = Object.entries(json.resource.aws_s3_bucket).find(([id]) => id.startsWith('StateBucket'))![1].bucket;
         expect(Object.keys(json.terraform.backend)).toEqual(['s3']);
         expect(json.terraform.backend.s3!.bucket).toBe(ownBucket);
         expect(readdirSync(path.join(dir, 'stacks', stack)).filter((f) => f.endsWith('.tfstate'))).toEqual([]);

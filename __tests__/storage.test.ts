@@ -87,7 +87,7 @@ describe('Storage', () => {
     expect(prefixes).toEqual(['s3/output/', 's3/source/']);
   });
 
-  it('enables ACLs only on the log bucket, which receives CloudFront standard logs', () => {
+  it('disables ACLs on every bucket, the log bucket too (CloudFront logs arrive by logging v2, granted by policy)', () => {
     const template = synthStorage();
 
     const ownership = Object.fromEntries(
@@ -97,7 +97,7 @@ describe('Storage', () => {
       ]),
     );
     expect(ownership).toEqual({
-      LogBucket: 'BucketOwnerPreferred',
+      LogBucket: 'BucketOwnerEnforced',
       SourceBucket: 'BucketOwnerEnforced',
       OutputBucket: 'BucketOwnerEnforced',
     });

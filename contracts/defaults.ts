@@ -94,3 +94,7 @@ export const CONTENT_ANALYSIS_DEFAULTS = {
   minConfidence: 70,
   topLabels: 10,
 } as const;
+
+/** Who owns the keys of an environment's data: AWS (SSE-S3, AWS managed keys) or the customer (one KMS key per environment). */
+export const KMS_KEY_MODES = ['aws-managed', 'customer'] as const;
+export type KmsKeyMode = (typeof KMS_KEY_MODES)[number];

@@ -28,6 +28,7 @@ import {
   INGEST_DEFAULTS,
   JOB_SWEEP_DEFAULTS,
   JOB_SWEEP_RANGES,
+  KMS_KEY_MODES,
   LAMBDA_PACKAGINGS,
   LAMBDA_TIMEOUT_REASON,
   MONITORING_DEFAULTS,
@@ -152,6 +153,17 @@ export const PipelineConfigSchema = z
       )
       .default(FUNCTION_DEFAULTS.logRetentionDays)
       .describe(`Retention of every CloudWatch log group, in days: one of the CloudWatch Logs values (${LOG_RETENTION_DAYS.join(', ')}).`),
+    encryption: z
+      .strictObject({
+        kmsKey: z
+          .enum(KMS_KEY_MODES)
+          .default('aws-managed')
+          .describe(
+            '`aws-managed`: SSE-S3 buckets, AWS owned/managed keys for the table, topics and queues, and only the alarm topic under a key of its own. `customer`: one KMS key of this environment (rotated yearly, alias `alias/<pipeline>-key`, 30-day deletion window) encrypts the source and output buckets (SSE-KMS with bucket keys), the jobs table, the topics, the dead-letter queues and the log groups; its key policy admits only the services that use it (CloudFront for this distribution, CloudWatch Logs for these log groups, EventBridge and SNS for their dead letters, CloudWatch alarms) and roles get only the calls they make through S3, DynamoDB, SNS or SQS. It protects the data by a key you control and audit (CloudTrail logs every use; disabling the key makes the data unreadable). Costs about 1 USD/month for the key plus 0.03 USD per 10,000 requests (bucket keys keep S3 requests few). The access-log bucket stays SSE-S3: S3 server access logging cannot write to SSE-KMS buckets.',
+          ),
+      })
+      .prefault({})
+      .describe('Who owns the keys that encrypt the data at rest.'),
     storage: z
       .strictObject({
         sourceTransitionDays: z

@@ -50,6 +50,8 @@ export { JobSweep, JOB_SWEEP_DEFAULTS } from './constructs/job-sweep';
 export type { JobSweepProps } from './constructs/job-sweep';
 export { Monitoring, MONITORING_DEFAULTS } from './constructs/monitoring';
 export type { MonitoringProps, MetricAlarmSpec } from './constructs/monitoring';
+export { EncryptionKey, KEY_DELETION_WINDOW_DAYS } from './constructs/encryption-key';
+export type { EncryptionKeyProps, KeyUsingService } from './constructs/encryption-key';
 export { AlarmTopic } from './constructs/alarm-topic';
 export type { AlarmTopicProps } from './constructs/alarm-topic';
 export { ContentAnalysis, CONTENT_ANALYSIS_DEFAULTS } from './constructs/content-analysis';

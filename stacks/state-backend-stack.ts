@@ -3,6 +3,7 @@ import { TerraformOutput, TerraformStack } from 'cdktf';
 import { PipelineConfig } from './config';
 import { configureAwsProvider, configureBackend } from './lib/terraform-settings';
 import { SecureBucket } from './constructs/secure-bucket';
+import { InvalidPropsError } from './lib/prop-validation';
 
 export interface StateBackendStackProps {
   /** Name of the state bucket that the pipeline stacks' S3 backends use. */
@@ -29,6 +30,17 @@ export interface StateBackendStackProps {
    * @default 90
    */
   readonly noncurrentVersionExpirationDays?: number;
+  /**
+   * Name of the bucket that receives the state bucket's server access logs (who read or wrote
+   * which state, FSBP S3.9 / CKV_AWS_18). Costs only the storage of the logs.
+   * @default - `<bucketName>-logs`
+   */
+  readonly logBucketName?: string;
+  /**
+   * Days before the state bucket's access logs are deleted.
+   * @default 365
+   */
+  readonly accessLogExpirationDays?: number;
 }
 
 /**
@@ -40,18 +52,34 @@ export interface StateBackendStackProps {
  */
 export class StateBackendStack extends TerraformStack {
   readonly stateBucket: SecureBucket;
+  /** Receives the state bucket's server access logs: ACLs disabled, delivery granted by bucket policy. */
+  readonly logBucket: SecureBucket;
 
   constructor(scope: Construct, id: string, props: StateBackendStackProps) {
     super(scope, id);
     const noncurrentVersionExpirationDays = props.noncurrentVersionExpirationDays ?? 90;
     const keyPrefix = props.keyPrefix ?? 'bootstrap';
+    const logBucketName = props.logBucketName ?? `${props.bucketName}-logs`;
+    const accessLogExpirationDays = props.accessLogExpirationDays ?? 365;
+    if (logBucketName.length > 63) {
+      throw new InvalidPropsError(
+        this,
+        `'logBucketName' is "${logBucketName}" (${logBucketName.length} characters); S3 bucket names have at most 63. Give a shorter logBucketName (or a shorter bucketName).`,
+      );
+    }
 
     configureAwsProvider(this, { region: props.region, tags: props.tags ?? {}, emulator: props.emulator });
     configureBackend(this, { type: 's3', bucket: props.bucketName, region: props.region, keyPrefix }, id);
 
+    this.logBucket = new SecureBucket(this, 'LogBucket', {
+      bucketName: logBucketName,
+      receivesAccessLogs: true,
+      lifecycleRules: [{ id: 'expire-access-logs', status: 'Enabled', filter: [{}], expiration: [{ days: accessLogExpirationDays }] }],
+    });
     this.stateBucket = new SecureBucket(this, 'StateBucket', {
       bucketName: props.bucketName,
       versioned: true,
+      accessLogs: { bucket: this.logBucket, prefix: 's3/state/' },
       lifecycleRules: [
         {
           id: 'expire-old-state-versions',
@@ -62,5 +90,6 @@ export class StateBackendStack extends TerraformStack {
       ],
     });
     new TerraformOutput(this, 'state_bucket', { value: this.stateBucket.bucketName });
+    new TerraformOutput(this, 'state_log_bucket', { value: this.logBucket.bucketName });
   }
 }

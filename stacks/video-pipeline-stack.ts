@@ -1,9 +1,10 @@
 import { Construct } from 'constructs';
 import { TerraformOutput, TerraformStack } from 'cdktf';
 import { PipelineConfig, pipelineId } from './config';
-import { PIPELINE_TAG_KEY, configureAwsProvider, configureBackend, globalProviderOf } from './lib/terraform-settings';
+import { CLOUDFRONT_REGION, PIPELINE_TAG_KEY, configureAwsProvider, configureBackend, globalProviderOf } from './lib/terraform-settings';
 import { applyPermissionsBoundary } from './lib/permissions-boundary';
-import { accountIdOf } from './lib/account';
+import { accountIdOf, partitionOf } from './lib/account';
+import { EncryptionKey } from './constructs/encryption-key';
 import { ContentAnalysis } from './constructs/content-analysis';
 import { Player } from './constructs/player';
 import { Delivery } from './constructs/delivery';
@@ -42,6 +43,8 @@ export class VideoPipelineStack extends TerraformStack {
   readonly webAcl?: WebAcl;
   /** Rekognition content analysis; undefined unless `contentAnalysis.enabled`. */
   readonly contentAnalysis?: ContentAnalysis;
+  /** The environment's customer-managed key; undefined unless `encryption.kmsKey` is `customer`. */
+  readonly encryptionKey?: EncryptionKey;
 
   constructor(scope: Construct, id: string, props: VideoPipelineStackProps) {
     super(scope, id);
@@ -52,6 +55,15 @@ export class VideoPipelineStack extends TerraformStack {
     configureAwsProvider(this, { ...config, tags: { ...config.tags, [PIPELINE_TAG_KEY]: name } });
     configureBackend(this, config.backend, id);
     applyPermissionsBoundary(this, config.iam.permissionsBoundaryArn);
+    if (config.encryption.kmsKey === 'customer') {
+      this.encryptionKey = new EncryptionKey(this, 'EncryptionKey', {
+        name,
+        accountId: accountIdOf(this),
+        partition: partitionOf(this),
+        region: config.region,
+      });
+    }
+    const encryptionKey = this.encryptionKey;
 
     this.storage = new Storage(this, 'Storage', {
       name,
@@ -59,13 +71,19 @@ export class VideoPipelineStack extends TerraformStack {
       region: config.region,
       forceDestroy: config.forceDestroy,
       ...config.storage,
+      encryptionKey,
     });
     this.transcoding = new Transcoding(this, 'Transcoding', {
       name,
       sourceBucket: this.storage.sourceBucket,
       outputBucket: this.storage.outputBucket,
+      encryptionKey,
     });
-    this.jobsTable = new JobsTable(this, 'JobsTable', { tableName: `${name}-jobs`, deletionProtection: !config.forceDestroy });
+    this.jobsTable = new JobsTable(this, 'JobsTable', {
+      tableName: `${name}-jobs`,
+      deletionProtection: !config.forceDestroy,
+      encryptionKey,
+    });
     const { domain, signedPlayback, waf } = config.delivery;
     if (domain) {
       this.deliveryDomain = new DeliveryDomain(this, 'DeliveryDomain', {
@@ -80,6 +98,7 @@ export class VideoPipelineStack extends TerraformStack {
       name,
       originBucket: this.storage.outputBucket,
       logBucket: this.storage.logBucket,
+      ...(config.region === CLOUDFRONT_REGION ? {} : { logDeliveryProvider: globalProviderOf(this, config) }),
       priceClass: config.delivery.priceClass,
       ...(config.delivery.corsAllowedOrigins ? { corsAllowedOrigins: config.delivery.corsAllowedOrigins } : {}),
       production: config.production,
@@ -90,6 +109,7 @@ export class VideoPipelineStack extends TerraformStack {
       ...(this.webAcl ? { webAclArn: this.webAcl.acl.arn } : {}),
       responseHeadersPolicy: config.delivery.responseHeadersPolicy,
       waitForDeployment: config.delivery.waitForDeployment,
+      encryptionKey,
     });
     this.deliveryDomain?.addAliasRecords(this.delivery.distribution);
     this.jobEvents = new JobEvents(this, 'JobEvents', {
@@ -102,6 +122,7 @@ export class VideoPipelineStack extends TerraformStack {
       notificationEmail: config.notifications.email,
       prices: config.pricing,
       functionSettings,
+      encryptionKey,
     });
     this.ingest = new Ingest(this, 'Ingest', {
       pipelineId: name,
@@ -118,6 +139,7 @@ export class VideoPipelineStack extends TerraformStack {
       limits: config.limits,
       notificationTopicArn: this.jobEvents.topic.arn,
       functionSettings,
+      encryptionKey,
     });
     this.jobSweep = new JobSweep(this, 'JobSweep', {
       pipelineId: name,
@@ -126,6 +148,7 @@ export class VideoPipelineStack extends TerraformStack {
       overdueJobMinutes: config.monitoring.overdueJobMinutes,
       intervalMinutes: config.monitoring.sweepIntervalMinutes,
       functionSettings,
+      encryptionKey,
     });
     if (config.contentAnalysis.enabled) {
       this.contentAnalysis = new ContentAnalysis(this, 'ContentAnalysis', {
@@ -139,6 +162,7 @@ export class VideoPipelineStack extends TerraformStack {
         minConfidence: config.contentAnalysis.minConfidence,
         topLabels: config.contentAnalysis.topLabels,
         functionSettings,
+        encryptionKey,
       });
     }
     const analysis = this.contentAnalysis;
@@ -167,6 +191,7 @@ export class VideoPipelineStack extends TerraformStack {
       errorRatePeriodMinutes: config.monitoring.errorRatePeriodMinutes,
       dailyCostBudgetUsd: config.monitoring.dailyCostBudgetUsd,
       contentAnalysis: analysis !== undefined,
+      encryptionKey,
     });
 
     const player = config.player.enabled ? new Player(this, 'Player', { bucket: this.storage.outputBucket }) : undefined;
@@ -191,6 +216,7 @@ export class VideoPipelineStack extends TerraformStack {
       ...(analysis ? { content_analysis_function: analysis.analysisFunction.fn.functionName } : {}),
       ...(this.deliveryDomain ? { delivery_names: this.deliveryDomain.names.join(',') } : {}),
       ...(this.webAcl ? { web_acl_arn: this.webAcl.acl.arn } : {}),
+      ...(encryptionKey ? { kms_key_arn: encryptionKey.arn } : {}),
       ...(player ? { player_url: `https://${this.delivery.domainName}/${player.pageKey}` } : {}),
     };
     for (const [outputId, value] of Object.entries(outputs)) new TerraformOutput(this, outputId, { value });

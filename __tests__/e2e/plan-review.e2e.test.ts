@@ -457,6 +457,8 @@ describeWithTools('plan review on the S3 backend (emulator)', ['terraform', 'mir
               's3:PutBucketVersioning',
               's3:DeleteObject',
               's3:DeleteObjectVersion',
+              // The destroy schedules the alarm topic's key for deletion: a protected environment keeps its keys.
+              'kms:ScheduleKeyDeletion',
             ].includes(a),
         ),
       ).toEqual([]);

@@ -72,6 +72,7 @@ describeWithTools('examples', ['terraform', 'mirror'], () => {
       { account: '123456789012', name_prefix: 'vod', state_bucket: 'acme-state', state_key_prefix: 'vod-pipeline', tag_key: 'PipelineId' },
     ],
     ['boundary.json.tftpl', { account: '123456789012', pipeline: 'vod-dev' }],
+    ['deploy-keys-logs.json.tftpl', { account: '123456789012', tag_key: 'PipelineId', pipeline: 'vod-dev' }],
     [
       'deploy-trust.json.tftpl',
       {

@@ -20,7 +20,7 @@ const PUBLIC_KEY_PEM = generateKeyPairSync('rsa', { modulusLength: 2048 }).publi
 const STACKS = ['state', 'vod-dev', 'vod-prod', 'vod-local'];
 /**
  * Every optional part on: content analysis (off in every embedded environment), an alarm e-mail,
- * production, a custom domain with a hosted zone, signed playback, WAF and tight upload limits.
+ * production, a custom domain with a hosted zone, signed playback, WAF, tight upload limits and the customer-managed key.
  */
 const ALL_ON = 'vod-allon';
 
@@ -31,6 +31,7 @@ function synthAllOn(outdir: string): void {
     ...ENVIRONMENTS.dev!,
     environment: 'allon',
     production: true,
+    encryption: { kmsKey: 'customer' as const },
     contentAnalysis: { enabled: true },
     monitoring: { alarmEmail: 'oncall@example.com' },
     delivery: {
@@ -95,6 +96,25 @@ describeWithTools('terraform validate', ['terraform', 'mirror'], () => {
     ]) {
       expect(ids.filter((id) => id.startsWith(`${type}.ContentAnalysis`))).not.toEqual([]);
     }
+  });
+
+  it('validates the customer-managed key too: vod-allon has one key, and the buckets, table, topics, queues and log groups use it', () => {
+    // Act
+    const synthesized = JSON.parse(readFileSync(path.join(outdir, 'all-on', 'stacks', ALL_ON, 'cdk.tf.json'), 'utf8')) as {
+      resource: Record<string, Record<string, Record<string, unknown>>>;
+    };
+    const [keyId, ...others] = Object.keys(synthesized.resource.aws_kms_key ?? {});
+    const keyArn = `\${aws_kms_key.${keyId}.arn}`;
+    const users = (type: string, attribute: (block: Record<string, unknown>) => unknown) =>
+      Object.values(synthesized.resource[type] ?? {}).map(attribute);
+
+    // Assess
+    expect(others).toEqual([]);
+    expect(new Set(users('aws_sns_topic', (t) => t.kms_master_key_id))).toEqual(new Set([keyArn]));
+    expect(new Set(users('aws_sqs_queue', (q) => q.kms_master_key_id))).toEqual(new Set([keyArn]));
+    expect(new Set(users('aws_cloudwatch_log_group', (g) => g.kms_key_id))).toEqual(new Set([keyArn]));
+    expect(users('aws_dynamodb_table', (t) => (t.server_side_encryption as Record<string, unknown>).kms_key_arn)).toEqual([keyArn]);
+    expect(reports.get(ALL_ON)?.valid).toBe(true);
   });
 
   it('validates the delivery options too: vod-allon has a us-east-1 certificate, DNS records, a key group and a web ACL', () => {

@@ -36,6 +36,8 @@ export const EMULATOR_BEHAVIOUR_GAPS: readonly string[] = [
   'moto cannot run Lambda code (no Docker): the test runs the deployed zip itself, with the deployed function environment.',
   "moto's EventBridge TestEventPattern answers with an empty body, and PutEvents fails when a matching rule targets a Lambda: the test swaps the deployed rule's Lambda target for an SQS probe and restores it.",
   "moto matches a scheduled rule (no event pattern) against every PutEvents, so the job sweep's schedule would take the test's events to a Lambda it cannot run: the test detaches the schedule's target while it puts events and restores it.",
+  'moto answers a CloudFront distribution ARN without its empty region field (`arn:aws:cloudfront:<account>:distribution/<id>`), which the provider refuses as a log delivery source\'s resource_arn ("Invalid ARN Value"): the Delivery construct builds that ARN from the distribution id, as AWS forms it.',
+  "moto stores KMS keys, key policies, rotation and every resource's key (SSE-KMS with a bucket key, DynamoDB, SNS, SQS, log groups) as applied, but never asks KMS whether a service or role may use the key: customer-key applies prove the configuration (__tests__/integration/customer-key-apply.test.ts); who may use the key is proven with the IAM simulator (__tests__/encryption-key.test.ts).",
   'moto keeps S3 lifecycle and SQS attribute read-backs unsettled for a while, so apply waits about 55 s and 25 s on those resources; the plan-review test creates the state bucket without its lifecycle rule to save that wait.',
 ];
 

@@ -150,6 +150,21 @@ resource "aws_iam_role" "deploy" {
   max_session_duration = 3600
 }
 
+# The customer key's use and CloudFront log delivery: a managed policy, as the inline policy
+# nears IAM's 10,240-character limit for a role's inline policies.
+resource "aws_iam_policy" "deploy_keys_logs" {
+  for_each    = toset(var.environments)
+  name        = "${var.name_prefix}-deploy-keys-logs-${each.key}"
+  description = "The ${var.name_prefix}-${each.key} deploy role's use of its own KMS key and CloudFront log delivery."
+  policy      = templatefile("${path.module}/policies/deploy-keys-logs.json.tftpl", merge(local.template_vars, { pipeline = "${var.name_prefix}-${each.key}" }))
+}
+
+resource "aws_iam_role_policy_attachment" "deploy_keys_logs" {
+  for_each   = toset(var.environments)
+  role       = aws_iam_role.deploy[each.key].name
+  policy_arn = aws_iam_policy.deploy_keys_logs[each.key].arn
+}
+
 resource "aws_iam_role_policy" "deploy" {
   for_each = toset(var.environments)
   name     = "deploy-${var.name_prefix}-${each.key}"

@@ -4,6 +4,7 @@ import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
 import { SnsTopic } from '@cdktf/provider-aws/lib/sns-topic';
 import { SnsTopicSubscription } from '@cdktf/provider-aws/lib/sns-topic-subscription';
 import { PolicyDocument } from '../lib/policy';
+import { EncryptionKey } from './encryption-key';
 
 export interface AlarmTopicProps {
   /** Topic name, e.g. `vod-dev-alarms`; also the key's alias (`alias/<topicName>`). */
@@ -17,6 +18,12 @@ export interface AlarmTopicProps {
    * @default - no subscription
    */
   readonly email?: string;
+  /**
+   * The environment's customer-managed key: the topic uses it (CloudWatch alarms are granted its
+   * use) instead of a key of its own, so an environment has one key, not two.
+   * @default - a key of the topic's own
+   */
+  readonly encryptionKey?: EncryptionKey;
 }
 
 /**
@@ -31,6 +38,19 @@ export class AlarmTopic extends Construct {
 
   constructor(scope: Construct, id: string, props: AlarmTopicProps) {
     super(scope, id);
+    this.key = props.encryptionKey ? this.useEnvironmentKey(props.encryptionKey) : this.createOwnKey(props);
+    this.topic = new SnsTopic(this, 'Topic', { name: props.topicName, kmsMasterKeyId: this.key.arn });
+    if (props.email !== undefined) {
+      new SnsTopicSubscription(this, 'EmailSubscription', { topicArn: this.topic.arn, protocol: 'email', endpoint: props.email });
+    }
+  }
+
+  private useEnvironmentKey(key: EncryptionKey): KmsKey {
+    key.allowCloudWatchAlarms();
+    return key.key;
+  }
+
+  private createOwnKey(props: AlarmTopicProps): KmsKey {
     const policy = new PolicyDocument(this, 'KeyPolicy', [
       {
         sid: 'AccountAdministersTheKey',
@@ -48,16 +68,13 @@ export class AlarmTopic extends Construct {
         condition: [{ test: 'StringEquals', variable: 'aws:SourceAccount', values: [props.accountId] }],
       },
     ]);
-    this.key = new KmsKey(this, 'Key', {
+    const key = new KmsKey(this, 'Key', {
       description: `Encrypts the ${props.topicName} SNS topic; CloudWatch alarms of this account may use it`,
       enableKeyRotation: true,
       deletionWindowInDays: 30,
       policy: policy.json,
     });
-    new KmsAlias(this, 'KeyAlias', { name: `alias/${props.topicName}`, targetKeyId: this.key.keyId });
-    this.topic = new SnsTopic(this, 'Topic', { name: props.topicName, kmsMasterKeyId: this.key.arn });
-    if (props.email !== undefined) {
-      new SnsTopicSubscription(this, 'EmailSubscription', { topicArn: this.topic.arn, protocol: 'email', endpoint: props.email });
-    }
+    new KmsAlias(this, 'KeyAlias', { name: `alias/${props.topicName}`, targetKeyId: key.keyId });
+    return key;
   }
 }

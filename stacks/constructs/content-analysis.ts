@@ -20,6 +20,7 @@ import { JobsTable } from './jobs-table';
 import { MetricAlarmSpec } from './monitoring';
 import { FunctionSettings, NodeFunction } from './node-function';
 import { SecureBucket } from './secure-bucket';
+import { EncryptionKey } from './encryption-key';
 
 export { CONTENT_ANALYSIS_DEFAULTS } from '../../contracts/defaults';
 
@@ -56,6 +57,12 @@ export interface ContentAnalysisProps {
    * @default - the defaults of NodeFunction (FUNCTION_DEFAULTS)
    */
   readonly functionSettings?: FunctionSettings;
+  /**
+   * The customer-managed key of the output bucket, the table and the topics: the analysis topic,
+   * the delivery dead-letter queue and the log group are encrypted with it too.
+   * @default - AWS managed keys
+   */
+  readonly encryptionKey?: EncryptionKey;
 }
 
 /**
@@ -87,8 +94,11 @@ export class ContentAnalysis extends Construct {
     checkIntegerProp(this, 'topLabels', topLabels, TOP_LABELS_RANGE, 'the summary rides on the record and the notification');
     const name = props.pipelineId;
     const bucketArn = props.outputBucket.bucketArn;
+    const key = props.encryptionKey;
+    const analysisTopicName = `${name}-rekognition`;
+    const ruleName = `${name}-content-analysis`;
 
-    this.analysisTopic = new SnsTopic(this, 'AnalysisTopic', { name: `${name}-rekognition`, kmsMasterKeyId: 'alias/aws/sns' });
+    this.analysisTopic = new SnsTopic(this, 'AnalysisTopic', { name: analysisTopicName, kmsMasterKeyId: key?.arn ?? 'alias/aws/sns' });
     this.rekognitionRole = new IamRole(this, 'RekognitionRole', {
       name: `${name}-rekognition`,
       description: 'Assumed by Rekognition Video to publish label-detection completions of this pipeline',
@@ -99,6 +109,7 @@ export class ContentAnalysis extends Construct {
       role: this.rekognitionRole.id,
       policy: new PolicyDocument(this, 'RekognitionPolicy', [
         { sid: 'PublishCompletions', effect: 'Allow', actions: ['sns:Publish'], resources: [this.analysisTopic.arn] },
+        ...(key ? [key.statement('PublishUnderTopicKey', 'sns', ['kms:GenerateDataKey', 'kms:Decrypt'])] : []),
       ]).json,
     });
     // Identity policies in the account could otherwise let any principal publish a forged completion:
@@ -128,6 +139,7 @@ export class ContentAnalysis extends Construct {
       ...props.functionSettings,
       functionName: `${name}-content-analysis`,
       entry: 'content-analysis',
+      encryptionKey: key,
       environment: toEnvironment({
         pipeline: name,
         queueArn: props.queueArn,
@@ -166,19 +178,32 @@ export class ContentAnalysis extends Construct {
           resources: [props.jobsTable.table.arn],
         },
         { sid: 'PublishAnalysisNotifications', effect: 'Allow', actions: ['sns:Publish'], resources: [props.notificationTopic.arn] },
+        ...props.jobsTable.keyStatements(),
+        ...(key
+          ? [
+              // Rekognition reads the MP4 with this role's permissions; labels.json is written under the bucket's key.
+              key.statement('ReadAndWriteOutputObjects', 's3', ['kms:Decrypt', 'kms:GenerateDataKey'], {
+                key: 'aws:s3:arn',
+                values: [bucketArn],
+              }),
+              key.statement('PublishUnderTopicKey', 'sns', ['kms:GenerateDataKey', 'kms:Decrypt']),
+            ]
+          : []),
       ],
     });
     const fn = this.analysisFunction.fn;
 
     this.rule = new CloudwatchEventRule(this, 'CompletedJobRule', {
-      name: `${name}-content-analysis`,
+      name: ruleName,
       description: `COMPLETE MediaConvert jobs of pipeline ${name}, for content analysis`,
       eventPattern: JSON.stringify(completedJobPattern(name, props.queueArn)),
     });
+    key?.allowEventBridgeRule(ruleName);
+    key?.allowSnsTopic(analysisTopicName);
     this.deliveryDeadLetterQueue = new SqsQueue(this, 'DeliveryDeadLetterQueue', {
       name: `${name}-content-analysis-delivery-dlq`,
-      // EventBridge cannot use the AWS managed SQS KMS key: SSE-SQS instead.
-      sqsManagedSseEnabled: true,
+      // EventBridge and SNS cannot use the AWS managed SQS KMS key: SSE-SQS, or the customer key that grants them.
+      ...(key ? { kmsMasterKeyId: key.arn } : { sqsManagedSseEnabled: true }),
       messageRetentionSeconds: SQS_MAX_RETENTION_SECONDS,
     });
     new SqsQueuePolicy(this, 'DeliveryDeadLetterQueuePolicy', {

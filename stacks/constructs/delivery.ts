@@ -2,12 +2,18 @@ import { Construct } from 'constructs';
 import { CloudfrontDistribution } from '@cdktf/provider-aws/lib/cloudfront-distribution';
 import { CloudfrontOriginAccessControl } from '@cdktf/provider-aws/lib/cloudfront-origin-access-control';
 import { CloudfrontResponseHeadersPolicy } from '@cdktf/provider-aws/lib/cloudfront-response-headers-policy';
+import { CloudwatchLogDelivery } from '@cdktf/provider-aws/lib/cloudwatch-log-delivery';
+import { CloudwatchLogDeliveryDestination } from '@cdktf/provider-aws/lib/cloudwatch-log-delivery-destination';
+import { CloudwatchLogDeliverySource } from '@cdktf/provider-aws/lib/cloudwatch-log-delivery-source';
+import { TerraformProvider } from 'cdktf';
+import { accountIdOf, partitionOf } from '../lib/account';
 import { PRICE_CLASSES, PriceClass } from '../../contracts/aws-limits';
 import { CORS_ORIGIN_PATTERN, DELIVERY_DEFAULTS } from '../../contracts/defaults';
 import { SERVED_PATH_PATTERNS } from '../../contracts/storage-layout';
 import { InvalidPropsError, checkOneOfProp, checkPatternProp } from '../lib/prop-validation';
 import { deliveryResponseHeaders } from '../lib/delivery-headers';
 import { SecureBucket } from './secure-bucket';
+import { EncryptionKey } from './encryption-key';
 
 /** AWS managed cache policy "CachingOptimized". Unique output prefixes per upload make long TTLs safe. */
 export const CACHING_OPTIMIZED_POLICY_ID = '658327ea-f89d-4fab-a63d-7e88639e58f6';
@@ -19,8 +25,17 @@ export interface DeliveryProps {
   readonly name: string;
   /** Bucket served through the distribution. Its policy gets the OAC read grant. */
   readonly originBucket: SecureBucket;
-  /** Bucket for CloudFront standard logs (CKV_AWS_86); needs `objectOwnership: 'BucketOwnerPreferred'` (ACL delivery). */
+  /**
+   * Bucket for CloudFront standard logs (CKV_AWS_86), delivered by standard logging v2 (CloudWatch
+   * Logs vended delivery, granted by bucket policy): the bucket keeps ACLs disabled.
+   */
   readonly logBucket: SecureBucket;
+  /**
+   * A provider in us-east-1, where CloudFront's log delivery source (and so its destination and
+   * delivery) must be created.
+   * @default - the stack's provider (right when the stack's region is us-east-1)
+   */
+  readonly logDeliveryProvider?: TerraformProvider;
   /**
    * Edge locations used.
    * @default 'PriceClass_100'
@@ -65,7 +80,16 @@ export interface DeliveryProps {
    * @default - no web ACL
    */
   readonly webAclArn?: string;
+  /**
+   * The origin bucket's customer-managed key: its policy lets CloudFront decrypt, for this
+   * distribution only, what Origin Access Control fetches.
+   * @default - an SSE-S3 origin bucket, no key grant
+   */
+  readonly encryptionKey?: EncryptionKey;
 }
+
+/** CloudFront's log delivery sources live in us-east-1, whatever the stack's region. */
+const CLOUDFRONT_LOG_REGION = 'us-east-1';
 
 /** Viewers' TLS floor whenever the certificate is ours. */
 export const MINIMUM_PROTOCOL_VERSION = 'TLSv1.2_2021';
@@ -79,6 +103,8 @@ export class Delivery extends Construct {
   readonly distribution: CloudfrontDistribution;
   readonly originAccessControl: CloudfrontOriginAccessControl;
   readonly responseHeaders?: CloudfrontResponseHeadersPolicy;
+  /** The standard-logging (v2) delivery of the distribution's access logs to the log bucket. */
+  readonly logDelivery: CloudwatchLogDelivery;
 
   constructor(scope: Construct, id: string, props: DeliveryProps) {
     super(scope, id);
@@ -89,7 +115,7 @@ export class Delivery extends Construct {
     const withResponseHeaders = props.responseHeadersPolicy ?? DELIVERY_DEFAULTS.responseHeadersPolicy;
     const waitForDeployment = props.waitForDeployment ?? DELIVERY_DEFAULTS.waitForDeployment;
     const originId = 'output-bucket';
-    this.validate(props.logBucket, priceClass, corsAllowedOrigins, props.corsAllowedOrigins !== undefined, production);
+    this.validate(priceClass, corsAllowedOrigins, props.corsAllowedOrigins !== undefined, production);
 
     this.originAccessControl = new CloudfrontOriginAccessControl(this, 'OriginAccessControl', {
       name: `${props.name}-output`,
@@ -130,11 +156,6 @@ export class Delivery extends Construct {
       // behavior, whose origin requests the bucket refuses (the OAC grant covers only these folders).
       orderedCacheBehavior: SERVED_PATH_PATTERNS.map((pathPattern) => ({ pathPattern, ...viewerBehavior })),
       defaultCacheBehavior: viewerBehavior,
-      loggingConfig: {
-        bucket: props.logBucket.bucket.bucketDomainName,
-        prefix: 'cloudfront/',
-        includeCookies: false,
-      },
       restrictions: { geoRestriction: { restrictionType: 'none' } },
       // The default *.cloudfront.net certificate allows TLS 1.0; with our own certificate, TLS 1.2 at least.
       viewerCertificate:
@@ -156,6 +177,55 @@ export class Delivery extends Construct {
       resources: SERVED_PATH_PATTERNS.map((pattern) => `${props.originBucket.bucketArn}/${pattern}`),
       condition: [{ test: 'StringEquals', variable: 'AWS:SourceArn', values: [this.distribution.arn] }],
     });
+    // OAC reads SSE-KMS objects only if the key lets CloudFront decrypt them.
+    props.encryptionKey?.allowCloudFrontDistribution(this.distribution.arn);
+    this.logDelivery = this.deliverAccessLogs(props.name, props.logBucket, props.logDeliveryProvider);
+  }
+
+  /**
+   * CloudFront standard logging v2: a delivery source (the distribution's ACCESS_LOGS) to an S3
+   * destination. The log bucket grants `delivery.logs.amazonaws.com` by policy, for this account's
+   * delivery sources only, so it needs no ACL (legacy logging writes with an ACL grant).
+   */
+  private deliverAccessLogs(name: string, logBucket: SecureBucket, provider: TerraformProvider | undefined): CloudwatchLogDelivery {
+    const account = accountIdOf(this);
+    const inUsEast1 = provider ? { provider } : {};
+    logBucket.addToResourcePolicy({
+      sid: 'AllowCloudFrontLogDelivery',
+      effect: 'Allow',
+      principals: [{ type: 'Service', identifiers: ['delivery.logs.amazonaws.com'] }],
+      actions: ['s3:PutObject'],
+      resources: [`${logBucket.bucketArn}/AWSLogs/${account}/*`],
+      condition: [
+        { test: 'StringEquals', variable: 'aws:SourceAccount', values: [account] },
+        {
+          test: 'ArnLike',
+          variable: 'aws:SourceArn',
+          values: [`arn:aws:logs:${CLOUDFRONT_LOG_REGION}:${account}:delivery-source:${name}-*`],
+        },
+      ],
+    });
+    const source = new CloudwatchLogDeliverySource(this, 'LogDeliverySource', {
+      ...inUsEast1,
+      name: `${name}-cloudfront`,
+      logType: 'ACCESS_LOGS',
+      // Built from the id, as AWS forms it: moto answers a distribution ARN without the empty region field.
+      resourceArn: `arn:${partitionOf(this)}:cloudfront::${account}:distribution/${this.distribution.id}`,
+    });
+    const destination = new CloudwatchLogDeliveryDestination(this, 'LogDeliveryDestination', {
+      ...inUsEast1,
+      name: `${name}-cloudfront-s3`,
+      // W3C, as legacy logging wrote: Parquet conversion is billed on top of delivery.
+      outputFormat: 'w3c',
+      deliveryDestinationConfiguration: [{ destinationResourceArn: logBucket.bucketArn }],
+    });
+    return new CloudwatchLogDelivery(this, 'LogDelivery', {
+      ...inUsEast1,
+      deliverySourceName: source.name,
+      deliveryDestinationArn: destination.arn,
+      // Without the grant in place, CloudWatch Logs rewrites the bucket policy itself (and terraform reverts it).
+      dependsOn: [logBucket.policy],
+    });
   }
 
   /** The distribution's domain, e.g. `d111111abcdef8.cloudfront.net`. */
@@ -164,19 +234,7 @@ export class Delivery extends Construct {
   }
 
   /** Props CloudFront would reject at apply, or that would silently lose logs. */
-  private validate(
-    logBucket: SecureBucket,
-    priceClass: PriceClass,
-    corsAllowedOrigins: readonly string[],
-    originsGiven: boolean,
-    production: boolean,
-  ): void {
-    if (logBucket.objectOwnership === 'BucketOwnerEnforced') {
-      throw new InvalidPropsError(
-        this,
-        `'logBucket' (${logBucket.node.path}) has objectOwnership 'BucketOwnerEnforced', so CloudFront cannot deliver its logs (they are written with an ACL grant). Create the log bucket with objectOwnership: 'BucketOwnerPreferred'.`,
-      );
-    }
+  private validate(priceClass: PriceClass, corsAllowedOrigins: readonly string[], originsGiven: boolean, production: boolean): void {
     checkOneOfProp(this, 'priceClass', priceClass, PRICE_CLASSES, 'it is a CloudFront price class');
     if (production && corsAllowedOrigins.includes('*')) {
       throw new InvalidPropsError(

@@ -24,6 +24,7 @@ import { FunctionSettings, NodeFunction, resolveFunctionSettings } from './node-
 import { JobsTable } from './jobs-table';
 import { SecureBucket } from './secure-bucket';
 import { Transcoding } from './transcoding';
+import { EncryptionKey } from './encryption-key';
 
 /**
  * Suffix rules of the notification: each video extension in lower and upper case.
@@ -88,6 +89,12 @@ export interface IngestProps {
    * @default - the defaults of NodeFunction (FUNCTION_DEFAULTS)
    */
   readonly functionSettings?: FunctionSettings;
+  /**
+   * The customer-managed key of the buckets, table and topic: the function may decrypt source
+   * objects, table items and publish under it, each only through its service.
+   * @default - AWS managed keys
+   */
+  readonly encryptionKey?: EncryptionKey;
 }
 
 /**
@@ -129,11 +136,13 @@ export class Ingest extends Construct {
     const table = props.jobsTable.table;
     // Jobs have no queue in their ARN: every job of this account and region.
     const jobArns = Fn.replace(queue.arn, '/:queues/.*$/', ':jobs/*');
+    const key = props.encryptionKey;
 
     this.submitFunction = new NodeFunction(this, 'SubmitJob', {
       ...functionSettings,
       functionName: `${props.pipelineId}-submit-job`,
       entry: 'submit-job',
+      encryptionKey: key,
       environment: toEnvironment({
         pipeline: props.pipelineId,
         queueArn: queue.arn,
@@ -175,6 +184,14 @@ export class Ingest extends Construct {
           actions: ['s3:GetObject', 's3:GetObjectVersion'],
           resources: [`${props.sourceBucket.bucketArn}/*`],
         },
+        ...props.jobsTable.keyStatements(),
+        ...(key
+          ? [
+              // With a bucket key the encryption context is the bucket's ARN: source objects only.
+              key.statement('DecryptSourceObjects', 's3', ['kms:Decrypt'], { key: 'aws:s3:arn', values: [props.sourceBucket.bucketArn] }),
+              key.statement('PublishUnderTopicKey', 'sns', ['kms:GenerateDataKey', 'kms:Decrypt']),
+            ]
+          : []),
       ],
     });
 

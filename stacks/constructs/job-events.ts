@@ -16,6 +16,7 @@ import { FunctionSettings, NodeFunction, resolveFunctionSettings } from './node-
 import { JobsTable } from './jobs-table';
 import { PolicyDocument } from '../lib/policy';
 import { STORYBOARD_KEY_PATTERN } from '../../contracts/storage-layout';
+import { EncryptionKey } from './encryption-key';
 
 export interface JobEventsProps {
   /** Pipeline id, e.g. `vod-dev`: jobs whose UserMetadata carries another id are never delivered. */
@@ -53,6 +54,12 @@ export interface JobEventsProps {
    * @default - the defaults of NodeFunction (FUNCTION_DEFAULTS)
    */
   readonly functionSettings?: FunctionSettings;
+  /**
+   * A customer-managed key for the topic, the dead-letter queues and the log group (EventBridge
+   * is granted its use for this rule's dead letters).
+   * @default - the AWS managed SNS key and SSE-SQS
+   */
+  readonly encryptionKey?: EncryptionKey;
 }
 
 /**
@@ -83,8 +90,10 @@ export class JobEvents extends Construct {
       'EventBridge retries a target at most 185 times',
     );
     const name = props.pipelineId;
+    const key = props.encryptionKey;
+    const ruleName = `${name}-job-state-change`;
 
-    this.topic = new SnsTopic(this, 'Topic', { name: `${name}-job-notifications`, kmsMasterKeyId: 'alias/aws/sns' });
+    this.topic = new SnsTopic(this, 'Topic', { name: `${name}-job-notifications`, kmsMasterKeyId: key?.arn ?? 'alias/aws/sns' });
     if (props.notificationEmail) {
       new SnsTopicSubscription(this, 'EmailSubscription', {
         topicArn: this.topic.arn,
@@ -99,6 +108,7 @@ export class JobEvents extends Construct {
       ...functionSettings,
       functionName: `${name}-job-events`,
       entry: 'job-events',
+      encryptionKey: key,
       environment: toEnvironment({
         pipeline: props.pipelineId,
         queueArn: props.queueArn,
@@ -121,18 +131,31 @@ export class JobEvents extends Construct {
           actions: ['s3:PutObject'],
           resources: [`${outputBucketArn}/${STORYBOARD_KEY_PATTERN}`],
         },
+        ...props.jobsTable.keyStatements(),
+        // SNS encrypts each published message with a data key of the topic's key, as the publisher.
+        ...(key ? [key.statement('PublishUnderTopicKey', 'sns', ['kms:GenerateDataKey', 'kms:Decrypt'])] : []),
+        // With bucket keys, a PutObject under the customer key asks KMS for a data key of the output bucket.
+        ...(key
+          ? [
+              key.statement('WriteStoryboardsUnderBucketKey', 's3', ['kms:GenerateDataKey'], {
+                key: 'aws:s3:arn',
+                values: [outputBucketArn],
+              }),
+            ]
+          : []),
       ],
     });
 
     this.rule = new CloudwatchEventRule(this, 'JobStateChangeRule', {
-      name: `${name}-job-state-change`,
+      name: ruleName,
       description: `MediaConvert job state changes of pipeline ${props.pipelineId}`,
       eventPattern: JSON.stringify(jobStateChangePattern(props.pipelineId, props.queueArn)),
     });
+    key?.allowEventBridgeRule(ruleName);
     this.ruleDeadLetterQueue = new SqsQueue(this, 'RuleDeadLetterQueue', {
       name: `${name}-job-events-rule-dlq`,
-      // EventBridge cannot use the AWS managed SQS KMS key: SSE-SQS instead.
-      sqsManagedSseEnabled: true,
+      // EventBridge cannot use the AWS managed SQS KMS key: SSE-SQS, or the customer key that grants it.
+      ...(key ? { kmsMasterKeyId: key.arn } : { sqsManagedSseEnabled: true }),
       messageRetentionSeconds: SQS_MAX_RETENTION_SECONDS,
     });
     new SqsQueuePolicy(this, 'RuleDeadLetterQueuePolicy', {

@@ -16,6 +16,7 @@ import { JobsTable } from './jobs-table';
 import { MetricAlarmSpec } from './monitoring';
 import { FUNCTION_DEFAULTS, JOB_SWEEP_DEFAULTS, JOB_SWEEP_RANGES } from '../../contracts/defaults';
 import { FunctionSettings, NodeFunction } from './node-function';
+import { EncryptionKey } from './encryption-key';
 
 export { JOB_SWEEP_DEFAULTS } from '../../contracts/defaults';
 
@@ -45,6 +46,11 @@ export interface JobSweepProps {
    * @default - the defaults of NodeFunction (FUNCTION_DEFAULTS)
    */
   readonly functionSettings?: FunctionSettings;
+  /**
+   * A customer-managed key for the function's log group and dead-letter queue.
+   * @default - the log group's service key and SSE-SQS
+   */
+  readonly encryptionKey?: EncryptionKey;
 }
 
 /**
@@ -78,6 +84,7 @@ export class JobSweep extends Construct {
       ...props.functionSettings,
       functionName,
       entry: 'job-sweep',
+      encryptionKey: props.encryptionKey,
       environment: toEnvironment({
         pipeline: props.pipelineId,
         jobsTable: table.name,
@@ -92,6 +99,7 @@ export class JobSweep extends Construct {
           actions: ['dynamodb:Query'],
           resources: [`${table.arn}/index/${OPEN_RECORDS_INDEX.name}`],
         },
+        ...props.jobsTable.keyStatements(),
       ],
     });
 

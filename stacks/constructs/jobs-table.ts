@@ -1,6 +1,8 @@
 import { Construct } from 'constructs';
 import { DynamodbTable } from '@cdktf/provider-aws/lib/dynamodb-table';
 import { OPEN_RECORDS_INDEX } from '../../contracts/jobs-table';
+import { PolicyStatement } from '../lib/policy';
+import { EncryptionKey } from './encryption-key';
 
 export interface JobsTableProps {
   /** Table name. */
@@ -10,6 +12,11 @@ export interface JobsTableProps {
    * @default true
    */
   readonly deletionProtection?: boolean;
+  /**
+   * A customer-managed key for the table (and its index and backups).
+   * @default - the AWS owned key of DynamoDB
+   */
+  readonly encryptionKey?: EncryptionKey;
 }
 
 /**
@@ -21,10 +28,13 @@ export interface JobsTableProps {
  */
 export class JobsTable extends Construct {
   readonly table: DynamodbTable;
+  /** The table's customer-managed key, if any: a role that reads or writes items also needs kms:Decrypt through DynamoDB. */
+  readonly encryptionKey?: EncryptionKey;
 
   constructor(scope: Construct, id: string, props: JobsTableProps) {
     super(scope, id);
     const deletionProtection = props.deletionProtection ?? true;
+    this.encryptionKey = props.encryptionKey;
     this.table = new DynamodbTable(this, 'Table', {
       name: props.tableName,
       billingMode: 'PAY_PER_REQUEST',
@@ -44,8 +54,14 @@ export class JobsTable extends Construct {
         },
       ],
       pointInTimeRecovery: { enabled: true },
-      serverSideEncryption: { enabled: true },
+      serverSideEncryption: { enabled: true, ...(props.encryptionKey ? { kmsKeyArn: props.encryptionKey.arn } : {}) },
       deletionProtectionEnabled: deletionProtection,
     });
+  }
+
+  /** The KMS statement a role that reads or writes items needs (none without a customer key). */
+  keyStatements(): PolicyStatement[] {
+    // DynamoDB decrypts the table key with the caller's permission on every item read or write.
+    return this.encryptionKey ? [this.encryptionKey.statement('UseTableKeyThroughDynamoDB', 'dynamodb', ['kms:Decrypt'])] : [];
   }
 }

@@ -11,6 +11,7 @@ import { buildDashboardBody, errorRateQueries } from '../lib/dashboard-body';
 import { checkIntegerProp, checkNumberProp } from '../lib/prop-validation';
 import { AlarmTopic } from './alarm-topic';
 import { NodeFunction } from './node-function';
+import { EncryptionKey } from './encryption-key';
 
 /** An alarm on a metric another construct emits (e.g. the job sweep's), raised by Monitoring with the rest. */
 export interface MetricAlarmSpec {
@@ -78,6 +79,11 @@ export interface MonitoringProps {
    * @default false
    */
   readonly contentAnalysis?: boolean;
+  /**
+   * The environment's customer-managed key, for the alarm topic instead of a key of its own.
+   * @default - the alarm topic gets its own key
+   */
+  readonly encryptionKey?: EncryptionKey;
 }
 
 /**
@@ -87,7 +93,7 @@ export interface MonitoringProps {
  */
 export class Monitoring extends Construct {
   readonly alarmTopic: SnsTopic;
-  /** The alarm topic's key: CloudWatch alarms of the account may use it. */
+  /** The alarm topic's key (its own, or the environment's customer key): CloudWatch alarms of the account may use it. */
   readonly alarmKey: KmsKey;
   readonly dashboard: CloudwatchDashboard;
 
@@ -117,6 +123,7 @@ export class Monitoring extends Construct {
       accountId: props.accountId ?? accountIdOf(this),
       partition: partitionOf(this),
       ...(props.alarmEmail !== undefined ? { email: props.alarmEmail } : {}),
+      ...(props.encryptionKey ? { encryptionKey: props.encryptionKey } : {}),
     });
     this.alarmTopic = alarms.topic;
     this.alarmKey = alarms.key;

@@ -17,6 +17,7 @@ import { LambdaBundle, USER_HANDLER_EXTENSIONS, bundleLambda, bundleUserHandler 
 import { InvalidPropsError } from '../lib/prop-validation';
 import { checkIntegerProp, checkOneOfProp, checkPatternProp } from '../lib/prop-validation';
 import { PolicyDocument, PolicyStatement, serviceTrust } from '../lib/policy';
+import { EncryptionKey } from './encryption-key';
 
 export { FUNCTION_DEFAULTS, type LambdaPackaging } from '../../contracts/defaults';
 
@@ -89,6 +90,12 @@ export interface NodeFunctionProps {
   readonly retryAttempts?: number;
   /** Maximum age of an async event, 60..21600 s. @default 21600 */
   readonly maximumEventAgeSeconds?: number;
+  /**
+   * A customer-managed key for the function's log group and dead-letter queue; the role may use it
+   * through SQS (the dead letters) and nothing else.
+   * @default - the log group's service key and SSE-SQS
+   */
+  readonly encryptionKey?: EncryptionKey;
 }
 
 /**
@@ -111,22 +118,26 @@ export class NodeFunction extends Construct {
     const { packaging, logRetentionDays, memorySize, timeoutSeconds, reservedConcurrency, retryAttempts, maximumEventAgeSeconds } =
       this.settings;
     const environment = props.environment ?? {};
+    const key = props.encryptionKey;
     this.validate(props.functionName, this.settings);
 
+    const logGroupName = `/aws/lambda/${props.functionName}`;
+    key?.allowLogGroup(logGroupName);
     this.logGroup = new CloudwatchLogGroup(this, 'LogGroup', {
-      name: `/aws/lambda/${props.functionName}`,
+      name: logGroupName,
       retentionInDays: logRetentionDays,
+      ...(key ? { kmsKeyId: key.arn } : {}),
     });
     this.deadLetterQueue = new SqsQueue(this, 'DeadLetterQueue', {
       name: `${props.functionName}-dlq`,
-      sqsManagedSseEnabled: true,
+      ...(key ? { kmsMasterKeyId: key.arn } : { sqsManagedSseEnabled: true }),
       messageRetentionSeconds: SQS_MAX_RETENTION_SECONDS,
     });
     this.role = new IamRole(this, 'Role', {
       name: props.functionName,
       assumeRolePolicy: new PolicyDocument(this, 'TrustPolicy', [serviceTrust('lambda.amazonaws.com')]).json,
     });
-    this.policy = new PolicyDocument(this, 'Policy', [...this.baseStatements(), ...(props.statements ?? [])]);
+    this.policy = new PolicyDocument(this, 'Policy', [...this.baseStatements(key), ...(props.statements ?? [])]);
     new IamRolePolicy(this, 'RolePolicy', { name: 'least-privilege', role: this.role.id, policy: this.policy.json });
 
     const code = this.packageCode(this.resolveEntry(props.entry, props.functionName), packaging);
@@ -201,8 +212,10 @@ export class NodeFunction extends Construct {
     this.policy.addStatements(...statements);
   }
 
-  private baseStatements(): PolicyStatement[] {
+  private baseStatements(key: EncryptionKey | undefined): PolicyStatement[] {
     return [
+      // Lambda sends dead letters with the function's role: under a customer key, SQS encrypts them with it.
+      ...(key ? [key.statement('EncryptOwnDeadLetters', 'sqs', ['kms:GenerateDataKey', 'kms:Decrypt'])] : []),
       {
         sid: 'WriteOwnLogs',
         effect: 'Allow',

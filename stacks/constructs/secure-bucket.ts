@@ -12,7 +12,9 @@ import { S3BucketPublicAccessBlock } from '@cdktf/provider-aws/lib/s3-bucket-pub
 import { S3BucketServerSideEncryptionConfigurationA } from '@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration';
 import { S3BucketVersioningA } from '@cdktf/provider-aws/lib/s3-bucket-versioning';
 import { accountIdOf } from '../lib/account';
+import { InvalidPropsError } from '../lib/prop-validation';
 import { PolicyDocument, PolicyStatement, denyInsecureTransport } from '../lib/policy';
+import { EncryptionKey } from './encryption-key';
 
 /** Days after which incomplete multipart uploads are aborted (CKV_AWS_300). */
 export const ABORT_INCOMPLETE_UPLOAD_DAYS = 7;
@@ -48,10 +50,18 @@ export interface SecureBucketProps {
   readonly lifecycleRules?: S3BucketLifecycleConfigurationRule[];
   /**
    * Object ownership. `BucketOwnerPreferred` re-enables ACLs: only for a bucket that receives
-   * CloudFront standard logs, which are delivered with an ACL grant.
+   * CloudFront legacy standard logs, which are delivered with an ACL grant (this stack's Delivery
+   * uses standard logging v2, granted by bucket policy, and needs no ACL).
    * @default 'BucketOwnerEnforced'
    */
   readonly objectOwnership?: 'BucketOwnerEnforced' | 'BucketOwnerPreferred';
+  /**
+   * A customer-managed key: SSE-KMS with a bucket key (the bucket's ARN is the encryption context,
+   * and S3 calls KMS about once per bucket key instead of once per object). Not for a bucket that
+   * receives server access logs: S3 delivers those only to SSE-S3 buckets.
+   * @default - SSE-S3 (AES256)
+   */
+  readonly encryptionKey?: EncryptionKey;
 }
 
 /**
@@ -76,6 +86,12 @@ export class SecureBucket extends Construct {
     const objectOwnership = props.objectOwnership ?? 'BucketOwnerEnforced';
     this.objectOwnership = objectOwnership;
     const lifecycleRules = props.lifecycleRules ?? [];
+    if (props.encryptionKey && props.receivesAccessLogs) {
+      throw new InvalidPropsError(
+        this,
+        `'encryptionKey' is set on a bucket with 'receivesAccessLogs': S3 server access logging delivers only to SSE-S3 buckets. Leave the log bucket without encryptionKey.`,
+      );
+    }
 
     this.bucket = new S3Bucket(this, 'Bucket', { bucket: props.bucketName, forceDestroy });
     new S3BucketOwnershipControls(this, 'Ownership', {
@@ -91,7 +107,14 @@ export class SecureBucket extends Construct {
     });
     new S3BucketServerSideEncryptionConfigurationA(this, 'Encryption', {
       bucket: this.bucket.id,
-      rule: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: 'AES256' }, bucketKeyEnabled: true }],
+      rule: [
+        {
+          applyServerSideEncryptionByDefault: props.encryptionKey
+            ? { sseAlgorithm: 'aws:kms', kmsMasterKeyId: props.encryptionKey.arn }
+            : { sseAlgorithm: 'AES256' },
+          bucketKeyEnabled: true,
+        },
+      ],
     });
     if (versioned) {
       new S3BucketVersioningA(this, 'Versioning', {

@@ -2,6 +2,7 @@ import { Construct } from 'constructs';
 import { COLD_STORAGE_CLASSES, ColdStorageClass, MIN_TRANSITION_DAYS } from '../../contracts/aws-limits';
 import { STORAGE_DEFAULTS } from '../../contracts/defaults';
 import { checkIntegerProp, checkOneOfProp } from '../lib/prop-validation';
+import { EncryptionKey } from './encryption-key';
 import { SecureBucket } from './secure-bucket';
 
 export interface StorageProps {
@@ -36,6 +37,12 @@ export interface StorageProps {
    * @default 365
    */
   readonly accessLogExpirationDays?: number;
+  /**
+   * A customer-managed key for the source and output buckets (SSE-KMS with bucket keys). The log
+   * bucket stays SSE-S3: S3 server access logging delivers only there.
+   * @default - SSE-S3 everywhere
+   */
+  readonly encryptionKey?: EncryptionKey;
 }
 
 /**
@@ -82,14 +89,13 @@ export class Storage extends Construct {
       bucketName: nameOf('logs'),
       forceDestroy,
       receivesAccessLogs: true,
-      // CloudFront standard logging delivers with an ACL grant to awslogsdelivery.
-      objectOwnership: 'BucketOwnerPreferred',
       lifecycleRules: [{ id: 'expire-access-logs', status: 'Enabled', filter: [{}], expiration: [{ days: accessLogExpirationDays }] }],
     });
     this.sourceBucket = new SecureBucket(this, 'SourceBucket', {
       bucketName: nameOf('source'),
       forceDestroy,
       versioned: true,
+      ...(props.encryptionKey ? { encryptionKey: props.encryptionKey } : {}),
       accessLogs: { bucket: this.logBucket, prefix: 's3/source/' },
       lifecycleRules: [
         {
@@ -104,6 +110,7 @@ export class Storage extends Construct {
     this.outputBucket = new SecureBucket(this, 'OutputBucket', {
       bucketName: nameOf('output'),
       forceDestroy,
+      ...(props.encryptionKey ? { encryptionKey: props.encryptionKey } : {}),
       accessLogs: { bucket: this.logBucket, prefix: 's3/output/' },
       lifecycleRules: [
         {

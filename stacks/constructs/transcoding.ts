@@ -2,9 +2,10 @@ import { Construct } from 'constructs';
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { MediaConvertQueue } from '@cdktf/provider-aws/lib/media-convert-queue';
-import { PolicyDocument, serviceTrust } from '../lib/policy';
+import { PolicyDocument, PolicyStatement, serviceTrust } from '../lib/policy';
 import { accountIdOf } from '../lib/account';
 import { SecureBucket } from './secure-bucket';
+import { EncryptionKey } from './encryption-key';
 
 export interface TranscodingProps {
   /** Resource name prefix, e.g. `vod-dev`. */
@@ -19,6 +20,12 @@ export interface TranscodingProps {
    * @default - the provider's account (data.aws_caller_identity)
    */
   readonly accountId?: string;
+  /**
+   * The buckets' customer-managed key: jobs may decrypt source objects and encrypt output objects
+   * with it, only through S3 and only in those buckets (the encryption context is the bucket's ARN).
+   * @default - SSE-S3 buckets, no KMS permission
+   */
+  readonly encryptionKey?: EncryptionKey;
 }
 
 /**
@@ -47,7 +54,21 @@ export class Transcoding extends Construct {
     const policy = new PolicyDocument(this, 'ServicePolicy', [
       { sid: 'ReadSourceObjects', effect: 'Allow', actions: ['s3:GetObject'], resources: [`${props.sourceBucket.bucketArn}/*`] },
       { sid: 'WriteOutputObjects', effect: 'Allow', actions: ['s3:PutObject'], resources: [`${props.outputBucket.bucketArn}/*`] },
+      ...this.keyStatements(props),
     ]);
     new IamRolePolicy(this, 'ServiceRolePolicy', { name: 'source-read-output-write', role: this.role.id, policy: policy.json });
+  }
+
+  private keyStatements(props: TranscodingProps): PolicyStatement[] {
+    const key = props.encryptionKey;
+    if (!key) return [];
+    return [
+      key.statement('DecryptSourceObjects', 's3', ['kms:Decrypt'], { key: 'aws:s3:arn', values: [props.sourceBucket.bucketArn] }),
+      // Large outputs are multipart uploads, which S3 completes with kms:Decrypt of the upload's data key.
+      key.statement('EncryptOutputObjects', 's3', ['kms:GenerateDataKey', 'kms:Decrypt'], {
+        key: 'aws:s3:arn',
+        values: [props.outputBucket.bucketArn],
+      }),
+    ];
   }
 }

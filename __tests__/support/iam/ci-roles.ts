@@ -79,7 +79,10 @@ export function boundaryPolicy(environment: string, inputs: CiRolesInputs = DEFA
   return parse(renderTemplate('boundary.json.tftpl', { ...common(inputs), pipeline: `${inputs.namePrefix}-${environment}` }));
 }
 
-/** An environment's deploy role policy; `protectData` adds the statements of protected_environments. */
+/**
+ * An environment's deploy role policies as one document: the inline policy, the attached
+ * deploy-keys-logs managed policy, and with `protectData` the statements of protected_environments.
+ */
 export function deployPolicy(environment: string, protectData: boolean, inputs: CiRolesInputs = DEFAULT_INPUTS): PolicyDocument {
   const base = parse(
     renderTemplate('deploy.json.tftpl', {
@@ -88,6 +91,10 @@ export function deployPolicy(environment: string, protectData: boolean, inputs: 
       boundary_arn: boundaryArn(environment, inputs),
     }),
   );
+  // The managed policy main.tf attaches next to the inline one (the customer key and log delivery).
+  const keysAndLogs = parse(
+    renderTemplate('deploy-keys-logs.json.tftpl', { ...common(inputs), pipeline: `${inputs.namePrefix}-${environment}` }),
+  );
   const protect = protectData ? parse(readFileSync(path.join(POLICY_DIR, 'deploy-protect-data.json.tftpl'), 'utf8')).Statement : [];
-  return { Version: '2012-10-17', Statement: [...base.Statement, ...protect] };
+  return { Version: '2012-10-17', Statement: [...base.Statement, ...keysAndLogs.Statement, ...protect] };
 }

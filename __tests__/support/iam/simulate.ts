@@ -40,7 +40,24 @@ export async function decide(principal: Principal, request: IamRequest): Promise
   return result.overallResult as Decision;
 }
 
-function simulate(principal: Principal, request: IamRequest) {
+/**
+ * iam-simulate 0.1.173 drops context keys whose variable part follows a colon
+ * (`kms:EncryptionContext:aws:s3:arn`): it matches variable keys only after a slash
+ * (`aws:ResourceTag/Name`), so every encryption-context condition would read as missing. Both
+ * the policies and the request carry such a key under a stand-in of the same type (a string
+ * whose variable follows a slash, which KMS keys accept), so the operators are evaluated as IAM
+ * evaluates them.
+ */
+const ENCRYPTION_CONTEXT = /kms:EncryptionContext:([\w:.-]+)/gi;
+const encryptionContextStandIn = (name: string) => `aws:ResourceTag/kms-encryption-context-${name.replace(/:/g, '-')}`;
+
+function withEncryptionContextStandIns<T>(value: T): T {
+  return JSON.parse(JSON.stringify(value).replace(ENCRYPTION_CONTEXT, (_, name: string) => encryptionContextStandIn(name))) as T;
+}
+
+function simulate(original: Principal, originalRequest: IamRequest) {
+  const principal = withEncryptionContextStandIns(original);
+  const request = withEncryptionContextStandIns(originalRequest);
   return runSimulation(
     {
       request: {

@@ -321,6 +321,14 @@ function rpcResource(service: string, operation: string, p: Record<string, unkno
       return rule !== undefined ? `arn:aws:events:${region}:${account}:rule/${rule}` : '*';
     }
     case 'logs': {
+      // CloudFront standard logging v2: delivery sources, destinations and deliveries, by name or id.
+      const delivery = /^(Put|Get|Delete)Delivery(Source|Destination)$/.exec(operation);
+      // IAM's data authorizes DeleteDeliverySource against a delivery-destination resource (of the source's name).
+      const kind = operation === 'DeleteDeliverySource' ? 'destination' : delivery?.[2]!.toLowerCase();
+      if (delivery) return `arn:aws:logs:${region}:${account}:delivery-${kind}:${str('name') ?? ''}`;
+      if (operation === 'CreateDelivery') return `arn:aws:logs:${region}:${account}:delivery-source:${str('deliverySourceName') ?? ''}`;
+      if (operation === 'GetDelivery' || operation === 'DeleteDelivery')
+        return `arn:aws:logs:${region}:${account}:delivery:${str('id') ?? ''}`;
       const arn = str('resourceArn') ?? str('logGroupIdentifier');
       if (arn !== undefined && arn.startsWith('arn:')) return arn.replace(/:\*$/, '');
       const group = str('logGroupName') ?? arn;
