@@ -1,3 +1,5 @@
+const { availableParallelism } = require('node:os');
+
 /** @type {import('jest').Config} */
 module.exports = {
   testEnvironment: 'node',
@@ -10,5 +12,6 @@ module.exports = {
   testTimeout: 180_000,
   // Jest's default (cores - 1) runs everything in one worker on a 2-core machine. Three on two cores:
   // the real-tool tiers spend much of their time waiting (Terraform's waiters, simulated Lambda retries).
-  maxWorkers: '150%',
+  // A number, not '150%': Jest reads a percentage above 100 as a worker count (150 workers).
+  maxWorkers: Math.max(2, Math.round(availableParallelism() * 1.5)),
 };

@@ -1,5 +1,5 @@
 import { CloudFrontClient, GetDistributionCommand, ListOriginAccessControlsCommand } from '@aws-sdk/client-cloudfront';
-import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
+import { DescribeTableCommand, DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import {
   DescribeRuleCommand,
   EventBridgeClient,
@@ -25,7 +25,7 @@ import {
   S3Client,
 } from '@aws-sdk/client-s3';
 import { SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
-import { CreateQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { CreateQueueCommand, GetQueueAttributesCommand, GetQueueUrlCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -48,7 +48,10 @@ const AWKWARD_KEY = 'uploads/My Trip (2024) #1+final.MP4';
 type Json = Record<string, unknown>;
 
 // The whole tier: terraform apply of the real synthesized stack to moto, a video through
-// the deployed handler code, the deployed rule and topic, then plan and destroy.
+// the deployed handler code, the deployed rule and topic, then plan and destroy. The local
+// environment is applied here with its customer-managed key (encryption.kmsKey 'customer'), so
+// the key, its alias and policy and every resource that names it go through the same apply, plan
+// and destroy; the AWS-managed default is applied by the playback and plan-review tiers.
 describeWithTools('local emulator end to end', ['terraform', 'mirror', 'moto'], () => {
   let workDir: string;
   let moto: MotoServer;
@@ -117,6 +120,14 @@ describeWithTools('local emulator end to end', ['terraform', 'mirror', 'moto'], 
     }
   }
 
+  /** The stack's resources of `type` as terraform read them back from the emulator. */
+  async function stateOf(type: string): Promise<Record<string, unknown>[]> {
+    const { stdout } = await terraformOrThrow(['show', '-json', '-no-color'], deployment.stackDir, deployment.cliConfig);
+    // An empty state (after destroy) has no `values` at all.
+    const state = JSON.parse(stdout) as { values?: { root_module?: { resources?: { type: string; values: Record<string, unknown> }[] } } };
+    return (state.values?.root_module?.resources ?? []).filter((r) => r.type === type).map((r) => r.values);
+  }
+
   async function createQueue(name: string): Promise<{ url: string; arn: string }> {
     const { QueueUrl } = await clients.sqs.send(new CreateQueueCommand({ QueueName: name }));
     const { Attributes } = await clients.sqs.send(new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['QueueArn'] }));
@@ -149,7 +160,12 @@ describeWithTools('local emulator end to end', ['terraform', 'mirror', 'moto'], 
       AWS_ENDPOINT_URL: moto.url,
       AWS_ENDPOINT_URL_MEDIACONVERT: mediaconvert.url,
     };
-    deployment = await deployLocalStack({ workDir, awsEndpoint: moto.url, mediaconvertEndpoint: mediaconvert.url });
+    deployment = await deployLocalStack({
+      workDir,
+      awsEndpoint: moto.url,
+      mediaconvertEndpoint: mediaconvert.url,
+      localSettings: { encryption: { kmsKey: 'customer' } },
+    });
   });
 
   afterAll(async () => {
@@ -174,7 +190,15 @@ describeWithTools('local emulator end to end', ['terraform', 'mirror', 'moto'], 
           RestrictPublicBuckets: true,
         });
         const { ServerSideEncryptionConfiguration } = await clients.s3.send(new GetBucketEncryptionCommand({ Bucket: bucket }));
-        expect(ServerSideEncryptionConfiguration?.Rules?.[0]?.ApplyServerSideEncryptionByDefault?.SSEAlgorithm).toBe('AES256');
+        // S3 server access logs can only be written to an SSE-S3 bucket; the others use the environment's key.
+        expect(ServerSideEncryptionConfiguration?.Rules?.[0]).toEqual(
+          bucket === out('log_bucket')
+            ? expect.objectContaining({ ApplyServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } })
+            : expect.objectContaining({
+                ApplyServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms', KMSMasterKeyID: out('kms_key_arn') },
+                BucketKeyEnabled: true,
+              }),
+        );
         const policy = JSON.parse((await clients.s3.send(new GetBucketPolicyCommand({ Bucket: bucket }))).Policy ?? '{}') as {
           Statement: Json[];
         };
@@ -186,6 +210,35 @@ describeWithTools('local emulator end to end', ['terraform', 'mirror', 'moto'], 
           }),
         );
       }
+    });
+
+    it("creates the environment's one key: enabled, rotated, aliased, with the key policy as synthesized", async () => {
+      // Act: the key as the provider read it back from the emulator (DescribeKey, GetKeyRotationStatus, GetKeyPolicy).
+      const keys = await stateOf('aws_kms_key');
+      const aliases = await stateOf('aws_kms_alias');
+
+      // Assess
+      expect(keys).toEqual([
+        expect.objectContaining({ arn: out('kms_key_arn'), is_enabled: true, enable_key_rotation: true, deletion_window_in_days: 30 }),
+      ]);
+      expect(aliases).toEqual([expect.objectContaining({ name: 'alias/vod-local-key', target_key_arn: out('kms_key_arn') })]);
+      const sids = (JSON.parse(String(keys[0]!.policy)) as { Statement: { Sid: string }[] }).Statement.map((s) => s.Sid);
+      expect(sids).toEqual(
+        expect.arrayContaining(['AccountAdministersTheKey', 'CloudFrontDecryptForOwnDistribution', 'CloudWatchLogsEncryptOwnLogGroups']),
+      );
+    });
+
+    it('encrypts the jobs table and the dead-letter queues with the key', async () => {
+      // Act
+      const { Table } = await clients.dynamodb.send(new DescribeTableCommand({ TableName: out('jobs_table') }));
+      const { QueueUrl } = await clients.sqs.send(new GetQueueUrlCommand({ QueueName: 'vod-local-job-events-rule-dlq' }));
+      const { Attributes } = await clients.sqs.send(new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['KmsMasterKeyId'] }));
+
+      // Assess
+      expect(Table?.SSEDescription).toEqual(
+        expect.objectContaining({ Status: 'ENABLED', SSEType: 'KMS', KMSMasterKeyArn: out('kms_key_arn') }),
+      );
+      expect(Attributes?.KmsMasterKeyId).toBe(out('kms_key_arn'));
     });
 
     it('the output bucket lets only the deployed distribution read', async () => {
@@ -483,6 +536,7 @@ describeWithTools('local emulator end to end', ['terraform', 'mirror', 'moto'], 
 
       const state = await terraformOrThrow(['state', 'list'], deployment.stackDir, deployment.cliConfig);
       expect(state.stdout.trim()).toBe('');
+      expect(await stateOf('aws_kms_key')).toEqual([]);
     });
   });
 });

@@ -2,6 +2,11 @@ import { ChildProcess, spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
+import { App } from 'cdktf';
+import { buildApp } from '../../stacks/app';
+import type { PipelineConfigInput } from '../../stacks/config';
+import { loadEnvironments } from '../../stacks/environment-loader';
+import { ENVIRONMENTS } from '../../stacks/environments';
 import { synthApp } from './synth';
 import { terraformOrThrow, writeTerraformCliConfig } from './terraform';
 
@@ -102,16 +107,24 @@ export async function deployLocalStack(args: {
   mediaconvertEndpoint: string;
   /** Told each step, and each resource terraform finishes. @default - silent */
   progress?: (message: string) => void;
+  /** Settings laid over the embedded `local` environment (a test's variant). @default - the embedded one */
+  localSettings?: Partial<PipelineConfigInput>;
 }): Promise<LocalDeployment> {
   const progress = args.progress ?? (() => undefined);
   const outdir = path.join(args.workDir, 'cdktf.out');
   mkdirSync(outdir, { recursive: true });
   progress('synthesizing the local environment');
-  synthApp(outdir, {
+  const overrides = {
     PIPELINE_ENVIRONMENTS: 'local',
     LOCAL_AWS_ENDPOINT: args.awsEndpoint,
     LOCAL_MEDIACONVERT_ENDPOINT: args.mediaconvertEndpoint,
-  });
+  };
+  if (args.localSettings === undefined) synthApp(outdir, overrides);
+  else {
+    const app = new App({ outdir });
+    buildApp(app, loadEnvironments(overrides, { local: { ...ENVIRONMENTS.local!, ...args.localSettings } }));
+    app.synth();
+  }
   const stackDir = path.join(outdir, 'stacks', LOCAL_STACK);
   const cliConfig = writeTerraformCliConfig(path.join(args.workDir, 'terraform'));
   progress('terraform init (provider from the offline mirror)');
