@@ -449,6 +449,17 @@ const CONTENT_TYPES: Record<string, string> = {
 };
 
 /** Runs one job to its end; never throws (a failure becomes the ERROR event). */
+/** What every output group of one job is written from: the input, the probed source, where to work and how to report. */
+interface GroupRun {
+  readonly input: Json;
+  readonly source: SourceInfo;
+  readonly sourceFile: string;
+  readonly outDir: string;
+  readonly inputUri: string;
+  readonly progress: (fraction: number) => Promise<void>;
+  readonly finished: () => void;
+}
+
 export class Transcoder {
   private chain: Promise<void> = Promise.resolve();
 
@@ -575,18 +586,15 @@ export class Transcoder {
         throw new JobFailure(ERROR_CODES.invalidSettings, `mediaconvert-stub: output group type ${String(type)} is not understood`);
       const [member, write] = kind;
       details.push(
-        await write.call(
-          this,
-          rec(groupSettings[member]),
-          arr(group.outputs),
+        await write.call(this, rec(groupSettings[member]), arr(group.outputs), {
           input,
           source,
           sourceFile,
           outDir,
           inputUri,
           progress,
-          () => (done += 1),
-        ),
+          finished: () => (done += 1),
+        }),
       );
     }
     return details;
@@ -666,17 +674,8 @@ export class Transcoder {
     }
   }
 
-  private async hlsGroup(
-    hls: Json,
-    outputs: Json[],
-    input: Json,
-    source: SourceInfo,
-    sourceFile: string,
-    outDir: string,
-    inputUri: string,
-    progress: (fraction: number) => Promise<void>,
-    finished: () => void,
-  ): Promise<Json> {
+  private async hlsGroup(hls: Json, outputs: Json[], group: GroupRun): Promise<Json> {
+    const { input, source, sourceFile, outDir, inputUri, progress, finished } = group;
     const { bucket, dir, base } = splitDestination(str(hls.destination) ?? '', inputUri);
     const segmentLength = num(hls.segmentLength) ?? 10;
     const s3 = (name: string) => `s3://${bucket}/${dir}${name}`;
@@ -971,17 +970,8 @@ export class Transcoder {
    * output, and one HLS master: the audio as an EXT-X-MEDIA rendition, every video variant with its
    * CODECS (video + audio), VIDEO-RANGE from the encoded stream's transfer, and AUDIO group.
    */
-  private async cmafGroup(
-    cmaf: Json,
-    outputs: Json[],
-    input: Json,
-    source: SourceInfo,
-    sourceFile: string,
-    outDir: string,
-    inputUri: string,
-    progress: (fraction: number) => Promise<void>,
-    finished: () => void,
-  ): Promise<Json> {
+  private async cmafGroup(cmaf: Json, outputs: Json[], group: GroupRun): Promise<Json> {
+    const { input, source, sourceFile, outDir, inputUri, progress, finished } = group;
     const { bucket, dir, base } = splitDestination(str(cmaf.destination) ?? '', inputUri);
     const segmentLength = num(cmaf.segmentLength) ?? 10;
     const s3 = (name: string) => `s3://${bucket}/${dir}${name}`;
@@ -1167,17 +1157,8 @@ export class Transcoder {
     return { type: 'CMAF_GROUP', playlistFilePaths: [s3(`${base}.m3u8`)], outputDetails };
   }
 
-  private async fileGroup(
-    file: Json,
-    outputs: Json[],
-    input: Json,
-    source: SourceInfo,
-    sourceFile: string,
-    outDir: string,
-    inputUri: string,
-    progress: (fraction: number) => Promise<void>,
-    finished: () => void,
-  ): Promise<Json> {
+  private async fileGroup(file: Json, outputs: Json[], group: GroupRun): Promise<Json> {
+    const { input, source, sourceFile, outDir, inputUri, progress, finished } = group;
     const { bucket, dir, base } = splitDestination(str(file.destination) ?? '', inputUri);
     const s3 = (name: string) => `s3://${bucket}/${dir}${name}`;
     mkdirSync(outDir, { recursive: true });
