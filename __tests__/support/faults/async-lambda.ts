@@ -13,6 +13,14 @@ import type { SimulatedClock } from './clock';
 /** Lambda waits about one minute before the first retry and two before the second. */
 export const LAMBDA_RETRY_DELAYS_MS: readonly number[] = LAMBDA_ASYNC_RETRY_DELAYS_SECONDS.map((seconds) => seconds * 1000);
 
+/**
+ * When the harness kills a run of a function with this timeout, unless a test sets `killAfterMs`:
+ * the longest a run really lasts here, so also the shortest claim TTL that is safe here.
+ */
+export function harnessKillAfterMs(timeoutMs: number): number {
+  return Math.max(10 * timeoutMs, 30_000);
+}
+
 export interface AsyncLambdaOptions {
   /** The bundled handler (`index.js` exporting `handler`). */
   readonly entry: string;
@@ -25,7 +33,7 @@ export interface AsyncLambdaOptions {
    * When the harness kills a run, in real milliseconds. Lambda kills at the function timeout, but a
    * busy test machine runs the same work many times slower than Lambda: a kill at `timeoutMs` would
    * make a test's outcome depend on the machine's load. Tests about the kill itself set it.
-   * @default the larger of 10 x timeoutMs and 30 s
+   * @default harnessKillAfterMs(timeoutMs)
    */
   readonly killAfterMs?: number;
   /**
@@ -229,7 +237,7 @@ export class AsyncLambda {
   }
 
   private get killAfterMs(): number {
-    return this.options.killAfterMs ?? Math.max(10 * this.options.timeoutMs, 30_000);
+    return this.options.killAfterMs ?? harnessKillAfterMs(this.options.timeoutMs);
   }
 
   private async invoke(queued: QueuedEvent): Promise<void> {

@@ -24,6 +24,7 @@ import { DISTRIBUTION_DOMAIN, OUTPUT_BUCKET, PIPELINE, QUEUE_ARN, REGION } from 
 import { createJobsTable } from '../aws/jobs-table';
 import { readMediaFixture } from '../media-fixtures';
 import { MediaConvertStub, StubJob, startMediaConvertStub } from '../mediaconvert/server';
+import { harnessKillAfterMs } from './async-lambda';
 import { SimulatedClock } from './clock';
 import { FaultProxy, startFaultProxy } from './proxy';
 import { MEDIACONVERT_PRICES } from '../../../contracts/pricing';
@@ -37,11 +38,16 @@ export const RIG_QUEUE_ARN = QUEUE_ARN;
 
 /** Timing of the functions under test, in real milliseconds (the simulated clock adds only waits). */
 export interface RigTiming {
-  /** The function timeout; also the claim TTL. */
+  /** The function timeout, as the handler sees it. */
   readonly timeoutMs: number;
   /** The SDK's per-attempt timeout. */
   readonly requestTimeoutMs: number;
-  /** @default - the function timeout, rounded up to seconds */
+  /**
+   * Deployed, the claim TTL is the function timeout: no run outlives it, so an older claim's holder
+   * is dead. Here a run lasts until the harness kills it, so that bound is the default: a claim
+   * never goes stale under a holder that is still working because the machine is busy.
+   * @default - harnessKillAfterMs(timeoutMs), rounded up to seconds
+   */
   readonly claimTtlSeconds?: number;
 }
 
@@ -124,7 +130,7 @@ export async function startFaultRig(clock: SimulatedClock = new SimulatedClock()
     } while (start !== undefined);
     return found;
   }
-  const claimTtlSeconds = (timing: RigTiming) => timing.claimTtlSeconds ?? Math.max(1, Math.ceil(timing.timeoutMs / 1000));
+  const claimTtlSeconds = (timing: RigTiming) => timing.claimTtlSeconds ?? Math.ceil(harnessKillAfterMs(timing.timeoutMs) / 1000);
 
   return {
     clock,
