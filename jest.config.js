@@ -10,8 +10,10 @@ module.exports = {
   // The e2e tier applies real Terraform; it gets its own generous timeout in the file.
   // Generous real timeouts: a busy 2-core laptop must pass (tests never race the clock).
   testTimeout: 180_000,
-  // Jest's default (cores - 1) runs everything in one worker on a 2-core machine. Three on two cores:
-  // the real-tool tiers spend much of their time waiting (Terraform's waiters, simulated Lambda retries).
-  // A number, not '150%': Jest reads a percentage above 100 as a worker count (150 workers).
-  maxWorkers: Math.max(2, Math.round(availableParallelism() * 1.5)),
+  // Jest's default (cores - 1) runs everything in one worker on a 2-core machine. Two per core: the
+  // real-tool tiers spend much of their time waiting (Terraform's waiters, simulated Lambda retries), and
+  // the four longest files then start together. A number: Jest reads a percentage above 100 as a count.
+  maxWorkers: Math.max(2, availableParallelism() * 2),
+  // The long real-tool files first, on a fresh clone too (Jest's own order needs cached timings).
+  testSequencer: '<rootDir>/__tests__/support/longest-first-sequencer.js',
 };
