@@ -122,6 +122,41 @@ describeWithTools('plan review on the S3 backend (emulator)', ['terraform', 'mir
     });
   }
 
+  /**
+   * The pull requests of steps 4 and 5, planned side by side once step 3 has applied (plan.yml runs
+   * each pull request's plan on its own, read-only and without the lock): a cheaper top rung with a
+   * secret someone put in the environment, and a source bucket rename on a protected stack.
+   */
+  let pullRequestPlans: Promise<Record<'ladder' | 'rename', PlanCiResult>> | undefined;
+  function pullRequestPlan(name: 'ladder' | 'rename'): Promise<PlanCiResult> {
+    pullRequestPlans ??= (async () => {
+      const rungs = [
+        { name: '1080p', width: 1920, height: 1080, qvbrQualityLevel: 8, maxBitrate: 5_000_000 },
+        { name: '720p', width: 1280, height: 720, qvbrQualityLevel: 8, maxBitrate: 4_000_000 },
+        { name: '480p', width: 854, height: 480, qvbrQualityLevel: 7, maxBitrate: 1_500_000 },
+        { name: '360p', width: 640, height: 360, qvbrQualityLevel: 7, maxBitrate: 800_000 },
+      ];
+      const ladder: Variant = {
+        config: { transcoding: { ladder: { rungs } } },
+        customize: (stack) =>
+          stack.ingest.submitFunction.fn.addOverride('environment.variables.E2E_API_TOKEN', `\${sensitive("${SENSITIVE_PROBE}")}`),
+      };
+      const rename: Variant = { customize: (stack) => stack.storage.sourceBucket.bucket.addOverride('bucket', RENAMED_SOURCE_BUCKET) };
+      // Each its own synth directory: they run at once.
+      const own = (dir: string) => ({ lock: false, synthDir: path.join(workDir, dir) });
+      checkpoint('other');
+      const [laddered, renamed] = await Promise.all([
+        planCi('ladder', ladder, own('cdktf.out.ladder')),
+        planCi('rename', rename, { ...own('cdktf.out.rename'), protectedStacks: [LOCAL_STACK] }),
+      ]);
+      checkpoint('pr-plan');
+      capture('ladder', laddered);
+      capture('rename', renamed);
+      return { ladder: laddered, rename: renamed };
+    })();
+    return pullRequestPlans.then((plans) => plans[name]);
+  }
+
   /** With UPDATE_PLAN_FIXTURES=1, keeps the parts of a real plan the summary reads (no no-ops), for the unit tests and the README. */
   function capture(name: string, result: PlanCiResult): void {
     if (process.env.UPDATE_PLAN_FIXTURES !== '1') return;
@@ -233,24 +268,8 @@ describeWithTools('plan review on the S3 backend (emulator)', ['terraform', 'mir
   });
 
   it('step 4 (against the stack applied in step 3): a ladder change shows the Lambda environment diff as a cost change, and no sensitive value', async () => {
-    // Prepare: a cheaper top rung, and a secret someone put in the environment.
-    const rungs = [
-      { name: '1080p', width: 1920, height: 1080, qvbrQualityLevel: 8, maxBitrate: 5_000_000 },
-      { name: '720p', width: 1280, height: 720, qvbrQualityLevel: 8, maxBitrate: 4_000_000 },
-      { name: '480p', width: 854, height: 480, qvbrQualityLevel: 7, maxBitrate: 1_500_000 },
-      { name: '360p', width: 640, height: 360, qvbrQualityLevel: 7, maxBitrate: 800_000 },
-    ];
-    const variant: Variant = {
-      config: { transcoding: { ladder: { rungs } } },
-      customize: (stack) =>
-        stack.ingest.submitFunction.fn.addOverride('environment.variables.E2E_API_TOKEN', `\${sensitive("${SENSITIVE_PROBE}")}`),
-    };
-
     // Act: a pull request's plan, as plan.yml runs it with the plan role (no lock).
-    checkpoint('other');
-    const result = await planCi('ladder', variant, { lock: false });
-    checkpoint('pr-plan');
-    capture('ladder', result);
+    const result = await pullRequestPlan('ladder');
 
     // Assess
     const md = result.markdown;
@@ -268,14 +287,7 @@ describeWithTools('plan review on the S3 backend (emulator)', ['terraform', 'mir
 
   it('step 5 (against step 3): a bucket rename shows the replacement first and flagged, and fails a protected stack', async () => {
     // Act: a pull request's plan (no lock).
-    checkpoint('other');
-    const result = await planCi(
-      'rename',
-      { customize: (stack) => stack.storage.sourceBucket.bucket.addOverride('bucket', RENAMED_SOURCE_BUCKET) },
-      { protectedStacks: [LOCAL_STACK], lock: false },
-    );
-    checkpoint('pr-plan');
-    capture('rename', result);
+    const result = await pullRequestPlan('rename');
 
     // Assess
     const md = result.markdown;
@@ -385,9 +397,8 @@ describeWithTools('plan review on the S3 backend (emulator)', ['terraform', 'mir
   });
 
   it('step 8 (stack of step 3): the deploy role destroys the stack (terraform destroy through the S3 backend)', async () => {
-    // Prepare: the configuration of step 3 again (steps 4 and 5 synthesized variants).
+    // Prepare: the configuration of step 3 (steps 4 and 5 synthesized theirs elsewhere).
     checkpoint('other');
-    synthWith()(synthDir);
     const { stackDir } = applied.planned[0]!;
     await terraformOrThrow(['init', '-input=false', '-no-color', '-reconfigure', `-backend-config=${backendConfig}`], stackDir, cliConfig);
 
