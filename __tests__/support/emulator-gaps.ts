@@ -32,6 +32,7 @@ export const EMULATOR_GAPS: readonly EmulatorGap[] = [
  */
 export const EMULATOR_BEHAVIOUR_GAPS: readonly string[] = [
   'moto evaluates bucket-policy Deny statements on object requests without their Condition (local:up uses scripts/lib/moto_server.py instead, see LOCAL_PIPELINE_GAPS), so the TLS-only deny (aws:SecureTransport = false) blocks every PutObject and GetObject; the pipeline test lifts the bucket policy for its one upload and for the reads of the submit function (Probe and the ranged header GETs), and restores it; the plan-review test creates the state bucket without it (count = 0).',
+  "moto's threaded server checks a DynamoDB ConditionExpression and writes without a lock, so two concurrent claims of one item could both succeed: every moto the tests start runs through scripts/lib/moto_server.py, which serializes the DynamoDB backend's writes (atomic, as DynamoDB applies them).",
   'moto cannot run Lambda code (no Docker): the test runs the deployed zip itself, with the deployed function environment.',
   "moto's EventBridge TestEventPattern answers with an empty body, and PutEvents fails when a matching rule targets a Lambda: the test swaps the deployed rule's Lambda target for an SQS probe and restores it.",
   "moto matches a scheduled rule (no event pattern) against every PutEvents, so the job sweep's schedule would take the test's events to a Lambda it cannot run: the test detaches the schedule's target while it puts events and restores it.",

@@ -49,7 +49,8 @@ export interface MotoServer {
 }
 
 /**
- * Starts `python3 -m moto.server` on a free loopback port and waits until it answers.
+ * Starts moto's server (through scripts/lib/moto_server.py: DynamoDB's conditional writes atomic, as
+ * AWS applies them) on a free loopback port and waits until it answers.
  * @param detached keep it running after this process exits (for `npm run local:up`).
  */
 export async function startMoto(
@@ -57,7 +58,7 @@ export async function startMoto(
     detached?: boolean;
     python?: string;
     /**
-     * Run moto through scripts/lib/moto_server.py, which applies AWS's rule that a policy statement whose
+     * Also apply AWS's rule (scripts/lib/moto_server.py --aws-condition-rule) that a policy statement whose
      * condition does not hold does not apply (moto denies instead): the stacks' bucket policies then stay as deployed.
      * @default false
      */
@@ -65,7 +66,7 @@ export async function startMoto(
   } = {},
 ): Promise<MotoServer> {
   const port = await freePort();
-  const entry = options.awsConditionRule ? [path.join(__dirname, 'moto_server.py')] : ['-m', 'moto.server'];
+  const entry = [path.join(__dirname, 'moto_server.py'), ...(options.awsConditionRule ? ['--aws-condition-rule'] : [])];
   const child = spawn(options.python ?? process.env.PYTHON ?? 'python3', [...entry, '-H', '127.0.0.1', '-p', String(port)], {
     stdio: 'ignore',
     detached: options.detached ?? false,

@@ -1,4 +1,12 @@
-"""moto's server with bucket-policy conditions evaluated as AWS does, for `npm run local:up` only.
+"""moto's server, closer to AWS in two ways: atomic DynamoDB writes, and (with --aws-condition-rule, for
+`npm run local:up` and the tiers that deploy the stacks) bucket-policy conditions evaluated as AWS does.
+
+DynamoDB applies a conditional write atomically: of concurrent claims on one item, exactly one succeeds.
+moto 5.2.1's threaded server checks the condition and writes without a lock, so two concurrent
+`attribute_not_exists` claims could both succeed (seen: two invocations each claimed one upload). Every
+write of the DynamoDB backend is serialized here.
+
+With --aws-condition-rule:
 
 moto 5.2.1 evaluates a bucket policy's conditions with no request context and answers DENIED for
 any matching statement whose condition does not hold, Allow statements included
@@ -14,10 +22,37 @@ The bucket policies stay exactly as the real stacks deploy them; a Deny whose co
 """
 import fnmatch
 import sys
+import threading
 
+from moto.dynamodb import models as dynamodb_models
 from moto.iam import access_control
 from moto.s3 import models as s3_models
 from moto.server import main
+
+_DYNAMODB_WRITES = threading.RLock()
+DYNAMODB_WRITE_METHODS = (
+    "put_item",
+    "update_item",
+    "delete_item",
+    "batch_write_item",
+    "transact_write_items",
+    "execute_statement",
+    "batch_execute_statement",
+    "execute_transaction",
+)
+
+
+def _one_at_a_time(method):
+    def serialized(*args, **kwargs):
+        with _DYNAMODB_WRITES:
+            return method(*args, **kwargs)
+
+    return serialized
+
+
+def serialize_dynamodb_writes():
+    for name in DYNAMODB_WRITE_METHODS:
+        setattr(dynamodb_models.DynamoDBBackend, name, _one_at_a_time(getattr(dynamodb_models.DynamoDBBackend, name)))
 
 _original = access_control.IAMPolicyStatement.is_action_permitted
 
@@ -62,8 +97,6 @@ def _is_action_permitted(self, action, resource="*", principal=None, incoming_co
     return _original(self, action, resource, principal, None)
 
 
-access_control.IAMPolicyStatement.is_action_permitted = _is_action_permitted
-
 # The request context moto does not pass (see the module docstring).
 LOOPBACK_CONTEXT = {"aws:SecureTransport": "true"}
 
@@ -74,7 +107,15 @@ def _get_permission(self, action, resource):
     return access_control.IAMPolicy(self.policy.decode()).is_action_permitted(action, resource, incoming_condition_values=LOOPBACK_CONTEXT)
 
 
-s3_models.FakeBucket.get_permission = _get_permission
+def apply_aws_condition_rule():
+    access_control.IAMPolicyStatement.is_action_permitted = _is_action_permitted
+    s3_models.FakeBucket.get_permission = _get_permission
+
 
 if __name__ == "__main__":
-    main(sys.argv[1:])
+    arguments = sys.argv[1:]
+    serialize_dynamodb_writes()
+    if "--aws-condition-rule" in arguments:
+        arguments.remove("--aws-condition-rule")
+        apply_aws_condition_rule()
+    main(arguments)
