@@ -1,10 +1,11 @@
-import type { Test } from '@jest/test-result';
 import Sequencer from '@jest/test-sequencer';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import LongestFirstSequencer, { LONGEST_FIRST } from './support/longest-first-sequencer';
 
 const TESTS = __dirname;
+/** What Jest hands a sequencer, one per test file. */
+type Test = Parameters<Sequencer['sort']>[0][number];
 
 describe('the suite starts its long real-tool files first, cache or not', () => {
   it('every file the sequencer starts first exists', () => {

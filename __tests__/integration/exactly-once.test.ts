@@ -21,7 +21,7 @@ import {
 import { CreateBucketCommand, GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { s3Event, s3Record } from '../fixtures/s3-events';
 import { writeRecord } from '../support/aws/jobs-table';
-import { AsyncLambda, AsyncLambdaOptions } from '../support/faults/async-lambda';
+import { AsyncLambda, AsyncLambdaOptions, harnessKillAfterMs } from '../support/faults/async-lambda';
 import { createJob, publish, searchJobs, setsAttribute, until, writesStatus } from '../support/faults/matchers';
 import type { CallMatcher, FaultAction, ProxiedCall } from '../support/faults/proxy';
 import { functionRolePolicies } from '../support/iam/function-roles';
@@ -381,8 +381,8 @@ describeWithTools('exactly one job per upload and one notification per outcome, 
 
         // Act
         fn.send(upload.event);
-        // Past the token window (1 min) and the claim TTL (the harness's kill bound: 200 s).
-        fn.send(upload.event, { at: rig.clock.now() + 4 * MINUTE });
+        // Past the token window (1 min) and the claim TTL (the harness's kill bound).
+        fn.send(upload.event, { at: rig.clock.now() + harnessKillAfterMs(TIMING.timeoutMs) + MINUTE });
         await fn.drain();
 
         // Assess
