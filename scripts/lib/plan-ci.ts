@@ -55,7 +55,7 @@ export interface PlannedStack {
   readonly planFile: string;
   /** `terraform show -json` of the plan: the summary's input. */
   readonly planJsonFile: string;
-  /** `terraform show` text of the plan, for humans reading the artifact. */
+  /** What `terraform plan` printed (the refresh, then the plan), for humans reading the artifact. */
   readonly planTextFile: string;
 }
 
@@ -81,7 +81,7 @@ async function terraformStep(stack: string, args: string[], cwd: string, options
 /**
  * `npm run plan:ci`: synthesizes (unless told not to), then for each stack runs the policy
  * check (scripts/lib/policy-check.ts), refuses the placeholder state bucket, and runs
- * `terraform init` with its S3 backend, `plan -out`, `show -json` and `show`, and
+ * `terraform init` with its S3 backend, `plan -out` (its output kept as the text view) and `show -json`, and
  * writes the markdown summary of all of them to `<outDir>/summary.md`.
  * @throws PolicyCheckError or StateBucketNotSetError before any terraform command; StateLockedError
  * when another run holds a stack's lock; PlanCiError for other failures.
@@ -113,7 +113,8 @@ export async function planStacks(options: PlanCiOptions): Promise<PlanCiResult> 
     };
     const backendConfig = (options.backendConfig ?? []).map((c) => `-backend-config=${c}`);
     await terraformStep(stack, ['init', '-input=false', '-no-color', '-reconfigure', ...backendConfig], stackDir, options);
-    await terraformStep(
+    // The plan's own output is the text view: a `terraform show` of the plan file would load the provider's schema again.
+    const planText = await terraformStep(
       stack,
       [
         'plan',
@@ -127,7 +128,7 @@ export async function planStacks(options: PlanCiOptions): Promise<PlanCiResult> 
     );
     const json = await terraformStep(stack, ['show', '-json', files.planFile], stackDir, options);
     writeFileSync(files.planJsonFile, json);
-    writeFileSync(files.planTextFile, await terraformStep(stack, ['show', '-no-color', files.planFile], stackDir, options));
+    writeFileSync(files.planTextFile, planText);
     planned.push(files);
     summaries.push(summarizePlan(stack, JSON.parse(json) as PlanJson));
   }
