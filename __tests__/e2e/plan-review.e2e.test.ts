@@ -60,6 +60,7 @@ describeWithTools('plan review on the S3 backend (emulator)', ['terraform', 'mir
   let synthDir: string;
   let cliConfig: string;
   let backendConfig: string;
+  let directBackendConfig: string;
   let moto: MotoServer;
   let mediaconvert: MediaConvertStub;
   let s3: S3Client;
@@ -123,38 +124,97 @@ describeWithTools('plan review on the S3 backend (emulator)', ['terraform', 'mir
   }
 
   /**
-   * The pull requests of steps 4 and 5, planned side by side once step 3 has applied (plan.yml runs
-   * each pull request's plan on its own, read-only and without the lock): a cheaper top rung with a
-   * secret someone put in the environment, and a source bucket rename on a protected stack.
+   * The pull requests of steps 4 and 5: a cheaper top rung with a secret someone put in the
+   * environment, and a source bucket rename on a protected stack.
    */
-  let pullRequestPlans: Promise<Record<'ladder' | 'rename', PlanCiResult>> | undefined;
-  function pullRequestPlan(name: 'ladder' | 'rename'): Promise<PlanCiResult> {
-    pullRequestPlans ??= (async () => {
-      const rungs = [
-        { name: '1080p', width: 1920, height: 1080, qvbrQualityLevel: 8, maxBitrate: 5_000_000 },
-        { name: '720p', width: 1280, height: 720, qvbrQualityLevel: 8, maxBitrate: 4_000_000 },
-        { name: '480p', width: 854, height: 480, qvbrQualityLevel: 7, maxBitrate: 1_500_000 },
-        { name: '360p', width: 640, height: 360, qvbrQualityLevel: 7, maxBitrate: 800_000 },
-      ];
-      const ladder: Variant = {
-        config: { transcoding: { ladder: { rungs } } },
-        customize: (stack) =>
-          stack.ingest.submitFunction.fn.addOverride('environment.variables.E2E_API_TOKEN', `\${sensitive("${SENSITIVE_PROBE}")}`),
-      };
-      const rename: Variant = { customize: (stack) => stack.storage.sourceBucket.bucket.addOverride('bucket', RENAMED_SOURCE_BUCKET) };
-      // Each its own synth directory: they run at once.
-      const own = (dir: string) => ({ lock: false, synthDir: path.join(workDir, dir) });
-      checkpoint('other');
-      const [laddered, renamed] = await Promise.all([
-        planCi('ladder', ladder, own('cdktf.out.ladder')),
-        planCi('rename', rename, { ...own('cdktf.out.rename'), protectedStacks: [LOCAL_STACK] }),
-      ]);
-      checkpoint('pr-plan');
-      capture('ladder', laddered);
-      capture('rename', renamed);
-      return { ladder: laddered, rename: renamed };
-    })();
-    return pullRequestPlans.then((plans) => plans[name]);
+  async function planPullRequests(): Promise<Record<'ladder' | 'rename', PlanCiResult>> {
+    const rungs = [
+      { name: '1080p', width: 1920, height: 1080, qvbrQualityLevel: 8, maxBitrate: 5_000_000 },
+      { name: '720p', width: 1280, height: 720, qvbrQualityLevel: 8, maxBitrate: 4_000_000 },
+      { name: '480p', width: 854, height: 480, qvbrQualityLevel: 7, maxBitrate: 1_500_000 },
+      { name: '360p', width: 640, height: 360, qvbrQualityLevel: 7, maxBitrate: 800_000 },
+    ];
+    const ladder: Variant = {
+      config: { transcoding: { ladder: { rungs } } },
+      customize: (stack) =>
+        stack.ingest.submitFunction.fn.addOverride('environment.variables.E2E_API_TOKEN', `\${sensitive("${SENSITIVE_PROBE}")}`),
+    };
+    const rename: Variant = { customize: (stack) => stack.storage.sourceBucket.bucket.addOverride('bucket', RENAMED_SOURCE_BUCKET) };
+    // Each its own synth directory: they run at once.
+    const own = (dir: string) => ({ lock: false, synthDir: path.join(workDir, dir) });
+    checkpoint('other');
+    const [laddered, renamed] = await Promise.all([
+      planCi('ladder', ladder, own('cdktf.out.ladder')),
+      planCi('rename', rename, { ...own('cdktf.out.rename'), protectedStacks: [LOCAL_STACK] }),
+    ]);
+    checkpoint('pr-plan');
+    capture('ladder', laddered);
+    capture('rename', renamed);
+    return { ladder: laddered, rename: renamed };
+  }
+
+  /**
+   * Once step 3 has applied, its state has three readers that run side by side, as they would in CI:
+   * the pull requests of steps 4 and 5 (plan.yml plans each on its own, read-only and without the
+   * lock) and step 7's existing plain-HCL configuration (another team's apply, on its own state key).
+   */
+  let readers:
+    { pullRequests: Promise<Record<'ladder' | 'rename', PlanCiResult>>; theirOutputs: Promise<Record<string, string>> } | undefined;
+  function afterStep3(): NonNullable<typeof readers> {
+    if (readers) return readers;
+    readers = { pullRequests: planPullRequests(), theirOutputs: applyTheirConfiguration() };
+    // Each step reports its own failure when it awaits its part; none goes unhandled meanwhile.
+    readers.theirOutputs.catch(() => undefined);
+    readers.pullRequests.catch(() => undefined);
+    return readers;
+  }
+
+  /** Step 7's configuration: applied straight against moto, past the recording proxy (its calls are not the CI roles'). */
+  async function applyTheirConfiguration(): Promise<Record<string, string>> {
+    // Prepare: their configuration, with the emulator's endpoints as a test-only override.
+    const dir = path.join(workDir, 'existing-terraform');
+    cpSync(path.join(PROJECT_ROOT, 'examples', 'existing-terraform'), dir, { recursive: true });
+    writeFileSync(
+      path.join(dir, 'emulator_override.tf.json'),
+      JSON.stringify({
+        provider: {
+          aws: {
+            region: REGION,
+            access_key: 'testing',
+            secret_key: 'testing',
+            skip_credentials_validation: true,
+            skip_requesting_account_id: true,
+            skip_metadata_api_check: true,
+            s3_use_path_style: true,
+            endpoints: [{ s3: moto.url, sqs: moto.url, sns: moto.url, iam: moto.url, sts: moto.url }],
+          },
+        },
+        data: {
+          terraform_remote_state: {
+            video_pipeline: {
+              config: { bucket: STATE_BUCKET, key: PIPELINE_STATE_KEY, region: REGION, ...emulatorS3BackendSettings(moto.url) },
+            },
+          },
+        },
+      }),
+    );
+    const theirState = ['bucket', STATE_BUCKET, 'key', 'media-app/terraform.tfstate', 'region', REGION];
+    const vars = ['-var', `state_bucket=${STATE_BUCKET}`, '-var', `pipeline_state_key=${PIPELINE_STATE_KEY}`];
+
+    // Their apply
+    await terraformOrThrow(
+      [
+        'init',
+        '-input=false',
+        '-no-color',
+        `-backend-config=${directBackendConfig}`,
+        ...[0, 2, 4].map((i) => `-backend-config=${theirState[i]}=${theirState[i + 1]}`),
+      ],
+      dir,
+      cliConfig,
+    );
+    await terraformOrThrow(['apply', '-auto-approve', '-input=false', '-no-color', ...vars], dir, cliConfig);
+    return readOutputs(dir, cliConfig);
   }
 
   /** With UPDATE_PLAN_FIXTURES=1, keeps the parts of a real plan the summary reads (no no-ops), for the unit tests and the README. */
@@ -192,6 +252,7 @@ describeWithTools('plan review on the S3 backend (emulator)', ['terraform', 'mir
     });
     cliConfig = writeTerraformCliConfig(path.join(workDir, 'terraform'));
     backendConfig = writeEmulatorBackendConfig(path.join(workDir, 'emulator.s3.tfbackend'), awsProxy.url);
+    directBackendConfig = writeEmulatorBackendConfig(path.join(workDir, 'moto.s3.tfbackend'), moto.url);
   });
 
   afterAll(async () => {
@@ -258,6 +319,9 @@ describeWithTools('plan review on the S3 backend (emulator)', ['terraform', 'mir
     expect(applied.markdown).toContain(`| \`distribution_domain\` | \`(none)\` | \`${KNOWN_AFTER_APPLY}\` |`);
     expect(applied.markdown).toContain('**IAM policy**');
     expect(readFileSync(applied.summaryFile, 'utf8')).toBe(applied.markdown);
+    expect(readFileSync(applied.planned[0]!.planTextFile, 'utf8')).toContain(
+      `Plan: ${summary!.counts.create} to add, 0 to change, 0 to destroy.`,
+    );
     // Assess: the state is in the bucket, encrypted, under the stack's key, with use_lockfile set.
     const backend = (JSON.parse(readFileSync(path.join(stackDir, 'cdk.tf.json'), 'utf8')) as { terraform: { backend: unknown } }).terraform
       .backend;
@@ -269,7 +333,7 @@ describeWithTools('plan review on the S3 backend (emulator)', ['terraform', 'mir
 
   it('step 4 (against the stack applied in step 3): a ladder change shows the Lambda environment diff as a cost change, and no sensitive value', async () => {
     // Act: a pull request's plan, as plan.yml runs it with the plan role (no lock).
-    const result = await pullRequestPlan('ladder');
+    const result = (await afterStep3().pullRequests).ladder;
 
     // Assess
     const md = result.markdown;
@@ -287,7 +351,7 @@ describeWithTools('plan review on the S3 backend (emulator)', ['terraform', 'mir
 
   it('step 5 (against step 3): a bucket rename shows the replacement first and flagged, and fails a protected stack', async () => {
     // Act: a pull request's plan (no lock).
-    const result = await pullRequestPlan('rename');
+    const result = (await afterStep3().pullRequests).rename;
 
     // Assess
     const md = result.markdown;
@@ -341,50 +405,8 @@ describeWithTools('plan review on the S3 backend (emulator)', ['terraform', 'mir
   });
 
   it("step 7 (outputs of step 3): an existing plain-HCL configuration reads the stack's outputs from the same S3 backend", async () => {
-    // Prepare: their configuration, with the emulator's endpoints as a test-only override.
-    const dir = path.join(workDir, 'existing-terraform');
-    cpSync(path.join(PROJECT_ROOT, 'examples', 'existing-terraform'), dir, { recursive: true });
-    writeFileSync(
-      path.join(dir, 'emulator_override.tf.json'),
-      JSON.stringify({
-        provider: {
-          aws: {
-            region: REGION,
-            access_key: 'testing',
-            secret_key: 'testing',
-            skip_credentials_validation: true,
-            skip_requesting_account_id: true,
-            skip_metadata_api_check: true,
-            s3_use_path_style: true,
-            endpoints: [{ s3: moto.url, sqs: moto.url, sns: moto.url, iam: moto.url, sts: moto.url }],
-          },
-        },
-        data: {
-          terraform_remote_state: {
-            video_pipeline: {
-              config: { bucket: STATE_BUCKET, key: PIPELINE_STATE_KEY, region: REGION, ...emulatorS3BackendSettings(moto.url) },
-            },
-          },
-        },
-      }),
-    );
-    const theirState = ['bucket', STATE_BUCKET, 'key', 'media-app/terraform.tfstate', 'region', REGION];
-    const vars = ['-var', `state_bucket=${STATE_BUCKET}`, '-var', `pipeline_state_key=${PIPELINE_STATE_KEY}`];
-
-    // Act
-    await terraformOrThrow(
-      [
-        'init',
-        '-input=false',
-        '-no-color',
-        `-backend-config=${backendConfig}`,
-        ...[0, 2, 4].map((i) => `-backend-config=${theirState[i]}=${theirState[i + 1]}`),
-      ],
-      dir,
-      cliConfig,
-    );
-    await terraformOrThrow(['apply', '-auto-approve', '-input=false', '-no-color', ...vars], dir, cliConfig);
-    const theirs = await readOutputs(dir, cliConfig);
+    // Act: their apply started beside the pull-request plans (see afterStep3).
+    const theirs = await afterStep3().theirOutputs;
 
     // Assess
     const ours = await readOutputs(applied.planned[0]!.stackDir, cliConfig);
