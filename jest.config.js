@@ -14,6 +14,11 @@ module.exports = {
   // real-tool tiers spend much of their time waiting (Terraform's waiters, simulated Lambda retries), and
   // the four longest files then start together. A number: Jest reads a percentage above 100 as a count.
   maxWorkers: Math.max(2, availableParallelism() * 2),
+  // Jest gives a worker 500 ms to exit once the run ends, then kills it and warns of a leak. On a busy
+  // 2-core machine four workers with large heaps exit together and one can take longer: every worker's
+  // last file leaves only its stdio open, and with a longer bound the warning goes. A handle that kept a
+  // worker alive would still be reported, after this bound.
+  workerGracefulExitTimeout: 10_000,
   // The long real-tool files first, on a fresh clone too (Jest's own order needs cached timings).
   testSequencer: '<rootDir>/__tests__/support/longest-first-sequencer.js',
 };
