@@ -8,12 +8,12 @@ import extractTSConfig from 'dependency-cruiser/config-utl/extract-ts-config';
 import { readdirSync } from 'node:fs';
 
 const [config, ...trees] = process.argv.slice(2);
+const options = await extractDepcruiseOptions(config);
 const results = [];
 for (const tree of trees) {
-  // Paths in the rules are relative to the working directory, as when `npm run lint` runs at the root.
+  // Paths in the rules (and the tsconfig's name) are relative to the working directory, as when `npm run lint` runs at the root.
   process.chdir(tree);
   const folders = readdirSync(tree).filter((name) => name !== 'node_modules' && name !== 'tsconfig.json');
-  const options = await extractDepcruiseOptions(config);
   const tsConfig = extractTSConfig(options.tsConfig.fileName);
   const { output, exitCode } = await cruise(folders, { ...options, outputType: 'err' }, {}, { tsConfig });
   results.push({ status: exitCode, report: output });
