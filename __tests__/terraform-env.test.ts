@@ -12,7 +12,7 @@ describe('terraformEnv', () => {
     { story: "a step's own GOGC wins over the caller's", base: { GOGC: '100' }, extra: { GOGC: 'off' }, gogc: 'off' },
   ])('$story', ({ base, extra, gogc }) => {
     // Act
-    const env = terraformEnv(base, extra, '/ci/terraform.tfrc');
+    const env = terraformEnv(base, extra, 'project.tfrc');
 
     // Assess
     expect(env.GOGC).toBe(gogc);
@@ -20,25 +20,25 @@ describe('terraformEnv', () => {
 
   it('always runs without prompts, colour codes meant for people, or update checks, whatever the caller set', () => {
     // Act
-    const env = terraformEnv({ TF_INPUT: '1', PATH: '/usr/bin' }, { TF_IN_AUTOMATION: '' }, '/ci/terraform.tfrc');
+    const env = terraformEnv({ TF_INPUT: '1', PATH: 'their-bin' }, { TF_IN_AUTOMATION: '' }, 'project.tfrc');
 
     // Assess
     expect(env).toEqual(
       expect.objectContaining({
-        PATH: '/usr/bin',
+        PATH: 'their-bin',
         TF_INPUT: '0',
         TF_IN_AUTOMATION: '1',
         CHECKPOINT_DISABLE: '1',
-        TF_CLI_CONFIG_FILE: '/ci/terraform.tfrc',
+        TF_CLI_CONFIG_FILE: 'project.tfrc',
       }),
     );
   });
 
   it("keeps terraform's own CLI config when none is given", () => {
     // Act
-    const env = terraformEnv({ TF_CLI_CONFIG_FILE: '/home/dev/.terraformrc' }, {}, '');
+    const env = terraformEnv({ TF_CLI_CONFIG_FILE: 'their-own.terraformrc' }, {}, '');
 
     // Assess
-    expect(env.TF_CLI_CONFIG_FILE).toBe('/home/dev/.terraformrc');
+    expect(env.TF_CLI_CONFIG_FILE).toBe('their-own.terraformrc');
   });
 });
