@@ -19,7 +19,7 @@ import { PlanCiResult, planStacks } from '../../scripts/lib/plan-ci';
 import { KNOWN_AFTER_APPLY, SENSITIVE } from '../../scripts/lib/plan-diff';
 import type { PlanJson } from '../../scripts/lib/plan-json';
 import { StateLockedError } from '../../scripts/lib/state-lock';
-import { terraformOrThrow, writeTerraformCliConfig } from '../../scripts/lib/terraform';
+import { terraformEnv, terraformOrThrow, writeTerraformCliConfig } from '../../scripts/lib/terraform';
 import { PipelineConfigInput, parsePipelineConfig } from '../../stacks/config';
 import { ENVIRONMENTS } from '../../stacks/environments';
 import { PROJECT_ROOT } from '../../stacks/lib/project-paths';
@@ -382,7 +382,7 @@ describeWithTools('plan review on the S3 backend (emulator)', ['terraform', 'mir
     const { stackDir } = applied.planned[0]!;
     const holder: ChildProcess = spawn('terraform', ['console', '-no-color'], {
       cwd: stackDir,
-      env: { ...process.env, TF_CLI_CONFIG_FILE: cliConfig, CHECKPOINT_DISABLE: '1' },
+      env: terraformEnv(process.env, {}, cliConfig),
       stdio: ['pipe', 'ignore', 'ignore'],
     });
     const exited = new Promise((resolve) => holder.once('exit', resolve));

@@ -3,7 +3,7 @@ import { cpSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs'
 import os from 'node:os';
 import path from 'node:path';
 import { PROJECT_ROOT } from '../../stacks/lib/project-paths';
-import { runTerraform, terraformOrThrow, writeTerraformCliConfig } from '../../scripts/lib/terraform';
+import { runTerraform, terraformEnv, terraformOrThrow, writeTerraformCliConfig } from '../../scripts/lib/terraform';
 import { describeWithTools } from '../support/tiers';
 import { TemplateValue, renderTemplate } from '../support/iam/ci-roles';
 
@@ -96,7 +96,7 @@ describeWithTools('examples', ['terraform', 'mirror'], () => {
       // Act
       const rendered = spawnSync('terraform', ['console'], {
         cwd: dir,
-        env: { ...process.env, TF_CLI_CONFIG_FILE: cliConfig, CHECKPOINT_DISABLE: '1' },
+        env: terraformEnv(process.env, {}, cliConfig),
         input: `jsonencode(jsondecode(templatefile("policies/${file}", { ${hcl} })))\n`,
         encoding: 'utf8',
       });
